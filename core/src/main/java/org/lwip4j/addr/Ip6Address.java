@@ -1,0 +1,252 @@
+package org.lwip4j.addr;
+
+/**
+ * An IPv6 address (RFC 4291) as two 64-bit halves in network order, with a zone (the index
+ * of the netif a link-local address belongs to; 0 for none), as lwIP's {@code ip6_addr_t}.
+ *
+ * @param hi   the first 64 bits
+ * @param lo   the last 64 bits
+ * @param zone netif index for scoped addresses, 0 when none
+ */
+public record Ip6Address(long hi, long lo, int zone) implements IpAddress {
+    /** {@code ::}. */
+    public static final Ip6Address ANY = new Ip6Address(0, 0, 0);
+    /** {@code ::1}. */
+    public static final Ip6Address LOOPBACK = new Ip6Address(0, 1, 0);
+
+    /** The address of 16 bytes in network order, with a zone. */
+    public static Ip6Address of(byte[] b, int zone) {
+        if (b.length != 16) {
+            throw new IllegalArgumentException("an IPv6 address has 16 bytes, not " + b.length);
+        }
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < 8; i++) {
+            hi = (hi << 8) | (b[i] & 0xff);
+            lo = (lo << 8) | (b[i + 8] & 0xff);
+        }
+        return new Ip6Address(hi, lo, zone);
+    }
+
+    /**
+     * Parses text as {@code inet_pton(AF_INET6)} does (eight groups of up to four hex
+     * digits, one {@code ::} for a run of zero groups, an embedded dotted-quad IPv4 address
+     * at the end), plus an optional {@code %zone} of decimal digits.
+     *
+     * @throws IllegalArgumentException when the text is not such an address
+     */
+    public static Ip6Address parse(String text) {
+        if (text == null || text.isEmpty() || text.length() > 64) {
+            throw bad(text);
+        }
+        int zone = 0;
+        String s = text;
+        int pct = s.indexOf('%');
+        if (pct >= 0) {
+            String z = s.substring(pct + 1);
+            if (z.isEmpty() || z.length() > 9 || !z.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw bad(text);
+            }
+            zone = Integer.parseInt(z);
+            s = s.substring(0, pct);
+        }
+        int[] groups = new int[8];
+        int n = 0;
+        int gap = -1;
+        int i = 0;
+        int len = s.length();
+        if (s.startsWith("::")) {
+            gap = 0;
+            i = 2;
+            if (i == len) {
+                return new Ip6Address(0, 0, zone);
+            }
+        } else if (s.startsWith(":")) {
+            throw bad(text);
+        }
+        while (i < len) {
+            if (n == 8) {
+                throw bad(text);
+            }
+            int start = i;
+            int val = 0;
+            while (i < len && Character.digit(s.charAt(i), 16) >= 0 && i - start < 5) {
+                val = (val << 4) | Character.digit(s.charAt(i), 16);
+                i++;
+            }
+            if (i < len && s.charAt(i) == '.') {
+                // Embedded IPv4 in the last 32 bits.
+                if (n > 6) {
+                    throw bad(text);
+                }
+                long v4 = dottedQuad(s.substring(start));
+                if (v4 < 0) {
+                    throw bad(text);
+                }
+                groups[n++] = (int) (v4 >>> 16);
+                groups[n++] = (int) (v4 & 0xffff);
+                i = len;
+                break;
+            }
+            if (i == start || i - start > 4) {
+                throw bad(text);
+            }
+            groups[n++] = val;
+            if (i == len) {
+                break;
+            }
+            if (s.charAt(i) != ':') {
+                throw bad(text);
+            }
+            i++;
+            if (i < len && s.charAt(i) == ':') {
+                if (gap >= 0) {
+                    throw bad(text);
+                }
+                gap = n;
+                i++;
+                if (i == len) {
+                    break;
+                }
+            } else if (i == len) {
+                throw bad(text);
+            }
+        }
+        if (gap < 0 && n != 8 || gap >= 0 && n == 8) {
+            throw bad(text);
+        }
+        int[] full = new int[8];
+        if (gap < 0) {
+            full = groups;
+        } else {
+            int tail = n - gap;
+            System.arraycopy(groups, 0, full, 0, gap);
+            System.arraycopy(groups, gap, full, 8 - tail, tail);
+        }
+        long hi = 0;
+        long lo = 0;
+        for (int k = 0; k < 4; k++) {
+            hi = (hi << 16) | full[k];
+            lo = (lo << 16) | full[k + 4];
+        }
+        return new Ip6Address(hi, lo, zone);
+    }
+
+    /** Strict dotted quad (four decimal parts, no leading zeros), as inet_pton wants; -1 if not. */
+    private static long dottedQuad(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return -1;
+        }
+        long v = 0;
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
+                return -1;
+            }
+            int o = 0;
+            for (int k = 0; k < p.length(); k++) {
+                char c = p.charAt(k);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                o = o * 10 + (c - '0');
+            }
+            if (o > 255) {
+                return -1;
+            }
+            v = (v << 8) | o;
+        }
+        return v;
+    }
+
+    private static IllegalArgumentException bad(String text) {
+        return new IllegalArgumentException("not an IPv6 address: \"" + text + "\"");
+    }
+
+    /** The same address with another zone. */
+    public Ip6Address withZone(int newZone) {
+        return new Ip6Address(hi, lo, newZone);
+    }
+
+    /** 16-bit group {@code i} (0..7). */
+    public int group(int i) {
+        long half = i < 4 ? hi : lo;
+        return (int) (half >>> (48 - 16 * (i & 3))) & 0xffff;
+    }
+
+    @Override
+    public int version() {
+        return 6;
+    }
+
+    @Override
+    public boolean isAny() {
+        return hi == 0 && lo == 0;
+    }
+
+    @Override
+    public boolean isMulticast() {
+        return (hi >>> 56) == 0xff;
+    }
+
+    @Override
+    public boolean isLoopback() {
+        return hi == 0 && lo == 1;
+    }
+
+    @Override
+    public boolean isLinkLocal() {
+        return (hi >>> 54) == (0xfe80L >>> 6);
+    }
+
+    @Override
+    public byte[] toBytes() {
+        byte[] b = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (hi >>> (56 - 8 * i));
+            b[i + 8] = (byte) (lo >>> (56 - 8 * i));
+        }
+        return b;
+    }
+
+    /**
+     * RFC 5952 text: lower-case hex, no leading zeros, the longest run of two or more zero
+     * groups (the first if tied) as {@code ::}, {@code %zone} when scoped.
+     */
+    @Override
+    public String toString() {
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (group(i) == 0) {
+                int j = i;
+                while (j < 8 && group(j) == 0) {
+                    j++;
+                }
+                if (j - i > bestLen) {
+                    bestStart = i;
+                    bestLen = j - i;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        StringBuilder sb = new StringBuilder(41);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(group(i)));
+        }
+        if (zone != 0) {
+            sb.append('%').append(zone);
+        }
+        return sb.toString();
+    }
+}

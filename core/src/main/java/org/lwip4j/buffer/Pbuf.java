@@ -1,0 +1,535 @@
+package org.lwip4j.buffer;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+
+/**
+ * A packet buffer: a chain of nodes, each a window over a {@code byte[]} or an off-heap
+ * {@link MemorySegment}, with header room in front of the first node's payload (lwIP's
+ * {@code struct pbuf}).
+ *
+ * <p>Every node carries {@link #length()}, the bytes it holds, and {@link #totalLength()},
+ * the bytes it and all nodes after it hold. A pbuf is reference counted: {@link #ref()}
+ * takes a reference, {@link #free()} drops one and returns the node (and, when the chain
+ * loses its last reference, the nodes after it) to the pool it came from. A freed pbuf
+ * must not be touched again; public accessors check this and throw
+ * {@link IllegalStateException} instead of reading memory that now belongs to another
+ * packet.
+ *
+ * <p>Pbufs belong to one stack and are used on its event loop only; they are not
+ * thread-safe.
+ */
+public final class Pbuf {
+    /** Offload flag: the checksum at {@link #checksumStart()}+{@link #checksumOffset()} is partial and must be completed (virtio-net NEEDS_CSUM). */
+    public static final int OFFLOAD_NEEDS_CSUM = 1;
+    /** Offload flag: the device vouches for the checksums of this frame (virtio-net DATA_VALID). */
+    public static final int OFFLOAD_DATA_VALID = 2;
+
+    /** Where a node's memory comes from, as lwIP's {@code pbuf_type}. */
+    public enum Kind {
+        /** Fixed-size buffer from the stack's pool ({@code PBUF_POOL}). */
+        POOL,
+        /** Buffer sized for the request, counted against the stack's memory budget ({@code PBUF_RAM}). */
+        RAM,
+        /** Memory the caller owns, referenced without a copy ({@code PBUF_REF}/{@code PBUF_ROM}). */
+        REF
+    }
+
+    final PbufPool pool;
+    /** For a pool buffer: its slot of the pool's slab, kept across reuse. */
+    MemorySegment homeMem;
+    Kind kind;
+    MemorySegment mem;
+    byte[] array;
+    int offset;
+    int len;
+    int totLen;
+    Pbuf next;
+    int ref;
+    int capacity;
+
+    int offloadFlags;
+    int gsoType;
+    int gsoSize;
+    int csumStart;
+    int csumOffset;
+
+    Pbuf(PbufPool pool) {
+        this.pool = pool;
+    }
+
+    void init(Kind kind, MemorySegment mem, byte[] array, int offset, int len, int capacity) {
+        this.kind = kind;
+        this.mem = mem;
+        this.array = array;
+        this.offset = offset;
+        this.len = len;
+        this.totLen = len;
+        this.capacity = capacity;
+        this.next = null;
+        this.ref = 1;
+        this.offloadFlags = 0;
+        this.gsoType = 0;
+        this.gsoSize = 0;
+        this.csumStart = 0;
+        this.csumOffset = 0;
+    }
+
+    /**
+     * Wraps memory the caller owns as a single-node pbuf without copying it
+     * ({@code PBUF_REF}). The pbuf has no header room and belongs to no pool; the caller
+     * must not change the bytes while the pbuf is alive.
+     */
+    public static Pbuf wrap(byte[] data, int off, int len) {
+        Objects.checkFromIndexSize(off, len, data.length);
+        Pbuf p = new Pbuf(null);
+        p.init(Kind.REF, MemorySegment.ofArray(data), data, off, len, data.length);
+        return p;
+    }
+
+    /** Wraps all of {@code data}; see {@link #wrap(byte[], int, int)}. */
+    public static Pbuf wrap(byte[] data) {
+        return wrap(data, 0, data.length);
+    }
+
+    /** Wraps a memory segment the caller owns (off-heap or heap) without copying. */
+    public static Pbuf wrap(MemorySegment data) {
+        if (data.byteSize() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("segment larger than 2 GiB");
+        }
+        Pbuf p = new Pbuf(null);
+        p.init(Kind.REF, data, null, 0, (int) data.byteSize(), (int) data.byteSize());
+        return p;
+    }
+
+    /** A fresh heap pbuf holding a copy of {@code data}, with {@code headroom} bytes in front; belongs to no pool. */
+    public static Pbuf copyOf(byte[] data, int headroom) {
+        byte[] a = new byte[headroom + data.length];
+        System.arraycopy(data, 0, a, headroom, data.length);
+        Pbuf p = new Pbuf(null);
+        p.init(Kind.RAM, MemorySegment.ofArray(a), a, headroom, data.length, a.length);
+        return p;
+    }
+
+    private void live() {
+        if (ref <= 0) {
+            throw new IllegalStateException("pbuf used after it was freed");
+        }
+    }
+
+    /** The node's whole backing memory; the payload is at {@link #offset()}. */
+    public MemorySegment segment() {
+        live();
+        return mem;
+    }
+
+    /** The backing array when the node lives on the heap, else {@code null}. */
+    public byte[] array() {
+        live();
+        return array;
+    }
+
+    /** Offset of this node's payload within {@link #segment()}. */
+    public int offset() {
+        return offset;
+    }
+
+    /** Payload bytes in this node. */
+    public int length() {
+        return len;
+    }
+
+    /** Payload bytes in this node and all nodes after it. */
+    public int totalLength() {
+        return totLen;
+    }
+
+    /** The next node of the chain, or {@code null}. */
+    public Pbuf next() {
+        return next;
+    }
+
+    /** Where this node's memory comes from. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Current reference count (0 once freed). */
+    public int refCount() {
+        return ref;
+    }
+
+    /** Free bytes in front of the payload of this node. */
+    public int headroom() {
+        return kind == Kind.REF ? 0 : offset;
+    }
+
+    /** Number of nodes in the chain from this one ({@code pbuf_clen}). */
+    public int chainLength() {
+        int n = 0;
+        for (Pbuf q = this; q != null; q = q.next) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Takes one more reference ({@code pbuf_ref}); returns this pbuf. */
+    public Pbuf ref() {
+        live();
+        ref++;
+        return this;
+    }
+
+    /**
+     * Drops one reference ({@code pbuf_free}). When it was the last, the node goes back to
+     * its pool and the same is done for the next node, until a node that is still
+     * referenced elsewhere. Returns how many nodes were released.
+     */
+    public int free() {
+        live();
+        int n = 0;
+        Pbuf q = this;
+        while (q != null) {
+            if (--q.ref > 0) {
+                break;
+            }
+            Pbuf nx = q.next;
+            q.next = null;
+            q.release();
+            n++;
+            q = nx;
+        }
+        return n;
+    }
+
+    private void release() {
+        MemorySegment m = mem;
+        mem = null;
+        byte[] a = array;
+        array = null;
+        if (pool != null) {
+            pool.recycle(this, m, a);
+        }
+    }
+
+    /**
+     * Moves the payload start back by {@code n} bytes to make room for a header
+     * ({@code pbuf_add_header}). Returns false, changing nothing, when the header room is too
+     * small or the node references caller memory.
+     */
+    public boolean addHeader(int n) {
+        live();
+        if (n < 0 || kind == Kind.REF || n > offset) {
+            return false;
+        }
+        offset -= n;
+        len += n;
+        totLen += n;
+        return true;
+    }
+
+    /**
+     * Moves the payload start forward by {@code n} bytes, hiding a header that has been
+     * consumed ({@code pbuf_remove_header}). Returns false, changing nothing, when this node
+     * holds fewer than {@code n} bytes.
+     */
+    public boolean removeHeader(int n) {
+        live();
+        if (n < 0 || n > len) {
+            return false;
+        }
+        offset += n;
+        len -= n;
+        totLen -= n;
+        return true;
+    }
+
+    /**
+     * Drops the first {@code n} bytes of the chain, freeing nodes that become empty
+     * ({@code pbuf_free_header}). Returns the new head (this pbuf when no node was freed),
+     * or {@code null} when {@code n} covered the whole chain.
+     */
+    public Pbuf dropHeader(int n) {
+        live();
+        Pbuf q = this;
+        int left = n;
+        while (q != null && left > 0 && left >= q.len) {
+            left -= q.len;
+            Pbuf nx = q.next;
+            q.next = null;
+            q.free();
+            q = nx;
+        }
+        if (q != null && left > 0) {
+            q.removeHeader(left);
+        }
+        return q;
+    }
+
+    /**
+     * Shrinks the chain to {@code newTotLen} bytes ({@code pbuf_realloc}): nodes past the new
+     * end are freed. Growing is not possible and throws.
+     */
+    public void truncate(int newTotLen) {
+        live();
+        if (newTotLen < 0 || newTotLen > totLen) {
+            throw new IllegalArgumentException("cannot truncate " + totLen + " bytes to " + newTotLen);
+        }
+        int shrink = totLen - newTotLen;
+        Pbuf q = this;
+        int rem = newTotLen;
+        while (rem > q.len) {
+            rem -= q.len;
+            q.totLen -= shrink;
+            q = q.next;
+        }
+        q.len = rem;
+        q.totLen = rem;
+        if (q.next != null) {
+            Pbuf rest = q.next;
+            q.next = null;
+            rest.free();
+        }
+    }
+
+    /**
+     * Appends {@code tail} to the end of this chain, taking over the caller's reference to it
+     * ({@code pbuf_cat}). The caller must not free {@code tail} afterwards.
+     */
+    public void concat(Pbuf tail) {
+        live();
+        Objects.requireNonNull(tail, "tail");
+        if (tail == this) {
+            throw new IllegalArgumentException("cannot concatenate a pbuf to itself");
+        }
+        Pbuf q = this;
+        while (q.next != null) {
+            q.totLen += tail.totLen;
+            q = q.next;
+        }
+        q.totLen += tail.totLen;
+        q.next = tail;
+    }
+
+    /**
+     * Appends {@code tail} and takes a new reference to it ({@code pbuf_chain}): the caller
+     * keeps its own reference and frees it as usual.
+     */
+    public void chain(Pbuf tail) {
+        concat(tail);
+        tail.ref();
+    }
+
+    /**
+     * Splits the chain at byte {@code at}: this pbuf keeps bytes {@code [0, at)} and the
+     * returned pbuf holds the rest. A node
+     * that straddles the split is divided by copying its tail into a buffer from the same
+     * pool; returns {@code null} and changes nothing if that buffer cannot be had (a split on
+     * a node boundary never needs memory).
+     *
+     * @throws IllegalArgumentException when {@code at} is outside {@code (0, totalLength())}
+     */
+    public Pbuf split(int at) {
+        live();
+        if (at <= 0 || at >= totLen) {
+            throw new IllegalArgumentException("split point " + at + " outside (0, " + totLen + ")");
+        }
+        Pbuf q = this;
+        int rem = at;
+        while (rem > q.len) {
+            rem -= q.len;
+            q = q.next;
+        }
+        Pbuf rest;
+        if (rem == q.len) {
+            rest = q.next;
+        } else {
+            int tailLen = q.len - rem;
+            Pbuf copy = pool != null ? pool.allocRam(Layer.RAW, tailLen) : heapNode(tailLen);
+            if (copy == null) {
+                return null;
+            }
+            MemorySegment.copy(q.mem, q.offset + rem, copy.mem, copy.offset, tailLen);
+            copy.next = q.next;
+            copy.totLen = tailLen + (q.next == null ? 0 : q.next.totLen);
+            rest = copy;
+            q.len = rem;
+        }
+        q.next = null;
+        int restLen = totLen - at;
+        for (Pbuf r = this; r != null; r = r.next) {
+            r.totLen -= restLen;
+        }
+        return rest;
+    }
+
+    private static Pbuf heapNode(int n) {
+        byte[] a = new byte[n];
+        Pbuf p = new Pbuf(null);
+        p.init(Kind.RAM, MemorySegment.ofArray(a), a, 0, n, n);
+        return p;
+    }
+
+    /** The byte at chain offset {@code off} ({@code pbuf_get_at}). */
+    public int getByte(int off) {
+        live();
+        Objects.checkIndex(off, totLen);
+        Pbuf q = this;
+        while (off >= q.len) {
+            off -= q.len;
+            q = q.next;
+        }
+        return q.mem.get(ValueLayout.JAVA_BYTE, q.offset + off) & 0xff;
+    }
+
+    /** Writes the byte at chain offset {@code off} ({@code pbuf_put_at}). */
+    public void setByte(int off, int value) {
+        live();
+        Objects.checkIndex(off, totLen);
+        Pbuf q = this;
+        while (off >= q.len) {
+            off -= q.len;
+            q = q.next;
+        }
+        q.mem.set(ValueLayout.JAVA_BYTE, q.offset + off, (byte) value);
+    }
+
+    /** Big-endian 16-bit value at chain offset {@code off}, which may straddle two nodes. */
+    public int getU16(int off) {
+        return (getByte(off) << 8) | getByte(off + 1);
+    }
+
+    /**
+     * Copies {@code n} bytes from chain offset {@code off} into {@code dst}
+     * ({@code pbuf_copy_partial}).
+     */
+    public void copyTo(int off, MemorySegment dst, long dstOff, int n) {
+        live();
+        Objects.checkFromIndexSize(off, n, totLen);
+        Pbuf q = this;
+        while (off > 0 && off >= q.len) {
+            off -= q.len;
+            q = q.next;
+        }
+        while (n > 0) {
+            int c = Math.min(n, q.len - off);
+            MemorySegment.copy(q.mem, q.offset + off, dst, dstOff, c);
+            dstOff += c;
+            n -= c;
+            off = 0;
+            q = q.next;
+        }
+    }
+
+    /** Copies {@code n} bytes from chain offset {@code off} into {@code dst[dstOff..]}. */
+    public void copyTo(int off, byte[] dst, int dstOff, int n) {
+        Objects.checkFromIndexSize(dstOff, n, dst.length);
+        copyTo(off, MemorySegment.ofArray(dst), dstOff, n);
+    }
+
+    /** The whole chain's payload as a new array (for tests and slow paths). */
+    public byte[] toByteArray() {
+        byte[] out = new byte[totLen];
+        copyTo(0, out, 0, totLen);
+        return out;
+    }
+
+    /** Copies {@code n} bytes of {@code src} into the chain at offset {@code off} ({@code pbuf_take_at}). */
+    public void copyFrom(int off, MemorySegment src, long srcOff, int n) {
+        live();
+        Objects.checkFromIndexSize(off, n, totLen);
+        Pbuf q = this;
+        while (off > 0 && off >= q.len) {
+            off -= q.len;
+            q = q.next;
+        }
+        while (n > 0) {
+            int c = Math.min(n, q.len - off);
+            MemorySegment.copy(src, srcOff, q.mem, q.offset + off, c);
+            srcOff += c;
+            n -= c;
+            off = 0;
+            q = q.next;
+        }
+    }
+
+    /** Copies {@code src[srcOff..srcOff+n)} into the chain at offset {@code off}. */
+    public void copyFrom(int off, byte[] src, int srcOff, int n) {
+        Objects.checkFromIndexSize(srcOff, n, src.length);
+        copyFrom(off, MemorySegment.ofArray(src), srcOff, n);
+    }
+
+    /** Copies {@code n} bytes from {@code src} at {@code srcOff} into this chain at {@code off}; the chains may be shaped differently ({@code pbuf_copy_partial_pbuf}). */
+    public void copyFrom(int off, Pbuf src, int srcOff, int n) {
+        live();
+        Objects.checkFromIndexSize(off, n, totLen);
+        Objects.checkFromIndexSize(srcOff, n, src.totLen);
+        Pbuf s = src;
+        while (srcOff > 0 && srcOff >= s.len) {
+            srcOff -= s.len;
+            s = s.next;
+        }
+        while (n > 0) {
+            int c = Math.min(n, s.len - srcOff);
+            copyFrom(off, s.mem, s.offset + srcOff, c);
+            off += c;
+            n -= c;
+            srcOff = 0;
+            s = s.next;
+        }
+    }
+
+    /** True when chain bytes {@code [off, off+n)} lie in this first node, so a header view may be taken over {@link #segment()}. */
+    public boolean isContiguous(int off, int n) {
+        return off >= 0 && n >= 0 && off + n <= len;
+    }
+
+    /** Offload flags ({@link #OFFLOAD_NEEDS_CSUM}, {@link #OFFLOAD_DATA_VALID}) for the frame, as a driver reports or wants them. */
+    public int offloadFlags() {
+        return offloadFlags;
+    }
+
+    /** Sets the offload flags. */
+    public void setOffloadFlags(int flags) {
+        this.offloadFlags = flags;
+    }
+
+    /** GSO type of a large frame (virtio-net {@code gso_type}: 0 none, 1 TCPv4, 3 UDP, 4 TCPv6). */
+    public int gsoType() {
+        return gsoType;
+    }
+
+    /** GSO segment size of a large frame (virtio-net {@code gso_size}). */
+    public int gsoSize() {
+        return gsoSize;
+    }
+
+    /** Marks the frame for segmentation offload. */
+    public void setGso(int type, int size) {
+        this.gsoType = type;
+        this.gsoSize = size;
+    }
+
+    /** Start of the checksummed region for a partial checksum, from the frame's first byte. */
+    public int checksumStart() {
+        return csumStart;
+    }
+
+    /** Where the checksum field lies, counted from {@link #checksumStart()}. */
+    public int checksumOffset() {
+        return csumOffset;
+    }
+
+    /** Declares a partial checksum to complete from {@code start}, stored at {@code start + offset} (virtio-net {@code csum_start/csum_offset}). */
+    public void setChecksumPartial(int start, int offset) {
+        this.csumStart = start;
+        this.csumOffset = offset;
+        this.offloadFlags |= OFFLOAD_NEEDS_CSUM;
+    }
+
+    @Override
+    public String toString() {
+        return "Pbuf[" + kind + " len=" + len + " tot=" + totLen + " ref=" + ref + (next != null ? " +" + (chainLength() - 1) : "") + "]";
+    }
+}

@@ -1,0 +1,182 @@
+package org.lwip4j.buffer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A stack's packet memory with hard limits: fixed-size off-heap buffers
+ * ({@code PBUF_POOL}: {@code PBUF_POOL_SIZE} buffers of {@code PBUF_POOL_BUFSIZE} bytes) and
+ * heap buffers sized per request ({@code PBUF_RAM}, at most {@code MEM_SIZE} bytes in use).
+ *
+ * <p>Nothing is allocated up front: pool buffers are carved lazily from off-heap slabs and
+ * then reused, as are the {@link Pbuf} objects themselves, so a stack in steady state
+ * allocates nothing per packet. Exhaustion is a {@code null} result and a counted error,
+ * never an exception; the caller reports {@code Err.MEM} and counts its drop.
+ *
+ * <p>Used on the owning stack's event loop only.
+ */
+public final class PbufPool {
+    private static final int SLAB_BUFFERS = 16;
+    private static final int NODE_CACHE = 256;
+
+    private final int bufSize;
+    private final PoolStats poolStats;
+    private final PoolStats ramStats;
+    private final Arena arena = Arena.ofAuto();
+
+    private Pbuf[] freePool = new Pbuf[SLAB_BUFFERS];
+    private int freePoolCount;
+    private long carved;
+    private final Pbuf[] freeNodes = new Pbuf[NODE_CACHE];
+    private int freeNodeCount;
+
+    /**
+     * @param poolSize    most pool buffers in use at once ({@code PBUF_POOL_SIZE})
+     * @param bufSize     bytes per pool buffer, header room included ({@code PBUF_POOL_BUFSIZE})
+     * @param ramBytes    most bytes of RAM pbufs in use at once ({@code MEM_SIZE})
+     */
+    public PbufPool(int poolSize, int bufSize, long ramBytes) {
+        if (poolSize < 1 || bufSize < Layer.TRANSPORT.headroom() + 64 || ramBytes < 0) {
+            throw new IllegalArgumentException("bad pbuf pool sizes: poolSize=" + poolSize + " bufSize=" + bufSize + " ramBytes=" + ramBytes);
+        }
+        this.bufSize = bufSize;
+        this.poolStats = new PoolStats("PBUF_POOL", poolSize);
+        this.ramStats = new PoolStats("MEM_RAM", ramBytes);
+    }
+
+    /** Bytes per pool buffer, header room included. */
+    public int bufferSize() {
+        return bufSize;
+    }
+
+    /** Counters of the fixed-size pool (in buffers). */
+    public PoolStats poolStats() {
+        return poolStats;
+    }
+
+    /** Counters of RAM pbufs (in bytes). */
+    public PoolStats ramStats() {
+        return ramStats;
+    }
+
+    /**
+     * A pbuf of {@code length} payload bytes with {@code layer}'s header room, or
+     * {@code null} when the memory it needs is exhausted ({@code pbuf_alloc}).
+     * {@link Pbuf.Kind#POOL} gives a chain of pool buffers (only the first has header
+     * room); {@link Pbuf.Kind#RAM} gives one contiguous node.
+     */
+    public Pbuf alloc(Layer layer, int length, Pbuf.Kind kind) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative pbuf length " + length);
+        }
+        return switch (kind) {
+            case POOL -> allocPool(layer, length);
+            case RAM -> allocRam(layer, length);
+            case REF -> throw new IllegalArgumentException("REF pbufs wrap caller memory: use Pbuf.wrap");
+        };
+    }
+
+    /** A chain of pool buffers holding {@code length} bytes after {@code layer}'s header room, or {@code null}. */
+    public Pbuf allocPool(Layer layer, int length) {
+        int room = layer.headroom();
+        int first = Math.min(length, bufSize - room);
+        int needed = 1 + (length - first + bufSize - 1) / bufSize;
+        if (!poolStats.fits(needed)) {
+            poolStats.err++;
+            return null;
+        }
+        Pbuf head = takePoolBuffer(room, first);
+        int rest = length - first;
+        Pbuf tail = head;
+        while (rest > 0) {
+            int n = Math.min(rest, bufSize);
+            Pbuf q = takePoolBuffer(0, n);
+            tail.next = q;
+            tail = q;
+            rest -= n;
+        }
+        if (head.next != null) {
+            int t = length;
+            for (Pbuf q = head; q != null; q = q.next) {
+                q.totLen = t;
+                t -= q.len;
+            }
+        }
+        return head;
+    }
+
+    private Pbuf takePoolBuffer(int offset, int len) {
+        if (freePoolCount == 0) {
+            carveSlab();
+        }
+        Pbuf p = freePool[--freePoolCount];
+        freePool[freePoolCount] = null;
+        p.init(Pbuf.Kind.POOL, p.homeMem, null, offset, len, bufSize);
+        poolStats.take(1);
+        return p;
+    }
+
+    private void carveSlab() {
+        int n = (int) Math.min(SLAB_BUFFERS, Math.max(1, poolStats.avail - carved));
+        MemorySegment slab = arena.allocate((long) bufSize * n, 64);
+        if (freePool.length < freePoolCount + n) {
+            freePool = java.util.Arrays.copyOf(freePool, Math.max(freePool.length * 2, freePoolCount + n));
+        }
+        for (int i = 0; i < n; i++) {
+            Pbuf p = new Pbuf(this);
+            p.homeMem = slab.asSlice((long) i * bufSize, bufSize);
+            freePool[freePoolCount++] = p;
+        }
+        carved += n;
+    }
+
+    /** One contiguous heap pbuf of {@code length} bytes after {@code layer}'s header room, or {@code null}. */
+    public Pbuf allocRam(Layer layer, int length) {
+        int size = layer.headroom() + length;
+        if (!ramStats.fits(size)) {
+            ramStats.err++;
+            return null;
+        }
+        Pbuf p = freeNodeCount > 0 ? freeNodes[--freeNodeCount] : new Pbuf(this);
+        freeNodes[freeNodeCount] = null;
+        byte[] a = new byte[size];
+        p.init(Pbuf.Kind.RAM, MemorySegment.ofArray(a), a, layer.headroom(), length, size);
+        ramStats.take(size);
+        return p;
+    }
+
+    void recycle(Pbuf p, MemorySegment mem, byte[] array) {
+        switch (p.kind) {
+            case POOL -> {
+                poolStats.give(1);
+                if (freePoolCount == freePool.length) {
+                    freePool = java.util.Arrays.copyOf(freePool, freePool.length * 2);
+                }
+                freePool[freePoolCount++] = p;
+            }
+            case RAM -> {
+                ramStats.give(p.capacity);
+                if (freeNodeCount < NODE_CACHE) {
+                    freeNodes[freeNodeCount++] = p;
+                }
+            }
+            case REF -> {
+                if (freeNodeCount < NODE_CACHE) {
+                    freeNodes[freeNodeCount++] = p;
+                }
+            }
+        }
+    }
+
+    /**
+     * Wraps caller memory without copying, as {@link Pbuf#wrap(byte[], int, int)}, but reusing
+     * this pool's spare node objects.
+     */
+    public Pbuf wrap(byte[] data, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        Pbuf p = freeNodeCount > 0 ? freeNodes[--freeNodeCount] : new Pbuf(this);
+        freeNodes[freeNodeCount] = null;
+        p.init(Pbuf.Kind.REF, MemorySegment.ofArray(data), data, off, len, data.length);
+        return p;
+    }
+}

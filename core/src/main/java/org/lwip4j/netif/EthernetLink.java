@@ -1,0 +1,117 @@
+package org.lwip4j.netif;
+
+import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.buffer.Layer;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.StackContext;
+import org.lwip4j.wire.EthernetFrame;
+
+/**
+ * Ethernet II framing (IEEE 802.3, RFC 894) for all Ethernet netifs of a stack (lwIP's
+ * {@code ethernet.c}): received frames are checked, 802.1Q tags skipped, frames for other
+ * unicast MACs dropped, and the payload handed to the protocol registered for its
+ * EtherType; outgoing packets get their header in the pbuf's header room.
+ */
+public final class EthernetLink implements LinkLayer {
+    private final StackContext ctx;
+    private NetworkInput arp;
+    private NetworkInput ipv4;
+    private NetworkInput ipv6;
+    private Ip4Resolver resolver4;
+
+    EthernetLink(StackContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Registers the handler for an EtherType (0x0806 ARP, 0x0800 IPv4, 0x86dd IPv6). */
+    public void register(int etherType, NetworkInput handler) {
+        switch (etherType) {
+            case EthernetFrame.TYPE_ARP -> arp = handler;
+            case EthernetFrame.TYPE_IPV4 -> ipv4 = handler;
+            case EthernetFrame.TYPE_IPV6 -> ipv6 = handler;
+            default -> throw new IllegalArgumentException("no slot for EtherType 0x" + Integer.toHexString(etherType));
+        }
+    }
+
+    /** Installs ARP as the IPv4 next-hop resolver. */
+    public void setResolver4(Ip4Resolver r) {
+        this.resolver4 = r;
+    }
+
+    @Override
+    public void input(Netif netif, Pbuf frame) {
+        int hdr = EthernetFrame.check(frame.segment(), frame.offset(), frame.length());
+        if (hdr < 0) {
+            ctx.stats().link.lenerr++;
+            ctx.stats().link.drop++;
+            netif.counters().inDiscards++;
+            frame.free();
+            return;
+        }
+        var seg = frame.segment();
+        int off = frame.offset();
+        long dst = EthernetFrame.destination(seg, off);
+        boolean group = (dst & (1L << 40)) != 0;
+        if (!group && dst != netif.mac().bits()) {
+            // Unicast for another station (a bridge or promiscuous device delivered it).
+            ctx.stats().link.drop++;
+            netif.counters().inDiscards++;
+            frame.free();
+            return;
+        }
+        int type = EthernetFrame.etherType(seg, off, hdr);
+        NetworkInput h = switch (type) {
+            case EthernetFrame.TYPE_ARP -> arp;
+            case EthernetFrame.TYPE_IPV4 -> ipv4;
+            case EthernetFrame.TYPE_IPV6 -> ipv6;
+            default -> null;
+        };
+        if (h == null) {
+            ctx.stats().link.proterr++;
+            ctx.stats().link.drop++;
+            netif.counters().inDiscards++;
+            frame.free();
+            return;
+        }
+        frame.removeHeader(hdr);
+        h.input(netif, frame, group);
+    }
+
+    @Override
+    public Err output4(Netif netif, Pbuf packet, Ip4Address nextHop) {
+        Ip4Resolver r = resolver4;
+        if (r == null) {
+            return Err.IF;
+        }
+        return r.output(netif, packet, nextHop);
+    }
+
+    /**
+     * Sends {@code payload} in an Ethernet frame to {@code dstMac} with {@code etherType}
+     * ({@code ethernet_output}). The header goes into the pbuf's header room (or a separate
+     * header pbuf when there is none) and is taken off again afterwards, so the caller's
+     * pbuf is as it was. Does not take the caller's reference.
+     */
+    public Err send(Netif netif, Pbuf payload, long dstMac, int etherType) {
+        int h = EthernetFrame.HEADER_LEN;
+        if (payload.addHeader(h)) {
+            EthernetFrame.emit(payload.segment(), payload.offset(), dstMac, netif.mac().bits(), etherType);
+            Err e = netif.linkOutput(payload);
+            payload.removeHeader(h);
+            return e;
+        }
+        Pbuf head = ctx.pbufs().allocPool(Layer.LINK, 0);
+        if (head == null) {
+            ctx.stats().link.memerr++;
+            ctx.stats().link.drop++;
+            return Err.MEM;
+        }
+        head.addHeader(h);
+        EthernetFrame.emit(head.segment(), head.offset(), dstMac, netif.mac().bits(), etherType);
+        head.chain(payload);
+        Err e = netif.linkOutput(head);
+        head.free();
+        return e;
+    }
+}

@@ -1,0 +1,34 @@
+package org.lwip4j.netif;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Traffic counters of one netif (the MIB-2 {@code ifTable} columns lwIP keeps in
+ * {@code netif->mib2_counters}). Written on the loop except {@link #queueDrops}, which driver
+ * threads increment when the input queue is full.
+ */
+public final class NetifCounters {
+    /** Frames received. */
+    public long inPackets;
+    /** Bytes received. */
+    public long inOctets;
+    /** Received frames dropped (netif down, no protocol, malformed). */
+    public long inDiscards;
+    /** Frames sent. */
+    public long outPackets;
+    /** Bytes sent. */
+    public long outOctets;
+    /** Frames that could not be sent. */
+    public long outDiscards;
+    /** Frames a driver thread could not queue for the loop (queue full). */
+    public final AtomicLong queueDrops = new AtomicLong();
+
+    NetifCounters() {
+    }
+
+    @Override
+    public String toString() {
+        return "in=" + inPackets + "/" + inOctets + "B drop=" + inDiscards + " out=" + outPackets + "/" + outOctets
+                + "B drop=" + outDiscards + " qdrop=" + queueDrops.get();
+    }
+}

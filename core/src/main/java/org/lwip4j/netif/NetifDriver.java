@@ -1,0 +1,41 @@
+package org.lwip4j.netif;
+
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.stack.Err;
+
+/**
+ * The device under a {@link Netif}: what the {@code netif/} drivers (TAP, TUN, the virtual
+ * switch, pcap taps) implement (lwIP's {@code netif->linkoutput} plus the driver's init).
+ *
+ * <p>Receiving: the driver hands each frame to {@link Netif#input(Pbuf)}, from the loop
+ * thread (a driver polled by the loop, see {@code EventLoop.addSource}) or from a thread of
+ * its own (the netif then queues it, bounded, and counts a drop when full). Transmitting:
+ * the loop calls {@link #transmit(Pbuf)}. Offload information travels in the pbuf
+ * ({@link Pbuf#offloadFlags()}, {@link Pbuf#gsoType()}, checksum start/offset).
+ */
+public interface NetifDriver extends AutoCloseable {
+    /** The framing of this device. */
+    LinkType linkType();
+
+    /** The device's MTU (IP packet bytes, without link header). */
+    int mtu();
+
+    /**
+     * Called once on the loop when the netif is added: the driver keeps {@code netif} to
+     * deliver frames to, and starts receiving.
+     */
+    void attach(Netif netif);
+
+    /**
+     * Sends one whole frame (link header included), on the loop thread. The driver must
+     * not keep {@code frame} after returning unless it takes a reference; the caller frees
+     * its own reference. Returns {@link Err#OK}, or an error (the frame is not sent and the
+     * caller counts the drop).
+     */
+    Err transmit(Pbuf frame);
+
+    /** Stops receiving and releases the device; idempotent. */
+    @Override
+    default void close() {
+    }
+}
