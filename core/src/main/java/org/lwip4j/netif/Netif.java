@@ -59,6 +59,7 @@ public final class Netif {
     /** Per-netif counters (for the CLI and, later, SNMP's ifTable). */
     private final NetifCounters counters = new NetifCounters();
     private volatile boolean removed;
+    private FrameTap tap;
 
     Netif(StackContext ctx, NetifDriver driver, String name, int index, MacAddress mac, int flags,
             LinkLayer link, LoopbackQueue loopback, List<NetifListener> listeners) {
@@ -324,6 +325,17 @@ public final class Netif {
         return false;
     }
 
+    /** Installs (or, with {@code null}, removes) a tap that sees every frame in and out; on the loop. */
+    public void setTap(FrameTap tap) {
+        checkLoop();
+        this.tap = tap;
+    }
+
+    /** The installed tap, or {@code null}. */
+    public FrameTap tap() {
+        return tap;
+    }
+
     /** Per-netif traffic counters. */
     public NetifCounters counters() {
         return counters;
@@ -368,6 +380,10 @@ public final class Netif {
         counters.inPackets++;
         counters.inOctets += frame.totalLength();
         ctx.stats().link.recv++;
+        FrameTap t = tap;
+        if (t != null) {
+            t.frame(this, frame, false);
+        }
         link.input(this, frame);
     }
 
@@ -406,6 +422,10 @@ public final class Netif {
             counters.outDiscards++;
             ctx.stats().link.drop++;
             return Err.IF;
+        }
+        FrameTap t = tap;
+        if (t != null) {
+            t.frame(this, frame, true);
         }
         Err e = driver.transmit(frame);
         if (e == Err.OK) {
