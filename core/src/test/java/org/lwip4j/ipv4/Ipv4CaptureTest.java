@@ -1,0 +1,210 @@
+package org.lwip4j.ipv4;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lwip4j.Stack;
+import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.buffer.Checksum;
+import org.lwip4j.buffer.Layer;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.netif.Ip4Interface;
+import org.lwip4j.netif.LinkType;
+import org.lwip4j.netif.Netif;
+import org.lwip4j.sim.CaptureDriver;
+import org.lwip4j.sim.CapturedFrame;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.StackConfig;
+import org.lwip4j.stack.VirtualClock;
+import org.lwip4j.testing.SimNet;
+import org.lwip4j.udp.UdpPcb;
+
+/** IPv4 and ICMPv4 behaviour seen as exact bytes on a capturing IP netif. */
+class Ipv4CaptureTest {
+    private VirtualClock clock;
+    private Stack stack;
+    private CaptureDriver wire;
+    private Netif netif;
+
+    @BeforeEach
+    void setUp() {
+        clock = new VirtualClock();
+        stack = Stack.create(StackConfig.builder().randomSeed(1).build(), clock);
+        wire = new CaptureDriver(LinkType.IP, 1500);
+        netif = stack.addNetif(wire, "tun0");
+        netif.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        netif.setUp(true);
+        stack.netifs().setDefault(netif);
+    }
+
+    private void run() {
+        for (int i = 0; i < 10; i++) {
+            stack.poll(clock.nanoTime());
+        }
+    }
+
+    /** An IPv4 packet with a correct header checksum. */
+    static byte[] ipPacket(int proto, String src, String dst, int ttl, int flagsFrag, byte[] payload) {
+        byte[] p = new byte[20 + payload.length];
+        p[0] = 0x45;
+        p[2] = (byte) (p.length >>> 8);
+        p[3] = (byte) p.length;
+        p[4] = 0x12;
+        p[5] = 0x34;
+        p[6] = (byte) (flagsFrag >>> 8);
+        p[7] = (byte) flagsFrag;
+        p[8] = (byte) ttl;
+        p[9] = (byte) proto;
+        System.arraycopy(Ip4Address.parse(src).toBytes(), 0, p, 12, 4);
+        System.arraycopy(Ip4Address.parse(dst).toBytes(), 0, p, 16, 4);
+        int c = Checksum.of(p, 0, 20);
+        p[10] = (byte) (c >>> 8);
+        p[11] = (byte) c;
+        System.arraycopy(payload, 0, p, 20, payload.length);
+        return p;
+    }
+
+    static byte[] udp(int sport, int dport, byte[] data) {
+        byte[] u = new byte[8 + data.length];
+        u[0] = (byte) (sport >>> 8);
+        u[1] = (byte) sport;
+        u[2] = (byte) (dport >>> 8);
+        u[3] = (byte) dport;
+        u[4] = (byte) (u.length >>> 8);
+        u[5] = (byte) u.length;
+        System.arraycopy(data, 0, u, 8, data.length);
+        return u; // checksum 0: none (RFC 768, IPv4)
+    }
+
+    @Test
+    void portUnreachableQuotesHeaderPlusEightBytesExactly() {
+        byte[] data = "hello, world, more than eight".getBytes();
+        byte[] orig = ipPacket(17, "10.0.0.9", "10.0.0.1", 64, 0, udp(1111, 2222, data));
+        wire.inject(orig);
+        run();
+        assertEquals(1, wire.count());
+        byte[] out = wire.poll().data();
+        // IP header of the error: from us to the sender, protocol ICMP.
+        assertEquals(0x45, out[0] & 0xff);
+        assertEquals(20 + 8 + 28, ((out[2] & 0xff) << 8) | (out[3] & 0xff));
+        assertEquals(1, out[9]);
+        assertEquals("0a000001", HexFormat.of().formatHex(out, 12, 16));
+        assertEquals("0a000009", HexFormat.of().formatHex(out, 16, 20));
+        assertTrue(Checksum.verifies(Checksum.partial(out, 0, 20, 0)));
+        // ICMP: type 3 code 3, unused zero, then the original header and 8 bytes.
+        assertEquals(3, out[20]);
+        assertEquals(3, out[21]);
+        assertEquals("00000000", HexFormat.of().formatHex(out, 24, 28));
+        assertEquals(HexFormat.of().formatHex(orig, 0, 28), HexFormat.of().formatHex(out, 28, 56));
+        assertTrue(Checksum.verifies(Checksum.partial(out, 20, 36, 0)));
+    }
+
+    @Test
+    void errorNeverQuotesMoreThanTheOriginalHas() {
+        // Protocol 99 with 3 bytes of payload: the quote is 23 bytes, not 28.
+        byte[] orig = ipPacket(99, "10.0.0.9", "10.0.0.1", 64, 0, new byte[] {1, 2, 3});
+        wire.inject(orig);
+        run();
+        byte[] out = wire.poll().data();
+        assertEquals(3, out[20]);
+        assertEquals(2, out[21]);
+        assertEquals(20 + 8 + 23, out.length);
+        assertEquals(HexFormat.of().formatHex(orig), HexFormat.of().formatHex(out, 28, out.length));
+    }
+
+    @Test
+    void noErrorsAboutBroadcastsFragmentsOrIcmpErrors() {
+        wire.inject(ipPacket(17, "10.0.0.9", "10.0.0.255", 64, 0, udp(1, 2, new byte[4])));
+        wire.inject(ipPacket(17, "10.0.0.9", "255.255.255.255", 64, 0, udp(1, 2, new byte[4])));
+        byte[] icmpError = new byte[8 + 28];
+        icmpError[0] = 3;
+        icmpError[1] = 1;
+        System.arraycopy(ipPacket(17, "10.0.0.1", "10.0.0.9", 64, 0, udp(3, 4, new byte[0])), 0, icmpError, 8, 28);
+        wire.inject(ipPacket(1, "10.0.0.9", "10.0.0.1", 64, 0, withIcmpChecksum(icmpError)));
+        // A non-initial fragment for an unknown protocol: no protocol unreachable either.
+        wire.inject(ipPacket(99, "10.0.0.9", "10.0.0.1", 64, 0x0010, new byte[8]));
+        run();
+        assertEquals(0, wire.count(), "nothing sent back");
+    }
+
+    static byte[] withIcmpChecksum(byte[] m) {
+        int c = Checksum.of(m, 0, m.length);
+        m[2] = (byte) (c >>> 8);
+        m[3] = (byte) c;
+        return m;
+    }
+
+    @Test
+    void loopbackNetworkNeverLeavesOrEntersANonLoopbackNetif() {
+        // CONFORMANCE 28: 127/8 arriving on tun0 is dropped...
+        long drops = stack.stats().ip.drop;
+        wire.inject(ipPacket(17, "10.0.0.9", "127.0.0.1", 64, 0, udp(1, 2, new byte[4])));
+        run();
+        assertEquals(0, wire.count());
+        assertEquals(drops + 1, stack.stats().ip.drop);
+        // ...and UDP to 127.0.0.1 is delivered through lo, not tun0.
+        UdpPcb server = stack.newUdpPcb();
+        server.bind(5000);
+        int[] got = {0};
+        server.onReceive((pc, p, src, sp, nf) -> {
+            got[0]++;
+            assertEquals("lo", nf.name());
+            p.free();
+        });
+        UdpPcb client = stack.newUdpPcb();
+        Pbuf p = stack.context().pbufs().allocPool(Layer.TRANSPORT, 3);
+        assertEquals(Err.OK, client.sendTo(p, Ip4Address.LOOPBACK, 5000));
+        p.free();
+        run();
+        assertEquals(1, got[0]);
+        assertEquals(0, wire.count(), "nothing on tun0");
+        assertEquals(List.of(), SimNet.leakedPbufs(stack));
+    }
+
+    @Test
+    void badHeadersAreCountedNotThrown() {
+        byte[] good = ipPacket(17, "10.0.0.9", "10.0.0.1", 64, 0, udp(1, 7, new byte[4]));
+        byte[] badSum = good.clone();
+        badSum[10] ^= 1;
+        byte[] shortLen = good.clone();
+        shortLen[3] = 10; // total length below the header length
+        byte[] longLen = good.clone();
+        longLen[2] = 0x10; // total length beyond the bytes present
+        byte[] ihl4 = good.clone();
+        ihl4[0] = 0x44;
+        long chk = stack.stats().ip.chkerr;
+        long len = stack.stats().ip.lenerr;
+        wire.inject(badSum);
+        wire.inject(shortLen);
+        wire.inject(longLen);
+        wire.inject(ihl4);
+        wire.inject(new byte[] {0x45, 0});
+        run();
+        assertEquals(chk + 1, stack.stats().ip.chkerr);
+        assertTrue(stack.stats().ip.lenerr >= len + 3);
+        assertEquals(0, wire.count());
+        assertEquals(List.of(), SimNet.leakedPbufs(stack));
+    }
+
+    @Test
+    void echoReplyGoesBackWithSameIdSeqAndData() {
+        byte[] echo = new byte[8 + 5];
+        echo[0] = 8;
+        echo[4] = 0x42;
+        echo[7] = 9;
+        System.arraycopy("abcde".getBytes(), 0, echo, 8, 5);
+        withIcmpChecksum(echo);
+        wire.inject(ipPacket(1, "10.0.0.9", "10.0.0.1", 64, 0, echo));
+        run();
+        CapturedFrame f = wire.poll();
+        byte[] out = f.data();
+        assertEquals(0, out[20]);
+        assertEquals(HexFormat.of().formatHex(echo, 4, 13), HexFormat.of().formatHex(out, 24, 33));
+        assertTrue(Checksum.verifies(Checksum.partial(out, 20, 13, 0)));
+        assertEquals("0a000009", HexFormat.of().formatHex(out, 16, 20));
+    }
+}
