@@ -124,7 +124,7 @@ class UdpPcbTest {
             reuse[1]++;
             p.free();
         });
-        wire.inject(org.lwip4j.ipv4.Ipv4CaptureTestAccess.udpPacket("10.0.0.9", "10.0.0.255", 1, 500, new byte[3]));
+        wire.inject(org.lwip4j.ipv4.Ipv4CaptureTestAccess.udpPacket("10.0.0.9", "255.255.255.255", 1, 500, new byte[3]));
         run();
         assertEquals(1, reuse[0]);
         assertEquals(1, reuse[1]);
