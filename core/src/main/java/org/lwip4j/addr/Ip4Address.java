@@ -58,7 +58,7 @@ public record Ip4Address(int bits) implements IpAddress, Comparable<Ip4Address> 
      * inet_aton: the address as a non-negative long, or -1 when the text is invalid. Matches
      * glibc's {@code __inet_aton_exact} (the whole text must be the address; glibc's
      * {@code inet_aton} also ignores anything after a space). Leading zeros are unbounded,
-     * as with {@code strtoul}: {@code 0x0000000000000000000000000000000000000000000000000000000000000001} is {@code 0.0.0.1}.
+     * as with {@code strtoul}: any number of them may precede a part's digits.
      */
     static long parseAton(String s) {
         if (s == null || s.isEmpty()) {

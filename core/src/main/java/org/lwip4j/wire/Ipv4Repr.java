@@ -148,11 +148,9 @@ public record Ipv4Repr(int tos, int payloadLen, int ident, int flagsFrag, int tt
 
     @Override
     public int hashCode() {
-        int h = tos;
-        for (int v : new int[] {payloadLen, ident, flagsFrag, ttl, protocol, src, dst}) {
-            h = 31 * h + v;
-        }
-        return 31 * h + Arrays.hashCode(options);
+        int h = ((tos * 31 + payloadLen) * 31 + ident) * 31 + flagsFrag;
+        h = ((h * 31 + ttl) * 31 + protocol) * 31 + src;
+        return (h * 31 + dst) * 31 + Arrays.hashCode(options);
     }
 
     @Override

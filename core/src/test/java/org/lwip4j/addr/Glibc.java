@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -15,8 +16,10 @@ import java.util.Optional;
  * compare our parsers with the real {@code inet_aton}, {@code inet_pton} and
  * {@code inet_ntop} (differential testing). Present only on Linux with glibc.
  */
+@SuppressWarnings("restricted") // downcalls into libc: the point of this class
 public final class Glibc {
     private static final int AF_INET6 = 10;
+    private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final MethodHandle inetAton;
     private final MethodHandle inetPton;
@@ -60,7 +63,7 @@ public final class Glibc {
             if (ok == 0) {
                 return -1;
             }
-            return Integer.toUnsignedLong(out.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0));
+            return Integer.toUnsignedLong(out.get(BE_INT, 0));
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
