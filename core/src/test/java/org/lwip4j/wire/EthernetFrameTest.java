@@ -55,7 +55,8 @@ class EthernetFrameTest {
 
     @Test
     void emitAtOffsetWritesExactlyBufferLen() {
-        for (EthernetRepr r : new EthernetRepr[] {EthernetRepr.of(1, 2, 0x86dd), new EthernetRepr(3, 4, 0x0800, 0xe00a)}) {
+        EthernetRepr[] reprs = {EthernetRepr.of(1, 2, 0x86dd), new EthernetRepr(3, 4, 0x0800, 0xe00a)};
+        for (EthernetRepr r : reprs) {
             byte[] b = new byte[40];
             java.util.Arrays.fill(b, (byte) 0x5a);
             MemorySegment s = MemorySegment.ofArray(b);
