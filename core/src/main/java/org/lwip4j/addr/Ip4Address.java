@@ -40,7 +40,9 @@ public record Ip4Address(int bits) implements IpAddress, Comparable<Ip4Address> 
      * Parses text as {@code inet_aton} does: one to four parts separated by dots, each
      * decimal, octal (leading {@code 0}) or hexadecimal ({@code 0x}); the last part fills
      * all remaining bytes ({@code 10.1} is {@code 10.0.0.1}, {@code 0x7f000001} is
-     * {@code 127.0.0.1}), every earlier part one byte.
+     * {@code 127.0.0.1}), every earlier part one byte. The whole text must be the address
+     * (no spaces, no trailing dot), as glibc's {@code inet_aton} when it must consume all
+     * input ({@code __inet_aton_exact}, used by {@code getaddrinfo}).
      *
      * @throws IllegalArgumentException when the text is not such an address
      */
@@ -52,9 +54,14 @@ public record Ip4Address(int bits) implements IpAddress, Comparable<Ip4Address> 
         return of((int) v);
     }
 
-    /** inet_aton: the address as a non-negative long, or -1 when the text is invalid. */
+    /**
+     * inet_aton: the address as a non-negative long, or -1 when the text is invalid. Matches
+     * glibc's {@code __inet_aton_exact} (the whole text must be the address; glibc's
+     * {@code inet_aton} also ignores anything after a space). Leading zeros are unbounded,
+     * as with {@code strtoul}: any number of them may precede a part's digits.
+     */
     static long parseAton(String s) {
-        if (s == null || s.isEmpty() || s.length() > 64) {
+        if (s == null || s.isEmpty()) {
             return -1;
         }
         long[] parts = new long[4];

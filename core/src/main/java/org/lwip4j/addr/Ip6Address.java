@@ -29,9 +29,11 @@ public record Ip6Address(long hi, long lo, int zone) implements IpAddress {
     }
 
     /**
-     * Parses text as {@code inet_pton(AF_INET6)} does (eight groups of up to four hex
-     * digits, one {@code ::} for a run of zero groups, an embedded dotted-quad IPv4 address
-     * at the end), plus an optional {@code %zone} of decimal digits.
+     * Parses text as glibc's {@code inet_pton(AF_INET6)} does (RFC 4291 §2.2: eight groups
+     * of one to four ASCII hex digits; one {@code ::} for one or more zero groups, so
+     * {@code 1:2:3:4:5:6:7::} is valid; a strict dotted-quad IPv4 address in the last 32
+     * bits), plus an optional {@code %zone} of one to nine decimal digits, the netif index
+     * (RFC 4007 §11.2, numeric form only).
      *
      * @throws IllegalArgumentException when the text is not such an address
      */
@@ -70,8 +72,8 @@ public record Ip6Address(long hi, long lo, int zone) implements IpAddress {
             }
             int start = i;
             int val = 0;
-            while (i < len && Character.digit(s.charAt(i), 16) >= 0 && i - start < 5) {
-                val = (val << 4) | Character.digit(s.charAt(i), 16);
+            while (i < len && hexDigit(s.charAt(i)) >= 0 && i - start < 5) {
+                val = (val << 4) | hexDigit(s.charAt(i));
                 i++;
             }
             if (i < len && s.charAt(i) == '.') {
@@ -130,6 +132,20 @@ public record Ip6Address(long hi, long lo, int zone) implements IpAddress {
             lo = (lo << 16) | full[k + 4];
         }
         return new Ip6Address(hi, lo, zone);
+    }
+
+    /** The value of an ASCII hex digit, or -1 (unlike {@link Character#digit}, no other scripts' digits). */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /** Strict dotted quad (four decimal parts, no leading zeros), as inet_pton wants; -1 if not. */
@@ -211,10 +227,17 @@ public record Ip6Address(long hi, long lo, int zone) implements IpAddress {
 
     /**
      * RFC 5952 text: lower-case hex, no leading zeros, the longest run of two or more zero
-     * groups (the first if tied) as {@code ::}, {@code %zone} when scoped.
+     * groups (the first if tied) as {@code ::} (§4); an IPv4-mapped address
+     * ({@code ::ffff:0:0/96}, RFC 4291 §2.5.5.2) in mixed notation {@code ::ffff:192.0.2.1}
+     * (§5, as glibc's {@code inet_ntop}); {@code %zone} when scoped.
      */
     @Override
     public String toString() {
+        if (hi == 0 && (lo >>> 32) == 0xffffL) {
+            int v4 = (int) lo;
+            return "::ffff:" + (v4 >>> 24) + "." + ((v4 >>> 16) & 0xff) + "." + ((v4 >>> 8) & 0xff) + "."
+                    + (v4 & 0xff) + (zone != 0 ? "%" + zone : "");
+        }
         int bestStart = -1;
         int bestLen = 1;
         for (int i = 0; i < 8; ) {

@@ -19,26 +19,44 @@ public record MacAddress(long bits) {
         }
     }
 
-    /** Parses {@code aa:bb:cc:dd:ee:ff} (or with dashes). */
+    /**
+     * Parses six groups of one or two ASCII hex digits separated all by {@code :} or all by
+     * {@code -} ({@code 02:00:5e:00:00:fb}, {@code 02-00-5E-00-00-FB}, and, as glibc's
+     * {@code ether_aton}, {@code 2:0:5e:0:0:fb}).
+     *
+     * @throws IllegalArgumentException when the text is not such an address
+     */
     public static MacAddress parse(String text) {
-        String[] parts = text.split("[:-]", -1);
-        if (parts.length != 6) {
-            throw new IllegalArgumentException("not a MAC address: \"" + text + "\"");
-        }
+        int len = text.length();
+        char sep = len > 2 && (text.charAt(1) == '-' || text.charAt(2) == '-') ? '-' : ':';
         long v = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 2) {
-                throw new IllegalArgumentException("not a MAC address: \"" + text + "\"");
+        int i = 0;
+        for (int g = 0; g < 6; g++) {
+            if (g > 0) {
+                if (i >= len || text.charAt(i) != sep) {
+                    throw badMac(text);
+                }
+                i++;
             }
-            int o;
-            try {
-                o = Integer.parseInt(p, 16);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a MAC address: \"" + text + "\"", e);
+            int start = i;
+            int o = 0;
+            while (i < len && i - start < 2 && Character.digit(text.charAt(i), 16) >= 0 && text.charAt(i) < 0x80) {
+                o = (o << 4) | Character.digit(text.charAt(i), 16);
+                i++;
+            }
+            if (i == start) {
+                throw badMac(text);
             }
             v = (v << 8) | o;
         }
+        if (i != len) {
+            throw badMac(text);
+        }
         return new MacAddress(v);
+    }
+
+    private static IllegalArgumentException badMac(String text) {
+        return new IllegalArgumentException("not a MAC address: \"" + text + "\"");
     }
 
     /** The address of six bytes in network order. */

@@ -30,14 +30,21 @@ public enum Drop {
         return code;
     }
 
-    /** The reason for a negative {@code check} result. */
+    /**
+     * The reason for a {@code check} result or a code, negative or positive; allocates
+     * nothing, so the receive path may call it per packet.
+     *
+     * @throws IllegalArgumentException when no reason has that code
+     */
     public static Drop ofCode(int negativeOrPositive) {
-        int c = Math.abs(negativeOrPositive);
-        for (Drop d : values()) {
-            if (d.code == c) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("no drop reason " + negativeOrPositive);
+        return switch (Math.abs(negativeOrPositive)) {
+            case 1 -> TRUNCATED;
+            case 2 -> BAD_LENGTH;
+            case 3 -> BAD_CHECKSUM;
+            case 4 -> UNSUPPORTED;
+            case 5 -> MALFORMED;
+            case 6 -> BAD_OPTION;
+            default -> throw new IllegalArgumentException("no drop reason " + negativeOrPositive);
+        };
     }
 }

@@ -18,6 +18,12 @@ public final class EthernetFrame {
         public static final int TYPE = 12;
         /** Payload of an untagged frame. */
         public static final int PAYLOAD = 14;
+        /** Tag control information of an 802.1Q-tagged frame (PCP 3 bits, DEI 1, VID 12). */
+        public static final int TCI = 14;
+        /** EtherType of an 802.1Q-tagged frame, after the tag. */
+        public static final int INNER_TYPE = 16;
+        /** Payload of a frame with one 802.1Q tag. */
+        public static final int TAGGED_PAYLOAD = 18;
 
         private Field() {
         }
@@ -58,7 +64,7 @@ public final class EthernetFrame {
             if (len < TAGGED_HEADER_LEN) {
                 return -Drop.TRUNCATED.code();
             }
-            type = Bytes.u16(s, off + 16);
+            type = Bytes.u16(s, off + Field.INNER_TYPE);
             hdr = TAGGED_HEADER_LEN;
         }
         if (type < 0x0600) {
@@ -82,9 +88,18 @@ public final class EthernetFrame {
         return Bytes.u16(s, off + hdrLen - 2);
     }
 
-    /** The 802.1Q VLAN id of a tagged frame, or -1 for an untagged one. */
+    /** The 802.1Q VLAN id of a checked tagged frame, or -1 for an untagged one. */
     public static int vlanId(MemorySegment s, long off) {
-        return Bytes.u16(s, off + Field.TYPE) == TYPE_VLAN ? Bytes.u16(s, off + 14) & 0x0fff : -1;
+        return Bytes.u16(s, off + Field.TYPE) == TYPE_VLAN ? Bytes.u16(s, off + Field.TCI) & 0x0fff : -1;
+    }
+
+    /**
+     * The whole 16-bit 802.1Q tag control information (IEEE 802.1Q §9.6: priority code
+     * point, drop eligible indicator, VLAN id) of a checked tagged frame, or -1 for an
+     * untagged one.
+     */
+    public static int tci(MemorySegment s, long off) {
+        return Bytes.u16(s, off + Field.TYPE) == TYPE_VLAN ? Bytes.u16(s, off + Field.TCI) : -1;
     }
 
     /** Writes an untagged 14-byte header at {@code off}. */
@@ -92,5 +107,14 @@ public final class EthernetFrame {
         Bytes.put48(s, off + Field.DST, dst);
         Bytes.put48(s, off + Field.SRC, src);
         Bytes.put16(s, off + Field.TYPE, etherType);
+    }
+
+    /** Writes an 18-byte header with one 802.1Q tag ({@code tci}: PCP, DEI, VID) at {@code off}. */
+    public static void emitTagged(MemorySegment s, long off, long dst, long src, int tci, int etherType) {
+        Bytes.put48(s, off + Field.DST, dst);
+        Bytes.put48(s, off + Field.SRC, src);
+        Bytes.put16(s, off + Field.TYPE, TYPE_VLAN);
+        Bytes.put16(s, off + Field.TCI, tci);
+        Bytes.put16(s, off + Field.INNER_TYPE, etherType);
     }
 }

@@ -2,6 +2,7 @@ package org.lwip4j.wire;
 
 import java.lang.foreign.MemorySegment;
 import org.lwip4j.buffer.Bytes;
+import org.lwip4j.buffer.Checksum;
 
 /** ICMPv4 message view (RFC 792): type, code, checksum, and the 4-byte rest-of-header. */
 public final class Icmpv4Packet {
@@ -97,6 +98,26 @@ public final class Icmpv4Packet {
     /** Echo sequence number. */
     public static int seq(MemorySegment s, long off) {
         return Bytes.u16(s, off + Field.SEQ);
+    }
+
+    /**
+     * The 32-bit rest-of-header word (RFC 792): identifier and sequence number of an echo,
+     * the gateway of a redirect, the pointer of a parameter problem in its high byte, the
+     * next-hop MTU of "fragmentation needed" in its low 16 bits (RFC 1191 §4).
+     */
+    public static int rest(MemorySegment s, long off) {
+        return Bytes.i32(s, off + Field.IDENT);
+    }
+
+    /** True when the checksum of a message of {@code len} bytes verifies (RFC 792: over the whole message). */
+    public static boolean checksumOk(MemorySegment s, long off, int len) {
+        return Checksum.verifies(Checksum.partial(s, off, len, 0));
+    }
+
+    /** Computes and stores the checksum of a message of {@code len} bytes. */
+    public static void fillChecksum(MemorySegment s, long off, int len) {
+        Bytes.put16(s, off + Field.CHECKSUM, 0);
+        Bytes.put16(s, off + Field.CHECKSUM, Checksum.of(s, off, len));
     }
 
     /** Sets type and code. */

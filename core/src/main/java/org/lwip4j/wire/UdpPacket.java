@@ -2,6 +2,7 @@ package org.lwip4j.wire;
 
 import java.lang.foreign.MemorySegment;
 import org.lwip4j.buffer.Bytes;
+import org.lwip4j.buffer.Checksum;
 
 /**
  * UDP header view (RFC 768), also for UDP-Lite (RFC 3828 §3), whose length field is the
@@ -84,6 +85,26 @@ public final class UdpPacket {
     /** Checksum field. */
     public static int checksum(MemorySegment s, long off) {
         return Bytes.u16(s, off + Field.CHECKSUM);
+    }
+
+    /**
+     * True when the checksum over the first {@code covered} bytes at {@code off} plus the
+     * pseudo-header whose sum is {@code pseudoSum} verifies. This is only the arithmetic: a
+     * zero field (no checksum, RFC 768) must be handled by the caller.
+     */
+    public static boolean checksumOk(MemorySegment s, long off, int covered, long pseudoSum) {
+        return Checksum.verifies(Checksum.partial(s, off, covered, pseudoSum));
+    }
+
+    /**
+     * Computes the checksum over the pseudo-header whose sum is {@code pseudoSum} and the
+     * first {@code covered} bytes at {@code off}, and stores it; a computed 0 is stored as
+     * 0xffff, since 0 means "no checksum" (RFC 768; RFC 3828 §3.1; RFC 8200 §8.1).
+     */
+    public static void fillChecksum(MemorySegment s, long off, int covered, long pseudoSum) {
+        Bytes.put16(s, off + Field.CHECKSUM, 0);
+        int sum = Checksum.finish(Checksum.partial(s, off, covered, pseudoSum));
+        Bytes.put16(s, off + Field.CHECKSUM, sum == 0 ? 0xffff : sum);
     }
 
     /** Sets the checksum field. */
