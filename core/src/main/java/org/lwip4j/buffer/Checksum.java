@@ -48,6 +48,18 @@ public final class Checksum {
      */
     public static long partial(MemorySegment s, long off, int len, long acc) {
         Objects.checkFromIndexSize(off, len, s.byteSize());
+        long sum = s.isNative() ? sumNative(s, off, len) : sumHeap(s, off, len);
+        return acc + swap16(fold(sum));
+    }
+
+    // sumNative and sumHeap are the same code on purpose. The JIT profiles the receiver type
+    // of each segment access per call site; one loop used for both heap and native segments
+    // (as a stack does: pool buffers are native, RAM and wrapped pbufs are heap) sees two
+    // types, is compiled with a type check in the loop and is neither unrolled nor
+    // vectorized: about 1 GB/s instead of 15-40 GB/s. Two copies keep each site monomorphic.
+
+    /** Little-endian sum of {@code [off, off+len)} of a native segment, unfolded; the range is checked. */
+    private static long sumNative(MemorySegment s, long off, int len) {
         long end = off + len;
         long last = end - 4;
         long sum = 0;
@@ -64,13 +76,32 @@ public final class Checksum {
             // swap makes it the high byte, as RFC 1071 pads an odd byte with a zero after it.
             sum += s.get(ValueLayout.JAVA_BYTE, i) & 0xff;
         }
-        return acc + swap16(fold(sum));
+        return sum;
+    }
+
+    /** As {@link #sumNative} for a heap segment. */
+    private static long sumHeap(MemorySegment s, long off, int len) {
+        long end = off + len;
+        long last = end - 4;
+        long sum = 0;
+        long i = off;
+        for (; i <= last; i += 4) {
+            sum += Integer.toUnsignedLong(s.get(LE_INT, i));
+        }
+        if (end - i >= 2) {
+            sum += Short.toUnsignedInt(s.get(LE_SHORT, i));
+            i += 2;
+        }
+        if (i < end) {
+            sum += s.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+        }
+        return sum;
     }
 
     /** Adds {@code len} bytes of {@code a} from {@code off} to {@code acc}; see {@link #partial(MemorySegment, long, int, long)}. */
     public static long partial(byte[] a, int off, int len, long acc) {
         Objects.checkFromIndexSize(off, len, a.length);
-        return partial(MemorySegment.ofArray(a), off, len, acc);
+        return acc + swap16(fold(sumHeap(MemorySegment.ofArray(a), off, len)));
     }
 
     /**

@@ -79,6 +79,33 @@ final class ChecksumTest {
     }
 
     @Test
+    void theJitCompiledLoopAgreesWithTheReference() {
+        // Enough calls for C2 to compile (and vectorize) the loops, on both memory kinds,
+        // so the optimized code is checked too, not only the interpreter.
+        byte[] data = random(1600, 1072);
+        int[][] want = new int[16][97];
+        for (int off = 0; off < 16; off++) {
+            for (int d = 0; d < 97; d++) {
+                want[off][d] = referenceSum(data, off, 1400 + d);
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment offHeap = arena.allocate(data.length);
+            offHeap.copyFrom(MemorySegment.ofArray(data));
+            MemorySegment heap = MemorySegment.ofArray(data);
+            for (int i = 0; i < 40_000; i++) {
+                int off = i & 15;
+                int d = i % 97;
+                MemorySegment s = (i & 16) == 0 ? heap : offHeap;
+                int got = Checksum.fold(Checksum.partial(s, off, 1400 + d, 0));
+                if (got != want[off][d]) {
+                    assertEquals(want[off][d], got, "call " + i + (s.isNative() ? " off-heap" : " heap") + " off " + off + " len " + (1400 + d));
+                }
+            }
+        }
+    }
+
+    @Test
     void allOnesAndAllZerosAreTheTwoZeros() {
         byte[] ones = new byte[64];
         java.util.Arrays.fill(ones, (byte) 0xff);
