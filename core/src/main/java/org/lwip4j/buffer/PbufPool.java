@@ -27,6 +27,8 @@ import java.util.Objects;
 public final class PbufPool {
     private static final int SLAB_BUFFERS = 16;
     private static final int NODE_CACHE = 256;
+    /** A little under {@code Integer.MAX_VALUE}: the largest array a JVM will reliably make. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
     private final int bufSize;
     private final PoolStats poolStats;
@@ -95,7 +97,12 @@ public final class PbufPool {
         };
     }
 
-    /** A chain of pool buffers holding {@code length} bytes after {@code layer}'s header room, or {@code null}. */
+    /**
+     * A chain of pool buffers holding {@code length} bytes after {@code layer}'s header room,
+     * or {@code null} (counted in {@link PoolStats#err}) when not enough buffers are free.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative
+     */
     public Pbuf allocPool(Layer layer, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("negative pbuf length " + length);
@@ -152,13 +159,18 @@ public final class PbufPool {
         carved += n;
     }
 
-    /** One contiguous heap pbuf of {@code length} bytes after {@code layer}'s header room, or {@code null}. */
+    /**
+     * One contiguous heap pbuf of {@code length} bytes after {@code layer}'s header room, or
+     * {@code null} (counted in {@link PoolStats#err}) when it would exceed {@code MEM_SIZE}.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative
+     */
     public Pbuf allocRam(Layer layer, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("negative pbuf length " + length);
         }
         long need = (long) layer.headroom() + length;
-        if (need > Integer.MAX_VALUE - 16 || !ramStats.fits(need)) {
+        if (need > MAX_ARRAY || !ramStats.fits(need)) {
             ramStats.err++;
             return null;
         }
