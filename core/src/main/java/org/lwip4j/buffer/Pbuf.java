@@ -118,6 +118,19 @@ public final class Pbuf {
         }
     }
 
+    /** Throws {@link IllegalStateException} when this node has been freed; for the package's other classes. */
+    void checkLive() {
+        live();
+    }
+
+    /** Counts a free of a node that was already freed against its pool, then throws. */
+    private void freedTwice() {
+        if (pool != null) {
+            pool.countIllegal(kind);
+        }
+        throw new IllegalStateException("pbuf freed after it was freed: " + this);
+    }
+
     /** The node's whole backing memory; the payload is at {@link #offset()}. */
     public MemorySegment segment() {
         live();
@@ -183,14 +196,25 @@ public final class Pbuf {
 
     /**
      * Drops one reference ({@code pbuf_free}). When it was the last, the node goes back to
-     * its pool and the same is done for the next node, until a node that is still
-     * referenced elsewhere. Returns how many nodes were released.
+     * its pool and the same is done for the next node (whose reference this node held),
+     * until a node that is still referenced elsewhere. Returns how many nodes were released.
+     *
+     * @throws IllegalStateException when this pbuf, or a node it links to, was already
+     *         freed (counted as {@link PoolStats#illegal}); nodes before that one have been
+     *         released
      */
     public int free() {
-        live();
+        if (ref <= 0) {
+            freedTwice();
+        }
         int n = 0;
         Pbuf q = this;
         while (q != null) {
+            if (q.ref <= 0) {
+                // A node after the head lost its last reference elsewhere while this chain
+                // still linked to it (the caller freed a tail it had handed to concat).
+                q.freedTwice();
+            }
             if (--q.ref > 0) {
                 break;
             }
@@ -247,18 +271,35 @@ public final class Pbuf {
 
     /**
      * Drops the first {@code n} bytes of the chain, freeing nodes that become empty
-     * ({@code pbuf_free_header}). Returns the new head (this pbuf when no node was freed),
-     * or {@code null} when {@code n} covered the whole chain.
+     * ({@code pbuf_free_header}); the caller's reference moves to the returned node. Returns
+     * the new head (this pbuf when no node was dropped), or {@code null} when {@code n}
+     * covered the whole chain.
+     *
+     * <p>Unlike lwIP, a dropped node that is still referenced elsewhere keeps its link to
+     * the rest of the chain (and the rest gains the caller's reference), so another holder
+     * of that node still sees all of its chain.
+     *
+     * @throws IllegalArgumentException when {@code n} is negative
      */
     public Pbuf dropHeader(int n) {
         live();
+        if (n < 0) {
+            throw new IllegalArgumentException("negative header size " + n);
+        }
         Pbuf q = this;
         int left = n;
         while (q != null && left > 0 && left >= q.len) {
             left -= q.len;
             Pbuf nx = q.next;
-            q.next = null;
-            q.free();
+            if (q.ref > 1) {
+                q.ref--;
+                if (nx != null) {
+                    nx.ref++;
+                }
+            } else {
+                q.next = null;
+                q.free();
+            }
             q = nx;
         }
         if (q != null && left > 0) {
@@ -300,6 +341,7 @@ public final class Pbuf {
     public void concat(Pbuf tail) {
         live();
         Objects.requireNonNull(tail, "tail");
+        tail.live();
         if (tail == this) {
             throw new IllegalArgumentException("cannot concatenate a pbuf to itself");
         }
@@ -346,7 +388,8 @@ public final class Pbuf {
             rest = q.next;
         } else {
             int tailLen = q.len - rem;
-            Pbuf copy = pool != null ? pool.allocRam(Layer.RAW, tailLen) : heapNode(tailLen);
+            PbufPool from = q.pool != null ? q.pool : pool;
+            Pbuf copy = from != null ? from.allocRam(Layer.RAW, tailLen) : heapNode(tailLen);
             if (copy == null) {
                 return null;
             }
@@ -460,23 +503,42 @@ public final class Pbuf {
         copyFrom(off, MemorySegment.ofArray(src), srcOff, n);
     }
 
-    /** Copies {@code n} bytes from {@code src} at {@code srcOff} into this chain at {@code off}; the chains may be shaped differently ({@code pbuf_copy_partial_pbuf}). */
+    /**
+     * Copies {@code n} bytes from {@code src} at {@code srcOff} into this chain at {@code off};
+     * the chains may be shaped differently ({@code pbuf_copy_partial_pbuf}). Both chains are
+     * walked once.
+     */
     public void copyFrom(int off, Pbuf src, int srcOff, int n) {
         live();
+        src.live();
         Objects.checkFromIndexSize(off, n, totLen);
         Objects.checkFromIndexSize(srcOff, n, src.totLen);
+        Pbuf d = this;
+        while (off > 0 && off >= d.len) {
+            off -= d.len;
+            d = d.next;
+        }
         Pbuf s = src;
         while (srcOff > 0 && srcOff >= s.len) {
             srcOff -= s.len;
             s = s.next;
         }
         while (n > 0) {
-            int c = Math.min(n, s.len - srcOff);
-            copyFrom(off, s.mem, s.offset + srcOff, c);
-            off += c;
-            n -= c;
-            srcOff = 0;
-            s = s.next;
+            int c = Math.min(n, Math.min(d.len - off, s.len - srcOff));
+            if (c > 0) {
+                MemorySegment.copy(s.mem, s.offset + srcOff, d.mem, d.offset + off, c);
+                n -= c;
+                off += c;
+                srcOff += c;
+            }
+            if (off == d.len) {
+                d = d.next;
+                off = 0;
+            }
+            if (srcOff == s.len) {
+                s = s.next;
+                srcOff = 0;
+            }
         }
     }
 

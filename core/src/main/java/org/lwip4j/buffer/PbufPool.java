@@ -2,6 +2,8 @@ package org.lwip4j.buffer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A stack's packet memory with hard limits: fixed-size off-heap buffers
@@ -13,11 +15,20 @@ import java.lang.foreign.MemorySegment;
  * allocates nothing per packet. Exhaustion is a {@code null} result and a counted error,
  * never an exception; the caller reports {@code Err.MEM} and counts its drop.
  *
+ * <p>When assertions are enabled (as in every test run), the pool is <em>strict</em>: a freed
+ * {@link Pbuf} object is never handed out again (its memory is, under a fresh object), so
+ * a stale reference to a freed pbuf keeps throwing {@link IllegalStateException} instead
+ * of silently reading or writing the next packet that reuses the object. Without
+ * assertions node objects are recycled and a stale reference is only caught until the
+ * object is reused.
+ *
  * <p>Used on the owning stack's event loop only.
  */
 public final class PbufPool {
     private static final int SLAB_BUFFERS = 16;
     private static final int NODE_CACHE = 256;
+    /** A little under {@code Integer.MAX_VALUE}: the largest array a JVM will reliably make. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
     private final int bufSize;
     private final PoolStats poolStats;
@@ -29,6 +40,7 @@ public final class PbufPool {
     private long carved;
     private final Pbuf[] freeNodes = new Pbuf[NODE_CACHE];
     private int freeNodeCount;
+    private final boolean strict;
 
     /**
      * @param poolSize    most pool buffers in use at once ({@code PBUF_POOL_SIZE})
@@ -36,10 +48,19 @@ public final class PbufPool {
      * @param ramBytes    most bytes of RAM pbufs in use at once ({@code MEM_SIZE})
      */
     public PbufPool(int poolSize, int bufSize, long ramBytes) {
+        this(poolSize, bufSize, ramBytes, PbufPool.class.desiredAssertionStatus());
+    }
+
+    /**
+     * As {@link #PbufPool(int, int, long)}, choosing strictness explicitly: a strict pool
+     * never reuses a freed {@link Pbuf} object (see the class comment).
+     */
+    PbufPool(int poolSize, int bufSize, long ramBytes, boolean strict) {
         if (poolSize < 1 || bufSize < Layer.TRANSPORT.headroom() + 64 || ramBytes < 0) {
             throw new IllegalArgumentException("bad pbuf pool sizes: poolSize=" + poolSize + " bufSize=" + bufSize + " ramBytes=" + ramBytes);
         }
         this.bufSize = bufSize;
+        this.strict = strict;
         this.poolStats = new PoolStats("PBUF_POOL", poolSize);
         this.ramStats = new PoolStats("MEM_RAM", ramBytes);
     }
@@ -76,11 +97,19 @@ public final class PbufPool {
         };
     }
 
-    /** A chain of pool buffers holding {@code length} bytes after {@code layer}'s header room, or {@code null}. */
+    /**
+     * A chain of pool buffers holding {@code length} bytes after {@code layer}'s header room,
+     * or {@code null} (counted in {@link PoolStats#err}) when not enough buffers are free.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative
+     */
     public Pbuf allocPool(Layer layer, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative pbuf length " + length);
+        }
         int room = layer.headroom();
         int first = Math.min(length, bufSize - room);
-        int needed = 1 + (length - first + bufSize - 1) / bufSize;
+        int needed = 1 + (int) (((long) length - first + bufSize - 1) / bufSize);
         if (!poolStats.fits(needed)) {
             poolStats.err++;
             return null;
@@ -120,7 +149,7 @@ public final class PbufPool {
         int n = (int) Math.min(SLAB_BUFFERS, Math.max(1, poolStats.avail - carved));
         MemorySegment slab = arena.allocate((long) bufSize * n, 64);
         if (freePool.length < freePoolCount + n) {
-            freePool = java.util.Arrays.copyOf(freePool, Math.max(freePool.length * 2, freePoolCount + n));
+            freePool = Arrays.copyOf(freePool, Math.max(freePool.length * 2, freePoolCount + n));
         }
         for (int i = 0; i < n; i++) {
             Pbuf p = new Pbuf(this);
@@ -130,41 +159,75 @@ public final class PbufPool {
         carved += n;
     }
 
-    /** One contiguous heap pbuf of {@code length} bytes after {@code layer}'s header room, or {@code null}. */
+    /**
+     * One contiguous heap pbuf of {@code length} bytes after {@code layer}'s header room, or
+     * {@code null} (counted in {@link PoolStats#err}) when it would exceed {@code MEM_SIZE}.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative
+     */
     public Pbuf allocRam(Layer layer, int length) {
-        int size = layer.headroom() + length;
-        if (!ramStats.fits(size)) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative pbuf length " + length);
+        }
+        long need = (long) layer.headroom() + length;
+        if (need > MAX_ARRAY || !ramStats.fits(need)) {
             ramStats.err++;
             return null;
         }
-        Pbuf p = freeNodeCount > 0 ? freeNodes[--freeNodeCount] : new Pbuf(this);
-        freeNodes[freeNodeCount] = null;
+        int size = (int) need;
+        Pbuf p = spareNode();
         byte[] a = new byte[size];
         p.init(Pbuf.Kind.RAM, MemorySegment.ofArray(a), a, layer.headroom(), length, size);
         ramStats.take(size);
         return p;
     }
 
+    private Pbuf spareNode() {
+        if (freeNodeCount == 0) {
+            return new Pbuf(this);
+        }
+        Pbuf p = freeNodes[--freeNodeCount];
+        freeNodes[freeNodeCount] = null;
+        return p;
+    }
+
+    /** Takes back a node whose last reference was dropped; {@code mem} and {@code array} were its memory. */
     void recycle(Pbuf p, MemorySegment mem, byte[] array) {
         switch (p.kind) {
             case POOL -> {
                 poolStats.give(1);
-                if (freePoolCount == freePool.length) {
-                    freePool = java.util.Arrays.copyOf(freePool, freePool.length * 2);
+                Pbuf slot = p;
+                if (strict) {
+                    // The memory goes back, the object that a stale reference may hold does not.
+                    slot = new Pbuf(this);
+                    slot.homeMem = p.homeMem;
+                    p.homeMem = null;
                 }
-                freePool[freePoolCount++] = p;
+                if (freePoolCount == freePool.length) {
+                    freePool = Arrays.copyOf(freePool, freePool.length * 2);
+                }
+                freePool[freePoolCount++] = slot;
             }
             case RAM -> {
                 ramStats.give(p.capacity);
-                if (freeNodeCount < NODE_CACHE) {
-                    freeNodes[freeNodeCount++] = p;
-                }
+                keepNode(p);
             }
-            case REF -> {
-                if (freeNodeCount < NODE_CACHE) {
-                    freeNodes[freeNodeCount++] = p;
-                }
-            }
+            case REF -> keepNode(p);
+        }
+    }
+
+    private void keepNode(Pbuf p) {
+        if (!strict && freeNodeCount < NODE_CACHE) {
+            freeNodes[freeNodeCount++] = p;
+        }
+    }
+
+    /** Counts a free of a node of {@code kind} that had already been freed ({@code illegal}). */
+    void countIllegal(Pbuf.Kind kind) {
+        switch (kind) {
+            case POOL -> poolStats.illegal++;
+            case RAM -> ramStats.illegal++;
+            case REF -> { }
         }
     }
 
@@ -173,9 +236,8 @@ public final class PbufPool {
      * this pool's spare node objects.
      */
     public Pbuf wrap(byte[] data, int off, int len) {
-        java.util.Objects.checkFromIndexSize(off, len, data.length);
-        Pbuf p = freeNodeCount > 0 ? freeNodes[--freeNodeCount] : new Pbuf(this);
-        freeNodes[freeNodeCount] = null;
+        Objects.checkFromIndexSize(off, len, data.length);
+        Pbuf p = spareNode();
         p.init(Pbuf.Kind.REF, MemorySegment.ofArray(data), data, off, len, data.length);
         return p;
     }
