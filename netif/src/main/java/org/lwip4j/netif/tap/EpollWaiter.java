@@ -42,7 +42,8 @@ public final class EpollWaiter implements LoopWaiter {
     /** Wakeups between their check of {@link #closed} and their eventfd write. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
-    private long awaits;
+    /** Volatile so other threads can watch the loop go to sleep (tests, diagnostics). */
+    private volatile long awaits;
     private long fdWakeups;
     private long eventWakeups;
 
@@ -149,7 +150,7 @@ public final class EpollWaiter implements LoopWaiter {
             state.set(AWAKE);
             return;
         }
-        awaits++;
+        awaits = awaits + 1;
         int n = waitOnce(timeoutNanos);
         state.set(AWAKE);
         boolean sawEvent = false;
