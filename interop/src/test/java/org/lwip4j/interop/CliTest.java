@@ -53,7 +53,7 @@ class CliTest {
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
                 ns.python(Duration.ofSeconds(30), Scripts.copy(dir, "udp_echo_client.py"), "10.76.0.2", "7", "1", "1472").check();
 
-                cli.process().destroy(); // SIGTERM
+                cli.signal("TERM");
                 Cmd.Result r = cli.finish(Duration.ofSeconds(20));
                 assertEquals(0, r.exit(), r.toString());
                 assertTrue(r.output().contains("lwip4j: stopped; devices released, captures flushed"), r.toString());
@@ -85,7 +85,7 @@ class CliTest {
                     Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.1.2");
                     assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
 
-                    Cmd.check("kill", "-INT", Long.toString(cli.process().pid()));
+                    cli.signal("INT");
                     Cmd.Result r = cli.finish(Duration.ofSeconds(20));
                     assertEquals(0, r.exit(), r.toString());
                     assertTrue(r.output().contains("lwip4j: stopped; devices released"), r.toString());
@@ -113,7 +113,7 @@ class CliTest {
                 Cmd.Result ping = red.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.12.2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
                 assertTrue(ping.output().contains("ttl=63"), ping.toString());
-                cli.process().destroy();
+                cli.signal("TERM");
                 assertEquals(0, cli.finish(Duration.ofSeconds(20)).exit());
             }
         }

@@ -175,6 +175,15 @@ final class Cmd {
             }
         }
 
+        /**
+         * Sends {@code signal} ({@code TERM}, {@code INT}, ...) to the program with kill(1).
+         * ({@link Process#destroy()} would send SIGTERM too, but it also closes our end of the
+         * program's output, and what the program prints while it stops would be lost.)
+         */
+        void signal(String signal) {
+            check("kill", "-" + signal, Long.toString(process.pid()));
+        }
+
         /** Everything printed so far. */
         String output() {
             return all.toString();

@@ -6,7 +6,8 @@ import sys
 
 bind, port, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else 10.0
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.IPPROTO_IP, socket.IP_RECVTTL, 1)
+# IP_RECVTTL is 12 on Linux (<linux/in.h>); Python only names it from 3.12 on.
+s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_RECVTTL", 12), 1)
 s.bind((bind, port))
 s.settimeout(timeout)
 print("ready", flush=True)

@@ -88,13 +88,21 @@ public final class E2eBench {
 
             PingRtt.Result ps = PingRtt.run(t.nsStack, Topology.STACK_IP, s.pings(), s.interval());
             PingRtt.Result pk = PingRtt.run(t.nsA, Topology.VETH_B_IP, s.pings(), s.interval());
-            rows.add(new Row("ping RTT avg (" + s.pings() + " pings)", "ms", ps.avg(), pk.avg()));
+            String every = String.format(Locale.ROOT, "%d pings %.0f ms apart", s.pings(), s.interval() * 1000);
+            rows.add(new Row("ping RTT avg (" + every + ")", "ms", ps.avg(), pk.avg()));
             rows.add(new Row("ping RTT min", "ms", ps.min(), pk.min()));
             rows.add(new Row("ping RTT max", "ms", ps.max(), pk.max()));
             rows.add(new Row("ping RTT mdev", "ms", ps.mdev(), pk.mdev()));
-            if (ps.received() != ps.sent() || pk.received() != pk.sent()) {
-                System.out.printf(Locale.ROOT, "note: ping losses: stack %d/%d, kernel %d/%d%n", ps.received(), ps.sent(),
-                        pk.received(), pk.sent());
+            // Back to back (ping -A): the stack's loop never gets to sleep between requests.
+            PingRtt.Result as = PingRtt.run(t.nsStack, Topology.STACK_IP, s.pings(), 0);
+            PingRtt.Result ak = PingRtt.run(t.nsA, Topology.VETH_B_IP, s.pings(), 0);
+            rows.add(new Row("ping RTT avg (" + s.pings() + " back to back, -A)", "ms", as.avg(), ak.avg()));
+            rows.add(new Row("ping RTT min (back to back)", "ms", as.min(), ak.min()));
+            for (PingRtt.Result[] pair : new PingRtt.Result[][] {{ps, pk}, {as, ak}}) {
+                if (pair[0].received() != pair[0].sent() || pair[1].received() != pair[1].sent()) {
+                    System.out.printf(Locale.ROOT, "note: ping losses: stack %d/%d, kernel %d/%d%n", pair[0].received(),
+                            pair[0].sent(), pair[1].received(), pair[1].sent());
+                }
             }
 
             InetSocketAddress stackEcho = new InetSocketAddress(InetAddress.getByName(Topology.STACK_IP), Topology.ECHO_PORT);
@@ -125,9 +133,9 @@ public final class E2eBench {
 
     private static void print(List<Row> rows) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-34s %6s %14s %14s %14s%n", "", "", "lwip4j (TAP)", "kernel (veth)", "lwip4j/kernel");
+        System.out.printf(Locale.ROOT, "%-44s %5s %14s %14s %14s%n", "", "", "lwip4j (TAP)", "kernel (veth)", "lwip4j/kernel");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "%-34s %6s %14s %14s %14.2f%n", r.name(), r.unit(), format(r.stack()), format(r.kernel()),
+            System.out.printf(Locale.ROOT, "%-44s %5s %14s %14s %14.2f%n", r.name(), r.unit(), format(r.stack()), format(r.kernel()),
                     r.kernel() == 0 ? Double.NaN : r.stack() / r.kernel());
         }
     }

@@ -17,11 +17,22 @@ final class PingRtt {
     private PingRtt() {
     }
 
-    /** {@code count} pings of 56 data bytes, {@code intervalSeconds} apart, from namespace {@code ns} to {@code dst}. */
+    /**
+     * {@code count} pings of 56 data bytes from namespace {@code ns} to {@code dst}:
+     * {@code intervalSeconds} apart, or with {@code intervalSeconds} 0 back to back (ping's
+     * adaptive mode {@code -A}: the next request as soon as the reply is in).
+     */
     static Result run(String ns, String dst, int count, double intervalSeconds) throws IOException {
-        long limit = (long) (count * intervalSeconds) + 30;
-        Shell.Result r = Shell.run(limit, List.of("ip", "netns", "exec", ns, "ping", "-n", "-q", "-c", Integer.toString(count),
-                "-i", Double.toString(intervalSeconds), "-W", "2", dst));
+        long limit = (long) (count * Math.max(intervalSeconds, 0.01)) + 30;
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns, "ping", "-n", "-q", "-c",
+                Integer.toString(count), "-W", "2"));
+        if (intervalSeconds > 0) {
+            cmd.addAll(List.of("-i", Double.toString(intervalSeconds)));
+        } else {
+            cmd.add("-A");
+        }
+        cmd.add(dst);
+        Shell.Result r = Shell.run(limit, cmd);
         Matcher c = COUNTS.matcher(r.output());
         Matcher t = RTT.matcher(r.output());
         if (!c.find() || !t.find()) {
