@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * what is missing; with the environment variable {@code CI=true} it fails instead, so CI
  * cannot pass by skipping.
  */
-final class RealNetwork implements BeforeAllCallback {
+final class RealNetwork implements ExecutionCondition, BeforeAllCallback {
     /** Marks a test class that needs the real network; {@link #value()} names further programs it runs. */
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
@@ -37,13 +38,39 @@ final class RealNetwork implements BeforeAllCallback {
     private static final int CAP_NET_ADMIN = 12;
     private static final int CAP_SYS_ADMIN = 21;
 
+    private static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** Outside CI: the class is skipped (reported as skipped, with the reason) when something is missing. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String why = missing(context);
+        if (why == null || ci()) {
+            return ConditionEvaluationResult.enabled("real network available" + (why != null ? " (or CI=true)" : ""));
+        }
+        if (context.getTestMethod().isEmpty()) {
+            System.err.println("SKIPPED " + context.getDisplayName() + ": " + why);
+        }
+        return ConditionEvaluationResult.disabled(why);
+    }
+
+    /** With CI=true: a missing requirement fails the class instead. */
     @Override
     public void beforeAll(ExtensionContext context) {
+        String why = missing(context);
+        if (why != null) {
+            throw new AssertionError(why + " [CI=true: a skip would hide this, so it fails]");
+        }
+    }
+
+    /** What is missing for the test class of {@code context}, or null. */
+    private static String missing(ExtensionContext context) {
         // The base requirements are checked once per JVM run (a namespace is made and removed to be sure).
-        String missing = context.getRoot().getStore(STORE).getOrComputeIfAbsent("base", k -> baseMissing(), String.class);
+        String base = context.getRoot().getStore(STORE).getOrComputeIfAbsent("base", k -> baseMissing(), String.class);
         List<String> all = new ArrayList<>();
-        if (!missing.isEmpty()) {
-            all.add(missing);
+        if (!base.isEmpty()) {
+            all.add(base);
         }
         Required r = context.getRequiredTestClass().getAnnotation(Required.class);
         if (r != null) {
@@ -54,14 +81,10 @@ final class RealNetwork implements BeforeAllCallback {
             }
         }
         if (all.isEmpty()) {
-            return;
+            return null;
         }
-        String why = "interop tests need the real network: " + String.join("; ", all)
+        return "interop tests need the real network: " + String.join("; ", all)
                 + ". Run them as root on Linux with /dev/net/tun (CI: .ci/run installs the programs).";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError(why + " [CI=true: a skip would hide this, so it fails]");
-        }
-        Assumptions.abort(why);
     }
 
     private static String baseMissing() {
