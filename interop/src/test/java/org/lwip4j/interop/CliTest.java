@@ -43,7 +43,7 @@ class CliTest {
             String tap = NetNs.uniqueName("c");
             Path pcap = dir.resolve("cli.pcap");
             Cmd.Background cli = Cmd.start(lwip4j("run", "--tap", tap, "--ip4", "10.76.0.2/24", "--netns", ns.name(),
-                    "--pcap", pcap.toString(), "--stats", "3600"));
+                    "--mac", "02:00:00:00:00:42", "--pcap", pcap.toString(), "--stats", "3600"));
             try (cli) {
                 cli.awaitLine(l -> l.startsWith(READY), Duration.ofSeconds(30));
                 assertTrue(cli.output().contains("ip netns exec " + ns.name() + " ping 10.76.0.2"), cli.output());
@@ -52,6 +52,8 @@ class CliTest {
                 Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.0.2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
                 ns.python(Duration.ofSeconds(30), Scripts.copy(dir, "udp_echo_client.py"), "10.76.0.2", "7", "1", "1472").check();
+                String neigh = ns.run("ip", "neigh", "show", "10.76.0.2", "dev", tap).check().output();
+                assertTrue(neigh.contains("lladdr 02:00:00:00:00:42"), "the kernel resolved the --mac: " + neigh);
 
                 cli.signal("TERM");
                 Cmd.Result r = cli.finish(Duration.ofSeconds(20));
@@ -95,6 +97,31 @@ class CliTest {
             } finally {
                 ns.run("ip", "tuntap", "del", "dev", tap, "mode", "tap");
             }
+        }
+    }
+
+    @Test
+    void runsOnATunDeviceWithItsMtuAndAPcapngCapture() {
+        try (NetNs ns = NetNs.create()) {
+            String tun = NetNs.uniqueName("u");
+            Path pcapng = dir.resolve("tun.pcapng");
+            Cmd.Background cli = Cmd.start(lwip4j("run", "--tun", tun, "--ip4", "10.76.2.2/24", "--netns", ns.name(),
+                    "--mtu", "9000", "--pcap", pcapng.toString()));
+            try (cli) {
+                cli.awaitLine(l -> l.startsWith(READY), Duration.ofSeconds(30));
+                assertTrue(ns.run("ip", "link", "show", "dev", tun).check().output().contains("mtu 9000"), "host side MTU");
+                // 8028-byte packets in one piece each way (don't fragment): both sides use the MTU.
+                Cmd.Result big = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "2", "-i", "0.05", "-W", "2", "-M", "do",
+                        "-s", "8000", "10.76.2.2");
+                assertArrayEquals(new int[] {2, 2}, KernelPingTest.summary(big), big.toString());
+                Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.2.2");
+                assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
+                ns.python(Duration.ofSeconds(30), Scripts.copy(dir, "udp_echo_client.py"), "10.76.2.2", "7", "1", "3000").check();
+                cli.signal("TERM");
+                assertEquals(0, cli.finish(Duration.ofSeconds(20)).exit());
+            }
+            List<String> protocols = PcapTest.checkCapture(pcapng, PcapTest.tshark("-r", pcapng.toString()).size());
+            assertTrue(protocols.stream().anyMatch(p -> p.equals("raw:ip:icmp:data")), "raw IP frames: " + protocols);
         }
     }
 
