@@ -86,9 +86,10 @@ final class FakePlatform implements Platform {
             return Err.OK;
         }
 
-        /** Hands a frame to the stack, as a driver thread would. */
+        /** Hands a frame to the stack on its loop, as a driver polled by the loop does (so only once the loop runs). */
         void inject(byte[] frame) {
-            netif.input(Pbuf.copyOf(frame, 64));
+            Netif n = netif;
+            n.context().loop().execute(() -> n.input(Pbuf.copyOf(frame, 64)));
         }
 
         @Override

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A whole run over in-memory devices: start, echo, stop on a signal, clean-up and stats. */
@@ -17,13 +21,44 @@ class RunLifecycleTest {
     private static final int SRC = 0x0a080001; // 10.8.0.1, the host side
     private static final int DST = 0x0a080002; // 10.8.0.2, the stack
 
+    private final List<ManualStop> stops = new ArrayList<>();
+
+    /** Runs the command on a thread of its own (not the common pool, which may have a single thread). */
+    private static CompletableFuture<Integer> run(Supplier<Integer> command) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        Thread.ofPlatform().name("lwip4j-run").start(() -> {
+            try {
+                f.complete(command.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    private ManualStop newStop() {
+        ManualStop s = new ManualStop();
+        stops.add(s);
+        return s;
+    }
+
+    /** A run a failed test left behind is stopped, so its stack and thread go away. */
+    @AfterEach
+    void stopLeftovers() {
+        for (ManualStop s : stops) {
+            if (s.installed.isDone() && !s.released) {
+                s.installed.join().run();
+            }
+        }
+    }
+
     @Test
     void echoesUdpCapturesAndStopsCleanly() throws Exception {
         FakePlatform platform = new FakePlatform();
-        ManualStop stop = new ManualStop();
+        ManualStop stop = newStop();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> Main.execute(platform, stop,
+        CompletableFuture<Integer> code = run(() -> Main.execute(platform, stop,
                 new PrintWriter(out, true), new PrintWriter(err, true),
                 "run", "--tun", "tun9", "--ip4", "10.8.0.2/24", "--pcap", "t.pcap", "--stats", "3600"));
         assertTrue(platform.attached.await(10, TimeUnit.SECONDS), "the device was never attached: " + err);
@@ -57,15 +92,16 @@ class RunLifecycleTest {
     void anAttachedDeviceKeepsItsHostSide() throws Exception {
         FakePlatform platform = new FakePlatform();
         platform.create = false;
-        ManualStop stop = new ManualStop();
+        ManualStop stop = newStop();
         StringWriter out = new StringWriter();
-        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> Main.execute(platform, stop,
+        CompletableFuture<Integer> code = run(() -> Main.execute(platform, stop,
                 new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "run", "--tap", "tap9"));
         assertTrue(platform.attached.await(10, TimeUnit.SECONDS));
         stop.fire();
         assertEquals(0, code.get(10, TimeUnit.SECONDS));
         assertTrue(platform.hostConfigured.isEmpty());
         assertTrue(out.toString().contains("host side left as it was"), out.toString());
+        assertTrue(out.toString().contains("stopped; devices released"), out.toString());
     }
 
     @Test
