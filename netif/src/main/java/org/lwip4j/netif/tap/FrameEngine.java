@@ -69,6 +69,12 @@ final class FrameEngine implements IoSource {
     private boolean finished;
     private boolean failed;
     private int lastTxErrno;
+    /** The last poll ended with a read that found nothing. */
+    private boolean lastEmpty;
+    /** The waiter's {@code awaits()} at that read. */
+    private long awaitsAtEmptyRead;
+    /** The previous poll was skipped. */
+    private boolean skipped;
 
     FrameEngine(Tuntap dev, TuntapOptions options, LinkType linkType) throws TuntapException {
         this.dev = dev;
@@ -208,6 +214,10 @@ final class FrameEngine implements IoSource {
         if (closed || failed) {
             return 0;
         }
+        if (lastEmpty && nothingNewSinceEmptyRead()) {
+            // The device was read empty and nothing has signalled it since: save the read.
+            return 0;
+        }
         int n = 0;
         int batch = options.rxBatch();
         boolean empty = false;
@@ -246,7 +256,29 @@ final class FrameEngine implements IoSource {
         if (empty && watcher != null) {
             watcher.rearm();
         }
+        lastEmpty = empty;
+        skipped = false;
+        if (waiter != null) {
+            awaitsAtEmptyRead = waiter.awaits();
+        }
         return n;
+    }
+
+    /**
+     * After a read found the device empty, a new frame shows itself through the waiter
+     * (the loop slept in epoll since) or the watcher (it fired). With the epoll waiter at
+     * most one turn in a row is skipped, so a loop kept busy by other sources (and never
+     * sleeping) still reads the device every other turn.
+     */
+    private boolean nothingNewSinceEmptyRead() {
+        if (watcher != null) {
+            return watcher.isArmed();
+        }
+        if (waiter != null && !skipped && waiter.awaits() == awaitsAtEmptyRead) {
+            skipped = true;
+            return true;
+        }
+        return false;
     }
 
     private void deliver(int r) {

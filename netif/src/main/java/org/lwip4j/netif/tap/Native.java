@@ -22,7 +22,10 @@ import java.lang.invoke.VarHandle;
  * {@link #errno(MemorySegment)} says why.
  *
  * <p>Linux only; the constants are those of x86-64 and aarch64, which agree for all of them.
+ * This is the one class that makes restricted FFM calls (run with
+ * {@code --enable-native-access=ALL-UNNAMED}, or the module's name).
  */
+@SuppressWarnings("restricted")
 final class Native {
     // open(2) / fcntl(2)
     static final int O_RDONLY = 0;

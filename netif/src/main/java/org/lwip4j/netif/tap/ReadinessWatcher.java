@@ -108,6 +108,11 @@ final class ReadinessWatcher implements Runnable {
         }
     }
 
+    /** True while watching: a frame arriving now will wake the loop. */
+    boolean isArmed() {
+        return armed;
+    }
+
     /** Ends the thread and closes its descriptors. */
     void stop() {
         if (stopping) {

@@ -188,7 +188,7 @@ public final class Tuntap implements AutoCloseable {
         return mode;
     }
 
-    /** The file descriptor (for {@link EpollWaiter#register(int)}); -1 semantics do not apply while open. */
+    /** The file descriptor, valid until {@link #close()} (for example for {@link EpollWaiter#register(int)}). */
     public int fd() {
         return fd;
     }

@@ -201,6 +201,48 @@ class TapDriverTest {
     }
 
     @Test
+    void udpSuperFrameWrittenIsSegmentedByTheKernel() throws Exception {
+        open(TuntapOptions.builder().vnetHeader(true).build(), StackConfig.defaults(), false);
+        Process rx = new ProcessBuilder("ip", "netns", "exec", ns.name, "/usr/bin/python3", "-c",
+                "import socket\n"
+                        + "s=socket.socket(2,2); s.bind(('10.201.0.1',6000)); s.settimeout(10)\n"
+                        + "print('ready',flush=True)\n"
+                        + "got=[]\n"
+                        + "while len(got)<3:\n"
+                        + "  d,a=s.recvfrom(65535); got.append('%d:%d' % (len(d), d[0]))\n"
+                        + "print(' '.join(got),flush=True)\n").redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(rx.getInputStream()))) {
+            assertEquals("ready", out.readLine());
+            // One UDP datagram of 3000 bytes, to be cut into 1000-byte segments (USO), with the
+            // pseudo-header sum in the checksum field for the kernel to complete.
+            int payload = 3000;
+            byte[] udp = new byte[8 + payload];
+            java.nio.ByteBuffer.wrap(udp).putShort((short) 5555).putShort((short) 6000).putShort((short) udp.length);
+            for (int i = 0; i < payload; i++) {
+                udp[8 + i] = (byte) (i / 1000 + 1);
+            }
+            long pseudo = (OUR_IP >>> 16) + (OUR_IP & 0xffff) + (HOST_IP >>> 16) + (HOST_IP & 0xffff) + 17 + udp.length;
+            while ((pseudo >>> 16) != 0) {
+                pseudo = (pseudo & 0xffff) + (pseudo >>> 16);
+            }
+            udp[6] = (byte) (pseudo >>> 8);
+            udp[7] = (byte) pseudo;
+            byte[] frame = Frames.ethernet(HOST_MAC, OUR_MAC, 0x0800, Frames.ipv4(OUR_IP, HOST_IP, 17, udp));
+            assertEquals(Err.OK, stack.send(c -> {
+                Pbuf p = c.pbufs().allocPool(Layer.RAW, frame.length);
+                p.copyFrom(0, frame, 0, frame.length);
+                p.setChecksumPartial(34, 6);
+                p.setGso(VirtioNetHeader.GSO_UDP_L4, 1000);
+                return p;
+            }));
+            assertEquals("1000:1 1000:2 1000:3", out.readLine(), "three datagrams with verified checksums");
+        } finally {
+            rx.destroy();
+            rx.waitFor();
+        }
+    }
+
+    @Test
     void udpSegmentationOffloadArrivesAsOneSuperFrame() throws Exception {
         open(TuntapOptions.builder().offloads(EnumSet.of(Offload.CSUM, Offload.USO4, Offload.USO6)).build(),
                 StackConfig.defaults(), false);
@@ -225,6 +267,75 @@ class TapDriverTest {
             }
         }
         assertEquals(1, driver.stats().rxGsoFrames);
+    }
+
+    /** The kernel in the namespace sends {@code n} small datagrams to the stack's address. */
+    private void kernelSends(int n, int port) {
+        ns.exec("/usr/bin/python3", "-c", "import socket\ns=socket.socket(2,2)\nfor i in range(" + n + "): s.sendto(b'x%d' % i, ('10.201.0.2', "
+                + port + "))");
+    }
+
+    private static boolean isDatagramTo(byte[] f, int port) {
+        return f.length > 42 && Frames.u16(f, 12) == 0x0800 && f[23] == 17 && Frames.u16(f, 36) == port;
+    }
+
+    private static void awaitCount(java.util.function.LongSupplier value, long expected, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(StackHarness.WAIT_SECONDS);
+        while (value.getAsLong() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": " + value.getAsLong() + " of " + expected);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void fullReaderQueueDropsAndCounts() throws Exception {
+        // The loop is not running: the reader thread fills its two slots and must drop the rest.
+        driver = TapDriver.open(tap, TuntapOptions.builder().receiveMode(ReceiveMode.THREAD).queueCapacity(2).build());
+        ns.adopt(tap, HOST_MAC_TEXT, "10.201.0.1/24", "10.201.0.2", OUR_MAC_TEXT);
+        stack = new StackHarness();
+        stack.addBeforeStart(driver, "tap0", OUR_MAC);
+        kernelSends(10, 5000);
+        awaitCount(driver.stats().rxQueueDrops::get, 8, "frames dropped by the reader");
+        assertEquals(8, stack.netif.counters().queueDrops.get(), "counted where the netif reports queue drops");
+        int delivered = 0;
+        while (stack.ctx.loop().poll() > 0) {
+            delivered++;
+        }
+        assertTrue(delivered >= 1);
+        assertEquals(2, stack.received.stream().filter(r -> isDatagramTo(r.data(), 5000)).count(), "the two queued frames");
+        assertEquals(8, driver.stats().rxQueueDrops.get());
+    }
+
+    @Test
+    void emptyPoolDropsOnTheLoopPathAndRecovers() throws Exception {
+        driver = TapDriver.open(tap, TuntapOptions.defaults());
+        ns.adopt(tap, HOST_MAC_TEXT, "10.201.0.1/24", "10.201.0.2", OUR_MAC_TEXT);
+        stack = new StackHarness(StackConfig.builder().pbufPoolSize(8).build());
+        stack.addBeforeStart(driver, "tap0", OUR_MAC);
+        // The test thread drives the loop: take every pool buffer first.
+        java.util.List<Pbuf> hoard = new java.util.ArrayList<>();
+        Pbuf p;
+        while ((p = stack.ctx.pbufs().allocPool(Layer.RAW, 100)) != null) {
+            hoard.add(p);
+        }
+        kernelSends(3, 5001);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(StackHarness.WAIT_SECONDS);
+        while (driver.stats().rxMemDrops < 3) {
+            assertTrue(System.nanoTime() < deadline, "frames read and dropped for want of buffers");
+            stack.ctx.loop().poll();
+        }
+        assertEquals(3, stack.ctx.stats().link.memerr);
+        assertEquals(0, driver.stats().rxFrames);
+        hoard.forEach(Pbuf::free);
+
+        kernelSends(1, 5002);
+        while (stack.received.stream().noneMatch(r -> isDatagramTo(r.data(), 5002))) {
+            assertTrue(System.nanoTime() < deadline, "delivered again once buffers are back");
+            stack.ctx.loop().poll();
+        }
+        assertEquals(1, driver.stats().rxFrames);
     }
 
     @Test
