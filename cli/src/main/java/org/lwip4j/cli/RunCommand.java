@@ -1,0 +1,197 @@
+package org.lwip4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.netif.Ip4Interface;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lwip4j run}: one stack on one or more TAP/TUN devices, until SIGINT or SIGTERM.
+ * Exit codes: 0 after a clean stop, 1 when a device cannot be opened (the message says what
+ * is needed), 2 for a bad command line.
+ */
+@Command(name = "run",
+        sortOptions = false,
+        usageHelpWidth = 100,
+        description = {
+            "Runs one lwip4j stack on TAP/TUN devices until Ctrl-C (SIGINT) or SIGTERM.",
+            "",
+            "With no options: TAP lwip0, stack 192.168.7.2/24, host side 192.168.7.1/24,",
+            "UDP echo on port 7. A device that exists is attached to and its host side left",
+            "alone; one that does not is created, brought up, and its host side gets",
+            "--host-ip4 (default: the first other address of the stack's subnet).",
+            "Several interfaces: repeat --if; with --forward the stack routes between them.",
+            "",
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  lwip4j run                 # TAP lwip0; then from the host: ping 192.168.7.2",
+            "  lwip4j run --tap tap1 --ip4 10.0.0.2/24 --gw4 10.0.0.1 --pcap tap1.pcap --stats 5",
+            "  lwip4j run --tun tun0 --ip4 10.8.0.2/24 --host-ip4 10.8.0.1/24",
+            "  lwip4j run --forward \\",
+            "      --if tap:red0,ip4=10.1.0.1/24,host-ip4=10.1.0.2/24,netns=red \\",
+            "      --if tap:blue0,ip4=10.2.0.1/24,host-ip4=10.2.0.2/24,netns=blue",
+            "",
+            "Exit codes: 0 stopped cleanly, 1 a device could not be opened, 2 bad arguments.",
+        })
+public final class RunCommand implements Callable<Integer> {
+    /** The TAP device used when no interface is named. */
+    public static final String DEFAULT_TAP = "lwip0";
+    /** The stack's address when none is given. */
+    public static final String DEFAULT_IP4 = "192.168.7.2/24";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--tap", paramLabel = "NAME", description = "TAP device to attach to or create (default " + DEFAULT_TAP + ").")
+    private String tap;
+
+    @Option(names = "--tun", paramLabel = "NAME", description = "TUN device (bare IP packets) instead of a TAP.")
+    private String tun;
+
+    @Option(names = "--ip4", paramLabel = "ADDR/LEN", description = "The stack's IPv4 address and prefix (default " + DEFAULT_IP4 + ").")
+    private String ip4;
+
+    @Option(names = "--gw4", paramLabel = "ADDR", description = "Default gateway; must lie in an interface's subnet.")
+    private String gw4;
+
+    @Option(names = "--mtu", paramLabel = "N", description = "MTU of the device, both sides when created (default 1500).")
+    private String mtu;
+
+    @Option(names = "--mac", paramLabel = "MAC", description = "The stack's MAC (default: stable, locally administered, derived from the name).")
+    private String mac;
+
+    @Option(names = "--host-ip4", paramLabel = "ADDR/LEN|none",
+            description = "Address for the host side of a created device (default: first other address of the subnet).")
+    private String hostIp4;
+
+    @Option(names = "--netns", paramLabel = "NS", description = "Network namespace (ip netns) the device is in or is created in.")
+    private String netns;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "Capture the interface's frames, both directions, to a pcap file.")
+    private String pcap;
+
+    @Option(names = "--echo", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "UDP echo service on port 7, RFC 862 (default on; --no-echo turns it off).")
+    private boolean echo;
+
+    @Option(names = "--stats", paramLabel = "SECONDS", description = "Print the stats every SECONDS (they are always printed on exit).")
+    private String stats;
+
+    @Option(names = "--if", paramLabel = "SPEC",
+            description = {"A further interface (repeatable): tap:NAME or tun:NAME, then",
+                ",ip4=ADDR/LEN[,host-ip4=ADDR/LEN|none][,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]"})
+    private List<String> ifs = new ArrayList<>();
+
+    @Option(names = "--forward", description = "Forward IPv4 between the interfaces (the stack as a router).")
+    private boolean forward;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    private final Platform platform;
+    private final StopSignal stopSignal;
+
+    /** A run command opening devices through {@code platform}, stopped by {@code stopSignal}. */
+    public RunCommand(Platform platform, StopSignal stopSignal) {
+        this.platform = platform;
+        this.stopSignal = stopSignal;
+    }
+
+    /**
+     * The plan the options describe.
+     *
+     * @throws UsageException with a one-line reason when they do not make sense
+     */
+    RunPlan plan() {
+        List<InterfaceSpec> list = new ArrayList<>();
+        boolean primary = tap != null || tun != null || ip4 != null || mtu != null || mac != null || hostIp4 != null
+                || ifs.isEmpty();
+        if (tap != null && tun != null) {
+            throw new UsageException("--tap and --tun exclude each other (use --if for several interfaces)");
+        }
+        if (!primary && (pcap != null || netns != null)) {
+            throw new UsageException((pcap != null ? "--pcap" : "--netns") + " belongs to the --tap/--tun interface; "
+                    + "for an --if interface write pcap=FILE or netns=NS inside its spec");
+        }
+        if (primary) {
+            InterfaceSpec.Kind kind = tun != null ? InterfaceSpec.Kind.TUN : InterfaceSpec.Kind.TAP;
+            String name = tun != null ? tun : tap != null ? tap : DEFAULT_TAP;
+            InterfaceSpec.checkIfName(name, kind == InterfaceSpec.Kind.TUN ? "--tun name" : "--tap name");
+            Ip4Interface addr = InterfaceSpec.parseCidr(ip4 != null ? ip4 : DEFAULT_IP4, "--ip4");
+            Ip4Interface host;
+            if (hostIp4 == null) {
+                host = InterfaceSpec.defaultHostAddress(addr);
+            } else if (hostIp4.equalsIgnoreCase("none")) {
+                host = null;
+            } else {
+                host = InterfaceSpec.parseCidr(hostIp4, "--host-ip4");
+            }
+            Integer m = mtu == null ? null : InterfaceSpec.parseMtu(mtu, "--mtu");
+            list.add(new InterfaceSpec(kind, name, addr, host, m,
+                    mac == null ? null : InterfaceSpec.parseMac(mac, "--mac"),
+                    pcap == null ? null : InterfaceSpec.parsePath(pcap, "--pcap"), netns));
+        }
+        for (String s : ifs) {
+            list.add(InterfaceSpec.parse(s));
+        }
+        Ip4Address gw = gw4 == null ? null : InterfaceSpec.parseAddress(gw4, "--gw4");
+        Duration interval = null;
+        if (stats != null) {
+            double secs;
+            try {
+                secs = Double.parseDouble(stats);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--stats: not a number of seconds: \"" + stats + "\"");
+            }
+            if (!(secs > 0) || secs > 86400 * 365) {
+                throw new UsageException("--stats needs a positive number of seconds, not " + stats);
+            }
+            interval = Duration.ofNanos((long) (secs * 1e9));
+        }
+        if (forward && list.size() < 2) {
+            throw new UsageException("--forward needs at least two interfaces (add them with --if)");
+        }
+        return new RunPlan(list, gw, forward, echo, interval);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RunPlan plan;
+        try {
+            plan = plan();
+        } catch (UsageException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        StackRunner runner = new StackRunner(plan, platform, out);
+        try (AutoCloseable signals = stopSignal.onStop(runner::stop)) {
+            try {
+                runner.start();
+            } catch (DeviceException e) {
+                err.println("lwip4j: " + e.getMessage());
+                err.flush();
+                return 1;
+            } catch (IOException e) {
+                err.println("lwip4j: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            out.print(runner.banner());
+            out.flush();
+            runner.awaitStop();
+        }
+        return 0;
+    }
+}

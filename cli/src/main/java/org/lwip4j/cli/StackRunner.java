@@ -1,0 +1,343 @@
+package org.lwip4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.lwip4j.Stack;
+import org.lwip4j.netif.Netif;
+import org.lwip4j.netif.NetifCounters;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.StackConfig;
+import org.lwip4j.udp.UdpPcb;
+
+/**
+ * Runs one stack as a {@link RunPlan} says: opens the devices (setting up the host side of
+ * those it creates), adds a netif per device, captures, starts the echo service and the
+ * loop; prints the stats periodically; and on {@link #stop()} releases everything in order
+ * (stats taken, drivers closed with the stack, captures flushed and closed) and prints the
+ * final stats.
+ */
+public final class StackRunner {
+    /** UDP echo port (RFC 862). */
+    public static final int ECHO_PORT = 7;
+
+    private final RunPlan plan;
+    private final Platform platform;
+    private final PrintWriter out;
+    private final List<Attached> attached = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Stack stack;
+    private ScheduledExecutorService ticker;
+    private long startedAt;
+    private boolean started;
+    private boolean done;
+
+    /** One interface: what was asked, the device, its netif and capture. */
+    private static final class Attached {
+        final InterfaceSpec spec;
+        final OpenedDevice device;
+        Netif netif;
+        Capture capture;
+
+        Attached(InterfaceSpec spec, OpenedDevice device) {
+            this.spec = spec;
+            this.device = device;
+        }
+    }
+
+    /** A runner for {@code plan} on {@code platform}, printing to {@code out}. */
+    public StackRunner(RunPlan plan, Platform platform, PrintWriter out) {
+        this.plan = plan;
+        this.platform = platform;
+        this.out = out;
+    }
+
+    /**
+     * Opens everything and starts the stack's loop. On failure whatever was opened is
+     * released again before the exception leaves.
+     *
+     * @throws DeviceException when a device cannot be opened or set up
+     * @throws IOException     when a capture file cannot be created
+     */
+    public synchronized void start() throws DeviceException, IOException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        StackConfig config = StackConfig.builder().ipForward(plan.forward()).build();
+        stack = Stack.create(config);
+        boolean ok = false;
+        try {
+            for (InterfaceSpec s : plan.interfaces()) {
+                OpenedDevice d = platform.open(s);
+                Attached a = new Attached(s, d);
+                attached.add(a);
+                if (d.created()) {
+                    platform.configureHost(s, d);
+                }
+                if (s.pcap() != null) {
+                    a.capture = platform.openCapture(s.pcap(), d.driver().linkType(), d.name());
+                }
+            }
+            String failure = stack.call(this::configureOnLoop);
+            if (failure != null) {
+                throw new DeviceException(failure);
+            }
+            stack.start();
+            startedAt = System.nanoTime();
+            if (plan.statsInterval() != null) {
+                long ms = Math.max(1, plan.statsInterval().toMillis());
+                ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("lwip4j-stats").unstarted(r));
+                ticker.scheduleAtFixedRate(this::printStats, ms, ms, TimeUnit.MILLISECONDS);
+            }
+            ok = true;
+        } finally {
+            if (!ok) {
+                release();
+                stopped.countDown();
+                done = true;
+            }
+        }
+    }
+
+    /** On the loop, before it runs: netifs, addresses, captures, default netif, echo. Returns a failure, or null. */
+    private String configureOnLoop() {
+        for (Attached a : attached) {
+            InterfaceSpec s = a.spec;
+            Netif n = stack.addNetif(a.device.driver(), s.name(), s.mac());
+            a.netif = n;
+            if (s.mtu() != null) {
+                n.setMtu(s.mtu());
+            }
+            n.setIp4(s.ip4());
+            if (a.capture != null) {
+                n.setTap(a.capture.tap());
+            }
+        }
+        InterfaceSpec def = plan.defaultInterface();
+        for (Attached a : attached) {
+            if (a.spec == def) {
+                if (plan.gw4() != null) {
+                    a.netif.setGateway4(plan.gw4());
+                }
+                stack.netifs().setDefault(a.netif);
+            }
+        }
+        for (Attached a : attached) {
+            a.netif.setUp(true);
+        }
+        if (plan.echo()) {
+            UdpPcb echo = stack.newUdpPcb();
+            if (echo == null) {
+                return "no UDP pcb free for the echo service";
+            }
+            Err e = echo.bind(ECHO_PORT);
+            if (e != Err.OK) {
+                return "cannot bind the echo service to UDP port " + ECHO_PORT + ": " + e;
+            }
+            echo.onReceive((pcb, p, src, port, netif) -> {
+                pcb.sendTo(p, src, port);
+                p.free();
+            });
+        }
+        return null;
+    }
+
+    /** The text printed once the stack runs: what it is and how to reach it. */
+    public synchronized String banner() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("lwip4j: stack running on ").append(attached.size()).append(attached.size() == 1 ? " interface" : " interfaces")
+                .append(plan.forward() ? ", forwarding between them" : "").append('\n');
+        for (Attached a : attached) {
+            InterfaceSpec s = a.spec;
+            sb.append(String.format(Locale.ROOT, "  %-8s %s %-8s stack %-18s", s.name(), s.kind(),
+                    a.device.created() ? "created" : "attached", s.ip4()));
+            if (a.netif != null && s.kind() == InterfaceSpec.Kind.TAP) {
+                sb.append(" mac ").append(a.netif.mac());
+            }
+            sb.append(" mtu ").append(a.netif != null ? a.netif.mtu() : "?");
+            if (!a.device.created()) {
+                sb.append("  host side left as it was");
+            } else if (s.hostIp4() != null) {
+                sb.append("  host side ").append(s.hostIp4());
+            } else {
+                sb.append("  host side without address");
+            }
+            if (s.netns() != null) {
+                sb.append("  in netns ").append(s.netns());
+            }
+            if (a.capture != null) {
+                sb.append("  capture ").append(s.pcap());
+            }
+            sb.append('\n');
+        }
+        if (plan.gw4() != null) {
+            sb.append("  default gateway ").append(plan.gw4()).append('\n');
+        }
+        sb.append("Reach it:\n");
+        for (Attached a : attached) {
+            InterfaceSpec s = a.spec;
+            String prefix = s.netns() != null ? "ip netns exec " + s.netns() + " " : "";
+            sb.append("  ").append(prefix).append("ping ").append(s.ip4().address()).append('\n');
+            if (plan.echo()) {
+                sb.append("  echo hello | ").append(prefix).append("socat - UDP:").append(s.ip4().address()).append(':')
+                        .append(ECHO_PORT).append("    (UDP echo, RFC 862)\n");
+            }
+        }
+        if (plan.forward() && attached.size() > 1) {
+            sb.append("Route through it (on each side):\n");
+            for (Attached a : attached) {
+                String prefix = a.spec.netns() != null ? "ip netns exec " + a.spec.netns() + " " : "";
+                for (Attached b : attached) {
+                    if (b != a) {
+                        sb.append("  ").append(prefix).append("ip route add ").append(b.spec.ip4().network()).append('/')
+                                .append(b.spec.ip4().prefixLength()).append(" via ").append(a.spec.ip4().address()).append('\n');
+                    }
+                }
+            }
+        }
+        sb.append("Stop with Ctrl-C (SIGINT) or SIGTERM.\n");
+        return sb.toString();
+    }
+
+    private void printStats() {
+        try {
+            String r = report();
+            synchronized (out) {
+                out.print(r);
+                out.flush();
+            }
+        } catch (RuntimeException e) {
+            synchronized (out) {
+                out.println("lwip4j: cannot read the stats: " + e.getMessage());
+                out.flush();
+            }
+        }
+    }
+
+    /** The stats: per interface, the drivers', then the stack's table (read on the loop). */
+    public String report() {
+        Stack s;
+        synchronized (this) {
+            s = stack;
+        }
+        if (s == null) {
+            return "";
+        }
+        return s.call(this::reportOnLoop);
+    }
+
+    private String reportOnLoop() {
+        StringBuilder sb = new StringBuilder();
+        double up = startedAt == 0 ? 0 : (System.nanoTime() - startedAt) / 1e9;
+        sb.append(String.format(Locale.ROOT, "--- lwip4j stats after %.1f s ---%n", up));
+        sb.append(String.format(Locale.ROOT, "%-10s %10s %12s %8s %10s %12s %8s %8s%n", "netif", "in", "in-bytes", "in-drop",
+                "out", "out-bytes", "out-drop", "q-drop"));
+        for (Attached a : attached) {
+            if (a.netif == null) {
+                continue;
+            }
+            NetifCounters c = a.netif.counters();
+            sb.append(String.format(Locale.ROOT, "%-10s %10d %12d %8d %10d %12d %8d %8d%n", a.netif.name(), c.inPackets,
+                    c.inOctets, c.inDiscards, c.outPackets, c.outOctets, c.outDiscards, c.queueDrops.get()));
+        }
+        for (Attached a : attached) {
+            String d = a.device.driverStats() == null ? null : a.device.driverStats().get();
+            if (d != null && !d.isEmpty()) {
+                sb.append("driver ").append(a.device.name()).append(": ").append(d).append('\n');
+            }
+            if (a.capture != null) {
+                sb.append("capture ").append(a.spec.pcap()).append(": ").append(a.capture.frames()).append(" frames\n");
+            }
+        }
+        sb.append(stack.stats().table());
+        return sb.toString();
+    }
+
+    /**
+     * Stops: no more periodic stats, stats taken, stack closed (which closes the drivers and
+     * so releases the devices; devices this run created disappear), captures flushed and
+     * closed, final stats printed. Idempotent; a second caller waits for the first.
+     */
+    public synchronized void stop() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            if (ticker != null) {
+                ticker.shutdownNow();
+            }
+            String last;
+            try {
+                last = report();
+            } catch (RuntimeException e) {
+                last = "lwip4j: cannot read the final stats: " + e.getMessage() + "\n";
+            }
+            release();
+            synchronized (out) {
+                out.println("lwip4j: stopped; devices released" + (hasCaptures() ? ", captures flushed" : ""));
+                out.print(last);
+                out.flush();
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private boolean hasCaptures() {
+        for (Attached a : attached) {
+            if (a.capture != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes the stack (and with it the drivers of added netifs), drivers never added, and captures. */
+    private void release() {
+        if (stack != null) {
+            stack.close();
+        }
+        for (Attached a : attached) {
+            if (a.netif == null) {
+                try {
+                    a.device.driver().close();
+                } catch (RuntimeException e) {
+                    out.println("lwip4j: closing " + a.device.name() + " failed: " + e.getMessage());
+                }
+            }
+        }
+        for (Attached a : attached) {
+            if (a.capture != null) {
+                try {
+                    a.capture.close();
+                } catch (IOException | RuntimeException e) {
+                    out.println("lwip4j: closing capture " + a.spec.pcap() + " failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Waits until {@link #stop()} finished (or start failed). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Waits at most {@code timeout} for {@link #stop()} to finish; true when it did. */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The stack (after {@link #start()}), for tests. */
+    public synchronized Stack stack() {
+        return stack;
+    }
+}
