@@ -126,6 +126,8 @@ class StackNetworkTest {
         Netif bn = SimNet.attach(b, right.endpointB(), "eth0", "10.2.0.2/24");
         an.setGateway4(ip("10.1.0.1"));
         bn.setGateway4(ip("10.2.0.1"));
+        // The router knows only its two nets: no default route.
+        r.execute(() -> r.netifs().setDefault(null));
 
         Pinger ping = new Pinger(a);
         ping.ping(ip("10.2.0.2"), 7, 1, 32);
@@ -191,7 +193,8 @@ class StackNetworkTest {
         Pbuf p = payload(a, data);
         c.sendTo(p, ip("10.0.0.2"), 7);
         p.free();
-        assertTrue(net.runUntil(() -> got.size() == 1, Duration.ofSeconds(10)));
+        boolean done = net.runUntil(() -> got.size() == 1, Duration.ofSeconds(10));
+        assertTrue(done, () -> "a:\n" + a.stats().table() + "b:\n" + b.stats().table() + "\nlink " + link.aToB().counters() + " / " + link.bToA().counters());
         assertArrayEquals(data, got.get(0));
         assertTrue(link.aToB().counters().duplicated() > 0, "duplicates were injected");
         net.runFor(Duration.ofSeconds(30));

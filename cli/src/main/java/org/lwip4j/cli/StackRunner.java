@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.lwip4j.Stack;
+import org.lwip4j.addr.MacAddress;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifCounters;
 import org.lwip4j.stack.Err;
@@ -111,7 +112,9 @@ public final class StackRunner {
     private String configureOnLoop() {
         for (Attached a : attached) {
             InterfaceSpec s = a.spec;
-            Netif n = stack.addNetif(a.device.driver(), s.name(), s.mac());
+            // The CLI's default MAC is stable across runs: derived from the device name alone.
+            MacAddress mac = s.mac() != null ? s.mac() : MacAddress.derivedFrom(s.name());
+            Netif n = stack.addNetif(a.device.driver(), s.name(), mac);
             a.netif = n;
             if (s.mtu() != null) {
                 n.setMtu(s.mtu());

@@ -76,7 +76,16 @@ public record MacAddress(long bits) {
      * device name), so the same name gets the same MAC on every run.
      */
     public static MacAddress derivedFrom(String name) {
-        long h = 0xcbf29ce484222325L;
+        return derivedFrom(name, 0);
+    }
+
+    /**
+     * A unicast, locally administered MAC derived from {@code name} and {@code salt}: the same
+     * pair always gives the same MAC, so one stack's netifs differ from another's of the same
+     * name when their salts differ.
+     */
+    public static MacAddress derivedFrom(String name, long salt) {
+        long h = 0xcbf29ce484222325L ^ salt;
         for (int i = 0; i < name.length(); i++) {
             h ^= name.charAt(i);
             h *= 0x100000001b3L;

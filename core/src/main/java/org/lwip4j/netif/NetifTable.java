@@ -21,6 +21,7 @@ public final class NetifTable {
     private final List<NetifListener> listeners = new CopyOnWriteArrayList<>();
     private Netif defaultNetif;
     private Netif loopbackNetif;
+    private final long macSalt;
     private int nextIndex = 1;
 
     /** The table of a new stack; registers the loopback queue on the stack's loop. */
@@ -29,6 +30,7 @@ public final class NetifTable {
         this.ethernet = new EthernetLink(ctx);
         this.ipLink = new IpLink(ctx);
         this.loopback = new LoopbackQueue(ctx);
+        this.macSalt = ctx.random().nextLong();
         ctx.loop().addSource(loopback);
     }
 
@@ -57,7 +59,8 @@ public final class NetifTable {
      * is up from the start (drivers report carrier changes with {@code setLinkUp}). On the loop.
      *
      * @param name a name unique in this stack
-     * @param mac  the MAC for an Ethernet driver ({@code null}: derived from the name)
+     * @param mac  the MAC for an Ethernet driver ({@code null}: derived from the name and this stack's random seed,
+     *             so two stacks' {@code eth0} differ)
      */
     public Netif add(NetifDriver driver, String name, MacAddress mac) {
         Objects.requireNonNull(driver, "driver");
@@ -68,7 +71,7 @@ public final class NetifTable {
         }
         boolean eth = driver.linkType() == LinkType.ETHERNET;
         int flags = Netif.FLAG_LINK_UP | (eth ? Netif.FLAG_ETHERNET | Netif.FLAG_ETHARP | Netif.FLAG_BROADCAST | Netif.FLAG_IGMP : 0);
-        MacAddress m = eth ? (mac != null ? mac : MacAddress.derivedFrom(name)) : MacAddress.ZERO;
+        MacAddress m = eth ? (mac != null ? mac : MacAddress.derivedFrom(name, macSalt)) : MacAddress.ZERO;
         Netif n = new Netif(ctx, driver, name, nextIndex++, m, flags, eth ? ethernet : ipLink, loopback, listeners);
         netifs.add(n);
         ctx.loop().addSource(n.inputDrain());

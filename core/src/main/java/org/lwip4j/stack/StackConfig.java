@@ -52,7 +52,8 @@ import java.time.Duration;
  * @param loopbackMaxPbufs       {@code LWIP_LOOPBACK_MAX_PBUFS}: packets queued on a loopback path, at most
  * @param udpLocalPortStart      {@code UDP_LOCAL_PORT_RANGE_START}: first ephemeral port
  * @param udpLocalPortEnd        {@code UDP_LOCAL_PORT_RANGE_END}: last ephemeral port
- * @param randomSeed             {@code LWIP_RAND}'s seed; the same seed gives the same ports, ids and delays
+ * @param randomSeed             {@code LWIP_RAND}'s seed; the same seed gives the same ports, ids, MACs and delays;
+ *                               0 (the default) draws a fresh seed from the system's entropy per stack
  */
 public record StackConfig(
         int pbufPoolSize,
@@ -200,7 +201,7 @@ public record StackConfig(
         private Duration arpMaxAge = Duration.ofSeconds(300);
         private Duration arpMaxPending = Duration.ofSeconds(5);
         private Duration arpRetryInterval = Duration.ofSeconds(1);
-        private int arpQueueLen = 3;
+        private int arpQueueLen = 128; // one 64 KB datagram in 576-byte fragments (119) waits for ARP whole
         private int memNumArpQueue = 256;
         private boolean etharpSupportStaticEntries = true;
         private boolean etharpTrustIpMac = false;
@@ -231,7 +232,7 @@ public record StackConfig(
         private int loopbackMaxPbufs = 1024;
         private int udpLocalPortStart = 0xc000;
         private int udpLocalPortEnd = 0xffff;
-        private long randomSeed = 0x6c77697034L;
+        private long randomSeed = 0;
 
         Builder() {
         }

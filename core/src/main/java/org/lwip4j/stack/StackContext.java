@@ -23,7 +23,9 @@ public final class StackContext {
         this.timers = new Timers(clock);
         this.loop = new EventLoop(clock, timers);
         this.pbufs = new PbufPool(config.pbufPoolSize(), config.pbufPoolBufSize(), config.memSize());
-        this.random = new SplittableRandom(config.randomSeed());
+        this.random = config.randomSeed() != 0
+                ? new SplittableRandom(config.randomSeed())
+                : new SplittableRandom(new java.security.SecureRandom().nextLong());
         stats.addPool(pbufs.poolStats());
         stats.addPool(pbufs.ramStats());
     }

@@ -28,7 +28,14 @@ public final class SimNet {
         this.sim = new Simulator(seed);
     }
 
+    /**
+     * A stack on the simulator; a config without a seed gets one derived from the
+     * simulator's seed and the stack's index, so runs repeat and stacks differ.
+     */
     public Stack stack(StackConfig cfg) {
+        if (cfg.randomSeed() == 0) {
+            cfg = cfg.toBuilder().randomSeed(sim.seed() * 1_000_003L + stacks.size() + 1).build();
+        }
         Stack s = Stack.create(cfg, sim.clock());
         sim.add(s.loop());
         stacks.add(s);
