@@ -232,6 +232,7 @@ public final class Stack implements AutoCloseable {
             ctx.loop().stop();
         } else {
             removeAllNetifs();
+            ctx.loop().stop();
         }
     }
 

@@ -348,23 +348,35 @@ public final class Netif {
      * the frame (counted) and returns {@link Err#MEM}.
      */
     public Err input(Pbuf frame) {
+        boolean onLoop = ctx.loop().inEventLoop();
         if (removed) {
-            counters.inDiscards++;
-            frame.free();
+            if (onLoop) {
+                counters.inDiscards++;
+                frame.free();
+            } else {
+                dropOffLoop(frame);
+            }
             return Err.IF;
         }
-        if (ctx.loop().inEventLoop()) {
+        if (onLoop) {
             inputOnLoop(frame);
             return Err.OK;
         }
         if (!inputQueue.offer(frame)) {
-            // Cannot touch loop-owned counters from here: count where the loop reads it.
-            counters.queueDrops.incrementAndGet();
-            frame.free();
+            dropOffLoop(frame);
             return Err.MEM;
         }
         ctx.loop().execute(NOTHING);
         return Err.OK;
+    }
+
+    /**
+     * A frame refused off the loop: counted with an atomic (the loop owns the other counters)
+     * and freed on the loop, because pool memory is only ever touched there.
+     */
+    private void dropOffLoop(Pbuf frame) {
+        counters.queueDrops.incrementAndGet();
+        ctx.loop().execute(frame::free);
     }
 
     private static final Runnable NOTHING = () -> { };

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Traffic counters of one netif (the MIB-2 {@code ifTable} columns lwIP keeps in
- * {@code netif->mib2_counters}). Written on the loop except {@link #queueDrops}, which driver
- * threads increment when the input queue is full.
+ * {@code netif->mib2_counters}). Written on the loop except {@link #queueDrops}, which threads
+ * other than the loop's increment when they hand in a frame that is refused.
  */
 public final class NetifCounters {
     /** Frames received. */
@@ -20,7 +20,7 @@ public final class NetifCounters {
     public long outOctets;
     /** Frames that could not be sent. */
     public long outDiscards;
-    /** Frames a driver thread could not queue for the loop (queue full). */
+    /** Frames handed in off the loop and refused (input queue full, or the netif removed). */
     public final AtomicLong queueDrops = new AtomicLong();
 
     NetifCounters() {

@@ -12,9 +12,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Two ways to drive it: {@link #start(String)} gives it a thread of its own that runs
  * until {@link #stop()}; or the caller (a test, the {@code Simulator}) calls
- * {@link #poll(long)} itself, which makes the caller's thread the owner for that call.
- * Each turn runs queued tasks, polls the registered {@link IoSource}s, then runs due
- * timers.
+ * {@link #poll(long)} itself. Each turn runs queued tasks, polls the registered
+ * {@link IoSource}s, then runs due timers.
+ *
+ * <p>Which thread is "on the loop" ({@link #inEventLoop()}): the loop's own thread once
+ * {@link #start(String)} was called; otherwise the thread inside {@link #poll(long)}, and
+ * between polls the thread that polled last (the driving thread). Before the first poll
+ * or start the loop has no owner and the creating thread may set the stack up.
  */
 public final class EventLoop {
     private static final System.Logger LOG = System.getLogger("org.lwip4j.stack");
@@ -25,9 +29,11 @@ public final class EventLoop {
     private final List<IoSource> sources = new ArrayList<>();
     private IoSource[] sourceArray = new IoSource[0];
     private volatile Thread owner;
+    /** The thread that polled last, when no thread of our own runs: it owns the loop between polls. */
+    private volatile Thread driver;
     private volatile Thread thread;
     private volatile boolean running;
-    private LoopWaiter waiter = new ParkingWaiter();
+    private volatile LoopWaiter waiter = new ParkingWaiter();
     private long failedTasks;
 
     /** A loop over {@code clock} with its {@code timers}. */
@@ -57,10 +63,22 @@ public final class EventLoop {
         }
     }
 
-    /** True on the thread that currently owns the loop ({@code LWIP_ASSERT_CORE_LOCKED}). */
+    /**
+     * True on the thread that owns the loop ({@code LWIP_ASSERT_CORE_LOCKED}): the loop's
+     * own thread, the thread in {@link #poll(long)}, or between polls the thread that polled
+     * last; before the loop was ever polled or started, any thread (set-up).
+     */
     public boolean inEventLoop() {
+        Thread me = Thread.currentThread();
         Thread o = owner;
-        return o == null || o == Thread.currentThread();
+        if (o != null) {
+            return o == me;
+        }
+        if (thread != null) {
+            return false;
+        }
+        Thread d = driver;
+        return d == null || d == me;
     }
 
     /** Registers a source polled on every turn; on the loop. */
@@ -76,14 +94,21 @@ public final class EventLoop {
     }
 
     /**
-     * Replaces how the loop thread waits (see {@link LoopWaiter}); only before
-     * {@link #start(String)}.
+     * Replaces how the loop thread waits (see {@link LoopWaiter}), for example by one that
+     * waits on a device's file descriptor. Before {@link #start(String)}, from any thread;
+     * afterwards on the loop, taking effect at its next wait. The replaced waiter is woken
+     * once, so a thread blocked in it returns.
      */
     public void setWaiter(LoopWaiter w) {
-        if (thread != null) {
-            throw new IllegalStateException("the loop thread is running; set the waiter before start()");
+        java.util.Objects.requireNonNull(w, "waiter");
+        if (thread != null && !inEventLoop()) {
+            throw new IllegalStateException("the loop thread is running; set the waiter on the loop (execute())");
         }
+        LoopWaiter old = this.waiter;
         this.waiter = w;
+        if (old != w) {
+            old.wakeup();
+        }
     }
 
     /** The current waiter. */
@@ -109,6 +134,9 @@ public final class EventLoop {
         }
         Thread prev = owner;
         owner = me;
+        if (t == null) {
+            driver = me;
+        }
         try {
             int work = runTasks();
             for (IoSource s : sourceArray) {
@@ -154,12 +182,13 @@ public final class EventLoop {
         running = true;
         Thread th = new Thread(this::run, name);
         th.setDaemon(true);
+        // Owner before the thread runs, so no other thread is ever taken for the loop.
+        owner = th;
         thread = th;
         th.start();
     }
 
     private void run() {
-        owner = Thread.currentThread();
         while (running) {
             int work;
             try {
@@ -181,18 +210,21 @@ public final class EventLoop {
         }
     }
 
-    /** Stops the loop's own thread and waits for it to end; idempotent. */
+    /**
+     * Stops the loop's own thread, if it has one, and waits for it to end; then closes the
+     * waiter (a waiter holding file descriptors releases them) and goes back to the default
+     * one. Idempotent.
+     */
     public void stop() {
         Thread th;
         synchronized (this) {
             th = thread;
             running = false;
         }
-        if (th == null) {
-            return;
+        if (th != null) {
+            waiter.wakeup();
         }
-        waiter.wakeup();
-        if (th != Thread.currentThread()) {
+        if (th != null && th != Thread.currentThread()) {
             try {
                 th.join(5000);
             } catch (InterruptedException e) {
@@ -202,7 +234,11 @@ public final class EventLoop {
         synchronized (this) {
             thread = null;
             owner = null;
+            driver = null;
         }
+        LoopWaiter w = waiter;
+        waiter = new ParkingWaiter();
+        w.close();
     }
 
     /** True while the loop's own thread runs. */

@@ -1,6 +1,7 @@
 package org.lwip4j.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class EventLoopTest {
@@ -60,5 +63,94 @@ class EventLoopTest {
         } finally {
             loop.stop();
         }
+    }
+
+    private static boolean inLoopOn(EventLoop loop, Thread.Builder b) throws InterruptedException {
+        AtomicBoolean r = new AtomicBoolean();
+        Thread t = b.start(() -> r.set(loop.inEventLoop()));
+        t.join();
+        return r.get();
+    }
+
+    @Test
+    void aPolledLoopBelongsToTheThreadThatPollsIt() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        EventLoop loop = new EventLoop(clock, new Timers(clock));
+        // Before any poll: set-up from any thread.
+        assertTrue(loop.inEventLoop());
+        assertTrue(inLoopOn(loop, Thread.ofPlatform()));
+        loop.poll(0);
+        assertTrue(loop.inEventLoop(), "the driving thread owns the loop between polls");
+        assertFalse(inLoopOn(loop, Thread.ofPlatform()), "any other thread does not");
+    }
+
+    @Test
+    void aStartedLoopBelongsOnlyToItsThreadFromTheStart() throws Exception {
+        EventLoop loop = new EventLoop(Clock.system(), new Timers(Clock.system()));
+        loop.start("owned-loop");
+        try {
+            assertFalse(loop.inEventLoop(), "the starting thread is not on the loop");
+            assertFalse(inLoopOn(loop, Thread.ofPlatform()));
+            AtomicBoolean onLoop = new AtomicBoolean();
+            CountDownLatch done = new CountDownLatch(1);
+            loop.execute(() -> {
+                onLoop.set(loop.inEventLoop());
+                done.countDown();
+            });
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            assertTrue(onLoop.get());
+        } finally {
+            loop.stop();
+        }
+    }
+
+    /** A waiter that parks briefly and counts its wake-ups and closes. */
+    private static final class CountingWaiter implements LoopWaiter {
+        final AtomicInteger wakeups = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+        final AtomicInteger waits = new AtomicInteger();
+
+        @Override
+        public void await(long timeoutNanos) {
+            waits.incrementAndGet();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+
+        @Override
+        public void wakeup() {
+            wakeups.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    @Test
+    void theWaiterCanBeReplacedOnARunningLoopAndIsClosedOnStop() throws Exception {
+        EventLoop loop = new EventLoop(Clock.system(), new Timers(Clock.system()));
+        loop.start("waiter-loop");
+        CountingWaiter w = new CountingWaiter();
+        try {
+            assertThrows(IllegalStateException.class, () -> loop.setWaiter(w), "off the loop");
+            CountDownLatch set = new CountDownLatch(1);
+            loop.execute(() -> {
+                loop.setWaiter(w);
+                set.countDown();
+            });
+            assertTrue(set.await(5, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (w.waits.get() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(w.waits.get() > 0, "the loop waits in the new waiter");
+        } finally {
+            loop.stop();
+        }
+        assertEquals(1, w.closes.get(), "stop closes the waiter");
+        assertFalse(loop.waiter() == w, "and goes back to the default one");
+        loop.stop();
+        assertEquals(1, w.closes.get(), "stop is idempotent");
     }
 }

@@ -26,7 +26,7 @@ public final class DriverStats {
     public final AtomicLong rxQueueDrops = new AtomicLong();
     /** Reads the reader thread made (frames plus empty reads). */
     public final AtomicLong rxThreadReads = new AtomicLong();
-    /** Wakeups of the loop by the reader or watcher thread. */
+    /** Wakeups of the loop by the reader thread. */
     public final AtomicLong loopWakeups = new AtomicLong();
     /** Frames written. */
     public long txFrames;

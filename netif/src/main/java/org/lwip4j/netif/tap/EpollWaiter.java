@@ -85,14 +85,14 @@ public final class EpollWaiter implements LoopWaiter {
 
     /**
      * The loop's waiter if it is already an {@code EpollWaiter}, else a new one installed on
-     * {@code loop}; or {@code null} when the loop's own thread already runs with another
-     * waiter (which can then no longer be replaced).
+     * {@code loop}; or {@code null} when called off the loop while the loop's own thread
+     * runs (the waiter of a running loop is replaced only on the loop).
      */
     public static EpollWaiter install(EventLoop loop) throws TuntapException {
         if (loop.waiter() instanceof EpollWaiter w && !w.closed) {
             return w;
         }
-        if (loop.isRunning()) {
+        if (loop.isRunning() && !loop.inEventLoop()) {
             return null;
         }
         EpollWaiter w = create();

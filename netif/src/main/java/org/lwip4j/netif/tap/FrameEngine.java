@@ -62,7 +62,6 @@ final class FrameEngine implements IoSource {
     private int iovBase;
 
     private EpollWaiter waiter;
-    private ReadinessWatcher watcher;
     private RxReader reader;
     private String receivePath = "detached";
     private volatile boolean closed;
@@ -169,17 +168,11 @@ final class FrameEngine implements IoSource {
                     iovBase = 1;
                 }
                 waiter = EpollWaiter.install(loop);
-                if (waiter != null) {
-                    waiter.register(dev.fd());
-                    receivePath = "loop-epoll";
-                } else {
-                    LOG.log(System.Logger.Level.INFO, () -> "the event loop of " + n.name() + " already runs with another waiter; "
-                            + "a watcher thread wakes it when " + dev.name() + " is readable (install EpollWaiter before "
-                            + "starting the loop to avoid it)");
-                    watcher = new ReadinessWatcher(dev, loop, stats);
-                    watcher.start();
-                    receivePath = "loop-watcher";
+                if (waiter == null) {
+                    throw new IllegalStateException("attach " + dev.name() + " on the stack's event loop");
                 }
+                waiter.register(dev.fd());
+                receivePath = "loop-epoll";
                 loop.addSource(this);
             }
         } catch (TuntapException e) {
@@ -253,9 +246,6 @@ final class FrameEngine implements IoSource {
         if (n > 0) {
             stats.rxBatches++;
         }
-        if (empty && watcher != null) {
-            watcher.rearm();
-        }
         lastEmpty = empty;
         skipped = false;
         if (waiter != null) {
@@ -266,14 +256,10 @@ final class FrameEngine implements IoSource {
 
     /**
      * After a read found the device empty, a new frame shows itself through the waiter
-     * (the loop slept in epoll since) or the watcher (it fired). With the epoll waiter at
-     * most one turn in a row is skipped, so a loop kept busy by other sources (and never
+     * (the loop slept in epoll since). At most one turn in a row is skipped, so a loop kept busy by other sources (and never
      * sleeping) still reads the device every other turn.
      */
     private boolean nothingNewSinceEmptyRead() {
-        if (watcher != null) {
-            return watcher.isArmed();
-        }
         if (waiter != null && !skipped && waiter.awaits() == awaitsAtEmptyRead) {
             skipped = true;
             return true;
@@ -448,10 +434,6 @@ final class FrameEngine implements IoSource {
                 LOG.log(System.Logger.Level.DEBUG, "epoll_ctl DEL of " + dev.name() + " failed", e);
             }
             waiter = null;
-        }
-        if (watcher != null) {
-            watcher.stop();
-            watcher = null;
         }
         if (reader != null) {
             reader.stop();

@@ -6,9 +6,8 @@ public enum ReceiveMode {
      * On the stack's loop thread, with no hand-off: the descriptor is non-blocking, the
      * driver is an {@code IoSource} that reads a batch of frames per loop turn straight into
      * pooled off-heap pbufs and hands them to the netif at once, and the loop sleeps in
-     * {@code epoll_wait} over the device and an {@code eventfd} ({@link EpollWaiter}).
-     * Falls back to a small watcher thread that only wakes the loop when the loop already runs
-     * with another waiter.
+     * {@code epoll_wait} over the device and an {@code eventfd} ({@link EpollWaiter}), which
+     * the driver installs when it is attached, also on a loop that already runs.
      */
     LOOP,
     /**

@@ -93,7 +93,7 @@ public final class TunDriver implements NetifDriver {
 
     /**
      * How frames are received: {@code "loop-epoll"} (on the loop, which waits in epoll),
-     * {@code "loop-watcher"} (on the loop, woken by a watcher thread), {@code "reader-thread"},
+     * {@code "reader-thread"},
      * or {@code "detached"}/{@code "closed"}.
      */
     public String receivePath() {

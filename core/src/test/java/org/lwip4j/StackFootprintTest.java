@@ -1,0 +1,58 @@
+package org.lwip4j;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.lwip4j.netif.Ip4Interface;
+import org.lwip4j.netif.Netif;
+import org.lwip4j.sim.CaptureDriver;
+import org.lwip4j.stack.StackConfig;
+import org.lwip4j.stack.VirtualClock;
+
+/**
+ * An idle stack with one Ethernet netif (addressed, up) costs at most 64 KiB of heap: pools
+ * are carved lazily, tables start small. Measured as the heap retained by many such stacks
+ * after full collections, divided by their number.
+ */
+class StackFootprintTest {
+    private static final int STACKS = 400;
+    private static final long LIMIT = 64 * 1024;
+
+    private static Stack idleStack(VirtualClock clock, int i) {
+        Stack s = Stack.create(StackConfig.builder().randomSeed(i + 1).build(), clock);
+        Netif n = s.addNetif(new CaptureDriver(), "eth0");
+        n.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        n.setUp(true);
+        s.poll(0);
+        return s;
+    }
+
+    private static long heapUsed() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    @Test
+    void anIdleStackWithOneNetifCostsAtMost64KiB() {
+        VirtualClock clock = new VirtualClock();
+        List<Stack> keep = new ArrayList<>(STACKS);
+        for (int i = 0; i < 20; i++) {
+            idleStack(clock, i); // load and initialise every class first
+        }
+        long before = heapUsed();
+        for (int i = 0; i < STACKS; i++) {
+            keep.add(idleStack(clock, i));
+        }
+        long perStack = (heapUsed() - before) / STACKS;
+        System.out.println("idle stack + one netif: " + perStack + " bytes of heap (" + keep.size() + " stacks)");
+        assertTrue(perStack <= LIMIT, perStack + " bytes per idle stack, over " + LIMIT);
+        assertTrue(perStack > 0, "the measurement saw the stacks");
+    }
+}
