@@ -2,6 +2,7 @@ package org.lwip4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.lwip4j.testing.SimNet.ip;
@@ -77,6 +78,19 @@ class StackNetworkTest {
         assertEquals(5, b.stats().icmp.xmit);
         assertEquals(List.of(), SimNet.leakedPbufs(a));
         assertEquals(List.of(), SimNet.leakedPbufs(b));
+    }
+
+    @Test
+    void stacksGetDistinctDefaultMacsThatRepeatWithTheSeed() {
+        SimNet net = new SimNet(11);
+        VirtualLink link = net.link(Impairments.NONE);
+        Netif a = SimNet.attach(net.stack(), link.endpointA(), "eth0", "10.0.0.1/24");
+        Netif b = SimNet.attach(net.stack(), link.endpointB(), "eth0", "10.0.0.2/24");
+        assertNotEquals(a.mac(), b.mac(), "two stacks' eth0 must not share a MAC");
+        assertTrue(!a.mac().isMulticast() && (a.mac().bits() >> 40 & 0x02) != 0, "unicast, locally administered");
+        SimNet again = new SimNet(11);
+        VirtualLink link2 = again.link(Impairments.NONE);
+        assertEquals(a.mac(), SimNet.attach(again.stack(), link2.endpointA(), "eth0", "10.0.0.1/24").mac());
     }
 
     @Test

@@ -47,6 +47,8 @@ public final class Simulator {
     private final VirtualClock clock;
     private final long seed;
     private final SplittableRandom random;
+    /** Seeds for stacks, apart from {@link #random} so adding a stack leaves links' draws alone. */
+    private final SplittableRandom stackSeeds;
     private final Map<EventLoop, LoopState> byLoop = new IdentityHashMap<>();
     private final List<LoopState> loopList = new ArrayList<>();
     private LoopState[] loops = new LoopState[0];
@@ -71,6 +73,20 @@ public final class Simulator {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.seed = seed;
         this.random = new SplittableRandom(seed);
+        this.stackSeeds = new SplittableRandom(seed ^ 0x73746163_6b736565L);
+    }
+
+    /**
+     * A seed for the next stack on this simulator ({@code StackConfig.randomSeed}): derived
+     * from the simulator's seed, different on each call and never 0, so a run repeats and its
+     * stacks still differ (ephemeral ports, IP ids, default MACs).
+     */
+    public long nextStackSeed() {
+        long s;
+        do {
+            s = stackSeeds.nextLong();
+        } while (s == 0);
+        return s;
     }
 
     /** The clock every simulated stack must read: pass it to their {@code StackContext}. */

@@ -157,4 +157,16 @@ class SimulatorTest {
         assertEquals(List.of(false), othersMayEnter);
         assertEquals(1, link.aToB().counters().delivered());
     }
+
+    @Test
+    void stackSeedsRepeatWithTheSimulatorSeedAndDifferFromEachOther() {
+        Simulator a = new Simulator(7);
+        Simulator b = new Simulator(7);
+        long a1 = a.nextStackSeed();
+        long a2 = a.nextStackSeed();
+        org.junit.jupiter.api.Assertions.assertEquals(a1, b.nextStackSeed());
+        org.junit.jupiter.api.Assertions.assertEquals(a2, b.nextStackSeed());
+        org.junit.jupiter.api.Assertions.assertNotEquals(a1, a2);
+        org.junit.jupiter.api.Assertions.assertNotEquals(a1, new Simulator(8).nextStackSeed());
+    }
 }

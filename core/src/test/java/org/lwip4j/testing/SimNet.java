@@ -29,12 +29,12 @@ public final class SimNet {
     }
 
     /**
-     * A stack on the simulator; a config without a seed gets one derived from the
-     * simulator's seed and the stack's index, so runs repeat and stacks differ.
+     * A stack on the simulator; a config without a seed gets the simulator's next stack
+     * seed, so runs repeat and stacks differ.
      */
     public Stack stack(StackConfig cfg) {
         if (cfg.randomSeed() == 0) {
-            cfg = cfg.toBuilder().randomSeed(sim.seed() * 1_000_003L + stacks.size() + 1).build();
+            cfg = cfg.toBuilder().randomSeed(sim.nextStackSeed()).build();
         }
         Stack s = Stack.create(cfg, sim.clock());
         sim.add(s.loop());
