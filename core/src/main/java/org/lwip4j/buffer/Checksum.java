@@ -138,6 +138,32 @@ public final class Checksum {
         return sum;
     }
 
+    /**
+     * Completes a partial checksum in software ({@link Pbuf#OFFLOAD_NEEDS_CSUM}, what a NIC
+     * does for Linux's {@code CHECKSUM_PARTIAL}): the field at {@code checksumStart +
+     * checksumOffset} holds the pseudo-header sum; the sum from {@code checksumStart} to the
+     * end of the chain, field included, is complemented into the field (0 goes out as
+     * 0xffff, as RFC 768 wants for UDP and which means the same for TCP). Clears the flag.
+     * Does nothing when the flag is not set; a region outside the chain only clears it.
+     */
+    public static void completePartial(Pbuf p) {
+        if ((p.offloadFlags() & Pbuf.OFFLOAD_NEEDS_CSUM) == 0) {
+            return;
+        }
+        p.setOffloadFlags(p.offloadFlags() & ~Pbuf.OFFLOAD_NEEDS_CSUM);
+        int start = p.checksumStart();
+        int field = start + p.checksumOffset();
+        if (start < 0 || p.checksumOffset() < 0 || (long) field + 2 > p.totalLength()) {
+            return;
+        }
+        int c = finish(pbuf(p, start, p.totalLength() - start, 0));
+        if (c == 0) {
+            c = 0xffff;
+        }
+        p.setByte(field, c >>> 8);
+        p.setByte(field + 1, c & 0xff);
+    }
+
     /** The sum of the IPv4 pseudo-header (RFC 768, RFC 793 §3.1) for a transport checksum. */
     public static long pseudoHeaderV4(int src, int dst, int protocol, int length) {
         return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + length;

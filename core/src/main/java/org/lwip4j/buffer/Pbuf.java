@@ -250,6 +250,7 @@ public final class Pbuf {
         offset -= n;
         len += n;
         totLen += n;
+        csumStart += n;
         return true;
     }
 
@@ -266,6 +267,7 @@ public final class Pbuf {
         offset += n;
         len -= n;
         totLen -= n;
+        csumStart -= n;
         return true;
     }
 
@@ -573,7 +575,11 @@ public final class Pbuf {
         this.gsoSize = size;
     }
 
-    /** Start of the checksummed region for a partial checksum, from the frame's first byte. */
+    /**
+     * Start of the checksummed region for a partial checksum, counted from this pbuf's first
+     * payload byte; {@link #addHeader(int)} and {@link #removeHeader(int)} move it along, so
+     * it keeps naming the same byte at every layer (from the frame's first byte on a link).
+     */
     public int checksumStart() {
         return csumStart;
     }
@@ -581,6 +587,28 @@ public final class Pbuf {
     /** Where the checksum field lies, counted from {@link #checksumStart()}. */
     public int checksumOffset() {
         return csumOffset;
+    }
+
+    /**
+     * True when the transport checksum need not be verified: a driver vouched for it
+     * ({@link #OFFLOAD_DATA_VALID}), or the packet comes from the local host with its
+     * checksum still to fill in ({@link #OFFLOAD_NEEDS_CSUM}, Linux's {@code CHECKSUM_PARTIAL}).
+     */
+    public boolean checksumTrusted() {
+        return (offloadFlags & (OFFLOAD_DATA_VALID | OFFLOAD_NEEDS_CSUM)) != 0;
+    }
+
+    /**
+     * Copies {@code src}'s offload marks (flags, partial checksum, GSO) to this pbuf, whose
+     * first payload byte is {@code src}'s byte {@code -shift} (a header of {@code shift} bytes
+     * in front: pass its length).
+     */
+    public void copyOffloadFrom(Pbuf src, int shift) {
+        this.offloadFlags = src.offloadFlags;
+        this.csumStart = src.csumStart + shift;
+        this.csumOffset = src.csumOffset;
+        this.gsoType = src.gsoType;
+        this.gsoSize = src.gsoSize;
     }
 
     /** Declares a partial checksum to complete from {@code start}, stored at {@code start + offset} (virtio-net {@code csum_start/csum_offset}). */

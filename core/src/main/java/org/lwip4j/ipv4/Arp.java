@@ -296,11 +296,7 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
             return null;
         }
         c.copyFrom(0, p, 0, n);
-        if ((p.offloadFlags() & Pbuf.OFFLOAD_NEEDS_CSUM) != 0) {
-            c.setChecksumPartial(p.checksumStart(), p.checksumOffset());
-        }
-        c.setOffloadFlags(p.offloadFlags());
-        c.setGso(p.gsoType(), p.gsoSize());
+        c.copyOffloadFrom(p, 0);
         return c;
     }
 

@@ -56,7 +56,7 @@ public final class Icmpv4 implements TransportInput {
             p.free();
             return;
         }
-        if (cfg.checksumCheckIcmp() && (p.offloadFlags() & Pbuf.OFFLOAD_DATA_VALID) == 0
+        if (cfg.checksumCheckIcmp() && !p.checksumTrusted()
                 && !Checksum.verifies(Checksum.pbuf(p, 0, len, 0))) {
             stats.chkerr++;
             stats.drop++;

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.netif.Netif;
@@ -95,6 +96,8 @@ public final class Ipv4Fragmenter {
         if ((flagsFrag & Ipv4Packet.FLAG_DF) != 0) {
             return Err.VAL;
         }
+        // Fragments carry no offload marks: a checksum left to the device is completed now.
+        Checksum.completePartial(packet);
         int dataLen = total - hl;
         if (mtu - hl < 8) {
             return refuse("MTU " + mtu + " leaves no room for 8 data bytes");

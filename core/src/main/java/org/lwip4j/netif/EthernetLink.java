@@ -109,6 +109,7 @@ public final class EthernetLink implements LinkLayer {
         }
         head.addHeader(h);
         EthernetFrame.emit(head.segment(), head.offset(), dstMac, netif.mac().bits(), etherType);
+        head.copyOffloadFrom(payload, h);
         head.chain(payload);
         Err e = netif.linkOutput(head);
         head.free();

@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Consumer;
 import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.addr.MacAddress;
+import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.IoSource;
@@ -434,6 +435,9 @@ public final class Netif {
             counters.outDiscards++;
             ctx.stats().link.drop++;
             return Err.IF;
+        }
+        if ((frame.offloadFlags() & Pbuf.OFFLOAD_NEEDS_CSUM) != 0 && !driver.completesChecksums()) {
+            Checksum.completePartial(frame);
         }
         FrameTap t = tap;
         if (t != null) {

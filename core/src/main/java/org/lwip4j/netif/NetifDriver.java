@@ -34,6 +34,15 @@ public interface NetifDriver extends AutoCloseable {
      */
     Err transmit(Pbuf frame);
 
+    /**
+     * True when the driver passes a frame's partial checksum ({@link Pbuf#OFFLOAD_NEEDS_CSUM})
+     * on to the device to complete; otherwise the netif completes it in software before
+     * {@link #transmit(Pbuf)}.
+     */
+    default boolean completesChecksums() {
+        return false;
+    }
+
     /** Stops receiving and releases the device; idempotent. */
     @Override
     default void close() {

@@ -279,7 +279,7 @@ public final class Udp {
             p.truncate(len);
         }
         int field = UdpPacket.checksum(s, off);
-        boolean offloaded = (p.offloadFlags() & Pbuf.OFFLOAD_DATA_VALID) != 0;
+        boolean offloaded = p.checksumTrusted();
         if (lite || (field != 0 && cfg.checksumCheckUdp())) {
             if (!offloaded || lite) {
                 long sum = Checksum.pseudoHeaderV4(info.src4, info.dst4, lite ? Ipv4Packet.PROTO_UDPLITE : Ipv4Packet.PROTO_UDP, len);

@@ -596,4 +596,21 @@ final class PbufTest {
         assertEquals(3, h.free());
         assertPoolsEmpty();
     }
+
+    @Test
+    void headerMovesKeepThePartialChecksumOnTheSameByte() {
+        Pbuf p = Pbuf.copyOf(new byte[100], 40);
+        p.setChecksumPartial(20, 6);
+        assertTrue(p.addHeader(14));
+        assertEquals(34, p.checksumStart(), "a link header in front");
+        assertTrue(p.removeHeader(34));
+        assertEquals(0, p.checksumStart(), "the transport header is first now");
+        Pbuf head = Pbuf.copyOf(new byte[0], 14);
+        assertTrue(head.addHeader(14));
+        head.copyOffloadFrom(p, 14);
+        assertEquals(14, head.checksumStart());
+        assertEquals(6, head.checksumOffset());
+        assertEquals(Pbuf.OFFLOAD_NEEDS_CSUM, head.offloadFlags());
+        assertTrue(head.checksumTrusted());
+    }
 }

@@ -337,6 +337,11 @@ final class FrameEngine implements IoSource {
     }
 
     /** Writes one frame; on the loop. */
+    /** True when frames go out with a virtio-net header, which carries partial checksums to the kernel. */
+    boolean completesChecksums() {
+        return hdr > 0;
+    }
+
     Err transmit(Pbuf frame) {
         if (closed || failed) {
             return Err.IF;

@@ -117,6 +117,12 @@ public final class TapDriver implements NetifDriver {
     }
 
     /** Writes one whole frame; on the loop. {@link Err#MEM} when the device refuses it for now, {@link Err#IF} when it is down or gone. */
+    /** With the virtio-net header the kernel completes partial checksums. */
+    @Override
+    public boolean completesChecksums() {
+        return engine.completesChecksums();
+    }
+
     @Override
     public Err transmit(Pbuf frame) {
         return engine.transmit(frame);
