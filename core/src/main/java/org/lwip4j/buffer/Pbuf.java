@@ -43,6 +43,8 @@ public final class Pbuf {
     MemorySegment mem;
     byte[] array;
     int offset;
+    /** Lowest offset the payload may start at: 0 for our own memory; where the caller's began for {@code REF}. */
+    int floor;
     int len;
     int totLen;
     Pbuf next;
@@ -64,6 +66,7 @@ public final class Pbuf {
         this.mem = mem;
         this.array = array;
         this.offset = offset;
+        this.floor = kind == Kind.REF ? offset : 0;
         this.len = len;
         this.totLen = len;
         this.capacity = capacity;
@@ -173,9 +176,9 @@ public final class Pbuf {
         return ref;
     }
 
-    /** Free bytes in front of the payload of this node. */
+    /** Bytes in front of the payload of this node that {@link #addHeader(int)} may take. */
     public int headroom() {
-        return kind == Kind.REF ? 0 : offset;
+        return offset - floor;
     }
 
     /** Number of nodes in the chain from this one ({@code pbuf_clen}). */
@@ -240,11 +243,12 @@ public final class Pbuf {
     /**
      * Moves the payload start back by {@code n} bytes to make room for a header
      * ({@code pbuf_add_header}). Returns false, changing nothing, when the header room is too
-     * small or the node references caller memory.
+     * small. A node over caller memory ({@code REF}) has no room of its own, but can take back
+     * a header removed earlier: it never reaches in front of the bytes it was given.
      */
     public boolean addHeader(int n) {
         live();
-        if (n < 0 || kind == Kind.REF || n > offset) {
+        if (n < 0 || n > offset - floor) {
             return false;
         }
         offset -= n;

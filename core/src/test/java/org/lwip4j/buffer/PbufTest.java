@@ -129,7 +129,7 @@ final class PbufTest {
     }
 
     @Test
-    void refPbufsNeverGrowAHeaderEvenWithBytesInFront() {
+    void refPbufsNeverReachInFrontOfTheCallersBytes() {
         byte[] data = random(64, 1);
         Pbuf p = Pbuf.wrap(data, 10, 20);
         assertEquals(Pbuf.Kind.REF, p.kind());
@@ -138,8 +138,10 @@ final class PbufTest {
         assertTrue(p.removeHeader(5));
         assertEquals(15, p.length());
         assertEquals(data[15], (byte) p.getByte(0));
-        assertFalse(p.addHeader(5), "a REF pbuf cannot even take back a header it hid");
-        assertEquals(15, p.length());
+        assertFalse(p.addHeader(6), "no further than the bytes it was given");
+        assertTrue(p.addHeader(5), "a REF pbuf takes back a header it hid (lwIP's pbuf_header_force)");
+        assertEquals(20, p.length());
+        assertEquals(data[10], (byte) p.getByte(0));
 
         Pbuf q = pool.wrap(data, 8, 8);
         assertFalse(q.addHeader(1));

@@ -104,6 +104,20 @@ class Ipv4CaptureTest {
     }
 
     @Test
+    void aDatagramInCallerMemoryStillGetsItsPortUnreachable() {
+        // A REF pbuf over the caller's array: the error must move back over the headers it had.
+        byte[] orig = ipPacket(17, "10.0.0.9", "10.0.0.1", 64, 0, udp(1111, 2222, new byte[12]));
+        assertEquals(Err.OK, netif.input(Pbuf.wrap(orig.clone())));
+        run();
+        assertEquals(1, wire.count());
+        byte[] out = wire.poll().data();
+        assertEquals(3, out[20]);
+        assertEquals(3, out[21]);
+        assertEquals(HexFormat.of().formatHex(orig, 0, 28), HexFormat.of().formatHex(out, 28, 56));
+        assertEquals(List.of(), SimNet.leakedPbufs(stack));
+    }
+
+    @Test
     void errorNeverQuotesMoreThanTheOriginalHas() {
         // Protocol 99 with 3 bytes of payload: the quote is 23 bytes, not 28.
         byte[] orig = ipPacket(99, "10.0.0.9", "10.0.0.1", 64, 0, new byte[] {1, 2, 3});
