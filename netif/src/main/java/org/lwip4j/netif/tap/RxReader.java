@@ -1,9 +1,5 @@
 package org.lwip4j.netif.tap;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,11 +30,8 @@ final class RxReader implements IoSource, Runnable {
     private final AtomicLong head = new AtomicLong();
     /** Next slot the reader fills; written by the reader. */
     private final AtomicLong tail = new AtomicLong();
-    private final MemorySegment state;
-    private final MemorySegment events;
-    private final MemorySegment one;
-    private final int epfd;
-    private final int stopFd;
+    /** Where the reader sleeps: readability of the device, or a wakeup from {@link #stop()}. */
+    private final EpollWaiter wait;
     private final Thread thread;
     private volatile boolean stopping;
     /** Errno that ended the reader (read on the loop), 0 while healthy. */
@@ -60,35 +53,12 @@ final class RxReader implements IoSource, Runnable {
         }
         this.lengths = new int[capacity];
         this.discard = arena.allocate(slotSize, 64);
-        this.state = Native.newState(arena);
-        this.events = arena.allocate(4L * Native.EPOLL_EVENT_SIZE, 8);
-        this.one = arena.allocate(8, 8);
-        one.set(JAVA_LONG, 0, 1L);
-        MemorySegment st = state;
-        int ep = Native.epollCreate1(st, Native.EPOLL_CLOEXEC);
-        if (ep < 0) {
-            throw TuntapException.of("epoll_create1", Native.errno(st));
-        }
-        int ev = Native.eventfd(st, 0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC);
-        if (ev < 0) {
-            int e = Native.errno(st);
-            Native.close(st, ep);
-            throw TuntapException.of("eventfd", e);
-        }
-        this.epfd = ep;
-        this.stopFd = ev;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment e = a.allocate(16, 8);
-            for (int fd : new int[] {dev.fd(), ev}) {
-                e.set(JAVA_INT_UNALIGNED, 0, Native.EPOLLIN);
-                e.set(JAVA_LONG_UNALIGNED, Native.EPOLL_DATA_OFFSET, fd);
-                if (Native.epollCtl(st, ep, Native.EPOLL_CTL_ADD, fd, e) < 0) {
-                    int err = Native.errno(st);
-                    Native.close(st, ev);
-                    Native.close(st, ep);
-                    throw TuntapException.of("epoll_ctl ADD fd " + fd, err);
-                }
-            }
+        this.wait = EpollWaiter.create();
+        try {
+            wait.register(dev.fd());
+        } catch (TuntapException e) {
+            wait.close();
+            throw e;
         }
         this.thread = Thread.ofPlatform().name("lwip4j-rx-" + dev.name()).daemon(true).unstarted(this);
     }
@@ -142,12 +112,7 @@ final class RxReader implements IoSource, Runnable {
                     loop.waiter().wakeup();
                 }
                 if (empty && !stopping) {
-                    int n = Native.epollWait(state, epfd, events, 4, -1);
-                    if (n < 0 && Native.errno(state) != Native.EINTR) {
-                        fatal = Native.errno(state);
-                        loop.waiter().wakeup();
-                        return;
-                    }
+                    wait.await(-1);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -185,7 +150,7 @@ final class RxReader implements IoSource, Runnable {
     void stop() {
         if (!stopping) {
             stopping = true;
-            Native.signal(stopFd, one);
+            wait.wakeup();
         }
         if (Thread.currentThread() != thread) {
             boolean interrupted = false;
@@ -207,8 +172,7 @@ final class RxReader implements IoSource, Runnable {
         stop();
         if (!closed) {
             closed = true;
-            Native.close(state, stopFd);
-            Native.close(state, epfd);
+            wait.close();
         }
     }
 }
