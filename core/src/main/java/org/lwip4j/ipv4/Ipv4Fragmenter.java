@@ -42,6 +42,12 @@ public final class Ipv4Fragmenter {
 
     private final StackContext ctx;
     private final ProtoStats stats;
+    /** The original header, copied out so a chain may split it anywhere (reused; see the nesting guard in fragment). */
+    private final byte[] first = new byte[Ipv4Packet.MAX_HEADER_LEN];
+    private final MemorySegment firstView = MemorySegment.ofArray(first);
+    /** The header of every fragment after the first: options not copied dropped (RFC 791). */
+    private final byte[] later = new byte[Ipv4Packet.MAX_HEADER_LEN];
+    private boolean busy;
 
     /**
      * A fragmenter for the stack of {@code ctx}, allocating from its pbuf pool.
@@ -76,13 +82,25 @@ public final class Ipv4Fragmenter {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(netif, "netif");
         assert ctx.loop().inEventLoop() : "fragmentation off the stack's event loop";
+        if (busy) {
+            // A driver that feeds output straight back into input can nest us: the header
+            // scratch is in use, so a fresh fragmenter takes this packet.
+            return new Ipv4Fragmenter(ctx).fragment(packet, netif, nextHop, mtu);
+        }
+        busy = true;
+        try {
+            return fragmentNow(packet, netif, nextHop, mtu);
+        } finally {
+            busy = false;
+        }
+    }
+
+    private Err fragmentNow(Pbuf packet, Netif netif, Ip4Address nextHop, int mtu) {
         if (packet.totalLength() < Ipv4Packet.MIN_HEADER_LEN) {
             return refuse("packet shorter than an IPv4 header");
         }
-        // The header is copied out, so a chain may split it anywhere.
-        byte[] first = new byte[Ipv4Packet.MAX_HEADER_LEN];
         packet.copyTo(0, first, 0, Ipv4Packet.MIN_HEADER_LEN);
-        MemorySegment h = MemorySegment.ofArray(first);
+        MemorySegment h = firstView;
         int hl = Ipv4Packet.headerLen(h, 0);
         if (Ipv4Packet.version(h, 0) != 4 || hl < Ipv4Packet.MIN_HEADER_LEN || hl > packet.totalLength()) {
             return refuse("not an IPv4 header");
@@ -108,7 +126,6 @@ public final class Ipv4Fragmenter {
         }
         boolean originalMore = (flagsFrag & Ipv4Packet.FLAG_MF) != 0;
         int keptFlags = flagsFrag & ~(Ipv4Packet.FLAG_MF | Ipv4Packet.OFFSET_MASK);
-        byte[] later = new byte[Ipv4Packet.MAX_HEADER_LEN];
         int laterHl = copiedOptionsHeader(first, hl, later);
         boolean checksum = ctx.config().checksumGenIp();
 
