@@ -208,6 +208,25 @@ class Ipv4FragmentsOnTheWireTest {
     }
 
     @Test
+    void conformance27And38ReassemblyTimeoutAcrossTheClockWrap() {
+        // The datagram's deadline lies past Long.MAX_VALUE: wrap-safe comparisons still time
+        // it out exactly at the reassembly age, not at once and not never.
+        TunRig rig = new TunRig(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos(), 1500, b -> { });
+        List<byte[]> frags = fragments(0x7b, udp(7, bytes(4000, 11)), 1480);
+        rig.inject(frags.get(0));
+        rig.advance(MAX_AGE.toNanos() - 1);
+        assertTrue(rig.clock.nanoTime() < 0, "the clock wrapped");
+        assertEquals(1, rig.stack.ipv4().reassembly().pendingDatagrams());
+        assertEquals(List.of(), rig.sent());
+        rig.advance(1);
+        List<byte[]> out = rig.sent();
+        assertEquals(1, out.size());
+        assertIcmpError(out.get(0), PEER, Icmpv4Packet.TYPE_TIME_EXCEEDED, Icmpv4Packet.TIME_EXCEEDED_REASSEMBLY,
+                Arrays.copyOf(frags.get(0), 28));
+        rig.assertNoLeaks();
+    }
+
+    @Test
     void conformance27OldestDatagramEvictedOverTheCapWithoutIcmp() {
         TunRig rig = new TunRig(1500, b -> b.memNumReassData(2).ipReassMaxAge(MAX_AGE));
         List<byte[]> got = sink(rig, 7);

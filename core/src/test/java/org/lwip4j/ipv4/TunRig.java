@@ -28,12 +28,18 @@ final class TunRig {
     static final String US = "10.0.0.1";
     static final String PEER = "10.0.0.9";
 
-    final VirtualClock clock = new VirtualClock();
+    final VirtualClock clock;
     final Stack stack;
     final CaptureDriver wire;
     final Netif tun0;
 
     TunRig(int mtu, Consumer<StackConfig.Builder> tweak) {
+        this(0, mtu, tweak);
+    }
+
+    /** A rig whose clock starts at {@code startNanos} (near the wrap of a {@code long} to test wrap safety). */
+    TunRig(long startNanos, int mtu, Consumer<StackConfig.Builder> tweak) {
+        clock = new VirtualClock(startNanos);
         StackConfig.Builder b = StackConfig.builder().randomSeed(7);
         tweak.accept(b);
         stack = Stack.create(b.build(), clock);
