@@ -274,8 +274,10 @@ public final class Ipv4 implements NetworkInput {
         int off = p.offset();
         int src = Ipv4Packet.src(s, off);
         int dst = Ipv4Packet.dst(s, off);
-        // RFC 3927 §7: link-local addresses are never forwarded.
-        if ((src >>> 16) == 0xa9fe || (dst >>> 16) == 0xa9fe || dst == -1 || (dst & 0xf0000000) == 0xe0000000) {
+        // RFC 3927 §7: link-local addresses are never forwarded; RFC 1812 §5.3.7: nor 127/8
+        // (a packet that came in on the loopback netif has not been checked for it).
+        if ((src >>> 16) == 0xa9fe || (dst >>> 16) == 0xa9fe || dst == -1 || (dst & 0xf0000000) == 0xe0000000
+                || (src >>> 24) == 127 || (dst >>> 24) == 127) {
             stats.drop++;
             p.free();
             return;
@@ -430,7 +432,8 @@ public final class Ipv4 implements NetworkInput {
      * Sends a transport payload in an IPv4 packet (lwIP's {@code ip4_output_if_src}).
      * {@code p}'s payload is the transport segment; the header goes into its header room (or
      * a separate header pbuf). Does not take the caller's reference, and leaves {@code p} as
-     * it was.
+     * it was. {@link Err#RTE} when there is no route, or when the packet would carry a 127/8
+     * destination or source onto a netif other than loopback (RFC 1122 §3.2.1.3 (g)).
      *
      * @param src   source address bits, or 0 to choose from the outgoing netif
      * @param netif outgoing netif, or {@code null} to route
@@ -481,8 +484,9 @@ public final class Ipv4 implements NetworkInput {
 
     /**
      * Sends a whole IPv4 packet, header included (raw pcbs with {@code IP_HDRINCL}, ICMP
-     * replies built in place): routes, loops back or fragments as {@link #output} does. Does
-     * not take the caller's reference.
+     * replies built in place): routes, loops back or fragments as {@link #output} does, with
+     * the same {@link Err#RTE} for 127/8 off the loopback netif. Does not take the caller's
+     * reference.
      */
     public Err outputPacket(Pbuf packet, Netif netif) {
         int dst = Ipv4Packet.dst(packet.segment(), packet.offset());
@@ -495,6 +499,13 @@ public final class Ipv4 implements NetworkInput {
     }
 
     private Err send(Pbuf pkt, Netif out, int dst) {
+        if (!out.hasFlag(Netif.FLAG_LOOPBACK)
+                && ((dst >>> 24) == 127 || (Ipv4Packet.src(pkt.segment(), pkt.offset()) >>> 24) == 127)) {
+            // RFC 1122 §3.2.1.3 (g): 127/8 never leaves the host, as destination or source,
+            // whatever netif the caller named.
+            stats.rterr++;
+            return Err.RTE;
+        }
         stats.xmit++;
         // Packets to one of our own addresses go back into the stack (netif_loop_output).
         if (!out.hasFlag(Netif.FLAG_LOOPBACK) && isOwnAddress(dst)) {

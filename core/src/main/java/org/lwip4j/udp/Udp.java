@@ -313,7 +313,7 @@ public final class Udp {
                 continue;
             }
             matches++;
-            if (wildcard == null || (!pcb.localAddr.isAny() && wildcard.localAddr.isAny())) {
+            if (wildcard == null || rank(pcb, info) > rank(wildcard, info)) {
                 wildcard = pcb;
             }
         }
@@ -347,6 +347,20 @@ public final class Udp {
             }
         }
         deliver(match, p, info, sport);
+    }
+
+    /**
+     * How well an unconnected pcb that matches the destination fits; the highest rank, and
+     * among equals the first bound, gets the datagram (lwIP's {@code udp_input}). A specific
+     * address beats the wildcard; for a broadcast, which pcbs bound to any address may match,
+     * an address of the arrival netif beats the wildcard, which beats another netif's address.
+     */
+    private static int rank(UdpPcb pcb, IpInfo info) {
+        IpAddress la = pcb.localAddr;
+        if (la.isAny()) {
+            return 1;
+        }
+        return info.broadcast && !info.netif.hasIp4(((Ip4Address) la).bits()) ? 0 : 2;
     }
 
     private boolean localMatches(UdpPcb pcb, IpInfo info) {

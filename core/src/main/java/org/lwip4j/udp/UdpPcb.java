@@ -119,7 +119,14 @@ public final class UdpPcb {
         this.broadcast = on;
     }
 
-    /** Lets several pcbs share a port; broadcasts then go to all of them ({@code SOF_REUSEADDR}). */
+    /**
+     * Lets several pcbs share a port and address ({@code SOF_REUSEADDR}, lwIP's
+     * {@code SO_REUSE}): a bind succeeds only when every pcb on that port and an overlapping
+     * address has set it. A broadcast or multicast datagram then goes to every unconnected
+     * matching pcb that set it, each getting its own copy ({@code SO_REUSE_RXTOALL}); a
+     * unicast datagram still goes to exactly one pcb, the best match. Without it, a
+     * broadcast reaches exactly one pcb.
+     */
     public void setReuseAddress(boolean on) {
         this.reuseAddr = on;
     }

@@ -179,6 +179,128 @@ class Ipv4CaptureTest {
         assertEquals(List.of(), SimNet.leakedPbufs(stack));
     }
 
+    /** A transport payload of {@code n} bytes in a pool pbuf with header room. */
+    private Pbuf data(int n) {
+        Pbuf p = stack.context().pbufs().allocPool(Layer.TRANSPORT, n);
+        p.copyFrom(0, new byte[n], 0, n);
+        return p;
+    }
+
+    /** A whole IPv4 packet in a pool pbuf with link header room. */
+    private Pbuf packet(byte[] ip) {
+        Pbuf p = stack.context().pbufs().allocPool(Layer.LINK, ip.length);
+        p.copyFrom(0, ip, 0, ip.length);
+        return p;
+    }
+
+    @Test
+    void conformance28LoopbackDestinationNeverLeavesThroughANamedNetif() {
+        // RFC 1122 §3.2.1.3 (g): 127/8 must never appear outside a host, even when the caller
+        // names a non-loopback netif for it (lwIP's ip4_output_if would send it there).
+        UdpPcb pcb = stack.newUdpPcb();
+        long rterr = stack.stats().ip.rterr;
+        for (String dst : new String[] {"127.0.0.1", "127.0.0.2", "127.255.255.255"}) {
+            Pbuf p = data(3);
+            assertEquals(Err.RTE, pcb.sendToIf(p, Ip4Address.parse(dst), 9, netif), dst);
+            p.free();
+        }
+        pcb.bindNetif(netif);
+        Pbuf p = data(3);
+        assertEquals(Err.RTE, pcb.sendTo(p, Ip4Address.parse("127.1.2.3"), 9), "pcb bound to tun0");
+        p.free();
+        // A whole packet (IP_HDRINCL) handed to tun0.
+        Pbuf raw = packet(ipPacket(17, "10.0.0.1", "127.0.0.1", 64, 0, udp(1, 9, new byte[2])));
+        assertEquals(Err.RTE, stack.ipv4().outputPacket(raw, netif));
+        raw.free();
+        assertEquals(rterr + 5, stack.stats().ip.rterr);
+        run();
+        assertEquals(0, wire.count(), "nothing on tun0");
+        assertEquals(List.of(), SimNet.leakedPbufs(stack));
+    }
+
+    @Test
+    void conformance28LoopbackDestinationWithoutLoNeverTakesTheDefaultRoute() {
+        Stack noLo = Stack.create(StackConfig.builder().randomSeed(2).loopbackNetif(false).build(), clock);
+        CaptureDriver tun = new CaptureDriver(LinkType.IP, 1500);
+        Netif n = noLo.addNetif(tun, "tun0");
+        n.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        n.setUp(true);
+        noLo.netifs().setDefault(n);
+        assertEquals(null, noLo.ipv4().route(Ip4Address.LOOPBACK.bits(), 0));
+        UdpPcb pcb = noLo.newUdpPcb();
+        Pbuf p = noLo.context().pbufs().allocPool(Layer.TRANSPORT, 3);
+        assertEquals(Err.RTE, pcb.sendTo(p, Ip4Address.LOOPBACK, 9));
+        assertEquals(Err.RTE, pcb.sendToIf(p, Ip4Address.LOOPBACK, 9, n));
+        p.free();
+        noLo.poll(clock.nanoTime());
+        assertEquals(0, tun.count());
+        assertEquals(List.of(), SimNet.leakedPbufs(noLo));
+    }
+
+    @Test
+    void conformance28LoopbackSourceNeverLeaves() {
+        long rterr = stack.stats().ip.rterr;
+        Pbuf p = data(8);
+        // Routed (to 10.0.0.9 over tun0) and with the netif named: refused either way.
+        assertEquals(Err.RTE, stack.ipv4().output(p, 0x7f000001, 0x0a000009, 64, 0, 17, null, false));
+        assertEquals(Err.RTE, stack.ipv4().output(p, 0x7f0000fe, 0x0a000009, 64, 0, 17, netif, false));
+        p.free();
+        Pbuf raw = packet(ipPacket(17, "127.0.0.1", "10.0.0.9", 64, 0, udp(1, 9, new byte[2])));
+        assertEquals(Err.RTE, stack.ipv4().outputPacket(raw, null));
+        assertEquals(Err.RTE, stack.ipv4().outputPacket(raw, netif));
+        raw.free();
+        // A pcb bound to 127.0.0.1 cannot reach the network.
+        UdpPcb pcb = stack.newUdpPcb();
+        assertEquals(Err.OK, pcb.bind(Ip4Address.LOOPBACK, 4000));
+        Pbuf q = data(3);
+        assertEquals(Err.RTE, pcb.sendTo(q, Ip4Address.parse("10.0.0.9"), 9));
+        q.free();
+        assertEquals(rterr + 4, stack.stats().ip.rterr);
+        assertEquals(1, stack.stats().udp.rterr);
+        run();
+        assertEquals(0, wire.count(), "nothing on tun0");
+        assertEquals(List.of(), SimNet.leakedPbufs(stack));
+    }
+
+    @Test
+    void conformance28LoopbackAddressesAreNeverForwarded() {
+        Stack router = Stack.create(StackConfig.builder().randomSeed(4).ipForward(true).build(), clock);
+        CaptureDriver in = new CaptureDriver(LinkType.IP, 1500);
+        CaptureDriver out = new CaptureDriver(LinkType.IP, 1500);
+        Netif tun0 = router.addNetif(in, "tun0");
+        tun0.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        tun0.setUp(true);
+        Netif tun1 = router.addNetif(out, "tun1");
+        tun1.setIp4(Ip4Interface.parse("10.0.1.1/24"));
+        tun1.setUp(true);
+        Runnable run = () -> {
+            for (int i = 0; i < 5; i++) {
+                router.poll(clock.nanoTime());
+            }
+        };
+        // Control: an ordinary packet is forwarded to tun1.
+        in.inject(ipPacket(17, "10.0.0.9", "10.0.1.9", 64, 0, udp(1, 9, new byte[2])));
+        run.run();
+        assertEquals(1, out.count());
+        out.clear();
+        long fw = router.stats().ip.fw;
+        // 127/8 as source or destination arriving on tun0: dropped, not forwarded.
+        in.inject(ipPacket(17, "127.0.0.1", "10.0.1.9", 64, 0, udp(1, 9, new byte[2])));
+        in.inject(ipPacket(17, "10.0.0.9", "127.0.0.1", 64, 0, udp(1, 9, new byte[2])));
+        // A packet from 127.0.0.1 that entered through lo and is for another host: RFC 1812
+        // §5.3.7 forbids forwarding it.
+        Netif lo = router.netifs().loopbackNetif();
+        Pbuf p = router.context().pbufs().allocPool(Layer.LINK, 30);
+        p.copyFrom(0, ipPacket(17, "127.0.0.1", "10.0.1.9", 64, 0, udp(1, 9, new byte[2])), 0, 30);
+        assertEquals(Err.OK, router.ipv4().outputPacket(p, lo));
+        p.free();
+        run.run();
+        assertEquals(0, out.count(), "nothing forwarded to tun1");
+        assertEquals(0, in.count(), "nothing sent back on tun0");
+        assertEquals(fw, router.stats().ip.fw);
+        assertEquals(List.of(), SimNet.leakedPbufs(router));
+    }
+
     @Test
     void badHeadersAreCountedNotThrown() {
         byte[] good = ipPacket(17, "10.0.0.9", "10.0.0.1", 64, 0, udp(1, 7, new byte[4]));

@@ -119,4 +119,90 @@ class TimersTest {
         assertEquals(2, timers.runDue(clock.nanoTime()));
         assertEquals(List.of("first", "second"), order);
     }
+
+    @Test
+    void periodicKeepsItsCadenceAcrossTheLongWrap() {
+        long start = Long.MAX_VALUE - 250 * MS;
+        VirtualClock clock = new VirtualClock(start);
+        Timers timers = new Timers(clock);
+        List<Long> fired = new ArrayList<>();
+        Timer t = timers.periodic(100 * MS, () -> fired.add(clock.nanoTime() - start));
+        for (int i = 0; i < 60; i++) {
+            clock.advance(10 * MS + 7 * MS * (i % 2)); // uneven steps, a little late each time
+            timers.runDue(clock.nanoTime());
+        }
+        assertTrue(clock.nanoTime() < 0, "the clock wrapped");
+        assertEquals(8, fired.size());
+        for (int i = 0; i < fired.size(); i++) {
+            long due = (i + 1) * 100 * MS;
+            assertTrue(fired.get(i) >= due && fired.get(i) - due < 17 * MS, "run " + i + " at " + fired.get(i));
+        }
+        assertEquals(start + 900 * MS, t.dueAt(), "still on the original grid after the wrap");
+    }
+
+    @Test
+    void periodicMoreThanOnePeriodLateAcrossTheWrapRearmsFromNow() {
+        long start = Long.MAX_VALUE - 50 * MS;
+        VirtualClock clock = new VirtualClock(start);
+        Timers timers = new Timers(clock);
+        int[] count = {0};
+        Timer t = timers.periodic(100 * MS, () -> count[0]++);
+        clock.advance(301 * MS); // due at start + 100 ms, past the wrap; now 201 ms late
+        assertEquals(1, timers.runDue(clock.nanoTime()));
+        assertEquals(1, count[0]);
+        assertEquals(clock.nanoTime() + 100 * MS, t.dueAt());
+    }
+
+    @Test
+    void periodicExactlyOnePeriodLateStaysOnItsGrid() {
+        // Late by exactly one period is not "more than one period late": the next run is due
+        // from the due time, which is now, so the missed run happens in the same call (as
+        // lwIP's lwip_cyclic_timer, which restarts from now only when due + period < now).
+        VirtualClock clock = new VirtualClock();
+        Timers timers = new Timers(clock);
+        int[] count = {0};
+        Timer t = timers.periodic(100 * MS, () -> count[0]++);
+        clock.advance(200 * MS);
+        assertEquals(2, timers.runDue(clock.nanoTime()));
+        assertEquals(300 * MS, t.dueAt());
+        // One nanosecond more than a period late: one run, then a period from now.
+        clock.advance(200 * MS + 1);
+        assertEquals(1, timers.runDue(clock.nanoTime()));
+        assertEquals(3, count[0]);
+        assertEquals(500 * MS + 1, t.dueAt());
+    }
+
+    @Test
+    void periodicTaskMayCancelOrRescheduleItself() {
+        VirtualClock clock = new VirtualClock();
+        Timers timers = new Timers(clock);
+        int[] count = {0};
+        Timer[] self = new Timer[1];
+        self[0] = timers.periodic(10 * MS, () -> {
+            if (++count[0] == 3) {
+                self[0].cancel();
+            }
+        });
+        for (int i = 0; i < 10; i++) {
+            clock.advance(10 * MS);
+            timers.runDue(clock.nanoTime());
+        }
+        assertEquals(3, count[0]);
+        assertFalse(self[0].isScheduled());
+        assertEquals(0, timers.pending());
+
+        List<Long> fired = new ArrayList<>();
+        Timer[] once = new Timer[1];
+        once[0] = timers.periodic(10 * MS, () -> {
+            fired.add(clock.nanoTime());
+            once[0].schedule(25 * MS); // becomes a one-shot
+        });
+        long t0 = clock.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            clock.advance(10 * MS);
+            timers.runDue(clock.nanoTime());
+        }
+        assertEquals(List.of(t0 + 10 * MS, t0 + 40 * MS, t0 + 70 * MS, t0 + 100 * MS), fired);
+        assertEquals(0, once[0].period());
+    }
 }

@@ -130,6 +130,123 @@ class UdpPcbTest {
         assertEquals(1, reuse[1]);
     }
 
+    /** A pcb that counts what it receives into {@code counts[i]}. */
+    private UdpPcb counting(Stack s, int[] counts, int i) {
+        UdpPcb pcb = s.newUdpPcb();
+        pcb.onReceive((pc, p, src, sp, nf) -> {
+            counts[i]++;
+            p.free();
+        });
+        return pcb;
+    }
+
+    private static byte[] datagram(String src, String dst, int sport, int dport) {
+        return org.lwip4j.ipv4.Ipv4CaptureTestAccess.udpPacket(src, dst, sport, dport, new byte[3]);
+    }
+
+    @Test
+    void conformance34SamePortAndAddressIsUseUnlessBothSetReuse() {
+        UdpPcb a = stack.newUdpPcb();
+        UdpPcb b = stack.newUdpPcb();
+        assertEquals(Err.OK, a.bind(Ip4Address.ANY, 700));
+        assertEquals(Err.USE, b.bind(Ip4Address.ANY, 700), "same wildcard address and port");
+        assertEquals(Err.USE, b.bind(Ip4Address.parse("10.0.0.1"), 700), "a specific address inside the wildcard");
+        assertEquals(Err.OK, a.bind(Ip4Address.ANY, 700), "a pcb may bind again where it is");
+        // Reuse on one side only is not enough (lwIP: every pcb on the port must set it).
+        a.setReuseAddress(true);
+        assertEquals(Err.USE, b.bind(Ip4Address.ANY, 700));
+        b.setReuseAddress(true);
+        assertEquals(Err.OK, b.bind(Ip4Address.ANY, 700));
+        UdpPcb c = stack.newUdpPcb();
+        assertEquals(Err.USE, c.bind(Ip4Address.parse("10.0.0.1"), 700), "c does not set reuse");
+        // Ephemeral ports never land on a port in use.
+        for (int i = 0; i < 50; i++) {
+            UdpPcb e = stack.newUdpPcb();
+            assertEquals(Err.OK, e.bind(0));
+            assertTrue(e.localPort() != 700);
+        }
+        assertEquals(List.of(), org.lwip4j.testing.SimNet.leakedPbufs(stack));
+    }
+
+    @Test
+    void conformance34LimitedBroadcastGoesOnlyToThePcbOfTheArrivalNetif() {
+        for (boolean tun1First : new boolean[] {false, true}) {
+            Stack s = Stack.create(StackConfig.builder().randomSeed(5).build(), clock);
+            CaptureDriver w0 = new CaptureDriver(LinkType.IP, 1500);
+            CaptureDriver w1 = new CaptureDriver(LinkType.IP, 1500);
+            // Broadcast-capable (as Ethernet is) so that directed broadcasts exist on them.
+            org.lwip4j.testing.SimNet.attach(s, w0, "tun0", "10.0.0.1/24").setFlags(Netif.FLAG_BROADCAST, Netif.FLAG_BROADCAST);
+            org.lwip4j.testing.SimNet.attach(s, w1, "tun1", "192.168.1.1/24").setFlags(Netif.FLAG_BROADCAST, Netif.FLAG_BROADCAST);
+            int[] got = new int[2];
+            UdpPcb on0 = counting(s, got, 0);
+            UdpPcb on1 = counting(s, got, 1);
+            // Different addresses, same port: no conflict, and no reuse.
+            if (tun1First) {
+                assertEquals(Err.OK, on1.bind(Ip4Address.parse("192.168.1.1"), 68));
+                assertEquals(Err.OK, on0.bind(Ip4Address.parse("10.0.0.1"), 68));
+            } else {
+                assertEquals(Err.OK, on0.bind(Ip4Address.parse("10.0.0.1"), 68));
+                assertEquals(Err.OK, on1.bind(Ip4Address.parse("192.168.1.1"), 68));
+            }
+            Runnable run = () -> {
+                for (int i = 0; i < 3; i++) {
+                    s.poll(clock.nanoTime());
+                }
+            };
+            w1.inject(datagram("192.168.1.9", "255.255.255.255", 67, 68));
+            run.run();
+            assertEquals(0, got[0], "bind order " + tun1First);
+            assertEquals(1, got[1], "bind order " + tun1First);
+            w0.inject(datagram("10.0.0.9", "255.255.255.255", 67, 68));
+            run.run();
+            assertEquals(1, got[0]);
+            assertEquals(1, got[1]);
+            // A directed broadcast reaches only the pcb on that subnet.
+            w1.inject(datagram("192.168.1.9", "192.168.1.255", 67, 68));
+            run.run();
+            assertEquals(1, got[0]);
+            assertEquals(2, got[1]);
+            assertEquals(3, s.stats().udp.recv);
+            assertEquals(0, s.stats().udp.drop);
+            assertEquals(0, w0.count() + w1.count(), "no ICMP about broadcasts");
+        }
+    }
+
+    @Test
+    void conformance34WithReuseBroadcastGoesToEveryMatchAndUnicastToTheBestOne() {
+        stack.netifs().byName("tun0").setFlags(Netif.FLAG_BROADCAST, Netif.FLAG_BROADCAST);
+        int[] got = new int[4];
+        UdpPcb any = counting(stack, got, 0);
+        UdpPcb specific = counting(stack, got, 1);
+        UdpPcb connected = counting(stack, got, 2);
+        UdpPcb plainElsewhere = counting(stack, got, 3);
+        for (UdpPcb p : List.of(any, specific, connected)) {
+            p.setReuseAddress(true);
+        }
+        assertEquals(Err.OK, any.bind(Ip4Address.ANY, 500));
+        assertEquals(Err.OK, specific.bind(Ip4Address.parse("10.0.0.1"), 500));
+        assertEquals(Err.OK, connected.bind(Ip4Address.parse("10.0.0.1"), 500));
+        assertEquals(Err.OK, connected.connect(Ip4Address.parse("10.0.0.9"), 1));
+        assertEquals(Err.OK, plainElsewhere.bind(Ip4Address.ANY, 501));
+
+        // Unicast: exactly one pcb, the best match (connected peer, then specific address).
+        wire.inject(datagram("10.0.0.9", "10.0.0.1", 1, 500));
+        run();
+        assertEquals(List.of(0, 0, 1, 0), List.of(got[0], got[1], got[2], got[3]));
+        wire.inject(datagram("10.0.0.9", "10.0.0.1", 2, 500));
+        run();
+        assertEquals(List.of(0, 1, 1, 0), List.of(got[0], got[1], got[2], got[3]));
+        // Broadcast: every unconnected pcb that set reuse gets its own copy, the connected one
+        // only from its peer.
+        wire.inject(datagram("10.0.0.9", "255.255.255.255", 2, 500));
+        run();
+        assertEquals(List.of(1, 2, 1, 0), List.of(got[0], got[1], got[2], got[3]));
+        wire.inject(datagram("10.0.0.9", "10.0.0.255", 1, 500));
+        run();
+        assertEquals(List.of(2, 3, 2, 0), List.of(got[0], got[1], got[2], got[3]));
+        assertEquals(List.of(), org.lwip4j.testing.SimNet.leakedPbufs(stack));
+    }
+
     @Test
     void sentDatagramHasCorrectChecksumAndZeroBecomesAllOnes() {
         UdpPcb p = stack.newUdpPcb();
