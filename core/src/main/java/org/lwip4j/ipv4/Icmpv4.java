@@ -1,7 +1,6 @@
 package org.lwip4j.ipv4;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
@@ -163,24 +162,12 @@ public final class Icmpv4 implements TransportInput {
             return;
         }
         int hl = info.headerLen;
-        if (p.addHeader(hl)) {
+        // Quote the header in front of the payload (also in caller memory: a REF pbuf takes
+        // back a header it hid); a head node that no longer follows it is not answered.
+        if (info.headerOffset + hl == p.offset() && p.addHeader(hl)) {
             sendError(p, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_PORT, 0);
             p.removeHeader(hl);
-            return;
         }
-        if (info.headerOffset + hl != p.offset()) {
-            return;
-        }
-        // A node over caller memory (a zero-copy driver's REF pbuf) cannot be grown back over
-        // the header it still holds (lwIP forces it, pbuf_header_force): quote from a copy of
-        // that header and of what follows, which may lie in later nodes.
-        int n = hl + Math.min(QUOTED_DATA, p.totalLength());
-        byte[] quote = new byte[n];
-        MemorySegment.copy(p.segment(), ValueLayout.JAVA_BYTE, info.headerOffset, quote, 0, hl);
-        p.copyTo(0, quote, hl, n - hl);
-        Pbuf q = Pbuf.wrap(quote);
-        sendError(q, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_PORT, 0);
-        q.free();
     }
 
     /**
