@@ -9,20 +9,23 @@ import org.lwip4j.addr.Ip4Address;
 
 /**
  * What a {@code run} does, checked as a whole: the interfaces, the default gateway,
- * forwarding, the echo service and the stats interval.
+ * forwarding, the echo service, the stats interval and how long the idle loop may sleep.
  *
  * @param interfaces    the interfaces, in order (see {@link #defaultInterface()})
  * @param gw4           the default gateway, or {@code null}; it must lie in one interface's subnet
  * @param forward       forward IPv4 packets between the interfaces ({@code IP_FORWARD})
  * @param echo          run the echo service on UDP port 7 (RFC 862)
  * @param statsInterval how often to print the stats table, or {@code null} for only at exit
+ * @param maxSleep      the longest the idle stack loop sleeps, or {@code null} for no limit
+ *                      (see {@link org.lwip4j.stack.EventLoop#setMaxSleep})
  */
 public record RunPlan(
         List<InterfaceSpec> interfaces,
         Ip4Address gw4,
         boolean forward,
         boolean echo,
-        Duration statsInterval) {
+        Duration statsInterval,
+        Duration maxSleep) {
 
     /** Checks the plan as a whole; a bad one is a {@link UsageException} with a one-line reason. */
     public RunPlan {
@@ -57,6 +60,9 @@ public record RunPlan(
         }
         if (statsInterval != null && (statsInterval.isNegative() || statsInterval.isZero())) {
             throw new UsageException("--stats needs a positive number of seconds");
+        }
+        if (maxSleep != null && (maxSleep.isNegative() || maxSleep.isZero())) {
+            throw new UsageException("--max-sleep-us needs a positive number of microseconds");
         }
     }
 

@@ -91,6 +91,9 @@ public final class StackRunner {
             if (failure != null) {
                 throw new DeviceException(failure);
             }
+            if (plan.maxSleep() != null) {
+                stack.loop().setMaxSleep(plan.maxSleep());
+            }
             stack.start();
             startedAt = System.nanoTime();
             if (plan.statsInterval() != null) {

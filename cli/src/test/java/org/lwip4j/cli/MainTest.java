@@ -30,7 +30,7 @@ class MainTest {
         assertEquals(0, run(new FakePlatform(), "run", "--help"));
         String h = out.toString();
         for (String o : new String[] {"--tap", "--tun", "--ip4", "--gw4", "--mtu", "--mac", "--host-ip4", "--pcap", "--[no-]echo",
-            "--stats", "--if", "--forward", "--netns"}) {
+            "--stats", "--if", "--forward", "--netns", "--max-sleep-us"}) {
             assertTrue(h.contains(o), o + " missing from\n" + h);
         }
         assertTrue(h.contains("--if tap:red0,"), h);
@@ -52,6 +52,8 @@ class MainTest {
         "run --tap a --tun b                            | exclude each other",
         "run --gw4 10.9.9.9                             | in none of the interfaces' subnets",
         "run --stats 0                                  | positive number of seconds",
+        "run --max-sleep-us 0                           | 1 to 60000000 microseconds",
+        "run --max-sleep-us soon                        | not a whole number of microseconds",
         "run --mac zz:00:00:00:00:01                    | not a MAC address",
         "run --forward                                  | at least two interfaces",
         "run --if tap:a,ip4=10.1.0.1/24 --pcap f.pcap   | belongs to the --tap/--tun interface",

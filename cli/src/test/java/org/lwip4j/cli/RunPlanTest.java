@@ -39,13 +39,14 @@ class RunPlanTest {
         assertTrue(p.echo());
         assertFalse(p.forward());
         assertNull(p.statsInterval());
+        assertNull(p.maxSleep());
         assertEquals(s, p.defaultInterface());
     }
 
     @Test
     void singleInterfaceOptions() {
         RunPlan p = plan("--tap", "tap7", "--ip4", "10.0.0.1/24", "--gw4", "10.0.0.254", "--mtu", "9000",
-                "--mac", "02:00:00:00:00:07", "--pcap", "x.pcap", "--stats", "0.5", "--no-echo", "--netns", "red");
+                "--mac", "02:00:00:00:00:07", "--pcap", "x.pcap", "--stats", "0.5", "--no-echo", "--netns", "red", "--max-sleep-us", "200");
         InterfaceSpec s = p.interfaces().getFirst();
         assertEquals("tap7", s.name());
         // The first address of the subnet is the stack's own: the host gets the next.
@@ -56,6 +57,7 @@ class RunPlanTest {
         assertEquals("red", s.netns());
         assertEquals(Ip4Address.parse("10.0.0.254"), p.gw4());
         assertEquals(Duration.ofMillis(500), p.statsInterval());
+        assertEquals(Duration.ofNanos(200_000), p.maxSleep());
         assertFalse(p.echo());
     }
 

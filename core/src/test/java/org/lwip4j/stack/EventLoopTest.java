@@ -109,9 +109,11 @@ class EventLoopTest {
         final AtomicInteger wakeups = new AtomicInteger();
         final AtomicInteger closes = new AtomicInteger();
         final AtomicInteger waits = new AtomicInteger();
+        volatile long lastTimeout;
 
         @Override
         public void await(long timeoutNanos) {
+            lastTimeout = timeoutNanos;
             waits.incrementAndGet();
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
@@ -152,5 +154,36 @@ class EventLoopTest {
         assertFalse(loop.waiter() == w, "and goes back to the default one");
         loop.stop();
         assertEquals(1, w.closes.get(), "stop is idempotent");
+    }
+
+    @Test
+    void maxSleepCapsHowLongTheIdleLoopWaits() throws Exception {
+        EventLoop loop = new EventLoop(Clock.system(), new Timers(Clock.system()));
+        CountingWaiter w = new CountingWaiter();
+        loop.setWaiter(w);
+        loop.start("capped-loop");
+        try {
+            awaitWaits(w, 1);
+            assertEquals(-1, w.lastTimeout, "idle without timers: no limit");
+            loop.setMaxSleep(java.time.Duration.ofNanos(200_000));
+            int seen = w.waits.get();
+            awaitWaits(w, seen + 2);
+            assertEquals(200_000, w.lastTimeout);
+            loop.setMaxSleep(null);
+            seen = w.waits.get();
+            awaitWaits(w, seen + 2);
+            assertEquals(-1, w.lastTimeout);
+        } finally {
+            loop.stop();
+        }
+        assertThrows(IllegalArgumentException.class, () -> loop.setMaxSleep(java.time.Duration.ofNanos(-1)));
+    }
+
+    private static void awaitWaits(CountingWaiter w, int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (w.waits.get() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(w.waits.get() >= n, "the loop waited " + w.waits.get() + " times, wanted " + n);
     }
 }

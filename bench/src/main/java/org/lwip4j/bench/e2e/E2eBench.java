@@ -22,7 +22,7 @@ import java.util.Locale;
  * <pre>
  * JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 mvn -q -pl bench -am package -DskipTests
  * sudo java --enable-native-access=ALL-UNNAMED -cp bench/target/lwip4j-bench.jar \
- *     org.lwip4j.bench.e2e.E2eBench [--pings N] [--interval S] [--seconds S] [--warmup S]
+ *     org.lwip4j.bench.e2e.E2eBench [--pings N] [--interval S] [--seconds S] [--warmup S] [--max-sleep-us U]
  * </pre>
  */
 public final class E2eBench {
@@ -30,12 +30,13 @@ public final class E2eBench {
     }
 
     /** Settings from the command line. */
-    private record Settings(int pings, double interval, Duration measure, Duration warmup) {
+    private record Settings(int pings, double interval, Duration measure, Duration warmup, Duration maxSleep) {
         static Settings parse(String[] args) {
             int pings = 500;
             double interval = 0.01;
             double seconds = 3;
             double warmup = 1;
+            long maxSleepUs = 0;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -44,15 +45,17 @@ public final class E2eBench {
                     case "--interval" -> { interval = Double.parseDouble(need(a, v)); i++; }
                     case "--seconds" -> { seconds = Double.parseDouble(need(a, v)); i++; }
                     case "--warmup" -> { warmup = Double.parseDouble(need(a, v)); i++; }
+                    case "--max-sleep-us" -> { maxSleepUs = Long.parseLong(need(a, v)); i++; }
                     case "-h", "--help" -> {
                         System.out.println("usage: E2eBench [--pings N (500)] [--interval SECONDS (0.01)] "
-                                + "[--seconds PER_UDP_RUN (3)] [--warmup SECONDS (1)]");
+                                + "[--seconds PER_UDP_RUN (3)] [--warmup SECONDS (1)] [--max-sleep-us MICROS (0: none)]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
                 }
             }
-            return new Settings(pings, interval, Duration.ofMillis((long) (seconds * 1000)), Duration.ofMillis((long) (warmup * 1000)));
+            return new Settings(pings, interval, Duration.ofMillis((long) (seconds * 1000)), Duration.ofMillis((long) (warmup * 1000)),
+                    Duration.ofNanos(maxSleepUs * 1000));
         }
 
         private static String need(String option, String value) {
@@ -82,8 +85,13 @@ public final class E2eBench {
         List<Row> rows = new ArrayList<>();
         try (Topology t = new Topology()) {
             t.build();
-            // Warm both paths: ARP on each side, JIT on the stack.
-            PingRtt.run(t.nsStack, Topology.STACK_IP, 200, 0.002);
+            t.stack().loop().setMaxSleep(s.maxSleep());
+            if (!s.maxSleep().isZero()) {
+                System.out.println("stack loop sleeps at most " + s.maxSleep().toNanos() / 1000 + " µs at a time");
+            }
+            // Warm both paths: ARP on each side, and the JIT on the stack (C2 compiles the
+            // echo path only after some ten thousand turns; a few hundred leave it interpreted).
+            PingRtt.run(t.nsStack, Topology.STACK_IP, 20_000, 0);
             PingRtt.run(t.nsA, Topology.VETH_B_IP, 20, 0.002);
 
             PingRtt.Result ps = PingRtt.run(t.nsStack, Topology.STACK_IP, s.pings(), s.interval());
