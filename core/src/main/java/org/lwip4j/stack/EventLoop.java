@@ -1,7 +1,9 @@
 package org.lwip4j.stack;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -101,7 +103,7 @@ public final class EventLoop {
      * once, so a thread blocked in it returns.
      */
     public void setWaiter(LoopWaiter w) {
-        java.util.Objects.requireNonNull(w, "waiter");
+        Objects.requireNonNull(w, "waiter");
         if (thread != null && !inEventLoop()) {
             throw new IllegalStateException("the loop thread is running; set the waiter on the loop (execute())");
         }
@@ -120,7 +122,7 @@ public final class EventLoop {
      * thousand cheap wakeups a second (the same trade as Linux's {@code busy_poll}, far
      * milder). Any thread.
      */
-    public void setMaxSleep(java.time.Duration max) {
+    public void setMaxSleep(Duration max) {
         long n = max == null ? 0 : max.toNanos();
         if (n < 0) {
             throw new IllegalArgumentException("negative max sleep " + max);
