@@ -406,6 +406,11 @@ public final class Netif {
      * does not take the caller's reference. On the loop.
      */
     public Err output4(Pbuf packet, Ip4Address nextHop) {
+        return output4(packet, nextHop.bits());
+    }
+
+    /** As {@link #output4(Pbuf, Ip4Address)} with the next hop's address bits: the allocation-free form IPv4 uses. */
+    public Err output4(Pbuf packet, int nextHop) {
         if (!isUsable()) {
             counters.outDiscards++;
             return Err.IF;
