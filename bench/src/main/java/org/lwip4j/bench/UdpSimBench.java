@@ -67,6 +67,13 @@ public class UdpSimBench {
     @Param({"64", "1472"})
     public int payload;
 
+    /**
+     * Software checksums (RFC 791, RFC 768) made and checked: {@code true}, lwIP's default;
+     * {@code -p checksums=false} leaves them to an imagined offloading NIC and shows the rest.
+     */
+    @Param({"true"})
+    public boolean checksums;
+
     private Simulator sim;
     private Stack a;
     private Stack b;
@@ -125,7 +132,11 @@ public class UdpSimBench {
     }
 
     private Stack stack(long seed, NetifDriver driver, String cidr) {
-        Stack s = Stack.create(StackConfig.builder().randomSeed(seed).build(), sim.clock());
+        StackConfig cfg = StackConfig.builder().randomSeed(seed)
+                .checksumGenIp(checksums).checksumGenUdp(checksums)
+                .checksumCheckIp(checksums).checksumCheckUdp(checksums)
+                .build();
+        Stack s = Stack.create(cfg, sim.clock());
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "eth0");
         n.setIp4(Ip4Interface.parse(cidr));
