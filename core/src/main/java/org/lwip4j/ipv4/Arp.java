@@ -184,9 +184,8 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
      *         driver's error when sending failed
      */
     @Override
-    public Err output(Netif netif, Pbuf packet, Ip4Address nextHop) {
+    public Err output(Netif netif, Pbuf packet, int ip) {
         assert ctx.loop().inEventLoop();
-        int ip = nextHop.bits();
         if (netif.isBroadcast4(ip)) {
             return ethernet.send(netif, packet, BROADCAST_MAC, EthernetFrame.TYPE_IPV4);
         }
@@ -202,6 +201,11 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
             return ethernet.send(netif, packet, e.mac, EthernetFrame.TYPE_IPV4);
         }
         return query(netif, ip, e, packet);
+    }
+
+    /** As {@link #output(Netif, Pbuf, int)} for an {@link Ip4Address}. */
+    public Err output(Netif netif, Pbuf packet, Ip4Address nextHop) {
+        return output(netif, packet, nextHop.bits());
     }
 
     /** The entry for {@code ip} on {@code netif}, or a static one for all netifs, or {@code null}. */

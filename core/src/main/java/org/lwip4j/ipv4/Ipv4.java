@@ -314,7 +314,7 @@ public final class Ipv4 implements NetworkInput {
         int newWord = ((ttl - 1) << 8) | proto;
         Ipv4Packet.setTtl(s, off, ttl - 1);
         Ipv4Packet.setChecksum(s, off, Checksum.update(Ipv4Packet.checksum(s, off), oldWord, newWord));
-        Ip4Address nextHop = nextHop(out, dst);
+        int nextHop = nextHop(out, dst);
         stats.fw++;
         int total = p.totalLength();
         Err e;
@@ -390,14 +390,18 @@ public final class Ipv4 implements NetworkInput {
         return null;
     }
 
-    /** The next hop for {@code dst} through {@code out}: on-link destinations and broadcasts directly, others via the route's or netif's gateway. */
-    public Ip4Address nextHop(Netif out, int dst) {
+    /**
+     * The next hop's address bits for {@code dst} through {@code out}: on-link destinations
+     * and broadcasts directly, others via the route's or netif's gateway (RFC 1122 §3.3.1.1).
+     * Bits rather than an {@link Ip4Address}, so that every packet sent allocates nothing.
+     */
+    public int nextHop(Netif out, int dst) {
         if (dst == -1 || (dst & 0xf0000000) == 0xe0000000 || out.isBroadcast4(dst)) {
-            return Ip4Address.of(dst);
+            return dst;
         }
         for (int k = 0, m = out.ip4Count(); k < m; k++) {
             if (out.ip4At(k).contains(dst)) {
-                return Ip4Address.of(dst);
+                return dst;
             }
         }
         Ip4Route best = null;
@@ -409,10 +413,10 @@ public final class Ipv4 implements NetworkInput {
             }
         }
         if (best != null) {
-            return best.gateway().isAny() ? Ip4Address.of(dst) : best.gateway();
+            return best.gateway().isAny() ? dst : best.gateway().bits();
         }
         Ip4Address gw = out.gateway4();
-        return gw.isAny() ? Ip4Address.of(dst) : gw;
+        return gw.isAny() ? dst : gw.bits();
     }
 
     /** The source address for sending to {@code dst} through {@code out}: the netif address on the destination's subnet, else its primary one. */

@@ -59,15 +59,21 @@ public final class Ipv4Fragmenter {
         this.stats = ctx.stats().ipfrag;
     }
 
+    /** As {@link #fragment(Pbuf, Netif, int, int)} with the next hop as an {@link Ip4Address}. */
+    public Err fragment(Pbuf packet, Netif netif, Ip4Address nextHop, int mtu) {
+        return fragment(packet, netif, nextHop.bits(), mtu);
+    }
+
     /**
      * Sends {@code packet} as fragments of at most {@code mtu} bytes through
      * {@code netif.output4(fragment, nextHop)} (RFC 791 §2.3, §3.2). The packet, a complete
-     * IPv4 packet whose header comes first (it may be a chain), is neither consumed nor
-     * changed.
+     * IPv4 packet whose header comes first (it may be a chain), is not consumed, and not
+     * changed but for a partial checksum left to the device ({@link Pbuf#OFFLOAD_NEEDS_CSUM}),
+     * which is completed first: fragments cannot carry it.
      *
      * @param packet  the IPv4 packet, header first; borrowed, not consumed
      * @param netif   where the fragments go
-     * @param nextHop the next hop handed to {@link Netif#output4} with each fragment
+     * @param nextHop the next hop's address bits, handed to {@link Netif#output4} with each fragment
      * @param mtu     the largest fragment, header included, in bytes
      * @return {@link Err#OK} when every fragment was handed to the netif;
      *         {@link Err#VAL}, sending nothing, when the packet has don't-fragment set (the
@@ -78,7 +84,7 @@ public final class Ipv4Fragmenter {
      *         stay sent; nothing is leaked); or the netif's error for a fragment it refused,
      *         after which no more are sent
      */
-    public Err fragment(Pbuf packet, Netif netif, Ip4Address nextHop, int mtu) {
+    public Err fragment(Pbuf packet, Netif netif, int nextHop, int mtu) {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(netif, "netif");
         assert ctx.loop().inEventLoop() : "fragmentation off the stack's event loop";
@@ -95,7 +101,7 @@ public final class Ipv4Fragmenter {
         }
     }
 
-    private Err fragmentNow(Pbuf packet, Netif netif, Ip4Address nextHop, int mtu) {
+    private Err fragmentNow(Pbuf packet, Netif netif, int nextHop, int mtu) {
         if (packet.totalLength() < Ipv4Packet.MIN_HEADER_LEN) {
             return refuse("packet shorter than an IPv4 header");
         }

@@ -1,6 +1,5 @@
 package org.lwip4j.netif;
 
-import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.stack.Err;
@@ -79,7 +78,7 @@ public final class EthernetLink implements LinkLayer {
     }
 
     @Override
-    public Err output4(Netif netif, Pbuf packet, Ip4Address nextHop) {
+    public Err output4(Netif netif, Pbuf packet, int nextHop) {
         Ip4Resolver r = resolver4;
         if (r == null) {
             return Err.IF;

@@ -1,6 +1,5 @@
 package org.lwip4j.netif;
 
-import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.stack.Err;
 
@@ -10,6 +9,9 @@ import org.lwip4j.stack.Err;
  */
 @FunctionalInterface
 public interface Ip4Resolver {
-    /** Sends {@code packet} to {@code nextHop} on {@code netif}, queueing it while the address is resolved. */
-    Err output(Netif netif, Pbuf packet, Ip4Address nextHop);
+    /**
+     * Sends {@code packet} to the next hop whose address bits are {@code nextHop} on
+     * {@code netif}, queueing it while the address is resolved.
+     */
+    Err output(Netif netif, Pbuf packet, int nextHop);
 }

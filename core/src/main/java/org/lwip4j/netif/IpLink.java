@@ -1,6 +1,5 @@
 package org.lwip4j.netif;
 
-import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.stack.Err;
@@ -46,7 +45,7 @@ public final class IpLink implements LinkLayer {
     }
 
     @Override
-    public Err output4(Netif netif, Pbuf packet, Ip4Address nextHop) {
+    public Err output4(Netif netif, Pbuf packet, int nextHop) {
         return netif.linkOutput(packet);
     }
 }

@@ -1,6 +1,5 @@
 package org.lwip4j.netif;
 
-import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.stack.Err;
 
@@ -15,9 +14,11 @@ public interface LinkLayer {
     void input(Netif netif, Pbuf frame);
 
     /**
-     * Sends an IPv4 packet to {@code nextHop} on {@code netif}, resolving the link address
-     * if needed. Does not take the caller's reference: it copies or references {@code packet}
-     * if it must keep it (lwIP's {@code netif->output} contract).
+     * Sends an IPv4 packet to the next hop whose address bits are {@code nextHop} on
+     * {@code netif}, resolving the link address if needed. Does not take the caller's
+     * reference: it copies or references {@code packet} if it must keep it (lwIP's
+     * {@code netif->output} contract). The address is passed as bits so that the send path
+     * allocates nothing.
      */
-    Err output4(Netif netif, Pbuf packet, Ip4Address nextHop);
+    Err output4(Netif netif, Pbuf packet, int nextHop);
 }

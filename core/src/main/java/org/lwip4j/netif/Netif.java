@@ -52,6 +52,10 @@ public final class Netif {
     private int mtu;
     private int flags;
     private final List<Ip4Interface> ip4 = new ArrayList<>(2);
+    /** Each address's bits, in the order of {@link #ip4}: what the per-packet checks read. */
+    private int[] ip4Bits = new int[0];
+    /** Each subnet's directed broadcast, or -1 for a /31 or /32 (never looked up: -1 is answered first). */
+    private int[] ip4Broadcasts = new int[0];
     private Ip4Address gateway4 = Ip4Address.ANY;
     private Consumer<Netif> statusCallback;
     private Consumer<Netif> linkCallback;
@@ -259,6 +263,7 @@ public final class Netif {
         } else {
             ip4.set(0, addr);
         }
+        indexIp4();
         Ip4Address now = addr == null ? null : addr.address();
         if (!Objects.equals(old, now)) {
             for (NetifListener l : listeners) {
@@ -276,6 +281,7 @@ public final class Netif {
             }
         }
         ip4.add(addr);
+        indexIp4();
         for (NetifListener l : listeners) {
             l.addressChanged(this, null, addr.address());
         }
@@ -287,6 +293,7 @@ public final class Netif {
         for (int i = 0; i < ip4.size(); i++) {
             if (ip4.get(i).address().equals(addr)) {
                 ip4.remove(i);
+                indexIp4();
                 for (NetifListener l : listeners) {
                     l.addressChanged(this, addr, null);
                 }
@@ -296,10 +303,24 @@ public final class Netif {
         return false;
     }
 
+    /** Rebuilds {@link #ip4Bits} and {@link #ip4Broadcasts} after {@link #ip4} changed. */
+    private void indexIp4() {
+        int n = ip4.size();
+        int[] bits = new int[n];
+        int[] broadcasts = new int[n];
+        for (int i = 0; i < n; i++) {
+            Ip4Interface a = ip4.get(i);
+            bits[i] = a.address().bits();
+            broadcasts[i] = a.prefixLength() < 31 ? a.address().bits() | ~a.mask() : -1;
+        }
+        ip4Bits = bits;
+        ip4Broadcasts = broadcasts;
+    }
+
     /** True when {@code bits} is one of this netif's IPv4 addresses. */
     public boolean hasIp4(int bits) {
-        for (int i = 0, n = ip4.size(); i < n; i++) {
-            if (ip4.get(i).address().bits() == bits) {
+        for (int b : ip4Bits) {
+            if (b == bits) {
                 return true;
             }
         }
@@ -318,8 +339,8 @@ public final class Netif {
         if ((flags & FLAG_BROADCAST) == 0) {
             return false;
         }
-        for (int i = 0, n = ip4.size(); i < n; i++) {
-            if (ip4.get(i).isDirectedBroadcast(bits)) {
+        for (int b : ip4Broadcasts) {
+            if (b == bits) {
                 return true;
             }
         }
@@ -419,6 +440,11 @@ public final class Netif {
      * does not take the caller's reference. On the loop.
      */
     public Err output4(Pbuf packet, Ip4Address nextHop) {
+        return output4(packet, nextHop.bits());
+    }
+
+    /** As {@link #output4(Pbuf, Ip4Address)} with the next hop's address bits: the allocation-free form IPv4 uses. */
+    public Err output4(Pbuf packet, int nextHop) {
         if (!isUsable()) {
             counters.outDiscards++;
             return Err.IF;

@@ -21,8 +21,8 @@ import org.lwip4j.stack.VirtualClock;
  * event loops of the stacks, which it polls itself (their loops must not run threads of
  * their own).
  *
- * <p>Frames in flight are kept in a binary heap ordered by arrival time, first scheduled
- * first among equal times. {@link #step()} moves the clock to the earliest of the next
+ * <p>Frames in flight are kept in a {@link FrameQueue}, ordered by arrival time, first
+ * scheduled first among equal times. {@link #step()} moves the clock to the earliest of the next
  * arrival and the next timer of any loop, then settles that instant: it hands the frames
  * due to their receivers and polls every loop, in the order the loops were added, round
  * after round until nothing more happens at that instant (frames sent with no delay arrive
@@ -53,9 +53,7 @@ public final class Simulator {
     private final List<LoopState> loopList = new ArrayList<>();
     private LoopState[] loops = new LoopState[0];
 
-    private Frame[] heap = new Frame[256];
-    private int heapSize;
-    private long nextSeq;
+    private final FrameQueue inFlight = new FrameQueue();
     private Frame[] free = new Frame[256];
     private int freeCount;
 
@@ -136,7 +134,7 @@ public final class Simulator {
 
     /** Frames scheduled but not yet handed to their receiver. */
     public int framesInFlight() {
-        int n = heapSize;
+        int n = inFlight.size();
         for (LoopState s : loops) {
             n += s.count;
         }
@@ -207,7 +205,7 @@ public final class Simulator {
     }
 
     private boolean isIdle() {
-        if (heapSize > 0) {
+        if (!inFlight.isEmpty()) {
             return false;
         }
         for (LoopState s : loops) {
@@ -231,8 +229,8 @@ public final class Simulator {
         long now = clock.nanoTime();
         boolean found = false;
         long best = 0;
-        if (heapSize > 0) {
-            best = heap[0].time;
+        if (!inFlight.isEmpty()) {
+            best = inFlight.firstTime();
             found = true;
         }
         for (LoopState s : loops) {
@@ -266,7 +264,7 @@ public final class Simulator {
             for (LoopState s : loops) {
                 work += s.loop.poll(now);
             }
-            if (work == 0 && !(heapSize > 0 && heap[0].time - now <= 0)) {
+            if (work == 0 && !inFlight.hasDue(now)) {
                 return;
             }
             if (++roundsThisInstant > livelockLimit) {
@@ -279,8 +277,8 @@ public final class Simulator {
     /** Hands every frame due at or before {@code now} to its sink; returns how many. */
     private int deliverDue(long now) {
         int n = 0;
-        while (heapSize > 0 && heap[0].time - now <= 0) {
-            Frame f = pop();
+        Frame f;
+        while ((f = inFlight.pollDue(now)) != null) {
             n++;
             f.sink.arrive(f);
         }
@@ -316,50 +314,7 @@ public final class Simulator {
 
     /** Queues {@code f} for arrival at {@code f.time} (after frames already queued for that time). */
     void schedule(Frame f) {
-        f.seq = nextSeq++;
-        if (heapSize == heap.length) {
-            heap = Arrays.copyOf(heap, heap.length * 2);
-        }
-        int i = heapSize++;
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            Frame p = heap[parent];
-            if (!before(f, p)) {
-                break;
-            }
-            heap[i] = p;
-            i = parent;
-        }
-        heap[i] = f;
-    }
-
-    private Frame pop() {
-        Frame top = heap[0];
-        Frame last = heap[--heapSize];
-        heap[heapSize] = null;
-        if (heapSize > 0) {
-            int i = 0;
-            int half = heapSize >>> 1;
-            while (i < half) {
-                int c = 2 * i + 1;
-                int r = c + 1;
-                if (r < heapSize && before(heap[r], heap[c])) {
-                    c = r;
-                }
-                if (!before(heap[c], last)) {
-                    break;
-                }
-                heap[i] = heap[c];
-                i = c;
-            }
-            heap[i] = last;
-        }
-        return top;
-    }
-
-    private static boolean before(Frame a, Frame b) {
-        long d = a.time - b.time;
-        return d < 0 || (d == 0 && a.seq < b.seq);
+        inFlight.add(f);
     }
 
     /** The state of {@code loop}, added on first use. */

@@ -226,8 +226,10 @@ public final class Udp {
         } else {
             UdpPacket.emit(s, off, pcb.localPort, port, ulen);
             if (!pcb.noChecksum && cfg.checksumGenUdp()) {
-                long sum = Checksum.pseudoHeaderV4(src, dstBits, Ipv4Packet.PROTO_UDP, ulen);
-                int c = Checksum.finish(Checksum.pbuf(q, 0, ulen, sum));
+                // The header's words are summed as values (the checksum field is still zero),
+                // only the payload is read back from memory.
+                long sum = Checksum.pseudoHeaderV4(src, dstBits, Ipv4Packet.PROTO_UDP, ulen) + pcb.localPort + port + ulen;
+                int c = Checksum.finish(Checksum.pbuf(q, UdpPacket.HEADER_LEN, ulen - UdpPacket.HEADER_LEN, sum));
                 // RFC 768: a computed zero is sent as all ones; zero means "no checksum".
                 UdpPacket.setChecksum(s, off, c == 0 ? 0xffff : c);
             }

@@ -263,22 +263,28 @@ public final class Ipv4Packet {
 
     /**
      * Writes a 20-byte header (no options) at {@code off}; computes the checksum when
-     * {@code checksum} is true, else leaves the field zero (offloaded).
+     * {@code checksum} is true, else leaves the field zero (offloaded). Fields take the low
+     * bits of their arguments.
+     *
+     * <p>The header is written as five 32-bit words, and its checksum (RFC 791 §3.1) is the
+     * ones' complement sum of the field values (RFC 1071 §2) rather than of the bytes just
+     * stored: the same value, without reading back memory the stores have not yet reached.
      */
     public static void emit(MemorySegment s, long off, int tos, int totalLen, int ident, int flagsFrag,
             int ttl, int protocol, int src, int dst, boolean checksum) {
-        Bytes.put8(s, off + Field.VER_IHL, 0x45);
-        Bytes.put8(s, off + Field.TOS, tos);
-        Bytes.put16(s, off + Field.LENGTH, totalLen);
-        Bytes.put16(s, off + Field.IDENT, ident);
-        Bytes.put16(s, off + Field.FLAGS_FRAG, flagsFrag);
-        Bytes.put8(s, off + Field.TTL, ttl);
-        Bytes.put8(s, off + Field.PROTOCOL, protocol);
-        Bytes.put16(s, off + Field.CHECKSUM, 0);
+        int w0 = 0x4500 | (tos & 0xff);
+        int w1 = totalLen & 0xffff;
+        int w2 = ident & 0xffff;
+        int w3 = flagsFrag & 0xffff;
+        int w4 = (ttl & 0xff) << 8 | (protocol & 0xff);
+        int field = 0;
+        if (checksum) {
+            field = Checksum.finish((long) w0 + w1 + w2 + w3 + w4 + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff));
+        }
+        Bytes.put32(s, off + Field.VER_IHL, w0 << 16 | w1);
+        Bytes.put32(s, off + Field.IDENT, w2 << 16 | w3);
+        Bytes.put32(s, off + Field.TTL, w4 << 16 | field);
         Bytes.put32(s, off + Field.SRC, src);
         Bytes.put32(s, off + Field.DST, dst);
-        if (checksum) {
-            Bytes.put16(s, off + Field.CHECKSUM, Checksum.of(s, off, MIN_HEADER_LEN));
-        }
     }
 }

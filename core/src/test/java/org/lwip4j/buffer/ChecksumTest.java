@@ -106,6 +106,33 @@ final class ChecksumTest {
     }
 
     @Test
+    void theJitCompiledShortLoopAgreesWithTheReference() {
+        // As above for regions of up to SHORT_REGION bytes, which take the scalar loop.
+        int lens = Checksum.SHORT_REGION + 1;
+        byte[] data = random(128, 1073);
+        int[][] want = new int[16][lens];
+        for (int off = 0; off < 16; off++) {
+            for (int len = 0; len < lens; len++) {
+                want[off][len] = referenceSum(data, off, len);
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment offHeap = arena.allocate(data.length);
+            offHeap.copyFrom(MemorySegment.ofArray(data));
+            MemorySegment heap = MemorySegment.ofArray(data);
+            for (int i = 0; i < 200_000; i++) {
+                int off = i & 15;
+                int len = i % lens;
+                MemorySegment s = (i & 16) == 0 ? heap : offHeap;
+                int got = Checksum.fold(Checksum.partial(s, off, len, 0));
+                if (got != want[off][len]) {
+                    assertEquals(want[off][len], got, "call " + i + (s.isNative() ? " off-heap" : " heap") + " off " + off + " len " + len);
+                }
+            }
+        }
+    }
+
+    @Test
     void allOnesAndAllZerosAreTheTwoZeros() {
         byte[] ones = new byte[64];
         java.util.Arrays.fill(ones, (byte) 0xff);
