@@ -161,7 +161,7 @@ public final class Stack implements AutoCloseable {
      * are not the loop. On the loop itself it runs at once.
      */
     public <T> T call(Callable<T> task) {
-        if (ctx.loop().inEventLoop() && !ctx.loop().isRunning() || isLoopThread()) {
+        if (ctx.loop().inEventLoop()) {
             try {
                 return task.call();
             } catch (RuntimeException e) {
@@ -191,10 +191,6 @@ public final class Stack implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("the stack's loop did not run the task within 10 s (is it started?)", e);
         }
-    }
-
-    private boolean isLoopThread() {
-        return ctx.loop().isRunning() && ctx.loop().inEventLoop();
     }
 
     /** One turn of the loop at {@code now} (clock nanoseconds): tasks, drivers, timers. Returns the work done. */

@@ -859,8 +859,6 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
     }
 
     private void checkLoop() {
-        if (!ctx.loop().inEventLoop()) {
-            throw new IllegalStateException("ARP used off the stack's event loop; use stack.execute()");
-        }
+        ctx.loop().checkInEventLoop("ARP used");
     }
 }

@@ -513,9 +513,7 @@ public final class Netif {
     }
 
     private void checkLoop() {
-        if (!ctx.loop().inEventLoop()) {
-            throw new IllegalStateException("netif " + name + " changed off the stack's event loop; use stack.execute()");
-        }
+        ctx.loop().checkInEventLoop("netif " + name + " changed");
     }
 
     @Override

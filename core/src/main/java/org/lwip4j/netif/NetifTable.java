@@ -164,8 +164,6 @@ public final class NetifTable {
     }
 
     private void checkLoop() {
-        if (!ctx.loop().inEventLoop()) {
-            throw new IllegalStateException("netifs changed off the stack's event loop; use stack.execute()");
-        }
+        ctx.loop().checkInEventLoop("netifs changed");
     }
 }

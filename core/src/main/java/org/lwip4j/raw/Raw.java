@@ -39,6 +39,7 @@ public final class Raw implements RawInput {
 
     /** A new pcb for {@code protocol} (1..255), or {@code null} when {@code MEMP_NUM_RAW_PCB} exist. */
     public RawPcb newPcb(int protocol) {
+        ctx.loop().checkInEventLoop("raw pcb made");
         if (protocol < 1 || protocol > 255) {
             throw new IllegalArgumentException("IP protocol must be 1..255, not " + protocol);
         }
@@ -52,13 +53,16 @@ public final class Raw implements RawInput {
         return pcb;
     }
 
+    /** Checks that {@code pcb} is used on the loop and not after {@code close()}. */
     void live(RawPcb pcb) {
+        ctx.loop().checkInEventLoop("raw pcb used");
         if (pcb.closed) {
             throw new IllegalStateException("raw pcb used after close()");
         }
     }
 
     void remove(RawPcb pcb) {
+        ctx.loop().checkInEventLoop("raw pcb closed");
         if (!pcb.closed) {
             pcb.closed = true;
             pcbs.remove(pcb);

@@ -84,6 +84,18 @@ public final class EventLoop {
         return d == null || d == me;
     }
 
+    /**
+     * Throws {@link IllegalStateException} unless called on the loop: {@code what} (for
+     * example "UDP pcb used") is said to have happened off the loop, and the message points
+     * to {@code execute()}. The guard of every public call that touches protocol state.
+     */
+    public void checkInEventLoop(String what) {
+        if (!inEventLoop()) {
+            throw new IllegalStateException(what + " off the stack's event loop (thread " + Thread.currentThread().getName()
+                    + "); use stack.execute() or stack.call()");
+        }
+    }
+
     /** Registers a source polled on every turn; on the loop. */
     public void addSource(IoSource s) {
         sources.add(s);

@@ -61,6 +61,7 @@ public final class Udp {
      * @param lite true for UDP-Lite (needs {@code LWIP_UDPLITE})
      */
     public UdpPcb newPcb(boolean lite) {
+        ctx.loop().checkInEventLoop("UDP pcb made");
         if (lite && !cfg.udpLite()) {
             throw new IllegalStateException("UDP-Lite is disabled (LWIP_UDPLITE)");
         }
@@ -137,6 +138,7 @@ public final class Udp {
     }
 
     void remove(UdpPcb pcb) {
+        ctx.loop().checkInEventLoop("UDP pcb closed");
         if (pcb.closed) {
             return;
         }
@@ -148,7 +150,9 @@ public final class Udp {
         pcbPool.give(1);
     }
 
-    private static void live(UdpPcb pcb) {
+    /** Checks that {@code pcb} is used on the loop and not after {@code close()}. */
+    private void live(UdpPcb pcb) {
+        ctx.loop().checkInEventLoop("UDP pcb used");
         if (pcb.closed) {
             throw new IllegalStateException("UDP pcb used after close()");
         }

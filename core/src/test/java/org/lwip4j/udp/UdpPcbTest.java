@@ -299,4 +299,17 @@ class UdpPcbTest {
         assertEquals(1, stack.stats().udp.recv);
         assertEquals(0, stack.stats().udp.chkerr);
     }
+
+    @Test
+    void aPcbUsedOffTheLoopOfARunningStackThrowsAClearException() {
+        try (Stack running = Stack.create()) {
+            running.start();
+            UdpPcb pcb = running.call(running::newUdpPcb);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> pcb.bind(7));
+            assertTrue(e.getMessage().contains("UDP pcb used off the stack's event loop"), e.getMessage());
+            assertTrue(e.getMessage().contains("stack.execute()"), e.getMessage());
+            assertThrows(IllegalStateException.class, running::newUdpPcb);
+            assertEquals(Err.OK, running.call(() -> pcb.bind(7)), "on the loop it works");
+        }
+    }
 }
