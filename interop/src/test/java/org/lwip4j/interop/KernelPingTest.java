@@ -55,6 +55,23 @@ class KernelPingTest {
     }
 
     @Test
+    void aFloodOfFragmentedPingsIsAnsweredWithoutLeakingAnything() {
+        // ping -f: the next request as soon as a reply is in (or every 10 ms), 3000 bytes
+        // each, so three fragments each way; every reply must come back, and the stack's
+        // pools must be back where they were.
+        long usedBefore = net.call(() -> net.stack().context().pbufs().poolStats().used);
+        Cmd.Result r = peer.ns().run(Duration.ofSeconds(60), "ping", "-n", "-q", "-f", "-c", "2000", "-W", "2",
+                "-s", "3000", peer.stackIp());
+        assertArrayEquals(new int[] {2000, 2000}, summary(r), r.toString());
+        assertEquals(usedBefore, (long) net.call(() -> net.stack().context().pbufs().poolStats().used),
+                "pool buffers in use (the driver's spares) are as before the flood");
+        long pending = net.call(() -> (long) net.stack().ipv4().reassembly().pendingDatagrams());
+        assertEquals(0, pending, "no datagram left half reassembled");
+        long drops = net.call(() -> net.stack().stats().ip.drop + net.stack().stats().ipfrag.drop + net.stack().stats().link.drop);
+        assertEquals(0, drops, "nothing dropped under the flood");
+    }
+
+    @Test
     void kernelPingsTheStackWith8000BytePingsThatFragment() {
         // 8000 bytes of data: an 8028-byte datagram, six fragments each way at MTU 1500.
         Cmd.Result r = peer.ns().run(Duration.ofSeconds(60), "ping", "-n", "-q", "-c", "10", "-i", "0.05", "-W", "2",
