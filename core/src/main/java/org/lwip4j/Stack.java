@@ -61,7 +61,7 @@ public final class Stack implements AutoCloseable {
         this.ipv4 = new Ipv4(ctx, netifs);
         this.udp = new Udp(ctx, ipv4);
         this.raw = new Raw(ctx, ipv4);
-        if (config.loopbackNetif()) {
+        if (config.netifs().loopback()) {
             netifs.addLoopback();
         }
     }

@@ -170,7 +170,7 @@ class PoolExhaustionTest {
         // The entry made while the pool was empty could not send its request; as in lwIP the
         // retry timer sends the next one, one retry interval after the first attempt.
         assertEquals(0, eth.count());
-        clock.advance(stack.config().arpRetryInterval());
+        clock.advance(stack.config().arp().retryInterval());
         run();
         assertEquals(1, eth.drain().size(), "the ARP request");
         big.free();

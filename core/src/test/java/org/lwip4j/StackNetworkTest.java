@@ -246,7 +246,7 @@ class StackNetworkTest {
         assertTrue(link.aToB().counters().lost() >= 1, "the seed loses at least one fragment");
         assertEquals(0, got.size());
         assertTrue(b.ipv4().reassembly().pendingDatagrams() == 1);
-        net.runFor(b.config().ipReassMaxAge().plusSeconds(2));
+        net.runFor(b.config().ip4().reassMaxAge().plusSeconds(2));
         assertEquals(0, b.ipv4().reassembly().pendingDatagrams());
         assertEquals(List.of(), SimNet.leakedPbufs(b));
         assertEquals(List.of(), SimNet.leakedPbufs(a));

@@ -41,8 +41,8 @@ public final class Icmpv4 implements TransportInput {
         this.cfg = ctx.config();
         this.ip = ip;
         this.stats = ctx.stats().icmp;
-        this.tokenNanos = cfg.icmpErrorRate() == 0 ? 0 : 1_000_000_000L / cfg.icmpErrorRate();
-        this.tokens = cfg.icmpErrorBurst();
+        this.tokenNanos = cfg.icmp().errorRate() == 0 ? 0 : 1_000_000_000L / cfg.icmp().errorRate();
+        this.tokens = cfg.icmp().errorBurst();
         this.lastRefill = ctx.now();
     }
 
@@ -56,7 +56,7 @@ public final class Icmpv4 implements TransportInput {
             p.free();
             return;
         }
-        if (cfg.checksumCheckIcmp() && !p.checksumTrusted()
+        if (cfg.icmp().checksumCheck() && !p.checksumTrusted()
                 && !Checksum.verifies(Checksum.pbuf(p, 0, len, 0))) {
             stats.chkerr++;
             stats.drop++;
@@ -84,7 +84,7 @@ public final class Icmpv4 implements TransportInput {
 
     /** RFC 792 echo: the reply carries the request's identifier, sequence and data. */
     private void echo(Pbuf p, IpInfo info) {
-        if ((info.broadcast && !cfg.broadcastPing()) || (info.multicast && !cfg.multicastPing())) {
+        if ((info.broadcast && !cfg.icmp().broadcastPing()) || (info.multicast && !cfg.icmp().multicastPing())) {
             stats.drop++;
             p.free();
             return;
@@ -93,7 +93,7 @@ public final class Icmpv4 implements TransportInput {
         int off = p.offset();
         int code = Icmpv4Packet.code(s, off);
         Icmpv4Packet.setTypeCode(s, off, Icmpv4Packet.TYPE_ECHO_REPLY, code);
-        if (cfg.checksumGenIcmp()) {
+        if (cfg.icmp().checksumGen()) {
             int sum = Icmpv4Packet.checksum(s, off);
             Icmpv4Packet.setChecksum(s, off,
                     Checksum.update(sum, (Icmpv4Packet.TYPE_ECHO << 8) | code, (Icmpv4Packet.TYPE_ECHO_REPLY << 8) | code));
@@ -108,7 +108,7 @@ public final class Icmpv4 implements TransportInput {
         if (src == 0) {
             src = ip.selectSource(via, info.src4);
         }
-        Err e = ip.output(p, src, info.src4, cfg.icmpTtl(), info.tos, Ipv4Packet.PROTO_ICMP, via, false);
+        Err e = ip.output(p, src, info.src4, cfg.icmp().ttl(), info.tos, Ipv4Packet.PROTO_ICMP, via, false);
         if (e == Err.OK) {
             stats.xmit++;
         } else {
@@ -219,10 +219,10 @@ public final class Icmpv4 implements TransportInput {
                 : type == Icmpv4Packet.TYPE_PARAM_PROBLEM ? (extra & 0xff) << 24 : 0;
         Icmpv4Packet.emit(s, off, type, code, rest);
         orig.copyTo(0, s, off + Icmpv4Packet.HEADER_LEN, quoted);
-        if (cfg.checksumGenIcmp()) {
+        if (cfg.icmp().checksumGen()) {
             Bytes.put16(s, off + Icmpv4Packet.Field.CHECKSUM, Checksum.finish(Checksum.pbuf(e, 0, e.totalLength(), 0)));
         }
-        Err r = ip.output(e, 0, osrc, cfg.icmpTtl(), 0, Ipv4Packet.PROTO_ICMP, null, false);
+        Err r = ip.output(e, 0, osrc, cfg.icmp().ttl(), 0, Ipv4Packet.PROTO_ICMP, null, false);
         if (r == Err.OK) {
             stats.xmit++;
         } else {
@@ -241,7 +241,7 @@ public final class Icmpv4 implements TransportInput {
         long elapsed = now - lastRefill;
         if (elapsed >= tokenNanos) {
             long add = elapsed / tokenNanos;
-            tokens = Math.min(cfg.icmpErrorBurst(), tokens + add);
+            tokens = Math.min(cfg.icmp().errorBurst(), tokens + add);
             lastRefill += add * tokenNanos;
         }
         if (tokens <= 0) {

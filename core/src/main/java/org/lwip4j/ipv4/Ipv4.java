@@ -130,7 +130,7 @@ public final class Ipv4 implements NetworkInput {
             return;
         }
         boolean csumValid = (p.offloadFlags() & Pbuf.OFFLOAD_DATA_VALID) != 0;
-        if (cfg.checksumCheckIp() && !csumValid && !Ipv4Packet.checksumOk(s, off, hl)) {
+        if (cfg.ip4().checksumCheck() && !csumValid && !Ipv4Packet.checksumOk(s, off, hl)) {
             drop(p, Drop.BAD_CHECKSUM);
             return;
         }
@@ -159,7 +159,7 @@ public final class Ipv4 implements NetworkInput {
         boolean broadcast = !multicast && inp.isBroadcast4(dst);
         boolean forUs = multicast || broadcast || isLocalAddress(inp, dst);
         if (!forUs) {
-            if (cfg.ipForward() && !linkBroadcast) {
+            if (cfg.ip4().forward() && !linkBroadcast) {
                 forward(inp, p, hl);
             } else {
                 stats.drop++;
@@ -168,7 +168,7 @@ public final class Ipv4 implements NetworkInput {
             return;
         }
         if (Ipv4Packet.isFragment(s, off)) {
-            if (!cfg.ipReassembly()) {
+            if (!cfg.ip4().reassembly()) {
                 stats.drop++;
                 stats.opterr++;
                 p.free();
@@ -290,7 +290,7 @@ public final class Ipv4 implements NetworkInput {
             p.free();
             return;
         }
-        if (out == inp && !cfg.ipForwardAllowTxOnRxNetif()) {
+        if (out == inp && !cfg.ip4().forwardAllowTxOnRxNetif()) {
             stats.drop++;
             p.free();
             return;
@@ -319,7 +319,7 @@ public final class Ipv4 implements NetworkInput {
         int total = p.totalLength();
         Err e;
         if (total > out.mtu()) {
-            if ((Ipv4Packet.flagsFrag(s, off) & Ipv4Packet.FLAG_DF) != 0 || !cfg.ipFrag()) {
+            if ((Ipv4Packet.flagsFrag(s, off) & Ipv4Packet.FLAG_DF) != 0 || !cfg.ip4().frag()) {
                 icmp.sendError(p, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_FRAG_NEEDED, out.mtu());
                 stats.drop++;
                 p.free();
@@ -476,7 +476,7 @@ public final class Ipv4 implements NetworkInput {
         int ident = nextIdent;
         nextIdent = (nextIdent + 1) & 0xffff;
         Ipv4Packet.emit(pkt.segment(), pkt.offset(), tos, total, ident, df ? Ipv4Packet.FLAG_DF : 0, ttl, protocol,
-                src, dst, cfg.checksumGenIp());
+                src, dst, cfg.ip4().checksumGen());
         Err e = send(pkt, out, dst);
         if (ownHeader) {
             pkt.free();
@@ -517,7 +517,7 @@ public final class Ipv4 implements NetworkInput {
         }
         if (pkt.totalLength() > out.mtu()) {
             MemorySegment s = pkt.segment();
-            if (!cfg.ipFrag() || (Ipv4Packet.flagsFrag(s, pkt.offset()) & Ipv4Packet.FLAG_DF) != 0) {
+            if (!cfg.ip4().frag() || (Ipv4Packet.flagsFrag(s, pkt.offset()) & Ipv4Packet.FLAG_DF) != 0) {
                 stats.err++;
                 return Err.VAL;
             }

@@ -133,7 +133,7 @@ public final class Ipv4Fragmenter {
         boolean originalMore = (flagsFrag & Ipv4Packet.FLAG_MF) != 0;
         int keptFlags = flagsFrag & ~(Ipv4Packet.FLAG_MF | Ipv4Packet.OFFSET_MASK);
         int laterHl = copiedOptionsHeader(first, hl, later);
-        boolean checksum = ctx.config().checksumGenIp();
+        boolean checksum = ctx.config().ip4().checksumGen();
 
         int off = 0;
         while (true) {

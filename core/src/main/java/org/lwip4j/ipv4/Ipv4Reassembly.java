@@ -99,9 +99,9 @@ public final class Ipv4Reassembly {
         this.ctx = ctx;
         this.stats = ctx.stats().ipfrag;
         this.onTimeout = onTimeoutWithFirstFragment;
-        this.maxAgeNanos = ctx.config().ipReassMaxAge().toNanos();
-        this.datagramCount = new PoolStats("IP_REASSDATA", ctx.config().memNumReassData());
-        this.pbufCount = new PoolStats("IP_REASS_PBUF", ctx.config().ipReassMaxPbufs());
+        this.maxAgeNanos = ctx.config().ip4().reassMaxAge().toNanos();
+        this.datagramCount = new PoolStats("IP_REASSDATA", ctx.config().ip4().memNumReassData());
+        this.pbufCount = new PoolStats("IP_REASS_PBUF", ctx.config().ip4().reassMaxPbufs());
         ctx.stats().addPool(datagramCount);
         ctx.stats().addPool(pbufCount);
         this.timer = ctx.timers().create(this::expire);

@@ -20,7 +20,7 @@ public final class LoopbackQueue implements IoSource {
 
     LoopbackQueue(StackContext ctx) {
         this.ctx = ctx;
-        int n = ctx.config().loopbackMaxPbufs();
+        int n = ctx.config().netifs().loopbackMaxPbufs();
         this.packets = new Pbuf[n];
         this.targets = new Netif[n];
     }

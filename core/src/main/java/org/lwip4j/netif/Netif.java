@@ -81,7 +81,7 @@ public final class Netif {
         this.link = link;
         this.loopback = loopback;
         this.listeners = listeners;
-        this.inputQueue = new ArrayBlockingQueue<>(ctx.config().netifInputQueue());
+        this.inputQueue = new ArrayBlockingQueue<>(ctx.config().netifs().inputQueue());
     }
 
     /** The netif's name ({@code tap0}, {@code lo}, ...). */

@@ -32,7 +32,7 @@ public final class Raw implements RawInput {
         this.ctx = ctx;
         this.ip = ip;
         this.stats = ctx.stats().raw;
-        this.pcbPool = new PoolStats("RAW_PCB", ctx.config().memNumRawPcb());
+        this.pcbPool = new PoolStats("RAW_PCB", ctx.config().raw().memNumPcb());
         ctx.stats().addPool(pcbPool);
         ip.setRawInput(this);
     }
@@ -48,7 +48,7 @@ public final class Raw implements RawInput {
             return null;
         }
         pcbPool.take(1);
-        RawPcb pcb = new RawPcb(this, protocol, ctx.config().ipDefaultTtl());
+        RawPcb pcb = new RawPcb(this, protocol, ctx.config().ip4().defaultTtl());
         pcbs.add(pcb);
         return pcb;
     }

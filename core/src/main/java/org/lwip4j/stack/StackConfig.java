@@ -3,132 +3,189 @@ package org.lwip4j.stack;
 import java.time.Duration;
 
 /**
- * Everything {@code lwipopts.h} holds, as an immutable value (built with {@link #builder()}).
- * Each component names the lwIP option it stands for.
+ * Everything {@code lwipopts.h} holds, as an immutable value: one nested record per
+ * protocol ({@link #pbufs()}, {@link #netifs()}, {@link #arp()}, {@link #ip4()},
+ * {@link #icmp()}, {@link #udp()}, {@link #raw()}), built with {@link #builder()}. Each
+ * component names the lwIP option it stands for.
  *
  * <p>{@link #defaults()} suits a JVM host: large pools (created lazily, so an idle stack
  * stays small), Linux-like TTLs, reassembly that takes a full 64 KB datagram.
  * {@link #lwipDefaults()} gives {@code opt.h}'s values so lwIP's documented behaviour can be
  * reproduced.
  *
- * @param pbufPoolSize           {@code PBUF_POOL_SIZE}: pool buffers in use at once, at most
- * @param pbufPoolBufSize        {@code PBUF_POOL_BUFSIZE}: bytes per pool buffer, header room included
- * @param memSize                {@code MEM_SIZE}: bytes of RAM pbufs in use at once, at most
- * @param memNumUdpPcb           {@code MEMP_NUM_UDP_PCB}: UDP pcbs at once, at most
- * @param memNumRawPcb           {@code MEMP_NUM_RAW_PCB}: raw pcbs at once, at most
- * @param netifInputQueue        {@code TCPIP_MBOX_SIZE}: frames a driver thread may queue for the loop before drops
- * @param arpTableSize           {@code ARP_TABLE_SIZE}: ARP cache entries, at most (the oldest is evicted)
- * @param arpMaxAge              {@code ARP_MAXAGE}: lifetime of a stable ARP entry
- * @param arpMaxPending          {@code ARP_MAXPENDING}: how long an unanswered request is retried (once per {@link #arpRetryInterval})
- * @param arpRetryInterval       {@code ARP_TMR_INTERVAL}: interval between ARP requests for a pending entry
- * @param arpQueueLen            {@code ARP_QUEUE_LEN}: packets queued on one pending entry, at most
- * @param memNumArpQueue         {@code MEMP_NUM_ARP_QUEUE}: packets queued on all pending entries, at most
- * @param etharpSupportStaticEntries {@code ETHARP_SUPPORT_STATIC_ENTRIES}
- * @param etharpTrustIpMac       {@code ETHARP_TRUST_IP_MAC}: learn sender MACs from every IP packet
- * @param ipForward              {@code IP_FORWARD}: forward IPv4 packets between netifs
- * @param ipDefaultTtl           {@code IP_DEFAULT_TTL}: TTL of packets the stack originates
- * @param ipReassembly           {@code IP_REASSEMBLY}: reassemble fragmented datagrams
- * @param ipFrag                 {@code IP_FRAG}: fragment datagrams larger than the MTU
- * @param ipReassMaxAge          {@code IP_REASS_MAXAGE}: how long a partial datagram is kept
- * @param ipReassMaxPbufs        {@code IP_REASS_MAX_PBUFS}: fragments held for reassembly, at most
- * @param memNumReassData        {@code MEMP_NUM_REASSDATA}: datagrams under reassembly at once, at most
- * @param ipSofBroadcast         {@code IP_SOF_BROADCAST}: sending to a broadcast address needs the pcb's broadcast option
- * @param ipSofBroadcastRecv     {@code IP_SOF_BROADCAST_RECV}: receiving broadcasts needs the pcb's broadcast option
- * @param ipForwardAllowTxOnRxNetif {@code IP_FORWARD_ALLOW_TX_ON_RX_NETIF}
- * @param broadcastPing          {@code LWIP_BROADCAST_PING}: answer echo requests sent to a broadcast address
- * @param multicastPing          {@code LWIP_MULTICAST_PING}: answer echo requests sent to a multicast address
- * @param icmpTtl                {@code ICMP_TTL}: TTL of ICMP messages
- * @param icmpErrorRate          errors per second the stack may send (token bucket; RFC 1812 §4.3.2.8); 0 = unlimited (lwIP has no limit)
- * @param icmpErrorBurst         token bucket depth for {@link #icmpErrorRate}
- * @param udpTtl                 {@code UDP_TTL}
- * @param udpLite                {@code LWIP_UDPLITE}
- * @param checksumGenIp          {@code CHECKSUM_GEN_IP}
- * @param checksumGenUdp         {@code CHECKSUM_GEN_UDP}
- * @param checksumGenIcmp        {@code CHECKSUM_GEN_ICMP}
- * @param checksumCheckIp        {@code CHECKSUM_CHECK_IP}
- * @param checksumCheckUdp       {@code CHECKSUM_CHECK_UDP}
- * @param checksumCheckIcmp      {@code CHECKSUM_CHECK_ICMP}
- * @param loopbackNetif          {@code LWIP_HAVE_LOOPIF}: add a loopback netif ({@code lo}, 127.0.0.1/8)
- * @param loopbackMaxPbufs       {@code LWIP_LOOPBACK_MAX_PBUFS}: packets queued on a loopback path, at most
- * @param udpLocalPortStart      {@code UDP_LOCAL_PORT_RANGE_START}: first ephemeral port
- * @param udpLocalPortEnd        {@code UDP_LOCAL_PORT_RANGE_END}: last ephemeral port
- * @param randomSeed             {@code LWIP_RAND}'s seed; the same seed gives the same ports, ids, MACs and delays;
- *                               0 (the default) draws a fresh seed from the system's entropy per stack
+ * <p>Which protocols a stack has is configuration too: {@link UdpOptions#enabled()} and
+ * {@link RawOptions#enabled()} leave UDP or raw pcbs out of the stack altogether.
+ *
+ * @param pbufs      packet memory
+ * @param netifs     netif input queues and the loopback netif
+ * @param arp        ARP (RFC 826)
+ * @param ip4        IPv4 (RFC 791): forwarding, fragmentation, reassembly
+ * @param icmp       ICMPv4 (RFC 792)
+ * @param udp        UDP (RFC 768) and UDP-Lite (RFC 3828)
+ * @param raw        raw pcbs
+ * @param randomSeed {@code LWIP_RAND}'s seed; the same seed gives the same ports, ids, MACs and delays;
+ *                   0 (the default) draws a fresh seed from the system's entropy per stack
  */
 public record StackConfig(
-        int pbufPoolSize,
-        int pbufPoolBufSize,
-        long memSize,
-        int memNumUdpPcb,
-        int memNumRawPcb,
-        int netifInputQueue,
-        int arpTableSize,
-        Duration arpMaxAge,
-        Duration arpMaxPending,
-        Duration arpRetryInterval,
-        int arpQueueLen,
-        int memNumArpQueue,
-        boolean etharpSupportStaticEntries,
-        boolean etharpTrustIpMac,
-        boolean ipForward,
-        int ipDefaultTtl,
-        boolean ipReassembly,
-        boolean ipFrag,
-        Duration ipReassMaxAge,
-        int ipReassMaxPbufs,
-        int memNumReassData,
-        boolean ipSofBroadcast,
-        boolean ipSofBroadcastRecv,
-        boolean ipForwardAllowTxOnRxNetif,
-        boolean broadcastPing,
-        boolean multicastPing,
-        int icmpTtl,
-        int icmpErrorRate,
-        int icmpErrorBurst,
-        int udpTtl,
-        boolean udpLite,
-        boolean checksumGenIp,
-        boolean checksumGenUdp,
-        boolean checksumGenIcmp,
-        boolean checksumCheckIp,
-        boolean checksumCheckUdp,
-        boolean checksumCheckIcmp,
-        boolean loopbackNetif,
-        int loopbackMaxPbufs,
-        int udpLocalPortStart,
-        int udpLocalPortEnd,
+        PbufOptions pbufs,
+        NetifOptions netifs,
+        ArpOptions arp,
+        Ip4Options ip4,
+        IcmpOptions icmp,
+        UdpOptions udp,
+        RawOptions raw,
         long randomSeed) {
 
-    /** Checks ranges; a bad value is an {@link IllegalArgumentException} naming the option. */
+    /**
+     * Packet memory.
+     *
+     * @param poolSize    {@code PBUF_POOL_SIZE}: pool buffers in use at once, at most
+     * @param poolBufSize {@code PBUF_POOL_BUFSIZE}: bytes per pool buffer, header room included
+     * @param memSize     {@code MEM_SIZE}: bytes of RAM pbufs in use at once, at most
+     */
+    public record PbufOptions(int poolSize, int poolBufSize, long memSize) {
+        /** Checks ranges. */
+        public PbufOptions {
+            positive("PBUF_POOL_SIZE", poolSize);
+            if (poolBufSize < 256) {
+                throw new IllegalArgumentException("PBUF_POOL_BUFSIZE must be at least 256, not " + poolBufSize);
+            }
+            if (memSize < 0) {
+                throw new IllegalArgumentException("MEM_SIZE must not be negative");
+            }
+        }
+    }
+
+    /**
+     * Netifs.
+     *
+     * @param inputQueue       {@code TCPIP_MBOX_SIZE}: frames a driver thread may queue for the loop before drops
+     * @param loopback         {@code LWIP_HAVE_LOOPIF}: add a loopback netif ({@code lo}, 127.0.0.1/8)
+     * @param loopbackMaxPbufs {@code LWIP_LOOPBACK_MAX_PBUFS}: packets queued on a loopback path, at most
+     */
+    public record NetifOptions(int inputQueue, boolean loopback, int loopbackMaxPbufs) {
+        /** Checks ranges. */
+        public NetifOptions {
+            positive("TCPIP_MBOX_SIZE", inputQueue);
+            positive("LWIP_LOOPBACK_MAX_PBUFS", loopbackMaxPbufs);
+        }
+    }
+
+    /**
+     * ARP.
+     *
+     * @param tableSize            {@code ARP_TABLE_SIZE}: cache entries, at most (the oldest is evicted)
+     * @param maxAge               {@code ARP_MAXAGE}: lifetime of a stable entry
+     * @param maxPending           {@code ARP_MAXPENDING}: how long an unanswered request is retried (once per {@code retryInterval})
+     * @param retryInterval        {@code ARP_TMR_INTERVAL}: interval between requests for a pending entry
+     * @param queueLen             {@code ARP_QUEUE_LEN}: packets queued on one pending entry, at most
+     * @param memNumQueue          {@code MEMP_NUM_ARP_QUEUE}: packets queued on all pending entries, at most
+     * @param supportStaticEntries {@code ETHARP_SUPPORT_STATIC_ENTRIES}
+     */
+    public record ArpOptions(int tableSize, Duration maxAge, Duration maxPending, Duration retryInterval, int queueLen,
+            int memNumQueue, boolean supportStaticEntries) {
+        /** Checks ranges. */
+        public ArpOptions {
+            positive("ARP_TABLE_SIZE", tableSize);
+            positive("ARP_QUEUE_LEN", queueLen);
+            positive("MEMP_NUM_ARP_QUEUE", memNumQueue);
+            duration("ARP_MAXAGE", maxAge);
+            duration("ARP_MAXPENDING", maxPending);
+            duration("ARP_TMR_INTERVAL", retryInterval);
+        }
+    }
+
+    /**
+     * IPv4.
+     *
+     * @param forward                 {@code IP_FORWARD}: forward packets between netifs
+     * @param defaultTtl              {@code IP_DEFAULT_TTL}: TTL of packets the stack originates
+     * @param reassembly              {@code IP_REASSEMBLY}: reassemble fragmented datagrams
+     * @param frag                    {@code IP_FRAG}: fragment datagrams larger than the MTU
+     * @param reassMaxAge             {@code IP_REASS_MAXAGE}: how long a partial datagram is kept
+     * @param reassMaxPbufs           {@code IP_REASS_MAX_PBUFS}: fragments held for reassembly, at most
+     * @param memNumReassData         {@code MEMP_NUM_REASSDATA}: datagrams under reassembly at once, at most
+     * @param sofBroadcast            {@code IP_SOF_BROADCAST}: sending to a broadcast address needs the pcb's broadcast option
+     * @param sofBroadcastRecv        {@code IP_SOF_BROADCAST_RECV}: receiving broadcasts needs the pcb's broadcast option
+     * @param forwardAllowTxOnRxNetif {@code IP_FORWARD_ALLOW_TX_ON_RX_NETIF}
+     * @param checksumGen             {@code CHECKSUM_GEN_IP}
+     * @param checksumCheck           {@code CHECKSUM_CHECK_IP}
+     */
+    public record Ip4Options(boolean forward, int defaultTtl, boolean reassembly, boolean frag, Duration reassMaxAge,
+            int reassMaxPbufs, int memNumReassData, boolean sofBroadcast, boolean sofBroadcastRecv,
+            boolean forwardAllowTxOnRxNetif, boolean checksumGen, boolean checksumCheck) {
+        /** Checks ranges. */
+        public Ip4Options {
+            checkTtl("IP_DEFAULT_TTL", defaultTtl);
+            duration("IP_REASS_MAXAGE", reassMaxAge);
+            positive("IP_REASS_MAX_PBUFS", reassMaxPbufs);
+            positive("MEMP_NUM_REASSDATA", memNumReassData);
+        }
+    }
+
+    /**
+     * ICMPv4.
+     *
+     * @param ttl           {@code ICMP_TTL}: TTL of ICMP messages
+     * @param errorRate     errors per second the stack may send (token bucket; RFC 1812 §4.3.2.8); 0 = unlimited (lwIP has no limit)
+     * @param errorBurst    token bucket depth for {@code errorRate}
+     * @param broadcastPing {@code LWIP_BROADCAST_PING}: answer echo requests sent to a broadcast address
+     * @param multicastPing {@code LWIP_MULTICAST_PING}: answer echo requests sent to a multicast address
+     * @param checksumGen   {@code CHECKSUM_GEN_ICMP}
+     * @param checksumCheck {@code CHECKSUM_CHECK_ICMP}
+     */
+    public record IcmpOptions(int ttl, int errorRate, int errorBurst, boolean broadcastPing, boolean multicastPing,
+            boolean checksumGen, boolean checksumCheck) {
+        /** Checks ranges. */
+        public IcmpOptions {
+            checkTtl("ICMP_TTL", ttl);
+            if (errorRate < 0 || errorBurst < 0) {
+                throw new IllegalArgumentException("ICMP error rate and burst must not be negative");
+            }
+        }
+    }
+
+    /**
+     * UDP and UDP-Lite.
+     *
+     * @param enabled        {@code LWIP_UDP}: the stack has UDP
+     * @param memNumPcb      {@code MEMP_NUM_UDP_PCB}: pcbs at once, at most
+     * @param ttl            {@code UDP_TTL}
+     * @param lite           {@code LWIP_UDPLITE}
+     * @param localPortStart {@code UDP_LOCAL_PORT_RANGE_START}: first ephemeral port
+     * @param localPortEnd   {@code UDP_LOCAL_PORT_RANGE_END}: last ephemeral port
+     * @param checksumGen    {@code CHECKSUM_GEN_UDP}
+     * @param checksumCheck  {@code CHECKSUM_CHECK_UDP}
+     */
+    public record UdpOptions(boolean enabled, int memNumPcb, int ttl, boolean lite, int localPortStart,
+            int localPortEnd, boolean checksumGen, boolean checksumCheck) {
+        /** Checks ranges. */
+        public UdpOptions {
+            positive("MEMP_NUM_UDP_PCB", memNumPcb);
+            checkTtl("UDP_TTL", ttl);
+            if (localPortStart < 1 || localPortEnd > 0xffff || localPortStart > localPortEnd) {
+                throw new IllegalArgumentException("bad UDP local port range " + localPortStart + ".." + localPortEnd);
+            }
+        }
+    }
+
+    /**
+     * Raw pcbs.
+     *
+     * @param enabled   {@code LWIP_RAW}: the stack has raw pcbs
+     * @param memNumPcb {@code MEMP_NUM_RAW_PCB}: pcbs at once, at most
+     */
+    public record RawOptions(boolean enabled, int memNumPcb) {
+        /** Checks ranges. */
+        public RawOptions {
+            positive("MEMP_NUM_RAW_PCB", memNumPcb);
+        }
+    }
+
+    /** Checks that no part is missing. */
     public StackConfig {
-        positive("PBUF_POOL_SIZE", pbufPoolSize);
-        if (pbufPoolBufSize < 256) {
-            throw new IllegalArgumentException("PBUF_POOL_BUFSIZE must be at least 256, not " + pbufPoolBufSize);
-        }
-        if (memSize < 0) {
-            throw new IllegalArgumentException("MEM_SIZE must not be negative");
-        }
-        positive("MEMP_NUM_UDP_PCB", memNumUdpPcb);
-        positive("MEMP_NUM_RAW_PCB", memNumRawPcb);
-        positive("TCPIP_MBOX_SIZE", netifInputQueue);
-        positive("ARP_TABLE_SIZE", arpTableSize);
-        positive("ARP_QUEUE_LEN", arpQueueLen);
-        positive("MEMP_NUM_ARP_QUEUE", memNumArpQueue);
-        duration("ARP_MAXAGE", arpMaxAge);
-        duration("ARP_MAXPENDING", arpMaxPending);
-        duration("ARP_TMR_INTERVAL", arpRetryInterval);
-        duration("IP_REASS_MAXAGE", ipReassMaxAge);
-        ttl("IP_DEFAULT_TTL", ipDefaultTtl);
-        ttl("ICMP_TTL", icmpTtl);
-        ttl("UDP_TTL", udpTtl);
-        positive("IP_REASS_MAX_PBUFS", ipReassMaxPbufs);
-        positive("MEMP_NUM_REASSDATA", memNumReassData);
-        if (icmpErrorRate < 0 || icmpErrorBurst < 0) {
-            throw new IllegalArgumentException("ICMP error rate and burst must not be negative");
-        }
-        positive("LWIP_LOOPBACK_MAX_PBUFS", loopbackMaxPbufs);
-        if (udpLocalPortStart < 1 || udpLocalPortEnd > 0xffff || udpLocalPortStart > udpLocalPortEnd) {
-            throw new IllegalArgumentException("bad UDP local port range " + udpLocalPortStart + ".." + udpLocalPortEnd);
+        if (pbufs == null || netifs == null || arp == null || ip4 == null || icmp == null || udp == null || raw == null) {
+            throw new IllegalArgumentException("every part of a StackConfig must be given");
         }
     }
 
@@ -144,18 +201,18 @@ public record StackConfig(
         }
     }
 
-    private static void ttl(String name, int v) {
+    private static void checkTtl(String name, int v) {
         if (v < 1 || v > 255) {
             throw new IllegalArgumentException(name + " must be 1..255, not " + v);
         }
     }
 
-    /** Defaults for a JVM host. */
+    /** The JVM-host defaults. */
     public static StackConfig defaults() {
         return builder().build();
     }
 
-    /** {@code opt.h}'s values, to reproduce lwIP's documented behaviour. */
+    /** {@code opt.h}'s defaults, for reproducing lwIP's documented behaviour. */
     public static StackConfig lwipDefaults() {
         return builder()
                 .pbufPoolSize(16)
@@ -167,7 +224,6 @@ public record StackConfig(
                 .arpTableSize(10)
                 .arpQueueLen(3)
                 .memNumArpQueue(30)
-                .etharpTrustIpMac(false)
                 .ipDefaultTtl(255)
                 .ipReassMaxAge(Duration.ofSeconds(15))
                 .ipReassMaxPbufs(10)
@@ -179,17 +235,20 @@ public record StackConfig(
                 .build();
     }
 
-    /** A builder starting from the JVM-host defaults. */
+    /** A builder holding the JVM-host defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from this configuration. */
+    /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Builds a {@link StackConfig}; each setter names the lwIP option it sets. */
+    /**
+     * Builds a {@link StackConfig}. Each setter is named after the option it sets; the parts
+     * are checked when {@link #build()} makes them.
+     */
     public static final class Builder {
         private int pbufPoolSize = 4096;
         private int pbufPoolBufSize = 2048;
@@ -204,7 +263,6 @@ public record StackConfig(
         private int arpQueueLen = 128; // one 64 KB datagram in 576-byte fragments (119) waits for ARP whole
         private int memNumArpQueue = 256;
         private boolean etharpSupportStaticEntries = true;
-        private boolean etharpTrustIpMac = false;
         private boolean ipForward = false;
         private int ipDefaultTtl = 64;
         private boolean ipReassembly = true;
@@ -220,8 +278,10 @@ public record StackConfig(
         private int icmpTtl = 64;
         private int icmpErrorRate = 1000;
         private int icmpErrorBurst = 50;
+        private boolean udpEnabled = true;
         private int udpTtl = 64;
         private boolean udpLite = true;
+        private boolean rawEnabled = true;
         private boolean checksumGenIp = true;
         private boolean checksumGenUdp = true;
         private boolean checksumGenIcmp = true;
@@ -238,48 +298,91 @@ public record StackConfig(
         }
 
         Builder(StackConfig c) {
-            pbufPoolSize = c.pbufPoolSize;
-            pbufPoolBufSize = c.pbufPoolBufSize;
-            memSize = c.memSize;
-            memNumUdpPcb = c.memNumUdpPcb;
-            memNumRawPcb = c.memNumRawPcb;
-            netifInputQueue = c.netifInputQueue;
-            arpTableSize = c.arpTableSize;
-            arpMaxAge = c.arpMaxAge;
-            arpMaxPending = c.arpMaxPending;
-            arpRetryInterval = c.arpRetryInterval;
-            arpQueueLen = c.arpQueueLen;
-            memNumArpQueue = c.memNumArpQueue;
-            etharpSupportStaticEntries = c.etharpSupportStaticEntries;
-            etharpTrustIpMac = c.etharpTrustIpMac;
-            ipForward = c.ipForward;
-            ipDefaultTtl = c.ipDefaultTtl;
-            ipReassembly = c.ipReassembly;
-            ipFrag = c.ipFrag;
-            ipReassMaxAge = c.ipReassMaxAge;
-            ipReassMaxPbufs = c.ipReassMaxPbufs;
-            memNumReassData = c.memNumReassData;
-            ipSofBroadcast = c.ipSofBroadcast;
-            ipSofBroadcastRecv = c.ipSofBroadcastRecv;
-            ipForwardAllowTxOnRxNetif = c.ipForwardAllowTxOnRxNetif;
-            broadcastPing = c.broadcastPing;
-            multicastPing = c.multicastPing;
-            icmpTtl = c.icmpTtl;
-            icmpErrorRate = c.icmpErrorRate;
-            icmpErrorBurst = c.icmpErrorBurst;
-            udpTtl = c.udpTtl;
-            udpLite = c.udpLite;
-            checksumGenIp = c.checksumGenIp;
-            checksumGenUdp = c.checksumGenUdp;
-            checksumGenIcmp = c.checksumGenIcmp;
-            checksumCheckIp = c.checksumCheckIp;
-            checksumCheckUdp = c.checksumCheckUdp;
-            checksumCheckIcmp = c.checksumCheckIcmp;
-            loopbackNetif = c.loopbackNetif;
-            loopbackMaxPbufs = c.loopbackMaxPbufs;
-            udpLocalPortStart = c.udpLocalPortStart;
-            udpLocalPortEnd = c.udpLocalPortEnd;
+            pbufs(c.pbufs);
+            netifs(c.netifs);
+            arp(c.arp);
+            ip4(c.ip4);
+            icmp(c.icmp);
+            udp(c.udp);
+            raw(c.raw);
             randomSeed = c.randomSeed;
+        }
+
+        /** Sets every packet memory option. */
+        public Builder pbufs(PbufOptions o) {
+            pbufPoolSize = o.poolSize();
+            pbufPoolBufSize = o.poolBufSize();
+            memSize = o.memSize();
+            return this;
+        }
+
+        /** Sets every netif option. */
+        public Builder netifs(NetifOptions o) {
+            netifInputQueue = o.inputQueue();
+            loopbackNetif = o.loopback();
+            loopbackMaxPbufs = o.loopbackMaxPbufs();
+            return this;
+        }
+
+        /** Sets every ARP option. */
+        public Builder arp(ArpOptions o) {
+            arpTableSize = o.tableSize();
+            arpMaxAge = o.maxAge();
+            arpMaxPending = o.maxPending();
+            arpRetryInterval = o.retryInterval();
+            arpQueueLen = o.queueLen();
+            memNumArpQueue = o.memNumQueue();
+            etharpSupportStaticEntries = o.supportStaticEntries();
+            return this;
+        }
+
+        /** Sets every IPv4 option. */
+        public Builder ip4(Ip4Options o) {
+            ipForward = o.forward();
+            ipDefaultTtl = o.defaultTtl();
+            ipReassembly = o.reassembly();
+            ipFrag = o.frag();
+            ipReassMaxAge = o.reassMaxAge();
+            ipReassMaxPbufs = o.reassMaxPbufs();
+            memNumReassData = o.memNumReassData();
+            ipSofBroadcast = o.sofBroadcast();
+            ipSofBroadcastRecv = o.sofBroadcastRecv();
+            ipForwardAllowTxOnRxNetif = o.forwardAllowTxOnRxNetif();
+            checksumGenIp = o.checksumGen();
+            checksumCheckIp = o.checksumCheck();
+            return this;
+        }
+
+        /** Sets every ICMPv4 option. */
+        public Builder icmp(IcmpOptions o) {
+            icmpTtl = o.ttl();
+            icmpErrorRate = o.errorRate();
+            icmpErrorBurst = o.errorBurst();
+            broadcastPing = o.broadcastPing();
+            multicastPing = o.multicastPing();
+            checksumGenIcmp = o.checksumGen();
+            checksumCheckIcmp = o.checksumCheck();
+            return this;
+        }
+
+        /** Sets every UDP option. */
+        public Builder udp(UdpOptions o) {
+            udpEnabled = o.enabled();
+            memNumUdpPcb = o.memNumPcb();
+            udpTtl = o.ttl();
+            udpLite = o.lite();
+            udpLocalPortStart = o.localPortStart();
+            udpLocalPortEnd = o.localPortEnd();
+            checksumGenUdp = o.checksumGen();
+            checksumCheckUdp = o.checksumCheck();
+            return this;
+        }
+
+        /** Sets every raw pcb option. */
+        public Builder raw(RawOptions o) {
+            rawEnabled = o.enabled();
+            memNumRawPcb = o.memNumPcb();
+            return this;
         }
 
         /** {@code PBUF_POOL_SIZE}. */
@@ -308,8 +411,6 @@ public record StackConfig(
         public Builder memNumArpQueue(int v) { memNumArpQueue = v; return this; }
         /** {@code ETHARP_SUPPORT_STATIC_ENTRIES}. */
         public Builder etharpSupportStaticEntries(boolean v) { etharpSupportStaticEntries = v; return this; }
-        /** {@code ETHARP_TRUST_IP_MAC}. */
-        public Builder etharpTrustIpMac(boolean v) { etharpTrustIpMac = v; return this; }
         /** {@code IP_FORWARD}. */
         public Builder ipForward(boolean v) { ipForward = v; return this; }
         /** {@code IP_DEFAULT_TTL}. */
@@ -340,10 +441,14 @@ public record StackConfig(
         public Builder icmpErrorRate(int v) { icmpErrorRate = v; return this; }
         /** ICMP error burst. */
         public Builder icmpErrorBurst(int v) { icmpErrorBurst = v; return this; }
+        /** {@code LWIP_UDP}. */
+        public Builder udpEnabled(boolean v) { udpEnabled = v; return this; }
         /** {@code UDP_TTL}. */
         public Builder udpTtl(int v) { udpTtl = v; return this; }
         /** {@code LWIP_UDPLITE}. */
         public Builder udpLite(boolean v) { udpLite = v; return this; }
+        /** {@code LWIP_RAW}. */
+        public Builder rawEnabled(boolean v) { rawEnabled = v; return this; }
         /** {@code CHECKSUM_GEN_IP}. */
         public Builder checksumGenIp(boolean v) { checksumGenIp = v; return this; }
         /** {@code CHECKSUM_GEN_UDP}. */
@@ -360,21 +465,27 @@ public record StackConfig(
         public Builder loopbackNetif(boolean v) { loopbackNetif = v; return this; }
         /** {@code LWIP_LOOPBACK_MAX_PBUFS}. */
         public Builder loopbackMaxPbufs(int v) { loopbackMaxPbufs = v; return this; }
-        /** {@code UDP_LOCAL_PORT_RANGE_START}/{@code _END}. */
+        /** {@code UDP_LOCAL_PORT_RANGE_START} and {@code _END}. */
         public Builder udpLocalPortRange(int start, int end) { udpLocalPortStart = start; udpLocalPortEnd = end; return this; }
-        /** Seed of the stack's random source ({@code LWIP_RAND}). */
+        /** {@code LWIP_RAND}'s seed (0: fresh from the system's entropy). */
         public Builder randomSeed(long v) { randomSeed = v; return this; }
 
-        /** The configuration; throws {@link IllegalArgumentException} on a bad value. */
+        /** The configuration; an {@link IllegalArgumentException} names the first option out of range. */
         public StackConfig build() {
-            return new StackConfig(pbufPoolSize, pbufPoolBufSize, memSize, memNumUdpPcb, memNumRawPcb,
-                    netifInputQueue, arpTableSize, arpMaxAge, arpMaxPending, arpRetryInterval, arpQueueLen,
-                    memNumArpQueue, etharpSupportStaticEntries, etharpTrustIpMac, ipForward, ipDefaultTtl,
-                    ipReassembly, ipFrag, ipReassMaxAge, ipReassMaxPbufs, memNumReassData, ipSofBroadcast,
-                    ipSofBroadcastRecv, ipForwardAllowTxOnRxNetif, broadcastPing, multicastPing, icmpTtl,
-                    icmpErrorRate, icmpErrorBurst, udpTtl, udpLite, checksumGenIp, checksumGenUdp,
-                    checksumGenIcmp, checksumCheckIp, checksumCheckUdp, checksumCheckIcmp, loopbackNetif,
-                    loopbackMaxPbufs, udpLocalPortStart, udpLocalPortEnd, randomSeed);
+            return new StackConfig(
+                    new PbufOptions(pbufPoolSize, pbufPoolBufSize, memSize),
+                    new NetifOptions(netifInputQueue, loopbackNetif, loopbackMaxPbufs),
+                    new ArpOptions(arpTableSize, arpMaxAge, arpMaxPending, arpRetryInterval, arpQueueLen, memNumArpQueue,
+                            etharpSupportStaticEntries),
+                    new Ip4Options(ipForward, ipDefaultTtl, ipReassembly, ipFrag, ipReassMaxAge, ipReassMaxPbufs,
+                            memNumReassData, ipSofBroadcast, ipSofBroadcastRecv, ipForwardAllowTxOnRxNetif, checksumGenIp,
+                            checksumCheckIp),
+                    new IcmpOptions(icmpTtl, icmpErrorRate, icmpErrorBurst, broadcastPing, multicastPing, checksumGenIcmp,
+                            checksumCheckIcmp),
+                    new UdpOptions(udpEnabled, memNumUdpPcb, udpTtl, udpLite, udpLocalPortStart, udpLocalPortEnd,
+                            checksumGenUdp, checksumCheckUdp),
+                    new RawOptions(rawEnabled, memNumRawPcb),
+                    randomSeed);
         }
     }
 }

@@ -22,7 +22,7 @@ public final class StackContext {
         this.clock = clock;
         this.timers = new Timers(clock);
         this.loop = new EventLoop(clock, timers);
-        this.pbufs = new PbufPool(config.pbufPoolSize(), config.pbufPoolBufSize(), config.memSize());
+        this.pbufs = new PbufPool(config.pbufs().poolSize(), config.pbufs().poolBufSize(), config.pbufs().memSize());
         this.random = config.randomSeed() != 0
                 ? new SplittableRandom(config.randomSeed())
                 : new SplittableRandom(new java.security.SecureRandom().nextLong());

@@ -44,12 +44,12 @@ public final class Udp {
         this.cfg = ctx.config();
         this.ip = ip;
         this.stats = ctx.stats().udp;
-        this.pcbPool = new PoolStats("UDP_PCB", cfg.memNumUdpPcb());
+        this.pcbPool = new PoolStats("UDP_PCB", cfg.udp().memNumPcb());
         ctx.stats().addPool(pcbPool);
-        int range = cfg.udpLocalPortEnd() - cfg.udpLocalPortStart() + 1;
-        this.nextPort = cfg.udpLocalPortStart() + ctx.random().nextInt(range);
+        int range = cfg.udp().localPortEnd() - cfg.udp().localPortStart() + 1;
+        this.nextPort = cfg.udp().localPortStart() + ctx.random().nextInt(range);
         ip.register(Ipv4Packet.PROTO_UDP, (p, info) -> input(p, info, false), this::icmpError);
-        if (cfg.udpLite()) {
+        if (cfg.udp().lite()) {
             ip.register(Ipv4Packet.PROTO_UDPLITE, (p, info) -> input(p, info, true), this::icmpError);
         }
     }
@@ -62,7 +62,7 @@ public final class Udp {
      */
     public UdpPcb newPcb(boolean lite) {
         ctx.loop().checkInEventLoop("UDP pcb made");
-        if (lite && !cfg.udpLite()) {
+        if (lite && !cfg.udp().lite()) {
             throw new IllegalStateException("UDP-Lite is disabled (LWIP_UDPLITE)");
         }
         if (!pcbPool.fits(1)) {
@@ -70,7 +70,7 @@ public final class Udp {
             return null;
         }
         pcbPool.take(1);
-        return new UdpPcb(this, lite, cfg.udpTtl());
+        return new UdpPcb(this, lite, cfg.udp().ttl());
     }
 
     /** The pcbs bound now (a copy). */
@@ -115,11 +115,11 @@ public final class Udp {
     }
 
     private int ephemeralPort(IpAddress addr) {
-        int start = cfg.udpLocalPortStart();
-        int range = cfg.udpLocalPortEnd() - start + 1;
+        int start = cfg.udp().localPortStart();
+        int range = cfg.udp().localPortEnd() - start + 1;
         for (int tries = 0; tries < range; tries++) {
             int port = nextPort;
-            nextPort = nextPort == cfg.udpLocalPortEnd() ? start : nextPort + 1;
+            nextPort = nextPort == cfg.udp().localPortEnd() ? start : nextPort + 1;
             if (!portInUse(port, addr)) {
                 return port;
             }
@@ -181,7 +181,7 @@ public final class Udp {
             stats.rterr++;
             return Err.RTE;
         }
-        if (cfg.ipSofBroadcast() && !pcb.broadcast && (dstBits == -1 || out.isBroadcast4(dstBits))) {
+        if (cfg.ip4().sofBroadcast() && !pcb.broadcast && (dstBits == -1 || out.isBroadcast4(dstBits))) {
             return Err.VAL;
         }
         int src;
@@ -229,7 +229,7 @@ public final class Udp {
             proto = Ipv4Packet.PROTO_UDPLITE;
         } else {
             UdpPacket.emit(s, off, pcb.localPort, port, ulen);
-            if (!pcb.noChecksum && cfg.checksumGenUdp()) {
+            if (!pcb.noChecksum && cfg.udp().checksumGen()) {
                 // The header's words are summed as values (the checksum field is still zero),
                 // only the payload is read back from memory.
                 long sum = Checksum.pseudoHeaderV4(src, dstBits, Ipv4Packet.PROTO_UDP, ulen) + pcb.localPort + port + ulen;
@@ -286,7 +286,7 @@ public final class Udp {
         }
         int field = UdpPacket.checksum(s, off);
         boolean offloaded = p.checksumTrusted();
-        if (lite || (field != 0 && cfg.checksumCheckUdp())) {
+        if (lite || (field != 0 && cfg.udp().checksumCheck())) {
             if (!offloaded || lite) {
                 long sum = Checksum.pseudoHeaderV4(info.src4, info.dst4, lite ? Ipv4Packet.PROTO_UDPLITE : Ipv4Packet.PROTO_UDP, len);
                 if (!Checksum.verifies(Checksum.pbuf(p, 0, coverage, sum))) {
@@ -377,7 +377,7 @@ public final class Udp {
             return false;
         }
         if (info.broadcast) {
-            if (cfg.ipSofBroadcastRecv() && !pcb.broadcast) {
+            if (cfg.ip4().sofBroadcastRecv() && !pcb.broadcast) {
                 return false;
             }
             // A broadcast goes to wildcard pcbs and to pcbs bound to an address of that subnet.

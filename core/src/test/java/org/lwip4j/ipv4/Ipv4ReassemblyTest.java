@@ -398,7 +398,7 @@ final class Ipv4ReassemblyTest {
         Ipv4Reassembly reass = new Ipv4Reassembly(net.ctx, null);
         List<byte[]> frags = net.fragment(datagram(19, 3000), 1500);
         assertNull(reass.input(net.pbuf(frags.get(0))));
-        net.clock.advance(net.ctx.config().ipReassMaxAge());
+        net.clock.advance(net.ctx.config().ip4().reassMaxAge());
         net.ctx.timers().runDue(net.ctx.now());
         assertEquals(0, reass.pendingDatagrams());
         assertEquals(0, net.poolUsed());

@@ -11,23 +11,23 @@ class StackConfigTest {
     @Test
     void lwipDefaultsAreOptH() {
         StackConfig c = StackConfig.lwipDefaults();
-        assertEquals(16, c.pbufPoolSize());
-        assertEquals(10, c.arpTableSize());
-        assertEquals(3, c.arpQueueLen());
-        assertEquals(255, c.ipDefaultTtl());
-        assertEquals(Duration.ofSeconds(15), c.ipReassMaxAge());
-        assertEquals(10, c.ipReassMaxPbufs());
-        assertEquals(5, c.memNumReassData());
-        assertEquals(4, c.memNumUdpPcb());
-        assertEquals(0xc000, c.udpLocalPortStart());
+        assertEquals(16, c.pbufs().poolSize());
+        assertEquals(10, c.arp().tableSize());
+        assertEquals(3, c.arp().queueLen());
+        assertEquals(255, c.ip4().defaultTtl());
+        assertEquals(Duration.ofSeconds(15), c.ip4().reassMaxAge());
+        assertEquals(10, c.ip4().reassMaxPbufs());
+        assertEquals(5, c.ip4().memNumReassData());
+        assertEquals(4, c.udp().memNumPcb());
+        assertEquals(0xc000, c.udp().localPortStart());
     }
 
     @Test
     void jvmDefaultsReassembleA64KDatagramAtMtu576() {
         StackConfig c = StackConfig.defaults();
         // 65535 bytes in fragments of 552 payload bytes: 119 fragments.
-        assertTrue(c.ipReassMaxPbufs() >= 119);
-        assertTrue(c.pbufPoolSize() >= 119 * 2);
+        assertTrue(c.ip4().reassMaxPbufs() >= 119);
+        assertTrue(c.pbufs().poolSize() >= 119 * 2);
     }
 
     @Test
