@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lwip4j.addr.MacAddress;
+import org.lwip4j.ip.Ip;
 import org.lwip4j.ipv4.Arp;
 import org.lwip4j.ipv4.Ipv4;
 import org.lwip4j.netif.Netif;
@@ -16,6 +17,8 @@ import org.lwip4j.netif.NetifTable;
 import org.lwip4j.raw.Raw;
 import org.lwip4j.raw.RawPcb;
 import org.lwip4j.stack.Clock;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.ErrException;
 import org.lwip4j.stack.EventLoop;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.StackContext;
@@ -36,7 +39,7 @@ import org.lwip4j.udp.UdpPcb;
  * <pre>{@code
  * Stack stack = Stack.create();
  * Netif tap = stack.addNetif(driver, "tap0");
- * tap.setIp4(Ip4Interface.parse("192.168.7.2/24"));
+ * tap.ip4().set(Ip4Interface.parse("192.168.7.2/24"));
  * tap.setUp(true);
  * stack.netifs().setDefault(tap);
  * stack.start();
@@ -48,6 +51,7 @@ public final class Stack implements AutoCloseable {
     private final int id = IDS.incrementAndGet();
     private final StackContext ctx;
     private final NetifTable netifs;
+    private final Ip ip;
     private final Arp arp;
     private final Ipv4 ipv4;
     private final Udp udp;
@@ -57,10 +61,12 @@ public final class Stack implements AutoCloseable {
     private Stack(StackConfig config, Clock clock) {
         this.ctx = new StackContext(config, clock);
         this.netifs = new NetifTable(ctx);
+        // The floors, bottom up; which protocols a stack has is its configuration.
+        this.ip = new Ip(netifs);
         this.arp = new Arp(ctx, netifs);
-        this.ipv4 = new Ipv4(ctx, netifs);
-        this.udp = new Udp(ctx, ipv4);
-        this.raw = new Raw(ctx, ipv4);
+        this.ipv4 = new Ipv4(ctx, netifs, ip);
+        this.udp = config.udp().enabled() ? new Udp(ctx, ip) : null;
+        this.raw = config.raw().enabled() ? new Raw(ctx, ip) : null;
         if (config.netifs().loopback()) {
             netifs.addLoopback();
         }
@@ -106,6 +112,11 @@ public final class Stack implements AutoCloseable {
         return netifs;
     }
 
+    /** The family-neutral IP layer: families, transports, routes. */
+    public Ip ip() {
+        return ip;
+    }
+
     /** ARP. */
     public Arp arp() {
         return arp;
@@ -116,13 +127,19 @@ public final class Stack implements AutoCloseable {
         return ipv4;
     }
 
-    /** UDP. */
+    /** UDP; an {@link IllegalStateException} when the configuration left it out. */
     public Udp udp() {
+        if (udp == null) {
+            throw new IllegalStateException("this stack has no UDP (StackConfig udpEnabled(false))");
+        }
         return udp;
     }
 
-    /** Raw pcbs. */
+    /** Raw pcbs; an {@link IllegalStateException} when the configuration left them out. */
     public Raw raw() {
+        if (raw == null) {
+            throw new IllegalStateException("this stack has no raw pcbs (StackConfig rawEnabled(false))");
+        }
         return raw;
     }
 
@@ -136,19 +153,31 @@ public final class Stack implements AutoCloseable {
         return netifs.add(driver, name, mac);
     }
 
-    /** A new UDP pcb, or {@code null} when {@code MEMP_NUM_UDP_PCB} are in use; on the loop. */
+    /**
+     * A new UDP pcb ({@code udp_new}); on the loop.
+     *
+     * @throws ErrException with {@link Err#MEM} when {@code MEMP_NUM_UDP_PCB} pcbs are in use
+     */
     public UdpPcb newUdpPcb() {
-        return udp.newPcb(false);
+        return udp().newPcb(false);
     }
 
-    /** A new UDP-Lite pcb, or {@code null} when {@code MEMP_NUM_UDP_PCB} are in use; on the loop. */
+    /**
+     * A new UDP-Lite pcb; on the loop.
+     *
+     * @throws ErrException with {@link Err#MEM} when {@code MEMP_NUM_UDP_PCB} pcbs are in use
+     */
     public UdpPcb newUdpLitePcb() {
-        return udp.newPcb(true);
+        return udp().newPcb(true);
     }
 
-    /** A new raw pcb for an IP protocol, or {@code null} when {@code MEMP_NUM_RAW_PCB} are in use; on the loop. */
+    /**
+     * A new raw pcb for an IP protocol ({@code raw_new}); on the loop.
+     *
+     * @throws ErrException with {@link Err#MEM} when {@code MEMP_NUM_RAW_PCB} pcbs are in use
+     */
     public RawPcb newRawPcb(int protocol) {
-        return raw.newPcb(protocol);
+        return raw().newPcb(protocol);
     }
 
     /** Runs {@code task} on the loop ({@code tcpip_callback}); from any thread. */

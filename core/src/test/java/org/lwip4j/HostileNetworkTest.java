@@ -79,7 +79,7 @@ class HostileNetworkTest {
                 Stack s = net.stack();
                 String addr = "10." + (lan + 1) + ".0." + (10 + h);
                 Netif n = SimNet.attach(s, lans[lan].newPort(hostile, hostile), "eth0", addr + "/24");
-                n.setGateway4(ip("10." + (lan + 1) + ".0.1"));
+                n.ip4().setGateway(ip("10." + (lan + 1) + ".0.1"));
                 UdpPcb pcb = s.newUdpPcb();
                 assertEquals(Err.OK, pcb.bind(PORT));
                 pcb.onReceive((pc, p, src, sport, nf) -> {

@@ -2,6 +2,7 @@ package org.lwip4j;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import org.lwip4j.netif.Netif;
 import org.lwip4j.sim.CaptureDriver;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ProtoStats;
+import org.lwip4j.stack.ErrException;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.VirtualClock;
 import org.lwip4j.testing.SimNet;
@@ -205,7 +207,8 @@ class PoolExhaustionTest {
         assertNull(small.context().pbufs().allocRam(Layer.RAW, 5000));
         assertEquals(1, small.stats().pool("MEM_RAM").err);
         UdpPcb one = small.newUdpPcb();
-        assertNull(small.newUdpPcb());
+        ErrException e = assertThrows(ErrException.class, small::newUdpPcb);
+        assertEquals(Err.MEM, e.err());
         assertEquals(1, small.stats().pool("UDP_PCB").err);
         one.close();
         assertEquals(List.of(), SimNet.leakedPbufs(small));

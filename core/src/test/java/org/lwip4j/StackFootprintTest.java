@@ -24,7 +24,7 @@ class StackFootprintTest {
     private static Stack idleStack(VirtualClock clock, int i) {
         Stack s = Stack.create(StackConfig.builder().randomSeed(i + 1).build(), clock);
         Netif n = s.addNetif(new CaptureDriver(), "eth0");
-        n.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        n.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
         n.setUp(true);
         s.poll(0);
         return s;

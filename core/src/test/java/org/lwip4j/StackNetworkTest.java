@@ -138,8 +138,8 @@ class StackNetworkTest {
         SimNet.attach(r, left.endpointB(), "eth0", "10.1.0.1/24");
         SimNet.attach(r, right.endpointA(), "eth1", "10.2.0.1/24");
         Netif bn = SimNet.attach(b, right.endpointB(), "eth0", "10.2.0.2/24");
-        an.setGateway4(ip("10.1.0.1"));
-        bn.setGateway4(ip("10.2.0.1"));
+        an.ip4().setGateway(ip("10.1.0.1"));
+        bn.ip4().setGateway(ip("10.2.0.1"));
         // The router knows only its two nets: no default route.
         r.execute(() -> r.netifs().setDefault(null));
 

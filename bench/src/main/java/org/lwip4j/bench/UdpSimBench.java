@@ -139,7 +139,7 @@ public class UdpSimBench {
         Stack s = Stack.create(cfg, sim.clock());
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "eth0");
-        n.setIp4(Ip4Interface.parse(cidr));
+        n.ip4().set(Ip4Interface.parse(cidr));
         n.setUp(true);
         s.netifs().setDefault(n);
         return s;

@@ -122,7 +122,7 @@ public final class StackRunner {
             if (s.mtu() != null) {
                 n.setMtu(s.mtu());
             }
-            n.setIp4(s.ip4());
+            n.ip4().set(s.ip4());
             if (a.capture != null) {
                 n.setTap(a.capture.tap());
             }
@@ -131,7 +131,7 @@ public final class StackRunner {
         for (Attached a : attached) {
             if (a.spec == def) {
                 if (plan.gw4() != null) {
-                    a.netif.setGateway4(plan.gw4());
+                    a.netif.ip4().setGateway(plan.gw4());
                 }
                 stack.netifs().setDefault(a.netif);
             }

@@ -13,7 +13,7 @@ import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
 import org.lwip4j.netif.EthernetLink;
 import org.lwip4j.netif.Ip4Interface;
-import org.lwip4j.netif.Ip4Resolver;
+import org.lwip4j.netif.AddressResolver;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifListener;
 import org.lwip4j.netif.NetifTable;
@@ -107,7 +107,7 @@ import org.lwip4j.wire.EthernetFrame;
  * <p>All methods run on the stack's loop. Nothing on the send path to a resolved address
  * allocates.
  */
-public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
+public final class Arp implements AddressResolver, NetworkInput, NetifListener {
     /** RFC 5227 §1.1 {@code DEFEND_INTERVAL}: at most one defending announcement per address in this time. */
     public static final Duration DEFEND_INTERVAL = Duration.ofSeconds(10);
 
@@ -166,7 +166,7 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
         // Only the queue is memory that must drain; cache entries are live state, like pcbs.
         ctx.stats().addPool(queueStats);
         ethernet.register(EthernetFrame.TYPE_ARP, this);
-        ethernet.setResolver4(this);
+        ethernet.registerResolver(4, this);
         netifs.addListener(this);
     }
 
@@ -183,10 +183,9 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
      *         be queued (no memory, queue bound, or a table full of static entries); the
      *         driver's error when sending failed
      */
-    @Override
     public Err output(Netif netif, Pbuf packet, int ip) {
         assert ctx.loop().inEventLoop();
-        if (netif.isBroadcast4(ip)) {
+        if (netif.ip4().isBroadcast(ip)) {
             return ethernet.send(netif, packet, BROADCAST_MAC, EthernetFrame.TYPE_IPV4);
         }
         if ((ip & 0xf000_0000) == 0xe000_0000) {
@@ -203,9 +202,10 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
         return query(netif, ip, e, packet);
     }
 
-    /** As {@link #output(Netif, Pbuf, int)} for an {@link Ip4Address}. */
-    public Err output(Netif netif, Pbuf packet, Ip4Address nextHop) {
-        return output(netif, packet, nextHop.bits());
+    /** As {@link #output(Netif, Pbuf, int)} for an IPv4 next hop. */
+    @Override
+    public Err output(Netif netif, Pbuf packet, IpAddress nextHop) {
+        return output(netif, packet, ((Ip4Address) nextHop).bits());
     }
 
     /** The entry for {@code ip} on {@code netif}, or a static one for all netifs, or {@code null}. */
@@ -448,7 +448,7 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
         int tpa = ArpPacket.targetIp(s, off);
         packet.free();
 
-        if (sha == netif.mac().bits() && (spa == 0 || netif.hasIp4(spa))) {
+        if (sha == netif.mac().bits() && (spa == 0 || netif.ip4().has(spa))) {
             // Our own packet, reflected by a hub, bridge or hairpin: everything we send has our
             // MAC and one of our addresses (or 0.0.0.0). A foreign sender address with our MAC
             // is another station misconfigured with our MAC; it is processed as any other.
@@ -468,11 +468,11 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
                 LOG.log(System.Logger.Level.WARNING, "ARP observer failed", ex);
             }
         }
-        if (spa != 0 && netif.hasIp4(spa)) {
+        if (spa != 0 && netif.ip4().has(spa)) {
             conflict(netif, spa, sha);
             return;
         }
-        boolean forUs = tpa != 0 && netif.hasIp4(tpa);
+        boolean forUs = tpa != 0 && netif.ip4().has(tpa);
         if (isUnicast(netif, spa)) {
             merge(netif, spa, sha, forUs);
         }
@@ -487,7 +487,7 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
     }
 
     private static boolean isUnicast(Netif netif, int ip) {
-        return ip != 0 && !netif.isBroadcast4(ip) && (ip & 0xf000_0000) != 0xe000_0000;
+        return ip != 0 && !netif.ip4().isBroadcast(ip) && (ip & 0xf000_0000) != 0xe000_0000;
     }
 
     /**
@@ -589,13 +589,13 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
 
     /** The netif's address on the subnet of {@code ip}, else its primary address, else 0.0.0.0. */
     private static int sourceFor(Netif netif, int ip) {
-        for (int i = 0, n = netif.ip4Count(); i < n; i++) {
-            Ip4Interface a = netif.ip4At(i);
+        for (int i = 0, n = netif.ip4().count(); i < n; i++) {
+            Ip4Interface a = netif.ip4().at(i);
             if (a.contains(ip)) {
                 return a.address().bits();
             }
         }
-        return netif.ip4().bits();
+        return netif.ip4().address().bits();
     }
 
     /** Emits one ARP packet from the netif's MAC ({@code etharp_raw}). */
@@ -788,13 +788,13 @@ public final class Arp implements Ip4Resolver, NetworkInput, NetifListener {
      */
     public Err announce(Netif netif) {
         checkLoop();
-        int n = netif.ip4Count();
+        int n = netif.ip4().count();
         if (n == 0) {
             return Err.VAL;
         }
         Err result = Err.OK;
         for (int i = 0; i < n; i++) {
-            Err e = announce(netif, netif.ip4At(i).address());
+            Err e = announce(netif, netif.ip4().at(i).address());
             if (result == Err.OK) {
                 result = e;
             }

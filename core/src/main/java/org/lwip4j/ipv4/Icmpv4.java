@@ -29,7 +29,7 @@ public final class Icmpv4 implements TransportInput {
     public static final int QUOTED_DATA = 8;
 
     private final StackContext ctx;
-    private final StackConfig cfg;
+    private final StackConfig.IcmpOptions icfg;
     private final Ipv4 ip;
     private final ProtoStats stats;
     private final long tokenNanos;
@@ -38,11 +38,11 @@ public final class Icmpv4 implements TransportInput {
 
     Icmpv4(StackContext ctx, Ipv4 ip) {
         this.ctx = ctx;
-        this.cfg = ctx.config();
+        this.icfg = ctx.config().icmp();
         this.ip = ip;
         this.stats = ctx.stats().icmp;
-        this.tokenNanos = cfg.icmp().errorRate() == 0 ? 0 : 1_000_000_000L / cfg.icmp().errorRate();
-        this.tokens = cfg.icmp().errorBurst();
+        this.tokenNanos = icfg.errorRate() == 0 ? 0 : 1_000_000_000L / icfg.errorRate();
+        this.tokens = icfg.errorBurst();
         this.lastRefill = ctx.now();
     }
 
@@ -56,7 +56,7 @@ public final class Icmpv4 implements TransportInput {
             p.free();
             return;
         }
-        if (cfg.icmp().checksumCheck() && !p.checksumTrusted()
+        if (icfg.checksumCheck() && !p.checksumTrusted()
                 && !Checksum.verifies(Checksum.pbuf(p, 0, len, 0))) {
             stats.chkerr++;
             stats.drop++;
@@ -84,31 +84,46 @@ public final class Icmpv4 implements TransportInput {
 
     /** RFC 792 echo: the reply carries the request's identifier, sequence and data. */
     private void echo(Pbuf p, IpInfo info) {
-        if ((info.broadcast && !cfg.icmp().broadcastPing()) || (info.multicast && !cfg.icmp().multicastPing())) {
+        if ((info.isBroadcast() && !icfg.broadcastPing()) || (info.isMulticast() && !icfg.multicastPing())
+                || info.src4() == 0) {
+            // No answer to a group unless configured, nor to 0.0.0.0 (RFC 1122 §3.2.1.3).
             stats.drop++;
             p.free();
             return;
+        }
+        if (p.refCount() > 1 || p.kind() == Pbuf.Kind.REF) {
+            // The reply is made in place: never in bytes someone else still holds.
+            Pbuf copy = ctx.pbufs().allocPool(Layer.TRANSPORT, p.totalLength());
+            if (copy == null) {
+                stats.memerr++;
+                stats.drop++;
+                p.free();
+                return;
+            }
+            copy.copyFrom(0, p, 0, p.totalLength());
+            p.free();
+            p = copy;
         }
         MemorySegment s = p.segment();
         int off = p.offset();
         int code = Icmpv4Packet.code(s, off);
         Icmpv4Packet.setTypeCode(s, off, Icmpv4Packet.TYPE_ECHO_REPLY, code);
-        if (cfg.icmp().checksumGen()) {
+        if (icfg.checksumGen()) {
             int sum = Icmpv4Packet.checksum(s, off);
             Icmpv4Packet.setChecksum(s, off,
                     Checksum.update(sum, (Icmpv4Packet.TYPE_ECHO << 8) | code, (Icmpv4Packet.TYPE_ECHO_REPLY << 8) | code));
         } else {
             Icmpv4Packet.setChecksum(s, off, 0);
         }
-        int src = info.broadcast || info.multicast ? 0 : info.dst4;
-        Netif via = ip.route(info.src4, src);
+        int src = info.isBroadcast() || info.isMulticast() ? 0 : info.dst4();
+        Netif via = ip.route(info.src4(), src);
         if (via == null) {
-            via = info.netif;
+            via = info.netif();
         }
         if (src == 0) {
-            src = ip.selectSource(via, info.src4);
+            src = ip.selectSource(via, info.src4());
         }
-        Err e = ip.output(p, src, info.src4, cfg.icmp().ttl(), info.tos, Ipv4Packet.PROTO_ICMP, via, false);
+        Err e = ip.output(p, src, info.src4(), icfg.ttl(), info.tos(), Ipv4Packet.PROTO_ICMP, via, false);
         if (e == Err.OK) {
             stats.xmit++;
         } else {
@@ -134,7 +149,7 @@ public final class Icmpv4 implements TransportInput {
             return;
         }
         int protocol = p.getByte(quoted + Ipv4Packet.Field.PROTOCOL);
-        TransportErrorInput sink = ip.errorInput(protocol);
+        TransportErrorInput sink = ip.transports().errors(protocol);
         if (sink == null) {
             return;
         }
@@ -144,7 +159,7 @@ public final class Icmpv4 implements TransportInput {
         int dport = p.getU16(quoted + qhl + 2);
         int code = p.getByte(1);
         int mtu = type == Icmpv4Packet.TYPE_DEST_UNREACH && code == Icmpv4Packet.UNREACH_FRAG_NEEDED ? p.getU16(6) : 0;
-        sink.icmpError(new IcmpError(4, type, code, Ip4Address.of(info.src4), Ip4Address.of(qsrc), sport,
+        sink.icmpError(new IcmpError(4, type, code, Ip4Address.of(info.src4()), Ip4Address.of(qsrc), sport,
                 Ip4Address.of(qdst), dport, mtu));
     }
 
@@ -158,13 +173,15 @@ public final class Icmpv4 implements TransportInput {
      * take the caller's reference.
      */
     public void portUnreachable(Pbuf p, IpInfo info) {
-        if (info.broadcast || info.multicast) {
+        // RFC 1122 §3.2.2: never about a datagram to a group, nor one that came in a
+        // link-layer broadcast.
+        if (info.isBroadcast() || info.isMulticast() || info.isLinkBroadcast()) {
             return;
         }
-        int hl = info.headerLen;
+        int hl = info.headerLen();
         // Quote the header in front of the payload (also in caller memory: a REF pbuf takes
         // back a header it hid); a head node that no longer follows it is not answered.
-        if (info.headerOffset + hl == p.offset() && p.addHeader(hl)) {
+        if (info.headerOffset() + hl == p.offset() && p.addHeader(hl)) {
             sendError(p, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_PORT, 0);
             p.removeHeader(hl);
         }
@@ -219,10 +236,10 @@ public final class Icmpv4 implements TransportInput {
                 : type == Icmpv4Packet.TYPE_PARAM_PROBLEM ? (extra & 0xff) << 24 : 0;
         Icmpv4Packet.emit(s, off, type, code, rest);
         orig.copyTo(0, s, off + Icmpv4Packet.HEADER_LEN, quoted);
-        if (cfg.icmp().checksumGen()) {
+        if (icfg.checksumGen()) {
             Bytes.put16(s, off + Icmpv4Packet.Field.CHECKSUM, Checksum.finish(Checksum.pbuf(e, 0, e.totalLength(), 0)));
         }
-        Err r = ip.output(e, 0, osrc, cfg.icmp().ttl(), 0, Ipv4Packet.PROTO_ICMP, null, false);
+        Err r = ip.output(e, 0, osrc, icfg.ttl(), 0, Ipv4Packet.PROTO_ICMP, null, false);
         if (r == Err.OK) {
             stats.xmit++;
         } else {
@@ -241,7 +258,7 @@ public final class Icmpv4 implements TransportInput {
         long elapsed = now - lastRefill;
         if (elapsed >= tokenNanos) {
             long add = elapsed / tokenNanos;
-            tokens = Math.min(cfg.icmp().errorBurst(), tokens + add);
+            tokens = Math.min(icfg.errorBurst(), tokens + add);
             lastRefill += add * tokenNanos;
         }
         if (tokens <= 0) {

@@ -1,18 +1,26 @@
 package org.lwip4j.ipv4;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
+import org.lwip4j.ip.IpOutput;
+import org.lwip4j.ip.NetworkProtocol;
 import org.lwip4j.ip.RawInput;
-import org.lwip4j.ip.TransportErrorInput;
+import org.lwip4j.ip.Route;
+import org.lwip4j.ip.RouteTable;
+import org.lwip4j.ip.StaticRoute;
 import org.lwip4j.ip.TransportInput;
+import org.lwip4j.ip.TransportTable;
+import org.lwip4j.netif.Ip4Addresses;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
+import org.lwip4j.netif.NetifListener;
 import org.lwip4j.netif.NetifTable;
 import org.lwip4j.netif.NetworkInput;
 import org.lwip4j.stack.Err;
@@ -25,44 +33,73 @@ import org.lwip4j.wire.Icmpv4Packet;
 import org.lwip4j.wire.Ipv4Packet;
 
 /**
- * IPv4 (RFC 791, RFC 1122 §3.2/§3.3, RFC 1812 for forwarding): input checks and delivery,
- * routing, output with fragmentation, forwarding between netifs (lwIP's {@code ip4.c}).
+ * IPv4 (RFC 791, RFC 1122 §3.2/§3.3): input checks and delivery, routing, output with
+ * fragmentation (lwIP's {@code ip4.c}); the IPv4 {@link NetworkProtocol} of the stack's
+ * {@link Ip} layer. Forwarding between netifs is {@link Ip4Forwarder}'s.
  *
- * <p>Input: header and checksum checked, link padding trimmed, packets for other hosts
- * forwarded (when enabled) or dropped, fragments reassembled, raw pcbs offered the packet,
- * then the transport registered for its protocol gets it; with none, ICMP "protocol
- * unreachable". Output: route by longest prefix over the netifs' subnets and static
- * routes, then the default netif; source chosen from the outgoing netif; packets to our own
- * addresses looped back; packets above the MTU fragmented.
+ * <p>Input: header and checksum checked, link padding trimmed, invalid sources discarded
+ * (RFC 1122 §3.2.1.3), unicast datagrams that came in a link-layer broadcast discarded
+ * (§3.3.6), packets for other hosts forwarded (when enabled) or dropped, fragments
+ * reassembled, raw pcbs offered the packet, then the transport registered for its
+ * protocol gets it; with none, ICMP "protocol unreachable". Output: route by longest
+ * prefix over the netifs' subnets and static routes, then the default netif; source chosen
+ * from the outgoing netif; packets to our own addresses looped back at the network layer
+ * whatever the netif's link; packets above the MTU fragmented.
  */
-public final class Ipv4 implements NetworkInput {
+public final class Ipv4 implements NetworkInput, NetworkProtocol {
     private final StackContext ctx;
-    private final StackConfig cfg;
+    private final StackConfig.Ip4Options cfg;
     private final NetifTable netifs;
     private final ProtoStats stats;
     private final Ipv4Reassembly reassembly;
     private final Ipv4Fragmenter fragmenter;
     private final Icmpv4 icmp;
-    private final TransportInput[] transports = new TransportInput[256];
-    private final TransportErrorInput[] errorInputs = new TransportErrorInput[256];
+    private final Ip4Forwarder forwarder;
+    private final TransportTable transports = new TransportTable();
+    private final RouteTable routes;
     private final IpInfo info = new IpInfo();
-    private final List<Ip4Route> routes = new ArrayList<>();
     private RawInput raw;
     private int nextIdent;
+    /** The last next hop handed out for a header-included send, reused while it repeats (no allocation per packet). */
+    private Ip4Address lastHop = Ip4Address.ANY;
 
-    /** IPv4 for the stack: registers itself with the netifs' link layers. */
-    public Ipv4(StackContext ctx, NetifTable netifs) {
+    /** IPv4 for the stack: registers itself with the link layers and with {@code ip} as its IPv4 family. */
+    public Ipv4(StackContext ctx, NetifTable netifs, Ip ip) {
         this.ctx = ctx;
-        this.cfg = ctx.config();
+        this.cfg = ctx.config().ip4();
         this.netifs = netifs;
         this.stats = ctx.stats().ip;
+        this.routes = new RouteTable(ip, 4);
         this.fragmenter = new Ipv4Fragmenter(ctx);
         this.icmp = new Icmpv4(ctx, this);
+        this.forwarder = new Ip4Forwarder(ctx, this);
         this.reassembly = new Ipv4Reassembly(ctx, icmp::reassemblyTimedOut);
         this.nextIdent = ctx.random().nextInt(0x10000);
         netifs.ethernet().register(EthernetFrame.TYPE_IPV4, this);
         netifs.ipLink().register(4, this);
-        register(Ipv4Packet.PROTO_ICMP, icmp, null);
+        transports.register(Ipv4Packet.PROTO_ICMP, icmp, null);
+        netifs.addListener(new NetifListener() {
+            @Override
+            public void removed(Netif netif) {
+                routes.removeAll(netif);
+            }
+        });
+        ip.addFamily(this);
+    }
+
+    @Override
+    public int version() {
+        return 4;
+    }
+
+    @Override
+    public TransportTable transports() {
+        return transports;
+    }
+
+    @Override
+    public void setRawInput(RawInput raw) {
+        this.raw = raw;
     }
 
     /** The stack's ICMPv4. */
@@ -80,34 +117,17 @@ public final class Ipv4 implements NetworkInput {
         return netifs;
     }
 
-    /** Registers the transport for an IP protocol number, and where ICMP errors about it go (may be null). */
-    public void register(int protocol, TransportInput input, TransportErrorInput errors) {
-        transports[protocol] = input;
-        errorInputs[protocol] = errors;
+    /** The static IPv4 routes. */
+    public RouteTable routes() {
+        return routes;
     }
 
-    /** Installs the raw pcbs' hook. */
-    public void setRawInput(RawInput raw) {
-        this.raw = raw;
+    Ipv4Fragmenter fragmenter() {
+        return fragmenter;
     }
 
-    TransportErrorInput errorInput(int protocol) {
-        return errorInputs[protocol & 0xff];
-    }
-
-    /** Adds a static route; on the loop. */
-    public void addRoute(Ip4Route r) {
-        routes.add(r);
-    }
-
-    /** Removes a static route; on the loop. */
-    public boolean removeRoute(Ip4Route r) {
-        return routes.remove(r);
-    }
-
-    /** The static routes. */
-    public List<Ip4Route> routes() {
-        return List.copyOf(routes);
+    ProtoStats stats() {
+        return stats;
     }
 
     // ---------------------------------------------------------------- input
@@ -117,50 +137,30 @@ public final class Ipv4 implements NetworkInput {
         stats.recv++;
         MemorySegment s = p.segment();
         int off = p.offset();
-        int first = p.length();
-        if (first < Ipv4Packet.MIN_HEADER_LEN || first < Ipv4Packet.headerLen(s, off)) {
-            // The header must be contiguous in the first node; anything else is malformed
-            // or too short.
-            drop(p, first < 1 || Ipv4Packet.version(s, off) == 4 ? Drop.TRUNCATED : Drop.UNSUPPORTED);
-            return;
-        }
-        int hl = Ipv4Packet.check(s, off, p.totalLength());
+        int hl = checkHeader(p, s, off);
         if (hl < 0) {
-            drop(p, Drop.ofCode(hl));
             return;
-        }
-        boolean csumValid = (p.offloadFlags() & Pbuf.OFFLOAD_DATA_VALID) != 0;
-        if (cfg.ip4().checksumCheck() && !csumValid && !Ipv4Packet.checksumOk(s, off, hl)) {
-            drop(p, Drop.BAD_CHECKSUM);
-            return;
-        }
-        int total = Ipv4Packet.totalLen(s, off);
-        if (total < p.totalLength()) {
-            p.truncate(total);
         }
         int src = Ipv4Packet.src(s, off);
         int dst = Ipv4Packet.dst(s, off);
-        boolean loopbackNetif = inp.hasFlag(Netif.FLAG_LOOPBACK);
-        // RFC 1122 §3.2.1.3: 127/8 must not appear on a network; a broadcast or multicast
-        // source is never valid.
-        if (!loopbackNetif && ((dst >>> 24) == 127 || (src >>> 24) == 127)) {
-            stats.drop++;
-            stats.err++;
-            p.free();
-            return;
-        }
-        if ((src & 0xf0000000) == 0xe0000000 || inp.isBroadcast4(src) && src != 0) {
+        if (!validAddresses(inp, src, dst)) {
             stats.drop++;
             stats.err++;
             p.free();
             return;
         }
         boolean multicast = (dst & 0xf0000000) == 0xe0000000;
-        boolean broadcast = !multicast && inp.isBroadcast4(dst);
-        boolean forUs = multicast || broadcast || isLocalAddress(inp, dst);
-        if (!forUs) {
-            if (cfg.ip4().forward() && !linkBroadcast) {
-                forward(inp, p, hl);
+        boolean broadcast = !multicast && inp.ip4().isBroadcast(dst);
+        if (linkBroadcast && !multicast && !broadcast) {
+            // RFC 1122 §3.3.6: a unicast datagram that came in a link-layer broadcast is
+            // discarded (neither delivered, nor answered, nor forwarded).
+            stats.drop++;
+            p.free();
+            return;
+        }
+        if (!multicast && !broadcast && !isLocalAddress(inp, dst)) {
+            if (cfg.forward()) {
+                forwarder.forward(inp, p, hl);
             } else {
                 stats.drop++;
                 p.free();
@@ -168,25 +168,68 @@ public final class Ipv4 implements NetworkInput {
             return;
         }
         if (Ipv4Packet.isFragment(s, off)) {
-            if (!cfg.ip4().reassembly()) {
-                stats.drop++;
-                stats.opterr++;
-                p.free();
-                return;
-            }
-            p = reassembly.input(p);
+            p = reassemble(p);
             if (p == null) {
                 return;
             }
-            s = p.segment();
-            off = p.offset();
-            hl = Ipv4Packet.headerLen(s, off);
+            hl = Ipv4Packet.headerLen(p.segment(), p.offset());
         }
-        deliver(inp, p, hl, broadcast, multicast);
+        deliver(inp, p, hl, broadcast, multicast, linkBroadcast);
+    }
+
+    /** Checks the header and trims link padding; the header length, or -1 after dropping {@code p}. */
+    private int checkHeader(Pbuf p, MemorySegment s, int off) {
+        int first = p.length();
+        if (first < Ipv4Packet.MIN_HEADER_LEN || first < Ipv4Packet.headerLen(s, off)) {
+            // The header must be contiguous in the first node; anything else is malformed
+            // or too short.
+            drop(p, first < 1 || Ipv4Packet.version(s, off) == 4 ? Drop.TRUNCATED : Drop.UNSUPPORTED);
+            return -1;
+        }
+        int hl = Ipv4Packet.check(s, off, p.totalLength());
+        if (hl < 0) {
+            drop(p, Drop.ofCode(hl));
+            return -1;
+        }
+        boolean csumValid = (p.offloadFlags() & Pbuf.OFFLOAD_DATA_VALID) != 0;
+        if (cfg.checksumCheck() && !csumValid && !Ipv4Packet.checksumOk(s, off, hl)) {
+            drop(p, Drop.BAD_CHECKSUM);
+            return -1;
+        }
+        int total = Ipv4Packet.totalLen(s, off);
+        if (total < p.totalLength()) {
+            p.truncate(total);
+        }
+        return hl;
+    }
+
+    /**
+     * RFC 1122 §3.2.1.3: 127/8 must not appear on a network; a broadcast or multicast source
+     * is never valid; 0.0.0.0 is a valid source only while a host learns its address, which
+     * it does by broadcasting to 255.255.255.255 (BOOTP/DHCP; Linux accepts no more).
+     */
+    private static boolean validAddresses(Netif inp, int src, int dst) {
+        if (!inp.hasFlag(Netif.FLAG_LOOPBACK) && ((dst >>> 24) == 127 || (src >>> 24) == 127)) {
+            return false;
+        }
+        if (src == 0) {
+            return dst == -1;
+        }
+        return (src & 0xf0000000) != 0xe0000000 && !inp.ip4().isBroadcast(src);
+    }
+
+    private Pbuf reassemble(Pbuf p) {
+        if (!cfg.reassembly()) {
+            stats.drop++;
+            stats.opterr++;
+            p.free();
+            return null;
+        }
+        return reassembly.input(p);
     }
 
     private boolean isLocalAddress(Netif inp, int dst) {
-        if (inp.hasIp4(dst)) {
+        if (inp.ip4().has(dst)) {
             return true;
         }
         // Weak host model (RFC 1122 §3.3.4.2), as lwIP: accept our addresses on other netifs,
@@ -194,60 +237,51 @@ public final class Ipv4 implements NetworkInput {
         List<Netif> all = netifs.view();
         for (int i = 0, n = all.size(); i < n; i++) {
             Netif other = all.get(i);
-            if (other != inp && other.isUp() && other.hasIp4(dst)) {
+            if (other != inp && other.isUp() && other.ip4().has(dst)) {
                 return true;
             }
         }
         return false;
     }
 
-    private void deliver(Netif inp, Pbuf p, int hl, boolean broadcast, boolean multicast) {
+    private void deliver(Netif inp, Pbuf p, int hl, boolean broadcast, boolean multicast, boolean linkBroadcast) {
         MemorySegment s = p.segment();
         int off = p.offset();
         IpInfo in = info;
-        in.netif = inp;
-        in.packet = p;
-        in.version = 4;
-        in.src4 = Ipv4Packet.src(s, off);
-        in.dst4 = Ipv4Packet.dst(s, off);
-        in.headerLen = hl;
-        in.protocol = Ipv4Packet.protocol(s, off);
-        in.ttl = Ipv4Packet.ttl(s, off);
-        in.tos = Ipv4Packet.tos(s, off);
-        in.broadcast = broadcast;
-        in.multicast = multicast;
-        in.headerOffset = off;
-        int rawResult = RawInput.NONE;
-        RawInput r = raw;
-        if (r != null) {
-            rawResult = r.input(p, in);
-            if (rawResult == RawInput.EATEN) {
-                clear(in);
-                return;
-            }
-        }
-        TransportInput t = transports[in.protocol];
-        if (t == null) {
-            if (rawResult == RawInput.NONE) {
-                // RFC 1122 §3.2.2.1: protocol unreachable, never for broadcast/multicast.
-                stats.proterr++;
-                stats.drop++;
-                if (!broadcast && !multicast) {
-                    icmp.sendError(p, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_PROTOCOL, 0);
+        int protocol = Ipv4Packet.protocol(s, off);
+        in.set4(inp, p, Ipv4Packet.src(s, off), Ipv4Packet.dst(s, off), hl, protocol, Ipv4Packet.ttl(s, off),
+                Ipv4Packet.tos(s, off), broadcast, multicast, linkBroadcast, off);
+        try {
+            int rawResult = RawInput.NONE;
+            RawInput r = raw;
+            if (r != null) {
+                rawResult = r.input(p, in);
+                if (rawResult == RawInput.EATEN) {
+                    return;
                 }
             }
-            p.free();
-            clear(in);
-            return;
+            TransportInput t = transports.input(protocol);
+            if (t == null) {
+                protocolUnreachable(p, rawResult, broadcast || multicast);
+                return;
+            }
+            p.removeHeader(hl);
+            t.input(p, in);
+        } finally {
+            in.clear();
         }
-        p.removeHeader(hl);
-        t.input(p, in);
-        clear(in);
     }
 
-    private static void clear(IpInfo in) {
-        in.packet = null;
-        in.netif = null;
+    private void protocolUnreachable(Pbuf p, int rawResult, boolean groupDestination) {
+        if (rawResult == RawInput.NONE) {
+            // RFC 1122 §3.2.2.1: protocol unreachable, never for broadcast/multicast.
+            stats.proterr++;
+            stats.drop++;
+            if (!groupDestination) {
+                icmp.sendError(p, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_PROTOCOL, 0);
+            }
+        }
+        p.free();
     }
 
     private void drop(Pbuf p, Drop why) {
@@ -261,93 +295,21 @@ public final class Ipv4 implements NetworkInput {
         p.free();
     }
 
-    // ---------------------------------------------------------------- forwarding
-
-    /**
-     * Forwards a packet not addressed to us (RFC 1812 §5.2, lwIP's {@code ip4_forward}):
-     * never link-local or broadcast traffic; TTL decremented with an incremental checksum
-     * update (RFC 1624); TTL expiry answered with ICMP time exceeded; fragmented for a smaller
-     * MTU, or "fragmentation needed" when DF is set. Takes over {@code p}.
-     */
-    private void forward(Netif inp, Pbuf p, int hl) {
-        MemorySegment s = p.segment();
-        int off = p.offset();
-        int src = Ipv4Packet.src(s, off);
-        int dst = Ipv4Packet.dst(s, off);
-        // RFC 3927 §7: link-local addresses are never forwarded; RFC 1812 §5.3.7: nor 127/8
-        // (a packet that came in on the loopback netif has not been checked for it).
-        if ((src >>> 16) == 0xa9fe || (dst >>> 16) == 0xa9fe || dst == -1 || (dst & 0xf0000000) == 0xe0000000
-                || (src >>> 24) == 127 || (dst >>> 24) == 127) {
-            stats.drop++;
-            p.free();
-            return;
-        }
-        Netif out = route(dst, src);
-        if (out == null) {
-            stats.rterr++;
-            stats.drop++;
-            icmp.sendError(p, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_NET, 0);
-            p.free();
-            return;
-        }
-        if (out == inp && !cfg.ip4().forwardAllowTxOnRxNetif()) {
-            stats.drop++;
-            p.free();
-            return;
-        }
-        if (out.isBroadcast4(dst)) {
-            // Directed broadcast of the outgoing subnet: not forwarded (RFC 2644).
-            stats.drop++;
-            p.free();
-            return;
-        }
-        int ttl = Ipv4Packet.ttl(s, off);
-        if (ttl <= 1) {
-            icmp.sendError(p, Icmpv4Packet.TYPE_TIME_EXCEEDED, Icmpv4Packet.TIME_EXCEEDED_TTL, 0);
-            stats.drop++;
-            p.free();
-            return;
-        }
-        // TTL shares a 16-bit word with the protocol: update the checksum incrementally.
-        int proto = Ipv4Packet.protocol(s, off);
-        int oldWord = (ttl << 8) | proto;
-        int newWord = ((ttl - 1) << 8) | proto;
-        Ipv4Packet.setTtl(s, off, ttl - 1);
-        Ipv4Packet.setChecksum(s, off, Checksum.update(Ipv4Packet.checksum(s, off), oldWord, newWord));
-        int nextHop = nextHop(out, dst);
-        stats.fw++;
-        int total = p.totalLength();
-        Err e;
-        if (total > out.mtu()) {
-            if ((Ipv4Packet.flagsFrag(s, off) & Ipv4Packet.FLAG_DF) != 0 || !cfg.ip4().frag()) {
-                icmp.sendError(p, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_FRAG_NEEDED, out.mtu());
-                stats.drop++;
-                p.free();
-                return;
-            }
-            e = fragmenter.fragment(p, out, nextHop, out.mtu());
-        } else {
-            e = out.output4(p, nextHop);
-        }
-        if (e == Err.OK) {
-            stats.xmit++;
-        } else {
-            stats.err++;
-        }
-        p.free();
-    }
-
     // ---------------------------------------------------------------- routing
 
     /**
      * The netif to reach {@code dst} (lwIP's {@code ip4_route}, with longest-prefix match):
      * the loopback netif for 127/8 and our own addresses, the up netif or static route with
-     * the longest matching prefix, else the default netif. {@code null} when there is none.
+     * the longest matching prefix, else the default netif. {@code null} when there is none,
+     * and for 0.0.0.0, which is never a destination (RFC 1122 §3.2.1.3 (a)).
      */
     public Netif route(int dst, int src) {
         if ((dst >>> 24) == 127) {
             Netif lo = netifs.loopbackNetif();
             return lo != null && lo.isUp() ? lo : null;
+        }
+        if (dst == 0) {
+            return null;
         }
         Netif best = null;
         int bestLen = -1;
@@ -357,8 +319,9 @@ public final class Ipv4 implements NetworkInput {
             if (!nf.isUsable() || nf.hasFlag(Netif.FLAG_LOOPBACK)) {
                 continue;
             }
-            for (int k = 0, m = nf.ip4Count(); k < m; k++) {
-                Ip4Interface a = nf.ip4At(k);
+            Ip4Addresses a4 = nf.ip4();
+            for (int k = 0, m = a4.count(); k < m; k++) {
+                Ip4Interface a = a4.at(k);
                 if (a.address().bits() == dst) {
                     return nf;
                 }
@@ -368,69 +331,90 @@ public final class Ipv4 implements NetworkInput {
                 }
             }
         }
-        for (int i = 0, n = routes.size(); i < n; i++) {
-            Ip4Route r = routes.get(i);
-            if (r.prefix().prefixLength() > bestLen && r.prefix().contains(dst) && r.netif().isUsable()) {
-                best = r.netif();
-                bestLen = r.prefix().prefixLength();
-            }
+        StaticRoute r = routes.lookup4(dst, bestLen, null);
+        if (r != null) {
+            return r.netif();
         }
         if (best != null) {
             return best;
         }
-        if (dst == -1 || (dst & 0xf0000000) == 0xe0000000) {
-            // Limited broadcast and multicast without a better choice: the default netif.
-            Netif d = netifs.defaultNetif();
-            return d != null && d.isUsable() ? d : null;
-        }
         Netif d = netifs.defaultNetif();
-        if (d != null && d.isUsable() && !d.hasFlag(Netif.FLAG_LOOPBACK)) {
-            return d;
+        if (d == null || !d.isUsable()) {
+            return null;
         }
-        return null;
+        // Limited broadcast and multicast may go out of any default; other traffic not out of loopback.
+        boolean group = dst == -1 || (dst & 0xf0000000) == 0xe0000000;
+        return group || !d.hasFlag(Netif.FLAG_LOOPBACK) ? d : null;
     }
 
     /**
      * The next hop's address bits for {@code dst} through {@code out}: on-link destinations
      * and broadcasts directly, others via the route's or netif's gateway (RFC 1122 §3.3.1.1).
-     * Bits rather than an {@link Ip4Address}, so that every packet sent allocates nothing.
      */
     public int nextHop(Netif out, int dst) {
-        if (dst == -1 || (dst & 0xf0000000) == 0xe0000000 || out.isBroadcast4(dst)) {
+        if (dst == -1 || (dst & 0xf0000000) == 0xe0000000 || out.ip4().isBroadcast(dst) || out.ip4().onLink(dst)) {
             return dst;
         }
-        for (int k = 0, m = out.ip4Count(); k < m; k++) {
-            if (out.ip4At(k).contains(dst)) {
-                return dst;
-            }
-        }
-        Ip4Route best = null;
-        for (int i = 0, n = routes.size(); i < n; i++) {
-            Ip4Route r = routes.get(i);
-            if (r.netif() == out && r.prefix().contains(dst)
-                    && (best == null || r.prefix().prefixLength() > best.prefix().prefixLength())) {
-                best = r;
-            }
-        }
+        StaticRoute best = routes.lookup4(dst, -1, out);
         if (best != null) {
-            return best.gateway().isAny() ? dst : best.gateway().bits();
+            return best.hasGateway() ? ((Ip4Address) best.gateway()).bits() : dst;
         }
-        Ip4Address gw = out.gateway4();
+        Ip4Address gw = out.ip4().gateway();
         return gw.isAny() ? dst : gw.bits();
     }
 
     /** The source address for sending to {@code dst} through {@code out}: the netif address on the destination's subnet, else its primary one. */
     public int selectSource(Netif out, int dst) {
-        for (int k = 0, m = out.ip4Count(); k < m; k++) {
-            Ip4Interface a = out.ip4At(k);
+        Ip4Addresses a4 = out.ip4();
+        for (int k = 0, m = a4.count(); k < m; k++) {
+            Ip4Interface a = a4.at(k);
             if (a.contains(dst)) {
                 return a.address().bits();
             }
         }
-        return out.ip4().bits();
+        return a4.address().bits();
+    }
+
+    @Override
+    public Route route(IpAddress remote, IpAddress local, Netif netif, long generation) {
+        Ip4Address r4 = (Ip4Address) remote;
+        int dst = r4.bits();
+        boolean localGiven = local instanceof Ip4Address l4 && !l4.isAny() && !l4.isMulticast();
+        int src = localGiven ? ((Ip4Address) local).bits() : 0;
+        Netif out = netif != null ? netif : route(dst, src);
+        if (out == null) {
+            stats.rterr++;
+            return null;
+        }
+        IpAddress from;
+        if (localGiven) {
+            if (!out.ip4().has(src) && !out.hasFlag(Netif.FLAG_LOOPBACK)) {
+                // Bound to an address the outgoing netif does not have (lwIP: ERR_RTE,
+                // counted by the transport, not as an IP routing error).
+                return null;
+            }
+            from = local;
+        } else {
+            from = Ip4Address.of(selectSource(out, dst));
+        }
+        int hop = nextHop(out, dst);
+        IpAddress nextHop = hop == dst ? remote : Ip4Address.of(hop);
+        boolean broadcast = dst == -1 || out.ip4().isBroadcast(dst);
+        return new Route(out, from, remote, nextHop, out.mtu(), broadcast, generation);
+    }
+
+    @Override
+    public long pseudoHeader(IpAddress src, IpAddress dst, int protocol, int length) {
+        return Checksum.pseudoHeaderV4(((Ip4Address) src).bits(), ((Ip4Address) dst).bits(), protocol, length);
     }
 
     // ---------------------------------------------------------------- output
+
+    @Override
+    public Err output(Pbuf p, Route r, int protocol, int ttl, int tos, int options) {
+        return output(p, ((Ip4Address) r.local()).bits(), ((Ip4Address) r.remote()).bits(), ttl, tos, protocol, r.netif(),
+                r.nextHop(), (options & IpOutput.DONT_FRAGMENT) != 0);
+    }
 
     /**
      * Sends a transport payload in an IPv4 packet (lwIP's {@code ip4_output_if_src}).
@@ -452,6 +436,10 @@ public final class Ipv4 implements NetworkInput {
         if (src == 0) {
             src = selectSource(out, dst);
         }
+        return output(p, src, dst, ttl, tos, protocol, out, null, df);
+    }
+
+    private Err output(Pbuf p, int src, int dst, int ttl, int tos, int protocol, Netif out, IpAddress nextHop, boolean df) {
         int hl = Ipv4Packet.MIN_HEADER_LEN;
         int total = p.totalLength() + hl;
         if (total > 0xffff) {
@@ -476,8 +464,8 @@ public final class Ipv4 implements NetworkInput {
         int ident = nextIdent;
         nextIdent = (nextIdent + 1) & 0xffff;
         Ipv4Packet.emit(pkt.segment(), pkt.offset(), tos, total, ident, df ? Ipv4Packet.FLAG_DF : 0, ttl, protocol,
-                src, dst, cfg.ip4().checksumGen());
-        Err e = send(pkt, out, dst);
+                src, dst, cfg.checksumGen());
+        Err e = send(pkt, out, dst, nextHop);
         if (ownHeader) {
             pkt.free();
         } else {
@@ -488,21 +476,27 @@ public final class Ipv4 implements NetworkInput {
 
     /**
      * Sends a whole IPv4 packet, header included (raw pcbs with {@code IP_HDRINCL}, ICMP
-     * replies built in place): routes, loops back or fragments as {@link #output} does, with
-     * the same {@link Err#RTE} for 127/8 off the loopback netif. Does not take the caller's
-     * reference.
+     * replies built in place): checked, then routed, looped back or fragmented as
+     * {@link #output} does, with the same {@link Err#RTE} for 127/8 off the loopback netif.
+     * {@link Err#VAL} for a malformed header. Does not take the caller's reference.
      */
+    @Override
     public Err outputPacket(Pbuf packet, Netif netif) {
+        if (packet.length() < Ipv4Packet.MIN_HEADER_LEN
+                || Ipv4Packet.check(packet.segment(), packet.offset(), packet.totalLength()) < 0) {
+            return Err.VAL;
+        }
         int dst = Ipv4Packet.dst(packet.segment(), packet.offset());
         Netif out = netif != null ? netif : route(dst, Ipv4Packet.src(packet.segment(), packet.offset()));
         if (out == null) {
             stats.rterr++;
             return Err.RTE;
         }
-        return send(packet, out, dst);
+        return send(packet, out, dst, null);
     }
 
-    private Err send(Pbuf pkt, Netif out, int dst) {
+    /** Sends a complete packet out of {@code out}; {@code nextHop} null: computed here. */
+    private Err send(Pbuf pkt, Netif out, int dst, IpAddress nextHop) {
         if (!out.hasFlag(Netif.FLAG_LOOPBACK)
                 && ((dst >>> 24) == 127 || (Ipv4Packet.src(pkt.segment(), pkt.offset()) >>> 24) == 127)) {
             // RFC 1122 §3.2.1.3 (g): 127/8 never leaves the host, as destination or source,
@@ -515,28 +509,48 @@ public final class Ipv4 implements NetworkInput {
         if (!out.hasFlag(Netif.FLAG_LOOPBACK) && isOwnAddress(dst)) {
             return out.loopOutput(pkt);
         }
+        return transmit(pkt, out, nextHop != null ? nextHop : hop(nextHop(out, dst)));
+    }
+
+    /** Hands a complete packet to {@code out}, fragmenting it when it exceeds the MTU. */
+    Err transmit(Pbuf pkt, Netif out, IpAddress nextHop) {
         if (pkt.totalLength() > out.mtu()) {
             MemorySegment s = pkt.segment();
-            if (!cfg.ip4().frag() || (Ipv4Packet.flagsFrag(s, pkt.offset()) & Ipv4Packet.FLAG_DF) != 0) {
+            if (!cfg.frag() || (Ipv4Packet.flagsFrag(s, pkt.offset()) & Ipv4Packet.FLAG_DF) != 0) {
                 stats.err++;
                 return Err.VAL;
             }
-            return fragmenter.fragment(pkt, out, nextHop(out, dst), out.mtu());
+            return fragmenter.fragment(pkt, out, nextHop, out.mtu());
         }
-        Err e = out.output4(pkt, nextHop(out, dst));
+        Err e = out.output(pkt, nextHop);
         if (e != Err.OK) {
             stats.err++;
         }
         return e;
     }
 
+    /** The next hop of {@code bits} as an address, reusing the last one while it repeats. */
+    Ip4Address hop(int bits) {
+        Ip4Address h = lastHop;
+        if (h.bits() != bits) {
+            h = Ip4Address.of(bits);
+            lastHop = h;
+        }
+        return h;
+    }
+
     private boolean isOwnAddress(int dst) {
         List<Netif> all = netifs.view();
         for (int i = 0, n = all.size(); i < n; i++) {
-            if (all.get(i).hasIp4(dst)) {
+            if (all.get(i).ip4().has(dst)) {
                 return true;
             }
         }
         return false;
+    }
+
+    @Override
+    public void portUnreachable(Pbuf p, IpInfo info) {
+        icmp.portUnreachable(p, info);
     }
 }

@@ -3,7 +3,7 @@ package org.lwip4j.ipv4;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
-import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
@@ -21,7 +21,7 @@ import org.lwip4j.wire.Ipv4Packet;
  * of the header and of its share of the data, so the caller's packet is neither consumed
  * nor changed, and a driver that keeps a fragment (an ARP queue) never refers to memory the
  * caller may reuse. Fragments are built and sent one at a time, each freed once
- * {@link Netif#output4} returns, so fragmenting needs one fragment's memory at a time.
+ * {@link Netif#output} returns, so fragmenting needs one fragment's memory at a time.
  *
  * <p>Every fragment but the last carries the largest multiple of 8 data bytes that fits in
  * the MTU after its own header; offsets count 8-byte units from the original packet's own
@@ -59,21 +59,16 @@ public final class Ipv4Fragmenter {
         this.stats = ctx.stats().ipfrag;
     }
 
-    /** As {@link #fragment(Pbuf, Netif, int, int)} with the next hop as an {@link Ip4Address}. */
-    public Err fragment(Pbuf packet, Netif netif, Ip4Address nextHop, int mtu) {
-        return fragment(packet, netif, nextHop.bits(), mtu);
-    }
-
     /**
      * Sends {@code packet} as fragments of at most {@code mtu} bytes through
-     * {@code netif.output4(fragment, nextHop)} (RFC 791 §2.3, §3.2). The packet, a complete
+     * {@code netif.output(fragment, nextHop)} (RFC 791 §2.3, §3.2). The packet, a complete
      * IPv4 packet whose header comes first (it may be a chain), is not consumed, and not
      * changed but for a partial checksum left to the device ({@link Pbuf#OFFLOAD_NEEDS_CSUM}),
      * which is completed first: fragments cannot carry it.
      *
      * @param packet  the IPv4 packet, header first; borrowed, not consumed
      * @param netif   where the fragments go
-     * @param nextHop the next hop's address bits, handed to {@link Netif#output4} with each fragment
+     * @param nextHop the next hop, handed to {@link Netif#output} with each fragment
      * @param mtu     the largest fragment, header included, in bytes
      * @return {@link Err#OK} when every fragment was handed to the netif;
      *         {@link Err#VAL}, sending nothing, when the packet has don't-fragment set (the
@@ -84,7 +79,7 @@ public final class Ipv4Fragmenter {
      *         stay sent; nothing is leaked); or the netif's error for a fragment it refused,
      *         after which no more are sent
      */
-    public Err fragment(Pbuf packet, Netif netif, int nextHop, int mtu) {
+    public Err fragment(Pbuf packet, Netif netif, IpAddress nextHop, int mtu) {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(netif, "netif");
         assert ctx.loop().inEventLoop() : "fragmentation off the stack's event loop";
@@ -101,7 +96,7 @@ public final class Ipv4Fragmenter {
         }
     }
 
-    private Err fragmentNow(Pbuf packet, Netif netif, int nextHop, int mtu) {
+    private Err fragmentNow(Pbuf packet, Netif netif, IpAddress nextHop, int mtu) {
         if (packet.totalLength() < Ipv4Packet.MIN_HEADER_LEN) {
             return refuse("packet shorter than an IPv4 header");
         }
@@ -165,7 +160,7 @@ public final class Ipv4Fragmenter {
             } else {
                 Ipv4Packet.setChecksum(s, o, 0);
             }
-            Err e = netif.output4(f, nextHop);
+            Err e = netif.output(f, nextHop);
             f.free();
             if (e != Err.OK) {
                 stats.err++;

@@ -1,5 +1,6 @@
 package org.lwip4j.netif;
 
+import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.stack.Err;
@@ -14,28 +15,58 @@ import org.lwip4j.wire.EthernetFrame;
  */
 public final class EthernetLink implements LinkLayer {
     private final StackContext ctx;
-    private NetworkInput arp;
-    private NetworkInput ipv4;
-    private NetworkInput ipv6;
-    private Ip4Resolver resolver4;
+    private int[] types = new int[0];
+    private NetworkInput[] handlers = new NetworkInput[0];
+    private final AddressResolver[] resolvers = new AddressResolver[7];
 
     EthernetLink(StackContext ctx) {
         this.ctx = ctx;
     }
 
-    /** Registers the handler for an EtherType (0x0806 ARP, 0x0800 IPv4, 0x86dd IPv6). */
+    /**
+     * Registers the handler for an EtherType (0x0806 ARP, 0x0800 IPv4, 0x86dd IPv6, ...).
+     *
+     * @throws IllegalStateException when the EtherType has a handler already
+     */
     public void register(int etherType, NetworkInput handler) {
-        switch (etherType) {
-            case EthernetFrame.TYPE_ARP -> arp = handler;
-            case EthernetFrame.TYPE_IPV4 -> ipv4 = handler;
-            case EthernetFrame.TYPE_IPV6 -> ipv6 = handler;
-            default -> throw new IllegalArgumentException("no slot for EtherType 0x" + Integer.toHexString(etherType));
+        if (etherType < 0x0600 || etherType > 0xffff) {
+            throw new IllegalArgumentException("not an EtherType: 0x" + Integer.toHexString(etherType));
         }
+        if (handler(etherType) != null) {
+            throw new IllegalStateException("EtherType 0x" + Integer.toHexString(etherType) + " has a handler already");
+        }
+        int n = types.length;
+        int[] t = java.util.Arrays.copyOf(types, n + 1);
+        NetworkInput[] h = java.util.Arrays.copyOf(handlers, n + 1);
+        t[n] = etherType;
+        h[n] = java.util.Objects.requireNonNull(handler, "handler");
+        types = t;
+        handlers = h;
     }
 
-    /** Installs ARP as the IPv4 next-hop resolver. */
-    public void setResolver4(Ip4Resolver r) {
-        this.resolver4 = r;
+    /**
+     * Registers the next-hop resolver of IP version {@code version} (ARP for 4, ND for 6).
+     *
+     * @throws IllegalStateException when the version has a resolver already
+     */
+    public void registerResolver(int version, AddressResolver r) {
+        if (version != 4 && version != 6) {
+            throw new IllegalArgumentException("IP version must be 4 or 6, not " + version);
+        }
+        if (resolvers[version] != null) {
+            throw new IllegalStateException("IPv" + version + " has a resolver already");
+        }
+        resolvers[version] = java.util.Objects.requireNonNull(r, "resolver");
+    }
+
+    private NetworkInput handler(int etherType) {
+        int[] t = types;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] == etherType) {
+                return handlers[i];
+            }
+        }
+        return null;
     }
 
     @Override
@@ -60,12 +91,7 @@ public final class EthernetLink implements LinkLayer {
             return;
         }
         int type = EthernetFrame.etherType(seg, off, hdr);
-        NetworkInput h = switch (type) {
-            case EthernetFrame.TYPE_ARP -> arp;
-            case EthernetFrame.TYPE_IPV4 -> ipv4;
-            case EthernetFrame.TYPE_IPV6 -> ipv6;
-            default -> null;
-        };
+        NetworkInput h = handler(type);
         if (h == null) {
             ctx.stats().link.proterr++;
             ctx.stats().link.drop++;
@@ -78,8 +104,8 @@ public final class EthernetLink implements LinkLayer {
     }
 
     @Override
-    public Err output4(Netif netif, Pbuf packet, int nextHop) {
-        Ip4Resolver r = resolver4;
+    public Err output(Netif netif, Pbuf packet, IpAddress nextHop) {
+        AddressResolver r = resolvers[nextHop.version()];
         if (r == null) {
             return Err.IF;
         }

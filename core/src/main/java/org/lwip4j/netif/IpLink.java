@@ -1,5 +1,6 @@
 package org.lwip4j.netif;
 
+import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.stack.Err;
@@ -18,13 +19,25 @@ public final class IpLink implements LinkLayer {
         this.ctx = ctx;
     }
 
-    /** Registers the handler for IP version 4 or 6. */
+    /**
+     * Registers the handler for IP version 4 or 6.
+     *
+     * @throws IllegalStateException when the version has a handler already
+     */
     public void register(int version, NetworkInput handler) {
+        java.util.Objects.requireNonNull(handler, "handler");
         switch (version) {
-            case 4 -> ipv4 = handler;
-            case 6 -> ipv6 = handler;
-            default -> throw new IllegalArgumentException("IP version " + version);
+            case 4 -> ipv4 = once(ipv4, handler, version);
+            case 6 -> ipv6 = once(ipv6, handler, version);
+            default -> throw new IllegalArgumentException("IP version must be 4 or 6, not " + version);
         }
+    }
+
+    private static NetworkInput once(NetworkInput old, NetworkInput handler, int version) {
+        if (old != null) {
+            throw new IllegalStateException("IPv" + version + " has a handler already");
+        }
+        return handler;
     }
 
     @Override
@@ -45,7 +58,7 @@ public final class IpLink implements LinkLayer {
     }
 
     @Override
-    public Err output4(Netif netif, Pbuf packet, int nextHop) {
+    public Err output(Netif netif, Pbuf packet, IpAddress nextHop) {
         return netif.linkOutput(packet);
     }
 }

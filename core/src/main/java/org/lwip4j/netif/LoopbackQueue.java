@@ -18,8 +18,11 @@ public final class LoopbackQueue implements IoSource {
     private int head;
     private int count;
 
-    LoopbackQueue(StackContext ctx) {
+    private final IpLink network;
+
+    LoopbackQueue(StackContext ctx, IpLink network) {
         this.ctx = ctx;
+        this.network = network;
         int n = ctx.config().netifs().loopbackMaxPbufs();
         this.packets = new Pbuf[n];
         this.targets = new Netif[n];
@@ -70,7 +73,10 @@ public final class LoopbackQueue implements IoSource {
                 t.counters().inPackets++;
                 t.counters().inOctets += p.totalLength();
                 ctx.stats().link.recv++;
-                t.link().input(t, p);
+                // An IP packet, not a frame, whatever the netif's link: hand it to the
+                // network layer by its version (an Ethernet netif's link would parse it as
+                // a frame and drop it).
+                network.input(t, p);
             } else {
                 t.counters().inDiscards++;
                 p.free();

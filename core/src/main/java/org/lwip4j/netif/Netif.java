@@ -1,12 +1,11 @@
 package org.lwip4j.netif;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.IpAddress;
 import org.lwip4j.addr.MacAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Pbuf;
@@ -52,12 +51,7 @@ public final class Netif {
     private MacAddress mac;
     private int mtu;
     private int flags;
-    private final List<Ip4Interface> ip4 = new ArrayList<>(2);
-    /** Each address's bits, in the order of {@link #ip4}: what the per-packet checks read. */
-    private int[] ip4Bits = new int[0];
-    /** Each subnet's directed broadcast, or -1 for a /31 or /32 (never looked up: -1 is answered first). */
-    private int[] ip4Broadcasts = new int[0];
-    private Ip4Address gateway4 = Ip4Address.ANY;
+    private final Ip4Addresses ip4 = new Ip4Addresses(this);
     private Consumer<Netif> statusCallback;
     private Consumer<Netif> linkCallback;
     private final ArrayBlockingQueue<Pbuf> inputQueue;
@@ -214,140 +208,21 @@ public final class Netif {
         }
     }
 
-    /** The IPv4 addresses, primary first. */
-    public List<Ip4Interface> ip4Addresses() {
-        return List.copyOf(ip4);
+    /** The IPv4 addresses and gateway of this netif. */
+    public Ip4Addresses ip4() {
+        return ip4;
     }
 
-    /** Number of IPv4 addresses. */
-    public int ip4Count() {
-        return ip4.size();
-    }
-
-    /** IPv4 address {@code i} (0 is primary). */
-    public Ip4Interface ip4At(int i) {
-        return ip4.get(i);
-    }
-
-    /** The primary IPv4 address, or {@link Ip4Address#ANY} when there is none ({@code netif_ip4_addr}). */
-    public Ip4Address ip4() {
-        return ip4.isEmpty() ? Ip4Address.ANY : ip4.get(0).address();
-    }
-
-    /** The primary IPv4 subnet, or {@code null}. */
-    public Ip4Interface ip4Primary() {
-        return ip4.isEmpty() ? null : ip4.get(0);
-    }
-
-    /** The IPv4 gateway, or {@link Ip4Address#ANY} ({@code netif_ip4_gw}). */
-    public Ip4Address gateway4() {
-        return gateway4;
-    }
-
-    /** Sets the IPv4 gateway ({@code netif_set_gw}); on the loop. */
-    public void setGateway4(Ip4Address gw) {
-        checkLoop();
-        this.gateway4 = Objects.requireNonNull(gw);
-    }
-
-    /**
-     * Sets the primary IPv4 address, replacing the previous one ({@code netif_set_addr}); a
-     * {@code null} removes it. Listeners hear of the change (ARP announces it). On the loop.
-     */
-    public void setIp4(Ip4Interface addr) {
-        checkLoop();
-        Ip4Address old = ip4.isEmpty() ? null : ip4.get(0).address();
-        if (addr == null) {
-            if (!ip4.isEmpty()) {
-                ip4.remove(0);
-            }
-        } else if (ip4.isEmpty()) {
-            ip4.add(addr);
-        } else {
-            ip4.set(0, addr);
-        }
-        indexIp4();
-        Ip4Address now = addr == null ? null : addr.address();
-        if (!Objects.equals(old, now)) {
-            for (NetifListener l : listeners) {
-                l.addressChanged(this, old, now);
-            }
-        }
-    }
-
-    /** Adds a further IPv4 address; throws if the netif already has it. On the loop. */
-    public void addIp4(Ip4Interface addr) {
-        checkLoop();
-        for (Ip4Interface a : ip4) {
-            if (a.address().equals(addr.address())) {
-                throw new IllegalArgumentException(name + " already has " + addr.address());
-            }
-        }
-        ip4.add(addr);
-        indexIp4();
+    void addressChanged(IpAddress old, IpAddress now) {
         for (NetifListener l : listeners) {
-            l.addressChanged(this, null, addr.address());
+            l.addressChanged(this, old, now);
         }
     }
 
-    /** Removes an IPv4 address; returns false if the netif did not have it. On the loop. */
-    public boolean removeIp4(Ip4Address addr) {
-        checkLoop();
-        for (int i = 0; i < ip4.size(); i++) {
-            if (ip4.get(i).address().equals(addr)) {
-                ip4.remove(i);
-                indexIp4();
-                for (NetifListener l : listeners) {
-                    l.addressChanged(this, addr, null);
-                }
-                return true;
-            }
+    void routesChanged() {
+        for (NetifListener l : listeners) {
+            l.routesChanged(this);
         }
-        return false;
-    }
-
-    /** Rebuilds {@link #ip4Bits} and {@link #ip4Broadcasts} after {@link #ip4} changed. */
-    private void indexIp4() {
-        int n = ip4.size();
-        int[] bits = new int[n];
-        int[] broadcasts = new int[n];
-        for (int i = 0; i < n; i++) {
-            Ip4Interface a = ip4.get(i);
-            bits[i] = a.address().bits();
-            broadcasts[i] = a.prefixLength() < 31 ? a.address().bits() | ~a.mask() : -1;
-        }
-        ip4Bits = bits;
-        ip4Broadcasts = broadcasts;
-    }
-
-    /** True when {@code bits} is one of this netif's IPv4 addresses. */
-    public boolean hasIp4(int bits) {
-        for (int b : ip4Bits) {
-            if (b == bits) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * True when {@code bits} is a broadcast address on this netif: the limited broadcast, or
-     * the directed broadcast of one of its subnets ({@code ip4_addr_isbroadcast}); and
-     * {@code 0.0.0.0} (the old broadcast form), as lwIP does.
-     */
-    public boolean isBroadcast4(int bits) {
-        if (bits == -1 || bits == 0) {
-            return true;
-        }
-        if ((flags & FLAG_BROADCAST) == 0) {
-            return false;
-        }
-        for (int b : ip4Broadcasts) {
-            if (b == bits) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Installs (or, with {@code null}, removes) a tap that sees every frame in and out; on the loop. */
@@ -445,20 +320,21 @@ public final class Netif {
     }
 
     /**
-     * Sends an IPv4 packet to {@code nextHop} through the link layer ({@code netif->output});
-     * does not take the caller's reference. On the loop.
+     * Sends an IP packet of either family to the neighbour {@code nextHop} through the link
+     * layer ({@code netif->output}, {@code netif->output_ip6}); does not take the caller's
+     * reference. On the loop.
      */
-    public Err output4(Pbuf packet, Ip4Address nextHop) {
-        return output4(packet, nextHop.bits());
-    }
-
-    /** As {@link #output4(Pbuf, Ip4Address)} with the next hop's address bits: the allocation-free form IPv4 uses. */
-    public Err output4(Pbuf packet, int nextHop) {
+    public Err output(Pbuf packet, IpAddress nextHop) {
         if (!isUsable()) {
             counters.outDiscards++;
             return Err.IF;
         }
-        return link.output4(this, packet, nextHop);
+        return link.output(this, packet, nextHop);
+    }
+
+    /** True when {@code a} is one of this netif's addresses, of either family. */
+    public boolean hasAddress(IpAddress a) {
+        return a instanceof org.lwip4j.addr.Ip4Address a4 && ip4.has(a4.bits());
     }
 
     /**
@@ -512,7 +388,7 @@ public final class Netif {
         }
     }
 
-    private void checkLoop() {
+    void checkLoop() {
         ctx.loop().checkInEventLoop("netif " + name + " changed");
     }
 

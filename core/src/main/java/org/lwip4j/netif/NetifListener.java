@@ -20,6 +20,10 @@ public interface NetifListener {
     default void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
     }
 
+    /** The netif's gateway or another input of route selection changed (not its addresses: see {@link #addressChanged}). */
+    default void routesChanged(Netif netif) {
+    }
+
     /** The netif was removed from the stack. */
     default void removed(Netif netif) {
     }

@@ -29,7 +29,7 @@ public final class NetifTable {
         this.ctx = ctx;
         this.ethernet = new EthernetLink(ctx);
         this.ipLink = new IpLink(ctx);
-        this.loopback = new LoopbackQueue(ctx);
+        this.loopback = new LoopbackQueue(ctx, ipLink);
         this.macSalt = ctx.random().nextLong();
         ctx.loop().addSource(loopback);
     }
@@ -86,7 +86,7 @@ public final class NetifTable {
         }
         Netif n = add(new Loopback(loopback), "lo", null);
         n.setFlags(Netif.FLAG_LOOPBACK, Netif.FLAG_LOOPBACK);
-        n.setIp4(new Ip4Interface(Ip4Address.LOOPBACK, 8));
+        n.ip4().set(new Ip4Interface(Ip4Address.LOOPBACK, 8));
         n.setUp(true);
         loopbackNetif = n;
         return n;
@@ -160,7 +160,12 @@ public final class NetifTable {
         if (n != null && !netifs.contains(n)) {
             throw new IllegalArgumentException(n.name() + " is not a netif of this stack");
         }
-        defaultNetif = n;
+        if (defaultNetif != n) {
+            defaultNetif = n;
+            for (NetifListener l : listeners) {
+                l.routesChanged(n);
+            }
+        }
     }
 
     private void checkLoop() {

@@ -2,17 +2,17 @@ package org.lwip4j.raw;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.RawInput;
-import org.lwip4j.ipv4.Ipv4;
+import org.lwip4j.ip.Ip;
+import org.lwip4j.ip.Route;
+import org.lwip4j.stack.ErrException;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackContext;
-import org.lwip4j.wire.Ipv4Packet;
 
 /**
  * Raw IP pcbs of one stack (lwIP's {@code raw.c}): every received packet is offered to the
@@ -22,13 +22,15 @@ public final class Raw implements RawInput {
     private static final System.Logger LOG = System.getLogger("org.lwip4j.raw");
 
     private final StackContext ctx;
-    private final Ipv4 ip;
+    private final Ip ip;
     private final ProtoStats stats;
     private final PoolStats pcbPool;
     private final List<RawPcb> pcbs = new ArrayList<>();
+    /** {@link #pcbs} as an array, replaced on every change: what input walks. */
+    private RawPcb[] pcbArray = new RawPcb[0];
 
-    /** Raw pcbs for the stack: installs itself as IPv4's raw hook. */
-    public Raw(StackContext ctx, Ipv4 ip) {
+    /** Raw pcbs for the stack: installs itself as every IP family's raw hook. */
+    public Raw(StackContext ctx, Ip ip) {
         this.ctx = ctx;
         this.ip = ip;
         this.stats = ctx.stats().raw;
@@ -37,7 +39,7 @@ public final class Raw implements RawInput {
         ip.setRawInput(this);
     }
 
-    /** A new pcb for {@code protocol} (1..255), or {@code null} when {@code MEMP_NUM_RAW_PCB} exist. */
+    /** A new pcb for {@code protocol} (1..255); an {@link ErrException} with {@link Err#MEM} when {@code MEMP_NUM_RAW_PCB} exist. */
     public RawPcb newPcb(int protocol) {
         ctx.loop().checkInEventLoop("raw pcb made");
         if (protocol < 1 || protocol > 255) {
@@ -45,11 +47,12 @@ public final class Raw implements RawInput {
         }
         if (!pcbPool.fits(1)) {
             pcbPool.err++;
-            return null;
+            throw new ErrException(Err.MEM, "MEMP_NUM_RAW_PCB (" + ctx.config().raw().memNumPcb() + ") raw pcbs are in use");
         }
         pcbPool.take(1);
         RawPcb pcb = new RawPcb(this, protocol, ctx.config().ip4().defaultTtl());
         pcbs.add(pcb);
+        pcbArray = pcbs.toArray(new RawPcb[0]);
         return pcb;
     }
 
@@ -66,25 +69,26 @@ public final class Raw implements RawInput {
         if (!pcb.closed) {
             pcb.closed = true;
             pcbs.remove(pcb);
+            pcbArray = pcbs.toArray(new RawPcb[0]);
             pcbPool.give(1);
         }
     }
 
+    void checkFamily(IpAddress addr) {
+        ip.familyOf(addr);
+    }
+
     Err send(RawPcb pcb, Pbuf p, IpAddress dst) {
         live(pcb);
-        if (!(dst instanceof Ip4Address d4)) {
-            return Err.VAL;
-        }
+        ip.familyOf(dst);
         Err e;
         if (pcb.headerIncluded) {
-            if (p.length() < Ipv4Packet.MIN_HEADER_LEN
-                    || Ipv4Packet.check(p.segment(), p.offset(), p.totalLength()) < 0) {
-                return Err.VAL;
-            }
             e = ip.outputPacket(p, pcb.boundNetif);
+        } else if (!pcb.localAddr.isAny() && pcb.localAddr.version() != dst.version()) {
+            e = Err.VAL;
         } else {
-            int src = pcb.localAddr instanceof Ip4Address la ? la.bits() : 0;
-            e = ip.output(p, src, d4.bits(), pcb.ttl, pcb.tos, pcb.protocol, pcb.boundNetif, false);
+            Route r = ip.route(dst, pcb.localAddr, pcb.boundNetif);
+            e = r == null ? Err.RTE : ip.output(p, r, pcb.protocol, pcb.ttl, pcb.tos, 0);
         }
         if (e == Err.OK) {
             stats.xmit++;
@@ -94,21 +98,27 @@ public final class Raw implements RawInput {
         return e;
     }
 
+    /**
+     * Offers the packet to every matching pcb, in the order made, until one eats it. The list
+     * walked is a snapshot: a callback may close or make pcbs. A callback owns the packet
+     * only when it returns true (eaten); one that throws has not eaten it.
+     */
     @Override
     public int input(Pbuf p, IpInfo info) {
         int result = NONE;
-        for (int i = 0; i < pcbs.size(); i++) {
-            RawPcb pcb = pcbs.get(i);
-            if (pcb.protocol != info.protocol || pcb.receiver == null) {
+        RawPcb[] snapshot = pcbArray;
+        for (RawPcb pcb : snapshot) {
+            if (pcb.closed || pcb.protocol != info.protocol() || pcb.receiver == null) {
                 continue;
             }
-            if (pcb.boundNetif != null && pcb.boundNetif != info.netif) {
+            if (pcb.boundNetif != null && pcb.boundNetif != info.netif()) {
                 continue;
             }
-            if (pcb.localAddr instanceof Ip4Address la && !la.isAny() && la.bits() != info.dst4) {
+            if (!pcb.localAddr.isAny() && !info.dstIs(pcb.localAddr)
+                    || pcb.localAddr.isAny() && pcb.localAddr.version() != info.version()) {
                 continue;
             }
-            if (pcb.connected && !(pcb.remoteAddr instanceof Ip4Address ra && ra.bits() == info.src4)) {
+            if (pcb.connected && !info.srcIs(pcb.remoteAddr)) {
                 continue;
             }
             stats.recv++;
@@ -116,6 +126,7 @@ public final class Raw implements RawInput {
             try {
                 eaten = pcb.receiver.receive(pcb, p, info.src());
             } catch (RuntimeException e) {
+                stats.err++;
                 LOG.log(System.Logger.Level.WARNING, "raw receive callback of " + pcb + " failed", e);
                 eaten = false;
             }

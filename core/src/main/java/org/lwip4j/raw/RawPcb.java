@@ -40,18 +40,21 @@ public final class RawPcb {
     /** Receives only packets to this local address ({@code raw_bind}); {@code 0.0.0.0} for all. */
     public Err bind(IpAddress addr) {
         raw.live(this);
+        raw.checkFamily(addr);
         localAddr = Objects.requireNonNull(addr);
         return Err.OK;
     }
 
     /** Receives and sends only on this netif ({@code raw_bind_netif}); {@code null} for all. */
     public void bindNetif(Netif netif) {
+        raw.live(this);
         this.boundNetif = netif;
     }
 
     /** Receives only from, and {@link #send(Pbuf)} sends to, {@code addr} ({@code raw_connect}). */
     public Err connect(IpAddress addr) {
         raw.live(this);
+        raw.checkFamily(addr);
         remoteAddr = Objects.requireNonNull(addr);
         connected = true;
         return Err.OK;
@@ -59,22 +62,26 @@ public final class RawPcb {
 
     /** Forgets the remote address ({@code raw_disconnect}). */
     public void disconnect() {
+        raw.live(this);
         remoteAddr = Ip4Address.ANY;
         connected = false;
     }
 
     /** Sets the receive callback ({@code raw_recv}). */
     public void onReceive(RawReceiver r) {
+        raw.live(this);
         this.receiver = r;
     }
 
     /** Sent pbufs hold the whole IP packet, header included ({@code IP_HDRINCL}). */
     public void setHeaderIncluded(boolean on) {
+        raw.live(this);
         this.headerIncluded = on;
     }
 
     /** TTL of sent packets. */
     public void setTtl(int ttl) {
+        raw.live(this);
         if (ttl < 1 || ttl > 255) {
             throw new IllegalArgumentException("TTL must be 1..255, not " + ttl);
         }
@@ -83,6 +90,7 @@ public final class RawPcb {
 
     /** TOS of sent packets. */
     public void setTos(int tos) {
+        raw.live(this);
         this.tos = tos & 0xff;
     }
 

@@ -4,106 +4,165 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
 import org.lwip4j.ip.IcmpError;
+import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
-import org.lwip4j.ipv4.Ipv4;
+import org.lwip4j.ip.PcbTable;
+import org.lwip4j.ip.Route;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.stack.Err;
+import org.lwip4j.stack.ErrException;
 import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.StackContext;
-import org.lwip4j.wire.Ipv4Packet;
 import org.lwip4j.wire.UdpPacket;
 
 /**
- * UDP (RFC 768, RFC 1122 §4.1) and UDP-Lite (RFC 3828) for one stack (lwIP's
- * {@code udp.c}): the pcb table, port allocation, demultiplexing with best match, checksums,
- * ICMP port unreachable for datagrams nobody takes, and delivery of ICMP errors to the pcb
- * they concern.
+ * UDP (RFC 768, RFC 1122 §4.1) and UDP-Lite (RFC 3828) for one stack, over either IP family
+ * (lwIP's {@code udp.c}): the pcb table, port allocation, demultiplexing with best match,
+ * checksums over the family's pseudo-header, ICMP port unreachable for datagrams nobody
+ * takes, and delivery of ICMP errors to the pcb they concern.
+ *
+ * <p>Demultiplexing is by hash: connected pcbs by their 4-tuple first, then the pcbs bound
+ * to the destination port (bound address, then wildcard). A receive callback may close or
+ * open pcbs, or send, while a datagram is being delivered.
  */
 public final class Udp {
+    /** IP protocol number of UDP (RFC 768). */
+    public static final int PROTO_UDP = 17;
+    /** IP protocol number of UDP-Lite (RFC 3828). */
+    public static final int PROTO_UDPLITE = 136;
+
     private static final System.Logger LOG = System.getLogger("org.lwip4j.udp");
 
     private final StackContext ctx;
-    private final StackConfig cfg;
-    private final Ipv4 ip;
+    private final StackConfig.UdpOptions cfg;
+    private final boolean sofBroadcast;
+    private final boolean sofBroadcastRecv;
+    private final Ip ip;
     private final ProtoStats stats;
     private final PoolStats pcbPool;
-    private final List<UdpPcb> pcbs = new ArrayList<>();
+    /** Every bound pcb, by local port. */
+    private final PcbTable<UdpPcb> byPort = new PcbTable<>();
+    /** Connected pcbs, by {@link #tupleKey}. */
+    private final PcbTable<UdpPcb> byTuple = new PcbTable<>();
     private int nextPort;
 
-    /** UDP for the stack: registers protocols 17 and (when enabled) 136 with IPv4. */
-    public Udp(StackContext ctx, Ipv4 ip) {
+    /** UDP for the stack: registers protocols 17 and (when enabled) 136 with every IP family. */
+    public Udp(StackContext ctx, Ip ip) {
         this.ctx = ctx;
-        this.cfg = ctx.config();
+        this.cfg = ctx.config().udp();
+        this.sofBroadcast = ctx.config().ip4().sofBroadcast();
+        this.sofBroadcastRecv = ctx.config().ip4().sofBroadcastRecv();
         this.ip = ip;
         this.stats = ctx.stats().udp;
-        this.pcbPool = new PoolStats("UDP_PCB", cfg.udp().memNumPcb());
+        this.pcbPool = new PoolStats("UDP_PCB", cfg.memNumPcb());
         ctx.stats().addPool(pcbPool);
-        int range = cfg.udp().localPortEnd() - cfg.udp().localPortStart() + 1;
-        this.nextPort = cfg.udp().localPortStart() + ctx.random().nextInt(range);
-        ip.register(Ipv4Packet.PROTO_UDP, (p, info) -> input(p, info, false), this::icmpError);
-        if (cfg.udp().lite()) {
-            ip.register(Ipv4Packet.PROTO_UDPLITE, (p, info) -> input(p, info, true), this::icmpError);
+        int range = cfg.localPortEnd() - cfg.localPortStart() + 1;
+        this.nextPort = cfg.localPortStart() + ctx.random().nextInt(range);
+        ip.registerTransport(PROTO_UDP, (p, info) -> input(p, info, false), this::icmpError);
+        if (cfg.lite()) {
+            ip.registerTransport(PROTO_UDPLITE, (p, info) -> input(p, info, true), this::icmpError);
         }
     }
 
     /**
-     * A new pcb ({@code udp_new}), or {@code null} when {@code MEMP_NUM_UDP_PCB} pcbs exist
-     * (counted in the {@code UDP_PCB} pool's {@code err}).
+     * A new pcb ({@code udp_new}).
      *
      * @param lite true for UDP-Lite (needs {@code LWIP_UDPLITE})
+     * @throws ErrException with {@link Err#MEM} when {@code MEMP_NUM_UDP_PCB} pcbs exist
+     *         (counted in the {@code UDP_PCB} pool's {@code err})
      */
     public UdpPcb newPcb(boolean lite) {
         ctx.loop().checkInEventLoop("UDP pcb made");
-        if (lite && !cfg.udp().lite()) {
+        if (lite && !cfg.lite()) {
             throw new IllegalStateException("UDP-Lite is disabled (LWIP_UDPLITE)");
         }
         if (!pcbPool.fits(1)) {
             pcbPool.err++;
-            return null;
+            throw new ErrException(Err.MEM, "MEMP_NUM_UDP_PCB (" + cfg.memNumPcb() + ") UDP pcbs are in use");
         }
         pcbPool.take(1);
-        return new UdpPcb(this, lite, cfg.udp().ttl());
+        return new UdpPcb(this, lite, cfg.ttl());
     }
 
-    /** The pcbs bound now (a copy). */
+    /** The pcbs bound now. */
     public List<UdpPcb> pcbs() {
-        return List.copyOf(pcbs);
+        List<UdpPcb> all = new ArrayList<>();
+        forEachBound(all::add);
+        return all;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void forEachBound(Consumer<UdpPcb> action) {
+        for (int port = 1; port <= 0xffff && byPort.size() > 0; port++) {
+            for (Object o : byPort.bucket(port)) {
+                action.accept((UdpPcb) o);
+            }
+        }
     }
 
     Err bind(UdpPcb pcb, IpAddress addr, int port) {
         live(pcb);
         UdpPcb.checkPort(port);
-        if (!(addr instanceof Ip4Address)) {
-            return Err.VAL;
-        }
+        ip.familyOf(addr);
         if (port == 0) {
             port = ephemeralPort(addr);
             if (port == 0) {
                 return Err.USE;
             }
         } else {
-            for (int i = 0, n = pcbs.size(); i < n; i++) {
-                UdpPcb o = pcbs.get(i);
-                if (o != pcb && o.localPort == port && overlaps(o.localAddr, addr) && !(o.reuseAddr && pcb.reuseAddr)) {
+            for (Object o : byPort.bucket(port)) {
+                UdpPcb other = (UdpPcb) o;
+                if (other != pcb && overlaps(other.localAddr, addr) && !(other.reuseAddr && pcb.reuseAddr)) {
                     return Err.USE;
                 }
             }
         }
+        unindex(pcb);
         pcb.localAddr = addr;
         pcb.localPort = port;
-        if (!pcb.bound) {
-            pcb.bound = true;
-            pcbs.add(pcb);
-        }
+        pcb.route = null;
+        pcb.bound = true;
+        index(pcb);
         return Err.OK;
+    }
+
+    /** Sets or clears the remote end of {@code pcb}, re-indexing it. */
+    void connect(UdpPcb pcb, IpAddress addr, int port, boolean connected) {
+        unindex(pcb);
+        pcb.remoteAddr = addr;
+        pcb.remotePort = port;
+        pcb.connected = connected;
+        pcb.route = null;
+        index(pcb);
+    }
+
+    private void index(UdpPcb pcb) {
+        if (pcb.bound) {
+            byPort.add(pcb.localPort, pcb);
+            if (pcb.connected) {
+                byTuple.add(tupleKey(pcb.localPort, pcb.remotePort, IpInfo.hash32(pcb.remoteAddr)), pcb);
+            }
+        }
+    }
+
+    private void unindex(UdpPcb pcb) {
+        if (pcb.bound) {
+            byPort.remove(pcb.localPort, pcb);
+            if (pcb.connected) {
+                byTuple.remove(tupleKey(pcb.localPort, pcb.remotePort, IpInfo.hash32(pcb.remoteAddr)), pcb);
+            }
+        }
+    }
+
+    private static long tupleKey(int localPort, int remotePort, int remoteHash) {
+        return ((long) localPort << 48) | ((long) remotePort << 32) | (remoteHash & 0xffffffffL);
     }
 
     /** lwIP's rule: same family, and equal addresses or either one the wildcard. */
@@ -115,11 +174,11 @@ public final class Udp {
     }
 
     private int ephemeralPort(IpAddress addr) {
-        int start = cfg.udp().localPortStart();
-        int range = cfg.udp().localPortEnd() - start + 1;
+        int start = cfg.localPortStart();
+        int range = cfg.localPortEnd() - start + 1;
         for (int tries = 0; tries < range; tries++) {
             int port = nextPort;
-            nextPort = nextPort == cfg.udp().localPortEnd() ? start : nextPort + 1;
+            nextPort = nextPort == cfg.localPortEnd() ? start : nextPort + 1;
             if (!portInUse(port, addr)) {
                 return port;
             }
@@ -128,9 +187,8 @@ public final class Udp {
     }
 
     private boolean portInUse(int port, IpAddress addr) {
-        for (int i = 0, n = pcbs.size(); i < n; i++) {
-            UdpPcb o = pcbs.get(i);
-            if (o.localPort == port && overlaps(o.localAddr, addr)) {
+        for (Object o : byPort.bucket(port)) {
+            if (overlaps(((UdpPcb) o).localAddr, addr)) {
                 return true;
             }
         }
@@ -142,16 +200,15 @@ public final class Udp {
         if (pcb.closed) {
             return;
         }
+        unindex(pcb);
         pcb.closed = true;
-        if (pcb.bound) {
-            pcbs.remove(pcb);
-            pcb.bound = false;
-        }
+        pcb.bound = false;
+        pcb.route = null;
         pcbPool.give(1);
     }
 
     /** Checks that {@code pcb} is used on the loop and not after {@code close()}. */
-    private void live(UdpPcb pcb) {
+    void live(UdpPcb pcb) {
         ctx.loop().checkInEventLoop("UDP pcb used");
         if (pcb.closed) {
             throw new IllegalStateException("UDP pcb used after close()");
@@ -163,38 +220,26 @@ public final class Udp {
     Err send(UdpPcb pcb, Pbuf p, IpAddress dst, int port, Netif netif) {
         live(pcb);
         UdpPcb.checkPort(port);
-        if (!(dst instanceof Ip4Address d4)) {
-            return Err.VAL;
-        }
+        ip.familyOf(dst);
         if (port == 0) {
             return Err.VAL;
         }
+        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != dst.version()) {
+            return Err.VAL;
+        }
         if (!pcb.bound) {
-            Err e = bind(pcb, Ip4Address.ANY, 0);
+            Err e = bind(pcb, pcb.localAddr, 0);
             if (e != Err.OK) {
                 return e;
             }
         }
-        int dstBits = d4.bits();
-        Netif out = netif != null ? netif : ip.route(dstBits, 0);
-        if (out == null) {
+        Route r = routeFor(pcb, dst, netif);
+        if (r == null) {
             stats.rterr++;
             return Err.RTE;
         }
-        if (cfg.ip4().sofBroadcast() && !pcb.broadcast && (dstBits == -1 || out.isBroadcast4(dstBits))) {
+        if (sofBroadcast && !pcb.broadcast && r.broadcast()) {
             return Err.VAL;
-        }
-        int src;
-        IpAddress la = pcb.localAddr;
-        if (la.isAny() || ((Ip4Address) la).isMulticast()) {
-            src = ip.selectSource(out, dstBits);
-        } else {
-            src = ((Ip4Address) la).bits();
-            if (!out.hasIp4(src)) {
-                // Bound to an address the outgoing netif does not have (lwIP: ERR_RTE).
-                stats.rterr++;
-                return Err.RTE;
-            }
         }
         int ulen = p.totalLength() + UdpPacket.HEADER_LEN;
         if (ulen > 0xffff) {
@@ -216,30 +261,9 @@ public final class Udp {
             q.chain(p);
             ownHeader = true;
         }
-        MemorySegment s = q.segment();
-        int off = q.offset();
-        int proto;
-        if (pcb.lite) {
-            int cov = pcb.liteCoverageTx == 0 || pcb.liteCoverageTx > ulen ? ulen : pcb.liteCoverageTx;
-            UdpPacket.emit(s, off, pcb.localPort, port, pcb.liteCoverageTx == 0 ? 0 : cov);
-            // RFC 3828 §3.2: the checksum is mandatory; the pseudo-header carries the total length.
-            long sum = Checksum.pseudoHeaderV4(src, dstBits, Ipv4Packet.PROTO_UDPLITE, ulen);
-            int c = Checksum.finish(Checksum.pbuf(q, 0, cov, sum));
-            UdpPacket.setChecksum(s, off, c == 0 ? 0xffff : c);
-            proto = Ipv4Packet.PROTO_UDPLITE;
-        } else {
-            UdpPacket.emit(s, off, pcb.localPort, port, ulen);
-            if (!pcb.noChecksum && cfg.udp().checksumGen()) {
-                // The header's words are summed as values (the checksum field is still zero),
-                // only the payload is read back from memory.
-                long sum = Checksum.pseudoHeaderV4(src, dstBits, Ipv4Packet.PROTO_UDP, ulen) + pcb.localPort + port + ulen;
-                int c = Checksum.finish(Checksum.pbuf(q, UdpPacket.HEADER_LEN, ulen - UdpPacket.HEADER_LEN, sum));
-                // RFC 768: a computed zero is sent as all ones; zero means "no checksum".
-                UdpPacket.setChecksum(s, off, c == 0 ? 0xffff : c);
-            }
-            proto = Ipv4Packet.PROTO_UDP;
-        }
-        Err e = ip.output(q, src, dstBits, pcb.ttl, pcb.tos, proto, out, false);
+        int proto = pcb.lite ? PROTO_UDPLITE : PROTO_UDP;
+        emitHeader(pcb, q, r, port, ulen, proto);
+        Err e = ip.output(q, r, proto, pcb.ttl, pcb.tos, 0);
         if (ownHeader) {
             q.free();
         } else {
@@ -253,163 +277,246 @@ public final class Udp {
         return e;
     }
 
+    /** The pcb's cached route when it still fits, else a fresh one (cached); {@code null} when unreachable. */
+    private Route routeFor(UdpPcb pcb, IpAddress dst, Netif netif) {
+        Route r = pcb.route;
+        if (r != null && r.remote().equals(dst) && (netif == null || r.netif() == netif) && !ip.stale(r)) {
+            return r;
+        }
+        r = ip.route(dst, pcb.localAddr, netif);
+        pcb.route = r;
+        return r;
+    }
+
+    /** Writes the UDP header into {@code q} and its checksum over the pseudo-header of {@code r}. */
+    private void emitHeader(UdpPcb pcb, Pbuf q, Route r, int port, int ulen, int proto) {
+        MemorySegment s = q.segment();
+        int off = q.offset();
+        if (pcb.lite) {
+            int cov = pcb.liteCoverageTx == 0 || pcb.liteCoverageTx > ulen ? ulen : pcb.liteCoverageTx;
+            UdpPacket.emit(s, off, pcb.localPort, port, pcb.liteCoverageTx == 0 ? 0 : cov);
+            // RFC 3828 §3.2: the checksum is mandatory; the pseudo-header carries the total length.
+            int c = Checksum.finish(Checksum.pbuf(q, 0, cov, ip.pseudoHeader(r, proto, ulen)));
+            UdpPacket.setChecksum(s, off, c == 0 ? 0xffff : c);
+            return;
+        }
+        UdpPacket.emit(s, off, pcb.localPort, port, ulen);
+        // RFC 8200 §8.1: over IPv6 the checksum is never omitted.
+        if ((!pcb.noChecksum || r.version() == 6) && cfg.checksumGen()) {
+            // The header's words are summed as values (the checksum field is still zero),
+            // only the payload is read back from memory.
+            long sum = ip.pseudoHeader(r, proto, ulen) + pcb.localPort + port + ulen;
+            int c = Checksum.finish(Checksum.pbuf(q, UdpPacket.HEADER_LEN, ulen - UdpPacket.HEADER_LEN, sum));
+            // RFC 768: a computed zero is sent as all ones; zero means "no checksum".
+            UdpPacket.setChecksum(s, off, c == 0 ? 0xffff : c);
+        }
+    }
+
     // ---------------------------------------------------------------- input
 
     private void input(Pbuf p, IpInfo info, boolean lite) {
         stats.recv++;
-        int avail = p.totalLength();
-        if (p.length() < UdpPacket.HEADER_LEN) {
-            stats.lenerr++;
-            stats.drop++;
-            p.free();
+        int len = checkDatagram(p, info, lite);
+        if (len < 0) {
             return;
         }
         MemorySegment s = p.segment();
         int off = p.offset();
-        int len;
-        int coverage;
-        if (lite) {
-            coverage = UdpPacket.checkLite(s, off, avail);
-            len = avail;
-        } else {
-            len = UdpPacket.check(s, off, avail);
-            coverage = len;
-        }
-        if (len < 0 || coverage < 0) {
-            stats.lenerr++;
-            stats.drop++;
-            p.free();
-            return;
-        }
-        if (len < avail) {
-            p.truncate(len);
-        }
-        int field = UdpPacket.checksum(s, off);
-        boolean offloaded = p.checksumTrusted();
-        if (lite || (field != 0 && cfg.udp().checksumCheck())) {
-            if (!offloaded || lite) {
-                long sum = Checksum.pseudoHeaderV4(info.src4, info.dst4, lite ? Ipv4Packet.PROTO_UDPLITE : Ipv4Packet.PROTO_UDP, len);
-                if (!Checksum.verifies(Checksum.pbuf(p, 0, coverage, sum))) {
-                    stats.chkerr++;
-                    stats.drop++;
-                    p.free();
-                    return;
-                }
-            }
-        }
         int sport = UdpPacket.srcPort(s, off);
         int dport = UdpPacket.dstPort(s, off);
-        UdpPcb match = null;
-        UdpPcb wildcard = null;
-        boolean multi = info.broadcast || info.multicast;
-        int matches = 0;
-        for (int i = 0, n = pcbs.size(); i < n; i++) {
-            UdpPcb pcb = pcbs.get(i);
-            if (pcb.localPort != dport || pcb.lite != lite || !localMatches(pcb, info)) {
-                continue;
-            }
-            if (lite && pcb.liteCoverageRx != 0 && coverage < pcb.liteCoverageRx) {
-                continue;
-            }
-            if (pcb.connected) {
-                if (pcb.remotePort == sport && pcb.remoteAddr instanceof Ip4Address ra && ra.bits() == info.src4) {
-                    match = pcb;
-                    break;
-                }
-                continue;
-            }
-            matches++;
-            if (wildcard == null || rank(pcb, info) > rank(wildcard, info)) {
-                wildcard = pcb;
-            }
-        }
+        int coverage = lite ? UdpPacket.checkLite(s, off, len) : len;
+        UdpPcb match = connectedMatch(info, sport, dport, lite, coverage);
         if (match == null) {
-            match = wildcard;
+            match = bestUnconnected(info, dport, lite, coverage);
         }
         if (match == null) {
             stats.proterr++;
             stats.drop++;
-            if (!multi) {
-                ip.icmp().portUnreachable(p, info);
+            if (!info.isBroadcast() && !info.isMulticast()) {
+                ip.portUnreachable(p, info);
             }
             p.free();
             return;
         }
         p.removeHeader(UdpPacket.HEADER_LEN);
-        if (multi && match.reuseAddr && matches > 1) {
-            // SOF_REUSEADDR: every matching pcb gets its own copy of a broadcast.
-            for (int i = 0, n = pcbs.size(); i < n; i++) {
-                UdpPcb pcb = pcbs.get(i);
-                if (pcb != match && pcb.reuseAddr && !pcb.connected && pcb.localPort == dport && pcb.lite == lite
-                        && localMatches(pcb, info)) {
-                    Pbuf copy = ctx.pbufs().allocPool(Layer.RAW, p.totalLength());
-                    if (copy == null) {
-                        stats.memerr++;
-                        continue;
-                    }
-                    copy.copyFrom(0, p, 0, p.totalLength());
-                    deliver(pcb, copy, info, sport);
-                }
-            }
+        if ((info.isBroadcast() || info.isMulticast()) && match.reuseAddr) {
+            deliverCopies(match, p, info, sport, dport, lite, coverage);
         }
         deliver(match, p, info, sport);
     }
 
+    /** Checks lengths and the checksum; the datagram's length, or -1 after dropping {@code p}. */
+    private int checkDatagram(Pbuf p, IpInfo info, boolean lite) {
+        int avail = p.totalLength();
+        if (p.length() < UdpPacket.HEADER_LEN) {
+            return dropLength(p);
+        }
+        MemorySegment s = p.segment();
+        int off = p.offset();
+        int len = lite ? avail : UdpPacket.check(s, off, avail);
+        int coverage = lite ? UdpPacket.checkLite(s, off, avail) : len;
+        if (len < 0 || coverage < 0) {
+            return dropLength(p);
+        }
+        if (len < avail) {
+            p.truncate(len);
+        }
+        int field = UdpPacket.checksum(s, off);
+        // RFC 8200 §8.1: a zero UDP checksum over IPv6 is invalid.
+        if (field == 0 && !lite && info.version() == 6) {
+            stats.chkerr++;
+            stats.drop++;
+            p.free();
+            return -1;
+        }
+        if (lite || (field != 0 && cfg.checksumCheck())) {
+            if (!p.checksumTrusted() || lite) {
+                long sum = info.pseudoHeader(lite ? PROTO_UDPLITE : PROTO_UDP, len);
+                if (!Checksum.verifies(Checksum.pbuf(p, 0, coverage, sum))) {
+                    stats.chkerr++;
+                    stats.drop++;
+                    p.free();
+                    return -1;
+                }
+            }
+        }
+        return len;
+    }
+
+    private int dropLength(Pbuf p) {
+        stats.lenerr++;
+        stats.drop++;
+        p.free();
+        return -1;
+    }
+
+    private UdpPcb connectedMatch(IpInfo info, int sport, int dport, boolean lite, int coverage) {
+        for (Object o : byTuple.bucket(tupleKey(dport, sport, info.srcHash32()))) {
+            UdpPcb pcb = (UdpPcb) o;
+            if (pcb.remotePort == sport && pcb.localPort == dport && info.srcIs(pcb.remoteAddr)
+                    && accepts(pcb, info, lite, coverage)) {
+                return pcb;
+            }
+        }
+        return null;
+    }
+
     /**
-     * How well an unconnected pcb that matches the destination fits; the highest rank, and
-     * among equals the first bound, gets the datagram (lwIP's {@code udp_input}). A specific
-     * address beats the wildcard; for a broadcast, which pcbs bound to any address may match,
-     * an address of the arrival netif beats the wildcard, which beats another netif's address.
+     * The best unconnected pcb on {@code dport}: the highest {@link #rank}, and among equals
+     * the first bound (lwIP's {@code udp_input}).
+     */
+    private UdpPcb bestUnconnected(IpInfo info, int dport, boolean lite, int coverage) {
+        UdpPcb best = null;
+        int bestRank = -1;
+        for (Object o : byPort.bucket(dport)) {
+            UdpPcb pcb = (UdpPcb) o;
+            if (!candidate(pcb, info, lite, coverage)) {
+                continue;
+            }
+            int rank = rank(pcb, info);
+            if (rank > bestRank) {
+                best = pcb;
+                bestRank = rank;
+            }
+        }
+        return best;
+    }
+
+    private boolean candidate(UdpPcb pcb, IpInfo info, boolean lite, int coverage) {
+        return !pcb.connected && accepts(pcb, info, lite, coverage);
+    }
+
+    /** The pcb's kind, local address, netif and (UDP-Lite) least coverage admit the datagram. */
+    private boolean accepts(UdpPcb pcb, IpInfo info, boolean lite, int coverage) {
+        return pcb.lite == lite && localMatches(pcb, info)
+                && !(lite && pcb.liteCoverageRx != 0 && coverage < pcb.liteCoverageRx);
+    }
+
+    /**
+     * SOF_REUSEADDR: every other unconnected matching pcb that set it gets its own copy of a
+     * broadcast or multicast datagram. The bucket walked is a snapshot, and a pcb closed by
+     * an earlier callback is skipped, so callbacks may close or open pcbs.
+     */
+    private void deliverCopies(UdpPcb match, Pbuf p, IpInfo info, int sport, int dport, boolean lite, int coverage) {
+        Object[] bucket = byPort.bucket(dport);
+        for (Object o : bucket) {
+            UdpPcb pcb = (UdpPcb) o;
+            if (pcb == match || pcb.closed || !pcb.reuseAddr || !candidate(pcb, info, lite, coverage)) {
+                continue;
+            }
+            Pbuf copy = ctx.pbufs().allocPool(Layer.RAW, p.totalLength());
+            if (copy == null) {
+                stats.memerr++;
+                continue;
+            }
+            copy.copyFrom(0, p, 0, p.totalLength());
+            deliver(pcb, copy, info, sport);
+        }
+    }
+
+    /**
+     * How well an unconnected pcb that matches the destination fits. A specific address
+     * beats the wildcard; for a broadcast, which pcbs bound to any address may match, an
+     * address of the arrival netif beats the wildcard, which beats another netif's address.
      */
     private static int rank(UdpPcb pcb, IpInfo info) {
         IpAddress la = pcb.localAddr;
         if (la.isAny()) {
             return 1;
         }
-        return info.broadcast && !info.netif.hasIp4(((Ip4Address) la).bits()) ? 0 : 2;
+        return info.isBroadcast() && !info.netif().hasAddress(la) ? 0 : 2;
     }
 
     private boolean localMatches(UdpPcb pcb, IpInfo info) {
-        if (pcb.boundNetif != null && pcb.boundNetif != info.netif) {
+        if (pcb.boundNetif != null && pcb.boundNetif != info.netif()) {
             return false;
         }
-        if (!(pcb.localAddr instanceof Ip4Address la)) {
+        IpAddress la = pcb.localAddr;
+        if (la.version() != info.version()) {
             return false;
         }
-        if (info.broadcast) {
-            if (cfg.ip4().sofBroadcastRecv() && !pcb.broadcast) {
+        if (info.isBroadcast()) {
+            if (sofBroadcastRecv && !pcb.broadcast) {
                 return false;
             }
-            // A broadcast goes to wildcard pcbs and to pcbs bound to an address of that subnet.
-            return la.isAny() || info.dst4 == -1 || info.netif.hasIp4(la.bits()) && info.netif.isBroadcast4(info.dst4);
+            // A broadcast goes to wildcard pcbs and, but for the limited broadcast, to pcbs
+            // bound to an address of the arrival netif.
+            return la.isAny() || info.dst4() == -1 || info.netif().hasAddress(la);
         }
-        if (info.multicast) {
-            return la.isAny() || la.bits() == info.dst4;
-        }
-        return la.isAny() || la.bits() == info.dst4;
+        return la.isAny() || info.dstIs(la);
     }
 
+    /**
+     * Hands {@code p} to the pcb's callback, which owns it from then on (and must free it).
+     * A callback that throws gives it back: the stack frees it, logs and counts the failure.
+     * The stack holds its own reference during the call, so the pbuf cannot be recycled under
+     * it whatever the callback does.
+     */
     private void deliver(UdpPcb pcb, Pbuf p, IpInfo info, int sport) {
         UdpReceiver r = pcb.receiver;
-        if (r == null) {
+        if (r == null || pcb.closed) {
             stats.drop++;
             p.free();
             return;
         }
+        p.ref();
         try {
-            r.receive(pcb, p, info.src(), sport, info.netif);
+            r.receive(pcb, p, info.src(), sport, info.netif());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "UDP receive callback of " + pcb + " failed", e);
+            stats.err++;
+            LOG.log(System.Logger.Level.WARNING, "UDP receive callback of " + pcb + " failed; its datagram was freed", e);
+            if (p.refCount() > 1) {
+                p.free();
+            }
+        } finally {
+            p.free();
         }
     }
 
     private void icmpError(IcmpError err) {
         UdpPcb best = null;
-        for (int i = 0, n = pcbs.size(); i < n; i++) {
-            UdpPcb pcb = pcbs.get(i);
-            if (pcb.localPort != err.localPort()) {
-                continue;
-            }
+        for (Object o : byPort.bucket(err.localPort())) {
+            UdpPcb pcb = (UdpPcb) o;
             if (!pcb.localAddr.isAny() && !pcb.localAddr.equals(err.localAddr())) {
                 continue;
             }

@@ -6,6 +6,7 @@ import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.ip.IcmpError;
+import org.lwip4j.ip.Route;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.stack.Err;
 
@@ -32,6 +33,8 @@ public final class UdpPcb {
     int liteCoverageTx;
     int liteCoverageRx;
     Netif boundNetif;
+    /** The route of the last datagram sent, reused while it is fresh and goes to the same place. */
+    Route route;
     UdpReceiver receiver;
     Consumer<IcmpError> errorHandler;
 
@@ -57,7 +60,9 @@ public final class UdpPcb {
 
     /** Sends and receives only on this netif ({@code udp_bind_netif}); {@code null} for all. */
     public void bindNetif(Netif netif) {
+        udp.live(this);
         this.boundNetif = netif;
+        this.route = null;
     }
 
     /**
@@ -65,34 +70,41 @@ public final class UdpPcb {
      * datagrams are received. Binds to an ephemeral port first if unbound.
      */
     public Err connect(IpAddress addr, int port) {
+        udp.live(this);
         Objects.requireNonNull(addr, "addr");
         checkPort(port);
         if (!bound) {
-            Err e = bind(Ip4Address.ANY, 0);
+            Err e = bind(localAddr.isAny() && localAddr.version() != addr.version() ? anyOf(addr) : localAddr, 0);
             if (e != Err.OK) {
                 return e;
             }
         }
-        remoteAddr = addr;
-        remotePort = port;
-        connected = true;
+        if (!localAddr.isAny() && localAddr.version() != addr.version()) {
+            return Err.VAL;
+        }
+        udp.connect(this, addr, port, true);
         return Err.OK;
+    }
+
+    private static IpAddress anyOf(IpAddress a) {
+        return a.version() == 4 ? Ip4Address.ANY : org.lwip4j.addr.Ip6Address.ANY;
     }
 
     /** Forgets the remote end ({@code udp_disconnect}). */
     public void disconnect() {
-        remoteAddr = Ip4Address.ANY;
-        remotePort = 0;
-        connected = false;
+        udp.live(this);
+        udp.connect(this, anyOf(localAddr), 0, false);
     }
 
     /** Sets the receive callback ({@code udp_recv}). Datagrams arriving with none set are dropped and counted. */
     public void onReceive(UdpReceiver r) {
+        udp.live(this);
         this.receiver = r;
     }
 
     /** Sets the handler of ICMP errors about this pcb's datagrams (port unreachable, ...). */
     public void onError(Consumer<IcmpError> handler) {
+        udp.live(this);
         this.errorHandler = handler;
     }
 
@@ -116,6 +128,7 @@ public final class UdpPcb {
 
     /** Allows sending to and receiving from broadcast addresses ({@code SOF_BROADCAST}). */
     public void setBroadcast(boolean on) {
+        udp.live(this);
         this.broadcast = on;
     }
 
@@ -128,16 +141,19 @@ public final class UdpPcb {
      * broadcast reaches exactly one pcb.
      */
     public void setReuseAddress(boolean on) {
+        udp.live(this);
         this.reuseAddr = on;
     }
 
     /** Sends without a checksum (IPv4 only, RFC 768 allows it; {@code UDP_FLAGS_NOCHKSUM}). */
     public void setNoChecksum(boolean on) {
+        udp.live(this);
         this.noChecksum = on;
     }
 
     /** TTL of sent datagrams. */
     public void setTtl(int ttl) {
+        udp.live(this);
         if (ttl < 1 || ttl > 255) {
             throw new IllegalArgumentException("TTL must be 1..255, not " + ttl);
         }
@@ -146,6 +162,7 @@ public final class UdpPcb {
 
     /** TOS of sent datagrams. */
     public void setTos(int tos) {
+        udp.live(this);
         this.tos = tos & 0xff;
     }
 
@@ -155,6 +172,7 @@ public final class UdpPcb {
      * {@code chksum_len_tx/rx}).
      */
     public void setLiteCoverage(int tx, int rx) {
+        udp.live(this);
         if (!lite) {
             throw new IllegalStateException("not a UDP-Lite pcb");
         }

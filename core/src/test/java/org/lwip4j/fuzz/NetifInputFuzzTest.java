@@ -33,11 +33,11 @@ class NetifInputFuzzTest {
                 .broadcastPing(true).pbufPoolSize(256).build(), clock);
         CaptureDriver eth = new CaptureDriver(ethernet ? LinkType.ETHERNET : LinkType.IP, 1500);
         Netif n = stack.addNetif(eth, "eth0", MAC);
-        n.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        n.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
         n.setUp(true);
         CaptureDriver other = new CaptureDriver(LinkType.IP, 576);
         Netif o = stack.addNetif(other, "tun1");
-        o.setIp4(Ip4Interface.parse("10.1.0.1/16"));
+        o.ip4().set(Ip4Interface.parse("10.1.0.1/16"));
         o.setUp(true);
         stack.netifs().setDefault(o);
         UdpPcb echo = stack.newUdpPcb();

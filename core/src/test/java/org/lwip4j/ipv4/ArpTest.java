@@ -120,7 +120,7 @@ class ArpTest {
         arp = new Arp(ctx, netifs);
         drv = new CaptureDriver();
         eth0 = netifs.add(drv, "eth0", OUR_MAC);
-        eth0.setIp4(Ip4Interface.parse("192.168.1.1/24"));
+        eth0.ip4().set(Ip4Interface.parse("192.168.1.1/24"));
         eth0.setUp(true);
         drv.frames.clear();
         drv.transmitted = 0;
@@ -194,12 +194,12 @@ class ArpTest {
 
     /** The peer answers our request for {@code spa} (unicast reply to us). */
     private void reply(Netif n, long mac, int spa) {
-        inject(n, arpFrame(n.mac().bits(), mac, 2, mac, spa, n.mac().bits(), n.ip4().bits(), 60));
+        inject(n, arpFrame(n.mac().bits(), mac, 2, mac, spa, n.mac().bits(), n.ip4().address().bits(), 60));
     }
 
     /** The peer asks for our address (broadcast), which makes us learn it. */
     private void askUs(Netif n, long mac, int spa) {
-        inject(n, arpFrame(0xffffffffffffL, mac, 1, mac, spa, 0, n.ip4().bits(), 60));
+        inject(n, arpFrame(0xffffffffffffL, mac, 1, mac, spa, 0, n.ip4().address().bits(), 60));
     }
 
     /** A 20-byte stand-in for an IPv4 packet whose last byte is {@code tag}, in a pool pbuf. */
@@ -266,7 +266,7 @@ class ArpTest {
     @Test
     void requestForASecondaryAddressIsAnsweredFromThatAddress() {
         start();
-        eth0.addIp4(Ip4Interface.parse("10.0.0.1/8"));
+        eth0.ip4().add(Ip4Interface.parse("10.0.0.1/8"));
         drv.frames.clear();
         inject(eth0, arpFrame(0xffffffffffffL, PEER, 1, PEER, ip("10.0.0.2"), 0, ip("10.0.0.1"), 60));
         assertEquals(List.of(norm("020000000002 020000000001 0806 0001 0800 06 04 0002 020000000001 0a000001 020000000002 0a000002")),
@@ -707,9 +707,9 @@ class ArpTest {
     @Test
     void gratuitousArpWhenTheAddressIsSetAndWhenTheLinkComesUp() {
         start();
-        eth0.setIp4(null);
+        eth0.ip4().set(null);
         drv.frames.clear();
-        eth0.setIp4(Ip4Interface.parse("192.168.1.1/24"));
+        eth0.ip4().set(Ip4Interface.parse("192.168.1.1/24"));
         assertEquals(List.of(norm(ANNOUNCE_OUR_IP)), drv.take());
         eth0.setLinkUp(false);
         assertTrue(drv.take().isEmpty());
@@ -717,7 +717,7 @@ class ArpTest {
         assertEquals(List.of(norm(ANNOUNCE_OUR_IP)), drv.take());
         // Down: a new address is not announced until the netif comes up.
         eth0.setUp(false);
-        eth0.setIp4(Ip4Interface.parse("192.168.1.20/24"));
+        eth0.ip4().set(Ip4Interface.parse("192.168.1.20/24"));
         assertTrue(drv.take().isEmpty());
         eth0.setUp(true);
         assertEquals(List.of(norm("ffffffffffff 020000000001 0806 0001 0800 06 04 0001 020000000001 c0a80114 000000000000 c0a80114")),
@@ -773,7 +773,7 @@ class ArpTest {
         start();
         CaptureDriver drv1 = new CaptureDriver();
         Netif eth1 = netifs.add(drv1, "eth1", MacAddress.parse("02:00:00:00:00:03"));
-        eth1.setIp4(Ip4Interface.parse("192.168.1.100/24"));
+        eth1.ip4().set(Ip4Interface.parse("192.168.1.100/24"));
         eth1.setUp(true);
         drv1.frames.clear();
         send(eth0, 1, PEER_IP);
@@ -819,7 +819,7 @@ class ArpTest {
         askUs(eth0, PEER, PEER_IP);
         send(eth0, 1, ip("192.168.1.3"));
         arp.addStatic(eth0, Ip4Address.of(ip("192.168.1.9")), new MacAddress(0x020000000009L));
-        eth0.setIp4(Ip4Interface.parse("192.168.1.20/24"));
+        eth0.ip4().set(Ip4Interface.parse("192.168.1.20/24"));
         assertEquals(List.of(ArpState.STATIC), arp.entries().stream().map(ArpEntry::state).toList());
         assertEquals(1, st().drop);
         assertEquals(0, ctx.stats().pool("ARP_QUEUE").used);

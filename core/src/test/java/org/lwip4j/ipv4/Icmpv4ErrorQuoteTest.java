@@ -101,7 +101,7 @@ class Icmpv4ErrorQuoteTest {
     @Test
     void timeExceededInTransitQuotesHeaderPlusEight() {
         TunRig rig = new TunRig(1500, b -> b.ipForward(true).ipForwardAllowTxOnRxNetif(true));
-        rig.stack.ipv4().addRoute(new Ip4Route(org.lwip4j.netif.Ip4Interface.parse("10.9.0.0/16"),
+        rig.stack.ipv4().routes().add(new org.lwip4j.ip.StaticRoute(org.lwip4j.addr.IpPrefix.parse("10.9.0.0/16"),
                 Ip4Address.parse("10.0.0.254"), rig.tun0));
         byte[] orig = ipPacket(17, PEER, "10.9.1.1", 1, 0, udp(5, 6, bytes(300, 5)));
         rig.input(chain(orig, 40, 41));

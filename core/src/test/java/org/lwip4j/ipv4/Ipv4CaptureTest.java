@@ -36,7 +36,7 @@ class Ipv4CaptureTest {
         stack = Stack.create(StackConfig.builder().randomSeed(1).build(), clock);
         wire = new CaptureDriver(LinkType.IP, 1500);
         netif = stack.addNetif(wire, "tun0");
-        netif.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        netif.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
         netif.setUp(true);
         stack.netifs().setDefault(netif);
     }
@@ -223,7 +223,7 @@ class Ipv4CaptureTest {
         Stack noLo = Stack.create(StackConfig.builder().randomSeed(2).loopbackNetif(false).build(), clock);
         CaptureDriver tun = new CaptureDriver(LinkType.IP, 1500);
         Netif n = noLo.addNetif(tun, "tun0");
-        n.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        n.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
         n.setUp(true);
         noLo.netifs().setDefault(n);
         assertEquals(null, noLo.ipv4().route(Ip4Address.LOOPBACK.bits(), 0));
@@ -268,10 +268,10 @@ class Ipv4CaptureTest {
         CaptureDriver in = new CaptureDriver(LinkType.IP, 1500);
         CaptureDriver out = new CaptureDriver(LinkType.IP, 1500);
         Netif tun0 = router.addNetif(in, "tun0");
-        tun0.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        tun0.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
         tun0.setUp(true);
         Netif tun1 = router.addNetif(out, "tun1");
-        tun1.setIp4(Ip4Interface.parse("10.0.1.1/24"));
+        tun1.ip4().set(Ip4Interface.parse("10.0.1.1/24"));
         tun1.setUp(true);
         Runnable run = () -> {
             for (int i = 0; i < 5; i++) {

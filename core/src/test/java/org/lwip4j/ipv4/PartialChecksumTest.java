@@ -38,10 +38,10 @@ class PartialChecksumTest {
         left = new CaptureDriver(LinkType.IP, 1500);
         right = new CaptureDriver(LinkType.IP, 576);
         in = stack.addNetif(left, "tun0");
-        in.setIp4(Ip4Interface.parse("10.1.0.1/24"));
+        in.ip4().set(Ip4Interface.parse("10.1.0.1/24"));
         in.setUp(true);
         Netif out = stack.addNetif(right, "tun1");
-        out.setIp4(Ip4Interface.parse("10.2.0.1/24"));
+        out.ip4().set(Ip4Interface.parse("10.2.0.1/24"));
         out.setUp(true);
     }
 

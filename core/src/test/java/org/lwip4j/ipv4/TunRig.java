@@ -45,7 +45,7 @@ final class TunRig {
         stack = Stack.create(b.build(), clock);
         wire = new CaptureDriver(LinkType.IP, mtu);
         tun0 = stack.addNetif(wire, "tun0");
-        tun0.setIp4(Ip4Interface.parse(US + "/24"));
+        tun0.ip4().set(Ip4Interface.parse(US + "/24"));
         tun0.setUp(true);
         stack.netifs().setDefault(tun0);
     }

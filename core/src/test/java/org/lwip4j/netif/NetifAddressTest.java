@@ -21,55 +21,55 @@ class NetifAddressTest {
 
     @Test
     void addressesAndDirectedBroadcastsFollowSetAddAndRemove() {
-        assertFalse(netif.hasIp4(ip("10.0.0.1")));
-        assertTrue(netif.isBroadcast4(-1));
-        assertTrue(netif.isBroadcast4(0));
-        assertFalse(netif.isBroadcast4(ip("10.0.0.255")));
+        assertFalse(netif.ip4().has(ip("10.0.0.1")));
+        assertTrue(netif.ip4().isBroadcast(-1));
+        assertTrue(netif.ip4().isBroadcast(0));
+        assertFalse(netif.ip4().isBroadcast(ip("10.0.0.255")));
 
-        netif.setIp4(Ip4Interface.parse("10.0.0.1/24"));
-        assertTrue(netif.hasIp4(ip("10.0.0.1")));
-        assertFalse(netif.hasIp4(ip("10.0.0.2")));
-        assertTrue(netif.isBroadcast4(ip("10.0.0.255")));
-        assertFalse(netif.isBroadcast4(ip("10.0.1.255")));
-        assertFalse(netif.isBroadcast4(ip("10.0.0.254")));
+        netif.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
+        assertTrue(netif.ip4().has(ip("10.0.0.1")));
+        assertFalse(netif.ip4().has(ip("10.0.0.2")));
+        assertTrue(netif.ip4().isBroadcast(ip("10.0.0.255")));
+        assertFalse(netif.ip4().isBroadcast(ip("10.0.1.255")));
+        assertFalse(netif.ip4().isBroadcast(ip("10.0.0.254")));
 
-        netif.addIp4(Ip4Interface.parse("192.168.8.9/16"));
-        assertTrue(netif.hasIp4(ip("192.168.8.9")));
-        assertTrue(netif.isBroadcast4(ip("192.168.255.255")));
-        assertTrue(netif.isBroadcast4(ip("10.0.0.255")));
+        netif.ip4().add(Ip4Interface.parse("192.168.8.9/16"));
+        assertTrue(netif.ip4().has(ip("192.168.8.9")));
+        assertTrue(netif.ip4().isBroadcast(ip("192.168.255.255")));
+        assertTrue(netif.ip4().isBroadcast(ip("10.0.0.255")));
 
-        netif.setIp4(Ip4Interface.parse("10.0.0.7/8"));
-        assertFalse(netif.hasIp4(ip("10.0.0.1")));
-        assertTrue(netif.hasIp4(ip("10.0.0.7")));
-        assertFalse(netif.isBroadcast4(ip("10.0.0.255")));
-        assertTrue(netif.isBroadcast4(ip("10.255.255.255")));
+        netif.ip4().set(Ip4Interface.parse("10.0.0.7/8"));
+        assertFalse(netif.ip4().has(ip("10.0.0.1")));
+        assertTrue(netif.ip4().has(ip("10.0.0.7")));
+        assertFalse(netif.ip4().isBroadcast(ip("10.0.0.255")));
+        assertTrue(netif.ip4().isBroadcast(ip("10.255.255.255")));
 
-        assertTrue(netif.removeIp4(Ip4Address.parse("192.168.8.9")));
-        assertFalse(netif.hasIp4(ip("192.168.8.9")));
-        assertFalse(netif.isBroadcast4(ip("192.168.255.255")));
+        assertTrue(netif.ip4().remove(Ip4Address.parse("192.168.8.9")));
+        assertFalse(netif.ip4().has(ip("192.168.8.9")));
+        assertFalse(netif.ip4().isBroadcast(ip("192.168.255.255")));
 
-        netif.setIp4(null);
-        assertFalse(netif.hasIp4(ip("10.0.0.7")));
-        assertFalse(netif.isBroadcast4(ip("10.255.255.255")));
+        netif.ip4().set(null);
+        assertFalse(netif.ip4().has(ip("10.0.0.7")));
+        assertFalse(netif.ip4().isBroadcast(ip("10.255.255.255")));
     }
 
     @Test
     void pointToPointAndHostPrefixesHaveNoDirectedBroadcast() {
-        netif.setIp4(Ip4Interface.parse("10.0.0.0/31"));
-        assertFalse(netif.isBroadcast4(ip("10.0.0.1")));
-        netif.addIp4(Ip4Interface.parse("10.9.9.9/32"));
-        assertFalse(netif.isBroadcast4(ip("10.9.9.9")));
-        assertTrue(netif.hasIp4(ip("10.9.9.9")));
-        netif.addIp4(Ip4Interface.parse("172.16.0.1/30"));
-        assertTrue(netif.isBroadcast4(ip("172.16.0.3")));
+        netif.ip4().set(Ip4Interface.parse("10.0.0.0/31"));
+        assertFalse(netif.ip4().isBroadcast(ip("10.0.0.1")));
+        netif.ip4().add(Ip4Interface.parse("10.9.9.9/32"));
+        assertFalse(netif.ip4().isBroadcast(ip("10.9.9.9")));
+        assertTrue(netif.ip4().has(ip("10.9.9.9")));
+        netif.ip4().add(Ip4Interface.parse("172.16.0.1/30"));
+        assertTrue(netif.ip4().isBroadcast(ip("172.16.0.3")));
     }
 
     @Test
     void withoutTheBroadcastFlagOnlyTheLimitedBroadcastAndZeroAre() {
-        netif.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        netif.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
         netif.setFlags(Netif.FLAG_BROADCAST, 0);
-        assertFalse(netif.isBroadcast4(ip("10.0.0.255")));
-        assertTrue(netif.isBroadcast4(-1));
-        assertTrue(netif.isBroadcast4(0));
+        assertFalse(netif.ip4().isBroadcast(ip("10.0.0.255")));
+        assertTrue(netif.ip4().isBroadcast(-1));
+        assertTrue(netif.ip4().isBroadcast(0));
     }
 }

@@ -49,7 +49,7 @@ public final class SimNet {
     /** Adds {@code driver} to {@code s} as {@code name} with {@code cidr}, up, default netif if it is the first. */
     public static Netif attach(Stack s, NetifDriver driver, String name, String cidr) {
         Netif n = s.addNetif(driver, name);
-        n.setIp4(Ip4Interface.parse(cidr));
+        n.ip4().set(Ip4Interface.parse(cidr));
         n.setUp(true);
         if (s.netifs().defaultNetif() == null) {
             s.netifs().setDefault(n);

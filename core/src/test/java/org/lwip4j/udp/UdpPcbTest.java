@@ -20,6 +20,7 @@ import org.lwip4j.netif.LinkType;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.sim.CaptureDriver;
 import org.lwip4j.stack.Err;
+import org.lwip4j.stack.ErrException;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.VirtualClock;
 
@@ -35,7 +36,7 @@ class UdpPcbTest {
         stack = Stack.create(StackConfig.builder().randomSeed(3).build(), clock);
         wire = new CaptureDriver(LinkType.IP, 1500);
         Netif n = stack.addNetif(wire, "tun0");
-        n.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        n.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
         n.setUp(true);
         stack.netifs().setDefault(n);
     }
@@ -82,7 +83,7 @@ class UdpPcbTest {
         Stack small = Stack.create(StackConfig.builder().memNumUdpPcb(2).build(), clock);
         UdpPcb a = small.newUdpPcb();
         small.newUdpPcb();
-        assertNull(small.newUdpPcb());
+        assertEquals(Err.MEM, assertThrows(ErrException.class, small::newUdpPcb).err());
         assertEquals(1, small.stats().pool("UDP_PCB").err);
         a.close();
         assertThrows(IllegalStateException.class, () -> a.bind(1));

@@ -92,7 +92,7 @@ final class TestStack implements AutoCloseable {
             netif = stack.call(() -> {
                 Netif n = stack.addNetif(driver, name);
                 n.setMtu(mtu);
-                n.setIp4(stackIp);
+                n.ip4().set(stackIp);
                 if (tap != null) {
                     n.setTap(tap);
                 }

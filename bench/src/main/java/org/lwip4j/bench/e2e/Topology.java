@@ -87,7 +87,7 @@ final class Topology implements AutoCloseable {
         stack = Stack.create();
         stack.call(() -> {
             Netif n = stack.addNetif(tap, t);
-            n.setIp4(Ip4Interface.parse(STACK_IP + "/24"));
+            n.ip4().set(Ip4Interface.parse(STACK_IP + "/24"));
             n.setUp(true);
             stack.netifs().setDefault(n);
             UdpPcb echo = stack.newUdpPcb();

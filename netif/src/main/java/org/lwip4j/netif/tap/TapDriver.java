@@ -9,7 +9,7 @@ import org.lwip4j.netif.LinkType;
  * TapDriver tap = TapDriver.open("tap0", TuntapOptions.defaults());
  * stack.execute(() -> {
  *     Netif n = stack.addNetif(tap, "tap0", MacAddress.parse("02:00:00:00:00:01"));
- *     n.setIp4(Ip4Interface.parse("192.168.77.2/24"));
+ *     n.ip4().set(Ip4Interface.parse("192.168.77.2/24"));
  *     n.setUp(true);
  * });
  * }</pre>

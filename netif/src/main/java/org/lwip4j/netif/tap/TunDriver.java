@@ -10,7 +10,7 @@ import org.lwip4j.netif.LinkType;
  * TunDriver tun = TunDriver.open("tun0", TuntapOptions.defaults());
  * stack.execute(() -> {
  *     Netif n = stack.addNetif(tun, "tun0");
- *     n.setIp4(Ip4Interface.parse("10.0.0.2/24"));
+ *     n.ip4().set(Ip4Interface.parse("10.0.0.2/24"));
  *     n.setUp(true);
  * });
  * }</pre>

@@ -1,0 +1,44 @@
+package org.lwip4j.ip;
+
+import org.lwip4j.addr.IpAddress;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.netif.Netif;
+import org.lwip4j.stack.Err;
+
+/**
+ * What the transports (UDP, raw, TCP) see of IP, the same for both families: route once,
+ * keep the {@link Route}, send through it. The family behind a route (IPv4 or IPv6) adds its
+ * header, fragments, loops back or resolves the next hop; the transport never names it.
+ */
+public interface IpOutput {
+    /** {@link #output} option: set IPv4's don't-fragment bit (RFC 1191 PMTU discovery); IPv6 routers never fragment anyway. */
+    int DONT_FRAGMENT = 1;
+
+    /**
+     * The route to {@code remote}: through {@code netif} when it is not {@code null}, else by
+     * the routing table; from {@code local} when it is a unicast address (which the outgoing
+     * netif must have), else from the address the family selects. {@code null} when there is
+     * no route, the local address is not on the outgoing netif, or the stack has no IP of
+     * {@code remote}'s family.
+     */
+    Route route(IpAddress remote, IpAddress local, Netif netif);
+
+    /** True when {@code r} no longer describes the stack (a netif, address or route changed since): route again. */
+    boolean stale(Route r);
+
+    /**
+     * Sends a transport segment ({@code p}'s payload) through {@code r} in an IP packet of
+     * {@code protocol} with {@code ttl} (hop limit) and {@code tos} (traffic class). Does not
+     * take the caller's reference and leaves {@code p} as it was.
+     *
+     * @param options {@link #DONT_FRAGMENT} or 0
+     */
+    Err output(Pbuf p, Route r, int protocol, int ttl, int tos, int options);
+
+    /**
+     * The pseudo-header's partial checksum for a transport segment of {@code length} bytes
+     * sent through {@code r} (RFC 768, RFC 9293 §3.1, RFC 8200 §8.1), to be folded with
+     * {@link org.lwip4j.buffer.Checksum#finish}.
+     */
+    long pseudoHeader(Route r, int protocol, int length);
+}
