@@ -340,9 +340,10 @@ public final class Udp {
         }
         p.removeHeader(UdpPacket.HEADER_LEN);
         if ((info.isBroadcast() || info.isMulticast()) && match.reuseAddr) {
-            deliverCopies(match, p, info, sport, dport, lite, coverage);
+            deliverWithCopies(match, p, info, sport, dport, lite, coverage);
+        } else {
+            deliver(match, p, info, sport);
         }
-        deliver(match, p, info, sport);
     }
 
     /** Checks lengths and the checksum; the datagram's length, or -1 after dropping {@code p}. */
@@ -434,23 +435,30 @@ public final class Udp {
 
     /**
      * SOF_REUSEADDR: every other unconnected matching pcb that set it gets its own copy of a
-     * broadcast or multicast datagram. The bucket walked is a snapshot, and a pcb closed by
-     * an earlier callback is skipped, so callbacks may close or open pcbs.
+     * broadcast or multicast datagram, after the best match got the original. The copies
+     * are made first (a callback may change its datagram), and a pcb that an earlier
+     * callback closed gets none, so callbacks may close or open pcbs.
      */
-    private void deliverCopies(UdpPcb match, Pbuf p, IpInfo info, int sport, int dport, boolean lite, int coverage) {
+    private void deliverWithCopies(UdpPcb match, Pbuf p, IpInfo info, int sport, int dport, boolean lite, int coverage) {
         Object[] bucket = byPort.bucket(dport);
-        for (Object o : bucket) {
-            UdpPcb pcb = (UdpPcb) o;
-            if (pcb == match || pcb.closed || !pcb.reuseAddr || !candidate(pcb, info, lite, coverage)) {
+        Pbuf[] copies = new Pbuf[bucket.length];
+        for (int i = 0; i < bucket.length; i++) {
+            UdpPcb pcb = (UdpPcb) bucket[i];
+            if (pcb == match || !pcb.reuseAddr || !candidate(pcb, info, lite, coverage)) {
                 continue;
             }
-            Pbuf copy = ctx.pbufs().allocPool(Layer.RAW, p.totalLength());
-            if (copy == null) {
+            copies[i] = ctx.pbufs().allocPool(Layer.RAW, p.totalLength());
+            if (copies[i] == null) {
                 stats.memerr++;
                 continue;
             }
-            copy.copyFrom(0, p, 0, p.totalLength());
-            deliver(pcb, copy, info, sport);
+            copies[i].copyFrom(0, p, 0, p.totalLength());
+        }
+        deliver(match, p, info, sport);
+        for (int i = 0; i < bucket.length; i++) {
+            if (copies[i] != null) {
+                deliver((UdpPcb) bucket[i], copies[i], info, sport);
+            }
         }
     }
 

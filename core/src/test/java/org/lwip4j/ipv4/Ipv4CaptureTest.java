@@ -20,6 +20,7 @@ import org.lwip4j.sim.CapturedFrame;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.VirtualClock;
+import org.lwip4j.testing.Packets;
 import org.lwip4j.testing.SimNet;
 import org.lwip4j.udp.UdpPcb;
 
@@ -49,35 +50,11 @@ class Ipv4CaptureTest {
 
     /** An IPv4 packet with a correct header checksum. */
     static byte[] ipPacket(int proto, String src, String dst, int ttl, int flagsFrag, byte[] payload) {
-        byte[] p = new byte[20 + payload.length];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >>> 8);
-        p[3] = (byte) p.length;
-        p[4] = 0x12;
-        p[5] = 0x34;
-        p[6] = (byte) (flagsFrag >>> 8);
-        p[7] = (byte) flagsFrag;
-        p[8] = (byte) ttl;
-        p[9] = (byte) proto;
-        System.arraycopy(Ip4Address.parse(src).toBytes(), 0, p, 12, 4);
-        System.arraycopy(Ip4Address.parse(dst).toBytes(), 0, p, 16, 4);
-        int c = Checksum.of(p, 0, 20);
-        p[10] = (byte) (c >>> 8);
-        p[11] = (byte) c;
-        System.arraycopy(payload, 0, p, 20, payload.length);
-        return p;
+        return Packets.ipv4(proto, src, dst, ttl, flagsFrag, payload);
     }
 
     static byte[] udp(int sport, int dport, byte[] data) {
-        byte[] u = new byte[8 + data.length];
-        u[0] = (byte) (sport >>> 8);
-        u[1] = (byte) sport;
-        u[2] = (byte) (dport >>> 8);
-        u[3] = (byte) dport;
-        u[4] = (byte) (u.length >>> 8);
-        u[5] = (byte) u.length;
-        System.arraycopy(data, 0, u, 8, data.length);
-        return u; // checksum 0: none (RFC 768, IPv4)
+        return Packets.udp(sport, dport, data);
     }
 
     @Test

@@ -1,0 +1,71 @@
+package org.lwip4j.ip;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The hashed pcb table against a plain map, through growth, collisions and deletions. */
+class PcbTableTest {
+    @Test
+    void matchesAMapThroughRandomAddsAndRemoves() {
+        for (long seed = 1; seed <= 5; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            PcbTable<String> table = new PcbTable<>();
+            Map<Long, List<String>> model = new HashMap<>();
+            int size = 0;
+            for (int step = 0; step < 20_000; step++) {
+                // Few keys, so buckets and probe runs collide and deletions shift entries back.
+                long key = rnd.nextInt(300) * (rnd.nextBoolean() ? 1L : 1L << 40);
+                List<String> bucket = model.computeIfAbsent(key, k -> new ArrayList<>());
+                if (bucket.isEmpty() || rnd.nextInt(3) > 0) {
+                    String pcb = "p" + step;
+                    table.add(key, pcb);
+                    bucket.add(pcb);
+                    size++;
+                } else {
+                    String victim = bucket.remove(rnd.nextInt(bucket.size()));
+                    assertTrue(table.remove(key, victim));
+                    assertFalse(table.remove(key, victim), "removed twice");
+                    size--;
+                }
+                if (step % 97 == 0) {
+                    for (Map.Entry<Long, List<String>> e : model.entrySet()) {
+                        assertArrayEquals(e.getValue().toArray(), table.bucket(e.getKey()), "key " + e.getKey());
+                    }
+                }
+            }
+            assertEquals(size, table.size());
+        }
+    }
+
+    @Test
+    void aBucketBeingWalkedIsNeverChangedUnderTheWalker() {
+        PcbTable<String> table = new PcbTable<>();
+        table.add(80, "a");
+        table.add(80, "b");
+        Object[] walking = table.bucket(80);
+        table.remove(80, "a");
+        table.add(80, "c");
+        assertArrayEquals(new Object[] {"a", "b"}, walking);
+        assertArrayEquals(new Object[] {"b", "c"}, table.bucket(80));
+    }
+
+    @Test
+    void anAbsentKeyHasAnEmptyBucketAndRemovingFromItFails() {
+        PcbTable<String> table = new PcbTable<>();
+        assertEquals(0, table.bucket(7).length);
+        assertFalse(table.remove(7, "x"));
+        table.add(7, "x");
+        assertFalse(table.remove(7, "y"));
+        assertSame(table.bucket(8), table.bucket(9), "one shared empty array");
+    }
+}
