@@ -153,6 +153,11 @@ public final class Stack implements AutoCloseable {
         return netifs.add(driver, name, mac);
     }
 
+    /** Adds an IEEE 802.1Q VLAN netif on {@code parent} for VLAN {@code vid} ({@link NetifTable#addVlan}); on the loop. */
+    public Netif addVlan(Netif parent, int vid, String name) {
+        return netifs.addVlan(parent, vid, name);
+    }
+
     /**
      * A new UDP pcb ({@code udp_new}); on the loop.
      *

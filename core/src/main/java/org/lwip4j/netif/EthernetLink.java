@@ -18,6 +18,8 @@ public final class EthernetLink implements LinkLayer {
     private int[] types = new int[0];
     private NetworkInput[] handlers = new NetworkInput[0];
     private final AddressResolver[] resolvers = new AddressResolver[7];
+    /** VLAN netifs by parent index and VLAN id ({@code index << 12 | vid}). */
+    private final java.util.Map<Integer, Netif> vlans = new java.util.HashMap<>();
 
     EthernetLink(StackContext ctx) {
         this.ctx = ctx;
@@ -69,38 +71,76 @@ public final class EthernetLink implements LinkLayer {
         return null;
     }
 
+    /**
+     * Handles a received frame: checked; an 802.1Q-tagged frame goes, untagged, to the VLAN
+     * netif of its VLAN id on this netif and is dropped when there is none (as a switch port
+     * that is not a member of the VLAN drops it; a priority tag, VID 0, is the native LAN,
+     * IEEE 802.1Q §9.6); frames for another unicast MAC are dropped; the payload goes to the
+     * protocol registered for the EtherType.
+     */
     @Override
     public void input(Netif netif, Pbuf frame) {
         int hdr = EthernetFrame.check(frame.segment(), frame.offset(), frame.length());
         if (hdr < 0) {
             ctx.stats().link.lenerr++;
-            ctx.stats().link.drop++;
-            netif.counters().inDiscards++;
-            frame.free();
+            drop(netif, frame);
             return;
         }
         var seg = frame.segment();
         int off = frame.offset();
+        if (hdr == EthernetFrame.TAGGED_HEADER_LEN) {
+            int vid = EthernetFrame.vlanId(seg, off);
+            if (vid != 0) {
+                toVlan(netif, frame, vid);
+                return;
+            }
+        }
         long dst = EthernetFrame.destination(seg, off);
         boolean group = (dst & (1L << 40)) != 0;
         if (!group && dst != netif.mac().bits()) {
             // Unicast for another station (a bridge or promiscuous device delivered it).
-            ctx.stats().link.drop++;
-            netif.counters().inDiscards++;
-            frame.free();
+            drop(netif, frame);
             return;
         }
-        int type = EthernetFrame.etherType(seg, off, hdr);
-        NetworkInput h = handler(type);
+        NetworkInput h = handler(EthernetFrame.etherType(seg, off, hdr));
         if (h == null) {
             ctx.stats().link.proterr++;
-            ctx.stats().link.drop++;
-            netif.counters().inDiscards++;
-            frame.free();
+            netif.counters().inUnknownProtos++;
+            drop(netif, frame);
             return;
         }
         frame.removeHeader(hdr);
         h.input(netif, frame, group);
+    }
+
+    /** Takes the tag off (the MACs moved back over it) and hands the frame to the VLAN netif, or drops it. */
+    private void toVlan(Netif netif, Pbuf frame, int vid) {
+        Netif vlan = vlans.get((netif.index() << 12) | vid);
+        if (vlan == null) {
+            ctx.stats().link.proterr++;
+            netif.counters().inUnknownProtos++;
+            drop(netif, frame);
+            return;
+        }
+        var seg = frame.segment();
+        int off = frame.offset();
+        java.lang.foreign.MemorySegment.copy(seg, off, seg, off + 4, 12);
+        frame.removeHeader(4);
+        vlan.inputOnLoop(frame);
+    }
+
+    private void drop(Netif netif, Pbuf frame) {
+        ctx.stats().link.drop++;
+        netif.counters().inDiscards++;
+        frame.free();
+    }
+
+    void addVlan(Netif parent, int vid, Netif vlan) {
+        vlans.put((parent.index() << 12) | vid, vlan);
+    }
+
+    void removeVlan(Netif parent, int vid) {
+        vlans.remove((parent.index() << 12) | vid);
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class IpLink implements LinkLayer {
         }
         if (h == null) {
             ctx.stats().link.proterr++;
+            netif.counters().inUnknownProtos++;
             ctx.stats().link.drop++;
             netif.counters().inDiscards++;
             packet.free();

@@ -14,6 +14,8 @@ public final class NetifCounters {
     public long inOctets;
     /** Received frames dropped (netif down, no protocol, malformed). */
     public long inDiscards;
+    /** Received frames of a protocol or 802.1Q VLAN this stack does not speak (MIB-2 {@code ifInUnknownProtos}); also in {@link #inDiscards}. */
+    public long inUnknownProtos;
     /** Frames sent. */
     public long outPackets;
     /** Bytes sent. */
@@ -28,7 +30,7 @@ public final class NetifCounters {
 
     @Override
     public String toString() {
-        return "in=" + inPackets + "/" + inOctets + "B drop=" + inDiscards + " out=" + outPackets + "/" + outOctets
+        return "in=" + inPackets + "/" + inOctets + "B drop=" + inDiscards + " unknown=" + inUnknownProtos + " out=" + outPackets + "/" + outOctets
                 + "B drop=" + outDiscards + " qdrop=" + queueDrops.get();
     }
 }

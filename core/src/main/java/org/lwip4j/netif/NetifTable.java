@@ -92,6 +92,34 @@ public final class NetifTable {
         return n;
     }
 
+    /**
+     * Adds an IEEE 802.1Q VLAN netif {@code name} for VLAN id {@code vid} on the Ethernet
+     * netif {@code parent}, with the parent's MAC, down and without an address (as
+     * {@link #add}). Frames tagged with {@code vid} arriving on the parent go to it; what it
+     * sends leaves through the parent tagged. Removed with {@link #remove}, and with its
+     * parent. On the loop.
+     *
+     * @throws IllegalArgumentException when {@code parent} is not an Ethernet netif of this
+     *         stack, {@code vid} is not 1..4094, or the parent has a netif for that id already
+     */
+    public Netif addVlan(Netif parent, int vid, String name) {
+        checkLoop();
+        if (!netifs.contains(parent) || !parent.hasFlag(Netif.FLAG_ETHERNET)) {
+            throw new IllegalArgumentException(parent.name() + " is not an Ethernet netif of this stack");
+        }
+        if (vid < 1 || vid > 4094) {
+            throw new IllegalArgumentException("802.1Q VLAN id must be 1..4094, not " + vid);
+        }
+        for (Netif n : netifs) {
+            if (n.driver() instanceof VlanDriver v && v.parent() == parent && v.vid() == vid) {
+                throw new IllegalArgumentException(parent.name() + " has VLAN " + vid + " already: " + n.name());
+            }
+        }
+        Netif vlan = add(new VlanDriver(ctx, parent, vid), name, parent.mac());
+        ethernet.addVlan(parent, vid, vlan);
+        return vlan;
+    }
+
     /** The loopback netif, or {@code null}. */
     public Netif loopbackNetif() {
         return loopbackNetif;
@@ -100,9 +128,18 @@ public final class NetifTable {
     /** Removes a netif ({@code netif_remove}): brought down, listeners told, driver closed. On the loop. */
     public void remove(Netif n) {
         checkLoop();
-        if (!netifs.remove(n)) {
+        if (!netifs.contains(n)) {
             return;
         }
+        for (Netif child : netifs) {
+            if (child.driver() instanceof VlanDriver v && v.parent() == n) {
+                remove(child);
+            }
+        }
+        if (n.driver() instanceof VlanDriver v) {
+            ethernet.removeVlan(v.parent(), v.vid());
+        }
+        netifs.remove(n);
         n.setUp(false);
         for (NetifListener l : listeners) {
             l.removed(n);
