@@ -563,6 +563,19 @@ public final class Pbuf {
         this.offloadFlags = flags;
     }
 
+    /** GSO type: none. */
+    public static final int GSO_NONE = 0;
+    /** GSO type: TCP over IPv4, cut into segments of {@link #gsoSize()} payload bytes. */
+    public static final int GSO_TCPV4 = 1;
+    /** GSO type: one UDP datagram to be IP-fragmented (UFO). */
+    public static final int GSO_UDP = 3;
+    /** GSO type: TCP over IPv6. */
+    public static final int GSO_TCPV6 = 4;
+    /** GSO type: UDP cut into datagrams of {@link #gsoSize()} payload bytes (USO). */
+    public static final int GSO_UDP_L4 = 5;
+    /** GSO flag: the TCP segments carry ECN (CWR on the first only). */
+    public static final int GSO_ECN = 0x80;
+
     /** GSO type of a large frame (virtio-net {@code gso_type}: 0 none, 1 TCPv4, 3 UDP, 4 TCPv6). */
     public int gsoType() {
         return gsoType;

@@ -65,6 +65,10 @@ final class Ip4Forwarder {
             p.free();
             return;
         }
+        if (p.gsoType() != Pbuf.GSO_NONE) {
+            forwardSuperPacket(p, out, dst, ttl);
+            return;
+        }
         if (p.totalLength() > out.mtu() && ((Ipv4Packet.flagsFrag(s, off) & Ipv4Packet.FLAG_DF) != 0 || !cfg.frag())) {
             ip.icmp().sendError(p, Icmpv4Packet.TYPE_DEST_UNREACH, Icmpv4Packet.UNREACH_FRAG_NEEDED, out.mtu());
             stats.drop++;
@@ -76,6 +80,35 @@ final class Ip4Forwarder {
         Err e = ip.transmit(p, out, ip.hop(ip.nextHop(out, dst)));
         if (e == Err.OK) {
             stats.xmit++;
+        }
+        p.free();
+    }
+
+    /**
+     * Forwards a GSO super-packet: whole when the outgoing driver cuts that type itself,
+     * else cut here into the packets it stands for (a UFO datagram is fragmented as any
+     * large datagram). Takes over {@code p}.
+     */
+    private void forwardSuperPacket(Pbuf p, Netif out, int dst, int ttl) {
+        int type = p.gsoType() & ~Pbuf.GSO_ECN;
+        decrementTtl(p.segment(), p.offset(), ttl);
+        stats.fw++;
+        if ((out.driver().gsoTypes() & (1 << type)) != 0) {
+            if (ip.transmit(p, out, ip.hop(ip.nextHop(out, dst))) == Err.OK) {
+                stats.xmit++;
+            }
+        } else if (Ip4Segmenter.cuttable(p)) {
+            ip.segmenter().segment(p, seg -> {
+                if (ip.transmit(seg, out, ip.hop(ip.nextHop(out, dst))) == Err.OK) {
+                    stats.xmit++;
+                }
+                seg.free();
+            });
+        } else {
+            p.setGso(Pbuf.GSO_NONE, 0);
+            if (ip.transmit(p, out, ip.hop(ip.nextHop(out, dst))) == Err.OK) {
+                stats.xmit++;
+            }
         }
         p.free();
     }

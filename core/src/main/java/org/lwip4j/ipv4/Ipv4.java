@@ -55,6 +55,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     private final Ipv4Fragmenter fragmenter;
     private final Icmpv4 icmp;
     private final Ip4Forwarder forwarder;
+    private final Ip4Segmenter segmenter;
     private final TransportTable transports = new TransportTable();
     private final RouteTable routes;
     private final IpInfo info = new IpInfo();
@@ -72,6 +73,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         this.routes = new RouteTable(ip, 4);
         this.fragmenter = new Ipv4Fragmenter(ctx);
         this.icmp = new Icmpv4(ctx, this);
+        this.segmenter = new Ip4Segmenter(ctx);
         this.forwarder = new Ip4Forwarder(ctx, this);
         this.reassembly = new Ipv4Reassembly(ctx, icmp::reassemblyTimedOut);
         this.nextIdent = ctx.random().nextInt(0x10000);
@@ -122,8 +124,8 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         return routes;
     }
 
-    Ipv4Fragmenter fragmenter() {
-        return fragmenter;
+    Ip4Segmenter segmenter() {
+        return segmenter;
     }
 
     ProtoStats stats() {
@@ -173,6 +175,27 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
                 return;
             }
             hl = Ipv4Packet.headerLen(p.segment(), p.offset());
+        }
+        if (p.gsoType() != Pbuf.GSO_NONE) {
+            deliverSuperPacket(inp, p, hl, broadcast, multicast, linkBroadcast);
+            return;
+        }
+        deliver(inp, p, hl, broadcast, multicast, linkBroadcast);
+    }
+
+    /**
+     * A GSO super-packet for us: UDP_L4 is cut into the datagrams it stands for (UDP
+     * delivers datagrams, not runs of them); a UFO datagram is one datagram; TCP takes its
+     * super-segments whole, as a GRO-merged segment.
+     */
+    private void deliverSuperPacket(Netif inp, Pbuf p, int hl, boolean broadcast, boolean multicast, boolean linkBroadcast) {
+        if ((p.gsoType() & ~Pbuf.GSO_ECN) == Pbuf.GSO_UDP_L4) {
+            segmenter.segment(p, seg -> deliver(inp, seg, hl, broadcast, multicast, linkBroadcast));
+            p.free();
+            return;
+        }
+        if ((p.gsoType() & ~Pbuf.GSO_ECN) == Pbuf.GSO_UDP) {
+            p.setGso(Pbuf.GSO_NONE, 0);
         }
         deliver(inp, p, hl, broadcast, multicast, linkBroadcast);
     }
@@ -514,7 +537,8 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
 
     /** Hands a complete packet to {@code out}, fragmenting it when it exceeds the MTU. */
     Err transmit(Pbuf pkt, Netif out, IpAddress nextHop) {
-        if (pkt.totalLength() > out.mtu()) {
+        // A GSO super-packet reaches here only for a driver that cuts it itself.
+        if (pkt.totalLength() > out.mtu() && pkt.gsoType() == Pbuf.GSO_NONE) {
             MemorySegment s = pkt.segment();
             if (!cfg.frag() || (Ipv4Packet.flagsFrag(s, pkt.offset()) & Ipv4Packet.FLAG_DF) != 0) {
                 stats.err++;

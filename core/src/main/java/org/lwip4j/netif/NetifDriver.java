@@ -44,6 +44,15 @@ public interface NetifDriver extends AutoCloseable {
     }
 
     /** Stops receiving and releases the device; idempotent. */
+    /**
+     * The GSO super-frames this driver takes whole and has the device cut: a bit
+     * {@code 1 << type} per {@link Pbuf#gsoType()} (without the ECN flag). The stack cuts
+     * the others in software before they reach the driver. None by default.
+     */
+    default int gsoTypes() {
+        return 0;
+    }
+
     @Override
     default void close() {
     }

@@ -31,6 +31,7 @@ public final class CaptureDriver implements NetifDriver {
     private volatile Netif netif;
     private volatile Err transmitResult = Err.OK;
     private long refused;
+    private volatile int gsoTypes;
 
     /** An Ethernet test netif with MTU 1500. */
     public CaptureDriver() {
@@ -85,6 +86,16 @@ public final class CaptureDriver implements NetifDriver {
         long t = n != null ? n.context().clock().nanoTime() : 0;
         captured.add(new CapturedFrame(t, frame.toByteArray()));
         return Err.OK;
+    }
+
+    /** Declares the GSO super-frames this test device takes whole (bits {@code 1 << type}); none by default. */
+    public void setGsoTypes(int types) {
+        gsoTypes = types;
+    }
+
+    @Override
+    public int gsoTypes() {
+        return gsoTypes;
     }
 
     /** Makes later {@link #transmit} calls fail with {@code result} ({@link Err#OK} to succeed again). */
