@@ -190,6 +190,20 @@ public final class Pbuf {
         return n;
     }
 
+    /**
+     * True when the stack may edit this chain's bytes in place: every node is referenced
+     * only once and none is caller memory ({@code REF}). Otherwise copy before editing:
+     * someone else still reads these bytes.
+     */
+    public boolean isExclusive() {
+        for (Pbuf q = this; q != null; q = q.next) {
+            if (q.ref != 1 || q.kind == Kind.REF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Takes one more reference ({@code pbuf_ref}); returns this pbuf. */
     public Pbuf ref() {
         live();

@@ -91,7 +91,7 @@ public final class Icmpv4 implements TransportInput {
             p.free();
             return;
         }
-        if (p.refCount() > 1 || p.kind() == Pbuf.Kind.REF) {
+        if (!p.isExclusive()) {
             // The reply is made in place: never in bytes someone else still holds.
             Pbuf copy = ctx.pbufs().allocPool(Layer.TRANSPORT, p.totalLength());
             if (copy == null) {

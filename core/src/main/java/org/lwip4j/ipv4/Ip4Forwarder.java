@@ -2,6 +2,7 @@ package org.lwip4j.ipv4;
 
 import java.lang.foreign.MemorySegment;
 import org.lwip4j.buffer.Checksum;
+import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.stack.Err;
@@ -19,11 +20,13 @@ import org.lwip4j.wire.Ipv4Packet;
  * "fragmentation needed" (RFC 1191) when DF is set.
  */
 final class Ip4Forwarder {
+    private final StackContext ctx;
     private final StackConfig.Ip4Options cfg;
     private final Ipv4 ip;
     private final ProtoStats stats;
 
     Ip4Forwarder(StackContext ctx, Ipv4 ip) {
+        this.ctx = ctx;
         this.cfg = ctx.config().ip4();
         this.ip = ip;
         this.stats = ctx.stats().ip;
@@ -59,6 +62,23 @@ final class Ip4Forwarder {
             return;
         }
         int ttl = Ipv4Packet.ttl(s, off);
+        if (ttl > 1 && !p.isExclusive()) {
+            // The TTL and checksum are rewritten in place: never in bytes another reader
+            // (or the caller, for caller memory) still holds.
+            Pbuf copy = ctx.pbufs().allocPool(Layer.IP, p.totalLength());
+            if (copy == null) {
+                stats.memerr++;
+                stats.drop++;
+                p.free();
+                return;
+            }
+            copy.copyFrom(0, p, 0, p.totalLength());
+            copy.copyOffloadFrom(p, 0);
+            p.free();
+            p = copy;
+            s = p.segment();
+            off = p.offset();
+        }
         if (ttl <= 1) {
             ip.icmp().sendError(p, Icmpv4Packet.TYPE_TIME_EXCEEDED, Icmpv4Packet.TIME_EXCEEDED_TTL, 0);
             stats.drop++;

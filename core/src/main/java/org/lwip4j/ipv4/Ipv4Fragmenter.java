@@ -115,7 +115,22 @@ public final class Ipv4Fragmenter {
         if ((flagsFrag & Ipv4Packet.FLAG_DF) != 0) {
             return Err.VAL;
         }
-        // Fragments carry no offload marks: a checksum left to the device is completed now.
+        // Fragments carry no offload marks: a checksum left to the device is completed now,
+        // in a copy when the bytes are shared (never written under another reader).
+        if ((packet.offloadFlags() & Pbuf.OFFLOAD_NEEDS_CSUM) != 0 && !packet.isExclusive()) {
+            Pbuf copy = ctx.pbufs().allocPool(Layer.IP, packet.totalLength());
+            if (copy == null) {
+                stats.memerr++;
+                return Err.MEM;
+            }
+            copy.copyFrom(0, packet, 0, packet.totalLength());
+            copy.copyOffloadFrom(packet, 0);
+            try {
+                return fragmentNow(copy, netif, nextHop, mtu);
+            } finally {
+                copy.free();
+            }
+        }
         Checksum.completePartial(packet);
         int dataLen = total - hl;
         if (mtu - hl < 8) {
