@@ -99,6 +99,18 @@ public final class PcbTable<P> {
         }
     }
 
+    /** Every pcb in the table, bucket by bucket (order unspecified); for listings, not the packet path. */
+    @SuppressWarnings("unchecked")
+    public void forEach(java.util.function.Consumer<? super P> action) {
+        for (Object[] bucket : buckets.clone()) {
+            if (bucket != null) {
+                for (Object o : bucket) {
+                    action.accept((P) o);
+                }
+            }
+        }
+    }
+
     /** Pcbs in the table. */
     public int size() {
         return size;

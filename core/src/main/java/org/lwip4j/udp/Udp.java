@@ -91,20 +91,12 @@ public final class Udp {
         return new UdpPcb(this, lite, cfg.ttl());
     }
 
-    /** The pcbs bound now. */
+    /** The pcbs bound now, by local port. */
     public List<UdpPcb> pcbs() {
         List<UdpPcb> all = new ArrayList<>();
-        forEachBound(all::add);
+        byPort.forEach(all::add);
+        all.sort(java.util.Comparator.comparingInt(UdpPcb::localPort));
         return all;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void forEachBound(Consumer<UdpPcb> action) {
-        for (int port = 1; port <= 0xffff && byPort.size() > 0; port++) {
-            for (Object o : byPort.bucket(port)) {
-                action.accept((UdpPcb) o);
-            }
-        }
     }
 
     Err bind(UdpPcb pcb, IpAddress addr, int port) {
