@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * (the ACK's sequence number minus one), reads the counter from the top byte, accepts it
  * only when it is the current or the previous value, subtracts H2 for that counter and
  * accepts the remaining 24 bits only as a valid table index: a forged cookie passes with a
- * probability of about 2 × (table size) / 2^32.
+ * probability of about 2 × (table size) / 2^32. As in Linux the index is added, not bound
+ * to the hash: a client ISN one lower reads the next table entry. That takes knowing the
+ * cookie, that is having seen our SYN-ACK, which lets one complete the handshake anyway.
  *
  * <p>When the client sent timestamps, what else the SYN negotiated rides in the low 6 bits
  * of our TSval, echoed back in the ACK's TSecr ({@link #tsEncode}): the window shift (bits
