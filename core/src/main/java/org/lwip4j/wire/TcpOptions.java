@@ -174,10 +174,9 @@ public final class TcpOptions {
                 }
             }
             case KIND_SACK -> {
-                int blocks = (olen - 2) / SACK_BLOCK_LEN;
-                if (blocks > 0 && olen == 2 + blocks * SACK_BLOCK_LEN) {
-                    sackCount = blocks;
-                    for (int b = 0; b < blocks; b++) {
+                if (olen > 2 && (olen - 2) % SACK_BLOCK_LEN == 0) {
+                    sackCount = (olen - 2) / SACK_BLOCK_LEN;
+                    for (int b = 0; b < sackCount; b++) {
                         sackLeft[b] = Bytes.i32(s, at + 2 + b * SACK_BLOCK_LEN);
                         sackRight[b] = Bytes.i32(s, at + 6 + b * SACK_BLOCK_LEN);
                     }

@@ -201,6 +201,9 @@ class TcpOptionsTest {
         assertEquals(2, o.sackCount());
         assertEquals(3, o.sackLeft(0));
         assertEquals(6, o.sackRight(1));
+        // An empty SACK option (length 2) is ignored, not taken as "no blocks".
+        assertEquals(0, parse("050a 00000001 00000002 0502"));
+        assertEquals(1, o.sackCount());
     }
 
     @Test

@@ -60,6 +60,17 @@ class TcpReprTest {
     }
 
     @Test
+    void aBareHeaderHasItsChecksumChecked() {
+        MemorySegment s = MemorySegment.ofArray(new byte[20]);
+        TcpRepr r = new TcpRepr(1, 2, 3, 4, TcpPacket.ACK, 5, 0, TcpOptionsRepr.NONE, 0);
+        long pseudo = Checksum.pseudoHeaderV4(TcpVectors.CLIENT_IP, TcpVectors.SERVER_IP, 6, 20);
+        r.emit(s, 0, pseudo);
+        assertEquals(r, TcpRepr.parse(s, 0, 20, pseudo).value());
+        TcpPacket.setChecksum(s, 0, TcpPacket.checksum(s, 0) ^ 1);
+        assertEquals(Drop.BAD_CHECKSUM, TcpRepr.parse(s, 0, 20, pseudo).error());
+    }
+
+    @Test
     void refusalsOfTheViewAndTheOptions() {
         MemorySegment s = Hex.seg(TcpVectors.LINUX_SYN);
         assertEquals(Drop.TRUNCATED, TcpRepr.parse(s, 0, 19).error());
