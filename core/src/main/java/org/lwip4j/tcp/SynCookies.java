@@ -78,6 +78,14 @@ public final class SynCookies {
         return new int[] {536, 1300, 1440, 1460};
     }
 
+    /**
+     * Linux's IPv6 MSS table, ascending; a fresh array: the IPv6 minimum MTU (RFC 8200 §5),
+     * 1480 (IPv6 in IPv4), 1500 and 9000 (jumbo Ethernet), each less 60 bytes of headers.
+     */
+    public static int[] defaultMssTableV6() {
+        return new int[] {1280 - 60, 1480 - 60, 1500 - 60, 9000 - 60};
+    }
+
     /** The counter at {@code nanos}: minutes, modulo 2^32. */
     public static int counter(long nanos) {
         return (int) Math.floorDiv(nanos, COUNTER_NANOS);

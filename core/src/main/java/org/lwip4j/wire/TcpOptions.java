@@ -3,6 +3,7 @@ package org.lwip4j.wire;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Pbuf;
 
@@ -225,12 +226,12 @@ public final class TcpOptions {
 
     /** Left edge of SACK block {@code i}. @throws IndexOutOfBoundsException unless {@code i < sackCount()} */
     public int sackLeft(int i) {
-        return sackLeft[java.util.Objects.checkIndex(i, sackCount)];
+        return sackLeft[Objects.checkIndex(i, sackCount)];
     }
 
     /** Right edge (first sequence number after the block) of SACK block {@code i}. */
     public int sackRight(int i) {
-        return sackRight[java.util.Objects.checkIndex(i, sackCount)];
+        return sackRight[Objects.checkIndex(i, sackCount)];
     }
 
     /**

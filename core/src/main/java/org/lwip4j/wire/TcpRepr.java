@@ -1,6 +1,7 @@
 package org.lwip4j.wire;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * What a TCP header says (RFC 9293 §3.1), as a value: the {@link TcpPacket} view's
@@ -43,7 +44,7 @@ public record TcpRepr(int srcPort, int dstPort, int seq, int ack, int flags, int
         if (payloadLen < 0) {
             throw new IllegalArgumentException("negative payload length: " + payloadLen);
         }
-        java.util.Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(options, "options");
     }
 
     /**

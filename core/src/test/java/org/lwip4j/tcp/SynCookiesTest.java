@@ -177,6 +177,16 @@ class SynCookiesTest {
     }
 
     @Test
+    void ipv6Table() {
+        assertArrayEquals(new int[] {1220, 1420, 1440, 8940}, SynCookies.defaultMssTableV6());
+        SynCookies v6 = new SynCookies(new SplittableRandom(3), SynCookies.defaultMssTableV6());
+        long hi = 0x2001_0db8_0000_0000L;
+        int k = v6.encode(NOW, hi, 1, 443, hi, 2, 50000, ISN, 8960);
+        assertEquals(8940, v6.check(NOW, hi, 1, 443, hi, 2, 50000, ISN, k));
+        assertEquals(1220, v6.mssFor(1419));
+    }
+
+    @Test
     void secretsComeFromTheStackRandom() {
         SynCookies a = new SynCookies(new SplittableRandom(5), SynCookies.defaultMssTableV4());
         SynCookies b = new SynCookies(new SplittableRandom(5), SynCookies.defaultMssTableV4());
