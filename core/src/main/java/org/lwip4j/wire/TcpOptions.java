@@ -176,7 +176,7 @@ public final class TcpOptions {
             }
             case KIND_SACK -> {
                 if (olen > 2 && (olen - 2) % SACK_BLOCK_LEN == 0) {
-                    sackCount = (olen - 2) / SACK_BLOCK_LEN;
+                    sackCount = olen / SACK_BLOCK_LEN; // 2 + 8n bytes: n blocks
                     for (int b = 0; b < sackCount; b++) {
                         sackLeft[b] = Bytes.i32(s, at + 2 + b * SACK_BLOCK_LEN);
                         sackRight[b] = Bytes.i32(s, at + 6 + b * SACK_BLOCK_LEN);
