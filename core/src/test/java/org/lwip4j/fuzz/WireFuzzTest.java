@@ -55,6 +55,18 @@ class WireFuzzTest {
         WireInvariants.udpLite(in.seg(), in.off(), in.len(), SRC, DST);
     }
 
+    @FuzzTest
+    void tcp(byte[] data) {
+        FuzzInput in = FuzzInput.of(data);
+        WireInvariants.tcp(in.seg(), in.off(), in.len(), SRC, DST);
+    }
+
+    @FuzzTest
+    void tcpOptions(byte[] data) {
+        FuzzInput in = FuzzInput.of(data);
+        WireInvariants.tcpOptions(in.seg(), in.off(), in.len());
+    }
+
     /** A whole frame through every view it reaches: the deepest single target. */
     @FuzzTest
     void frame(byte[] data) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.lwip4j.buffer.Checksum;
+import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.wire.ArpPacket;
 import org.lwip4j.wire.ArpRepr;
 import org.lwip4j.wire.Drop;
@@ -15,6 +17,10 @@ import org.lwip4j.wire.Icmpv4Repr;
 import org.lwip4j.wire.Ipv4Packet;
 import org.lwip4j.wire.Ipv4Repr;
 import org.lwip4j.wire.ParseResult;
+import org.lwip4j.wire.TcpOptions;
+import org.lwip4j.wire.TcpOptionsRepr;
+import org.lwip4j.wire.TcpPacket;
+import org.lwip4j.wire.TcpRepr;
 import org.lwip4j.wire.UdpLiteRepr;
 import org.lwip4j.wire.UdpPacket;
 import org.lwip4j.wire.UdpRepr;
@@ -217,7 +223,7 @@ public final class WireInvariants {
 
     /**
      * A whole Ethernet frame, as the receive path would walk it: link header, then ARP or
-     * IPv4, then ICMP, UDP or UDP-Lite in the IPv4 payload. Returns how deep it got (0 link
+     * IPv4, then ICMP, UDP, UDP-Lite or TCP in the IPv4 payload. Returns how deep it got (0 link
      * refused, 1 link, 2 network, 3 transport).
      */
     public static int frame(MemorySegment s, long off, int len) {
@@ -245,8 +251,119 @@ public final class WireInvariants {
             case Ipv4Packet.PROTO_ICMP -> icmpv4(datagram, l4, l4len);
             case Ipv4Packet.PROTO_UDP -> udp(datagram, l4, l4len, src, dst);
             case Ipv4Packet.PROTO_UDPLITE -> udpLite(datagram, l4, l4len, src, dst);
+            case Ipv4Packet.PROTO_TCP -> tcp(datagram, l4, l4len, src, dst);
             default -> false;
         };
         return ok ? 3 : 2;
+    }
+
+    /**
+     * A TCP segment in {@code len} bytes: check, accessors, the option walk (flat and from a
+     * two-node pbuf chain cut where the bytes say), Repr round trip with the checksum over
+     * the IPv4 pseudo-header of {@code srcIp}, {@code dstIp}. The data offset and option
+     * layout may change in the round trip (options are emitted in our order); every fixed
+     * field must come back byte for byte.
+     */
+    public static boolean tcp(MemorySegment s, long off, int len, int srcIp, int dstIp) {
+        int hl = TcpPacket.check(s, off, len);
+        ParseResult<TcpRepr> p = TcpRepr.parse(s, off, len);
+        long pseudo = Checksum.pseudoHeaderV4(srcIp, dstIp, Ipv4Packet.PROTO_TCP, len);
+        ParseResult<TcpRepr> verified = TcpRepr.parse(s, off, len, pseudo);
+        if (hl < 0) {
+            sameReason(hl, p);
+            assertTrue(verified.error() == p.error() || verified.error() == Drop.BAD_CHECKSUM);
+            return false;
+        }
+        assertTrue(hl >= TcpPacket.HEADER_LEN && hl <= TcpPacket.MAX_HEADER_LEN && hl % 4 == 0 && hl <= len);
+        assertEquals(hl, TcpPacket.headerLen(s, off));
+        TcpPacket.srcPort(s, off);
+        TcpPacket.dstPort(s, off);
+        TcpPacket.seq(s, off);
+        TcpPacket.ack(s, off);
+        TcpPacket.reserved(s, off);
+        TcpPacket.window(s, off);
+        TcpPacket.checksum(s, off);
+        TcpPacket.urgent(s, off);
+        int flags = TcpPacket.flags(s, off);
+        assertEquals((flags & TcpPacket.SYN) != 0, TcpPacket.hasFlags(s, off, TcpPacket.SYN));
+        boolean sumOk = TcpPacket.checksumOk(s, off, len, pseudo);
+        int optLen = hl - TcpPacket.HEADER_LEN;
+        TcpOptions flat = new TcpOptions();
+        int rc = flat.parse(s, off + TcpPacket.HEADER_LEN, optLen);
+        int cut = len == 0 ? 0 : (int) ((s.get(ValueLayout.JAVA_BYTE, off + len - 1) & 0xff) % (len + 1));
+        TcpOptions chained = new TcpOptions();
+        assertEquals(rc, chained.parse(twoNodes(s, off, len, cut), TcpPacket.HEADER_LEN, optLen));
+        assertEquals(flat.toRepr(), chained.toRepr());
+        if (rc < 0) {
+            assertEquals(Drop.BAD_OPTION, p.error());
+            assertEquals(sumOk ? Drop.BAD_OPTION : Drop.BAD_CHECKSUM, verified.error());
+            return false;
+        }
+        assertEquals(0, rc);
+        assertEquals(sumOk, verified.isOk());
+        TcpRepr r = p.value();
+        assertEquals(flat.toRepr(), r.options());
+        assertEquals(len - hl, r.payloadLen());
+        if (r.options().bufferLen() > TcpPacket.MAX_OPTIONS_LEN) {
+            // Parsed options our layout cannot fit (MSS + TS + 3 SACK blocks): emit refuses.
+            try {
+                r.emit(MemorySegment.ofArray(new byte[r.bufferLen()]), 0);
+            } catch (IllegalStateException expected) {
+                return true;
+            }
+            throw new AssertionError("emit accepted options that do not fit");
+        }
+        int outLen = r.totalLen();
+        MemorySegment out = MemorySegment.ofArray(new byte[outLen]);
+        MemorySegment.copy(s, off + hl, out, r.bufferLen(), r.payloadLen());
+        long outPseudo = Checksum.pseudoHeaderV4(srcIp, dstIp, Ipv4Packet.PROTO_TCP, outLen);
+        r.emit(out, 0, outPseudo);
+        assertEquals(r, TcpRepr.parse(out, 0, outLen, outPseudo).value());
+        assertEquals(-1, out.asSlice(0, 12).mismatch(s.asSlice(off, 12)));
+        assertEquals(-1, out.asSlice(13, 3).mismatch(s.asSlice(off + 13, 3)));
+        assertEquals(-1, out.asSlice(18, 2).mismatch(s.asSlice(off + 18, 2)));
+        assertEquals(0, TcpPacket.reserved(out, 0));
+        return true;
+    }
+
+    /**
+     * A TCP option area of {@code len} bytes (only the first 40 count): the flat and the
+     * chained walk agree and stay inside the area, the values are in range, and options
+     * that fit survive emit and parse.
+     */
+    public static boolean tcpOptions(MemorySegment s, long off, int len) {
+        int area = Math.min(len, TcpPacket.MAX_OPTIONS_LEN);
+        TcpOptions o = new TcpOptions();
+        int rc = o.parse(s, off, area);
+        int cut = area == 0 ? 0 : (int) ((s.get(ValueLayout.JAVA_BYTE, off) & 0xff) % (area + 1));
+        TcpOptions chained = new TcpOptions();
+        assertEquals(rc, chained.parse(twoNodes(s, off, area, cut), 0, area));
+        TcpOptionsRepr r = o.toRepr();
+        assertEquals(r, chained.toRepr());
+        assertTrue(o.mss() >= TcpOptions.ABSENT && o.mss() <= 0xffff);
+        assertTrue(o.windowScale() >= TcpOptions.ABSENT && o.windowScale() <= TcpOptions.MAX_WINDOW_SCALE);
+        assertTrue(o.sackCount() >= 0 && o.sackCount() <= TcpOptions.MAX_SACK_BLOCKS);
+        if (rc < 0) {
+            assertEquals(-Drop.BAD_OPTION.code(), rc);
+            return false;
+        }
+        int n = o.emitLen();
+        assertEquals(0, n % 4);
+        if (n > TcpPacket.MAX_OPTIONS_LEN) {
+            return true;
+        }
+        MemorySegment out = MemorySegment.ofArray(new byte[n]);
+        assertEquals(n, o.emit(out, 0));
+        TcpOptions again = new TcpOptions();
+        assertEquals(0, again.parse(out, 0, n));
+        assertEquals(r, again.toRepr());
+        return true;
+    }
+
+    /** The {@code len} bytes at {@code off} as a chain of two pbufs cut at {@code cut} (either may be empty). */
+    private static Pbuf twoNodes(MemorySegment s, long off, int len, int cut) {
+        Pbuf head = Pbuf.wrap(s.asSlice(off, cut));
+        head.concat(Pbuf.wrap(s.asSlice(off + cut, len - cut)));
+        return head;
     }
 }
