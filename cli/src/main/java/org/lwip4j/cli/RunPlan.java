@@ -55,6 +55,14 @@ public record RunPlan(
                 }
             }
         }
+        if (gw4 != null) {
+            for (InterfaceSpec s : interfaces) {
+                if (s.ip4().address().equals(gw4)) {
+                    throw new UsageException("gateway " + gw4 + " is the stack's own address on " + s.name()
+                            + "; the gateway is another router on that subnet");
+                }
+            }
+        }
         if (gw4 != null && gatewayInterface(interfaces, gw4) == null) {
             throw new UsageException("gateway " + gw4 + " is in none of the interfaces' subnets");
         }

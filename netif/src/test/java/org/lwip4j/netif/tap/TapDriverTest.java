@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.buffer.Layer;
@@ -38,9 +39,13 @@ class TapDriverTest {
     StackHarness stack;
     TapDriver driver;
 
+    @BeforeAll
+    static void needsRoot() {
+        Host.requireRootAndTun(TapDriverTest.class);
+    }
+
     @BeforeEach
     void setUp() {
-        Host.requireRootAndTun();
         ns = new Netns();
         tap = Host.uniqueName("t");
         ns.cleanupRootDevice(tap);
