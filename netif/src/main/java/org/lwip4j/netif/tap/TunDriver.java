@@ -16,18 +16,23 @@ import org.lwip4j.netif.LinkType;
  * }</pre>
  */
 public final class TunDriver extends TuntapDriver {
-    private TunDriver(FrameEngine engine) {
-        super(engine, LinkType.IP);
+    private TunDriver(Opened opened) {
+        super(opened, LinkType.IP);
     }
 
-    /** Opens (attaching to, or creating) TUN device {@code name} with default options. */
+    /**
+     * Opens (attaching to, or creating) TUN device {@code name} with default options; a
+     * created device is brought up, without a host address.
+     */
     public static TunDriver open(String name) throws TuntapException {
         return open(name, TuntapOptions.defaults());
     }
 
     /**
      * Opens (attaching to, or creating) TUN device {@code name} ({@code null}: the kernel
-     * numbers a new one) with {@code options}.
+     * numbers a new one) with {@code options}. A device that exists is attached to and left
+     * as it is; one that does not is created, gets the options' MTU and host address
+     * ({@link TuntapOptions.Builder#hostIp4}) on its host side, and is brought up.
      *
      * @throws TuntapException when the device cannot be opened; the message says what is needed
      */

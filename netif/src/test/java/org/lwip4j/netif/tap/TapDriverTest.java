@@ -104,6 +104,36 @@ class TapDriverTest {
     }
 
     @Test
+    void openCreatesTheDeviceUpWithTheHostAddressAndMtu() throws Exception {
+        String name = Host.uniqueName("c");
+        TuntapOptions o = TuntapOptions.builder().namespace(ns.name).mtu(1400)
+                .hostIp4(org.lwip4j.addr.Ip4Address.parse("10.201.9.1"), 24).build();
+        driver = TapDriver.open(name, o);
+        assertTrue(driver.created());
+        try (HostInterface host = HostInterface.open(name, ns.name)) {
+            assertTrue(host.isUp(), "a created device is brought up, so the host can reach the stack at once");
+            assertEquals(org.lwip4j.addr.Ip4Address.parse("10.201.9.1"), host.address4());
+            assertEquals(1400, host.mtu());
+        }
+        assertTrue(ns.ip("-4", "addr", "show", "dev", name).contains("inet 10.201.9.1/24"));
+    }
+
+    @Test
+    void openAttachesToADeviceThatExistsAndLeavesItsHostSideAlone() throws Exception {
+        String name = Host.uniqueName("p");
+        try (Tuntap made = Tuntap.open(name, Tuntap.Mode.TAP, TuntapOptions.builder().namespace(ns.name).persistent(true).build())) {
+            assertEquals(name, made.name());
+        }
+        driver = TapDriver.open(name, TuntapOptions.builder().namespace(ns.name)
+                .hostIp4(org.lwip4j.addr.Ip4Address.parse("10.201.9.1"), 24).build());
+        assertFalse(driver.created());
+        try (HostInterface host = HostInterface.open(name, ns.name)) {
+            assertFalse(host.isUp(), "an attached device is left as it was");
+        }
+        assertFalse(ns.ip("-4", "addr", "show", "dev", name).contains("inet "));
+    }
+
+    @Test
     void kernelAnswersArpRequestWrittenOnTheLoopPath() throws Exception {
         open(TuntapOptions.defaults(), StackConfig.defaults(), false);
         assertEquals("loop-epoll", driver.receivePath());
