@@ -85,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "UDP echo service on port 7, RFC 862 (default on; --no-echo turns it off).")
     private boolean echo;
 
-    @Option(names = "--stats", paramLabel = "SECONDS", description = "Print the stats every SECONDS (they are always printed on exit).")
+    @Option(names = "--stats", paramLabel = "SECONDS", description = "Every SECONDS print one line of the counters that changed (the whole table is printed on exit).")
     private String stats;
 
     @Option(names = "--max-sleep-us", paramLabel = "MICROS",

@@ -15,7 +15,8 @@ import org.lwip4j.addr.Ip4Address;
  * @param gw4           the default gateway, or {@code null}; it must lie in one interface's subnet
  * @param forward       forward IPv4 packets between the interfaces ({@code IP_FORWARD})
  * @param echo          run the echo service on UDP port 7 (RFC 862)
- * @param statsInterval how often to print the stats table, or {@code null} for only at exit
+ * @param statsInterval how often to print a line of the counters that changed, or {@code null} for none
+ *                      (the whole table is printed at exit either way)
  * @param maxSleep      the longest the idle stack loop sleeps, or {@code null} for no limit
  *                      (see {@link org.lwip4j.stack.EventLoop#setMaxSleep})
  */
