@@ -195,6 +195,11 @@ public final class StackRunner {
         for (Attached a : attached) {
             InterfaceSpec s = a.spec;
             String prefix = s.netns() != null ? "ip netns exec " + s.netns() + " " : "";
+            if (a.device.created() && s.hostIp4() == null) {
+                // host-ip4=none: nothing on the host reaches the stack until the host side gets an address.
+                sb.append("  ").append(prefix).append("ip addr add ADDR/").append(s.ip4().prefixLength()).append(" dev ")
+                        .append(s.name()).append("    (the host side has no address yet; then:)\n");
+            }
             sb.append("  ").append(prefix).append("ping ").append(s.ip4().address()).append('\n');
             if (plan.echo()) {
                 sb.append("  echo hello | ").append(prefix).append("socat - UDP:").append(s.ip4().address()).append(':')
