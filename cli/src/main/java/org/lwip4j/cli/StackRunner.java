@@ -253,8 +253,8 @@ public final class StackRunner {
         StatsSnapshot now = s.call(this::snapshotOnLoop);
         long t = System.nanoTime();
         String changes = now.changesSince(lastReported);
-        double since = ((lastReported == null ? startedAt : lastReportedAt) == 0 ? 0
-                : t - (lastReported == null ? startedAt : lastReportedAt)) / 1e9;
+        long from = lastReported == null ? startedAt : lastReportedAt;
+        double since = from == 0 ? 0 : (t - from) / 1e9;
         double up = startedAt == 0 ? 0 : (t - startedAt) / 1e9;
         lastReported = now;
         lastReportedAt = t;

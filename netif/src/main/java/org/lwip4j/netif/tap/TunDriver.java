@@ -22,7 +22,7 @@ public final class TunDriver extends TuntapDriver {
 
     /**
      * Opens (attaching to, or creating) TUN device {@code name} with default options; a
-     * created device is brought up, without a host address.
+     * created device stays down, without a host address (see {@link TuntapOptions#hostIp4()}).
      */
     public static TunDriver open(String name) throws TuntapException {
         return open(name, TuntapOptions.defaults());
@@ -31,8 +31,8 @@ public final class TunDriver extends TuntapDriver {
     /**
      * Opens (attaching to, or creating) TUN device {@code name} ({@code null}: the kernel
      * numbers a new one) with {@code options}. A device that exists is attached to and left
-     * as it is; one that does not is created, gets the options' MTU and host address
-     * ({@link TuntapOptions.Builder#hostIp4}) on its host side, and is brought up.
+     * as it is; one that does not is created with the options' MTU on its host side and,
+     * given a host address ({@link TuntapOptions.Builder#hostIp4}), gets it and is brought up.
      *
      * @throws TuntapException when the device cannot be opened; the message says what is needed
      */

@@ -38,8 +38,10 @@ public abstract sealed class TuntapDriver implements NetifDriver permits TapDriv
     /**
      * Opens device {@code name} in {@code mode} and makes its engine; the device is closed
      * again on failure. A device that exists is attached to and left as it is; one that does
-     * not is created and its host side set up: the options' MTU, their host address if any,
-     * and up (so the host can reach the stack at once).
+     * not is created with the options' MTU on its host side and, when the options give a host
+     * address, gets that address and is brought up (so the host can reach the stack at once).
+     * Without one it stays down, as {@link Tuntap#open} leaves it: a caller that moves it to
+     * another namespace first sees no frames the host sent meanwhile.
      */
     static Opened openEngine(String name, Tuntap.Mode mode, TuntapOptions options, LinkType linkType) throws TuntapException {
         Tuntap dev;
@@ -71,7 +73,7 @@ public abstract sealed class TuntapDriver implements NetifDriver permits TapDriv
         }
     }
 
-    /** The host side of a device we created: MTU, address, up. */
+    /** The host side of a device we created: MTU; with a host address, the address and up. */
     private static void setUpHost(Tuntap dev, TuntapOptions options) throws TuntapException {
         try (HostInterface host = HostInterface.open(dev.name(), options.namespace())) {
             if (options.mtu() != host.mtu()) {
@@ -79,8 +81,8 @@ public abstract sealed class TuntapDriver implements NetifDriver permits TapDriv
             }
             if (options.hostIp4() != null) {
                 host.setAddress4(options.hostIp4(), options.hostPrefixLength());
+                host.setUp(true);
             }
-            host.setUp(true);
         }
     }
 
@@ -97,8 +99,8 @@ public abstract sealed class TuntapDriver implements NetifDriver permits TapDriv
     }
 
     /**
-     * True when {@code open} created the device (and set up its host side: see
-     * {@link TuntapOptions#hostIp4()}); false when it attached to one that existed, or the
+     * True when {@code open} created the device (and set up its host side as
+     * {@link TuntapOptions#hostIp4()} says); false when it attached to one that existed, or the
      * driver was made with {@code of} from a device opened already.
      */
     public boolean created() {

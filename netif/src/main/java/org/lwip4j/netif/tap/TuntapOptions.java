@@ -24,8 +24,9 @@ import org.lwip4j.addr.Ip4Address;
  * @param namespace      name of a network namespace ({@code ip netns}) to open the device in,
  *                       or {@code null} for the JVM's own; the descriptor works from any thread
  * @param hostIp4        the IPv4 address the host side gets when {@code TapDriver.open} or
- *                       {@code TunDriver.open} creates the device (it also brings it up), or
- *                       {@code null} for none; a device that exists is left as it is
+ *                       {@code TunDriver.open} creates the device, which they then bring up;
+ *                       {@code null}: a created device stays down without an address (set it
+ *                       up with {@link HostInterface}). A device that exists is left as it is
  * @param hostPrefixLength the prefix length of {@code hostIp4} (0 without one)
  */
 public record TuntapOptions(
@@ -71,7 +72,7 @@ public record TuntapOptions(
 
     /**
      * MTU 1500, no virtio-net header, loop receive, batches of 64, queue of 256, attach or
-     * create (a created device is brought up, without a host address).
+     * create (a created device stays down, without a host address).
      */
     public static TuntapOptions defaults() {
         return builder().build();

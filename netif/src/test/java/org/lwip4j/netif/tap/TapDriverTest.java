@@ -119,6 +119,18 @@ class TapDriverTest {
     }
 
     @Test
+    void openWithoutHostAddressCreatesTheDeviceDown() throws Exception {
+        // Down, so a caller that moves it into another namespace first gets no frames the host sent meanwhile.
+        String name = Host.uniqueName("d");
+        driver = TapDriver.open(name, TuntapOptions.builder().namespace(ns.name).mtu(1400).build());
+        assertTrue(driver.created());
+        try (HostInterface host = HostInterface.open(name, ns.name)) {
+            assertFalse(host.isUp());
+            assertEquals(1400, host.mtu());
+        }
+    }
+
+    @Test
     void openAttachesToADeviceThatExistsAndLeavesItsHostSideAlone() throws Exception {
         String name = Host.uniqueName("p");
         try (Tuntap made = Tuntap.open(name, Tuntap.Mode.TAP, TuntapOptions.builder().namespace(ns.name).persistent(true).build())) {
