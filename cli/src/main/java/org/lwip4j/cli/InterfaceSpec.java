@@ -58,7 +58,17 @@ public record InterfaceSpec(
         if (hostIp4 != null) {
             checkHostAddress(hostIp4, "host address");
             if (hostIp4.address().equals(ip4.address())) {
-                throw new UsageException(name + ": the host side and the stack cannot both have " + ip4.address());
+                throw new UsageException(name + ": the host side and the stack cannot both have " + ip4.address()
+                        + " (give the host side another address of the subnet, or none)");
+            }
+            if (!ip4.contains(hostIp4.address())) {
+                throw new UsageException(name + ": host address " + hostIp4 + " is outside the stack's subnet " + subnet(ip4)
+                        + ", so the stack could not answer it; give the host side an address in " + subnet(ip4));
+            }
+            if (!hostIp4.contains(ip4.address())) {
+                throw new UsageException(name + ": the host side's subnet " + subnet(hostIp4) + " does not hold the stack's "
+                        + "address " + ip4.address() + ", so the host would have no route to it; give the host side a "
+                        + "prefix that holds it (e.g. /" + ip4.prefixLength() + ")");
             }
         }
         if (mtu != null && (mtu < MIN_MTU || mtu > MAX_MTU)) {
@@ -68,7 +78,11 @@ public record InterfaceSpec(
             if (kind == Kind.TUN) {
                 throw new UsageException(name + ": a TUN device carries no Ethernet frames, so it has no MAC");
             }
-            if (mac.isMulticast() || mac.bits() == 0) {
+            if (mac.bits() == 0) {
+                throw new UsageException(name + ": " + mac + " is the all-zero MAC, which no interface may have "
+                        + "(pick e.g. 02:00:00:00:00:01, a locally administered one)");
+            }
+            if (mac.isMulticast()) {
                 throw new UsageException(name + ": " + mac + " is not a unicast MAC (the lowest bit of the first byte must be 0)");
             }
         }
@@ -251,6 +265,11 @@ public record InterfaceSpec(
                 throw new UsageException(what + " " + a + " is the subnet's broadcast address");
             }
         }
+    }
+
+    /** {@code 192.168.7.0/24}: the subnet of {@code a}, for messages. */
+    static String subnet(Ip4Interface a) {
+        return a.network() + "/" + a.prefixLength();
     }
 
     /** {@code tap:lwip0 192.168.7.2/24} and so on, for messages. */

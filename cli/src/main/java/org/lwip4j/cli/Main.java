@@ -34,6 +34,7 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        OneLineLogFormat.install();
         int code = commandLine(new TuntapPlatform(), new ProcessSignals()).execute(args);
         System.exit(code);
     }

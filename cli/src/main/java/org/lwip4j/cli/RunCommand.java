@@ -2,6 +2,9 @@ package org.lwip4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +41,10 @@ import picocli.CommandLine.Spec;
             "  lwip4j run                 # TAP lwip0; then from the host: ping 192.168.7.2",
             "  lwip4j run --tap tap1 --ip4 10.0.0.2/24 --gw4 10.0.0.1 --pcap tap1.pcap --stats 5",
             "  lwip4j run --tun tun0 --ip4 10.8.0.2/24 --host-ip4 10.8.0.1/24",
-            "  lwip4j run --forward \\",
+            "  lwip4j run --forward --ready-file router.ready \\",
             "      --if tap:red0,ip4=10.1.0.1/24,host-ip4=10.1.0.2/24,netns=red \\",
-            "      --if tap:blue0,ip4=10.2.0.1/24,host-ip4=10.2.0.2/24,netns=blue",
+            "      --if tap:blue0,ip4=10.2.0.1/24,host-ip4=10.2.0.2/24,netns=blue &",
+            "  while [ ! -e router.ready ]; do kill -0 $! || break; sleep 0.2; done   # its devices are up",
             "",
             "Exit codes: 0 stopped cleanly, 1 a device could not be opened, 2 bad arguments.",
         })
@@ -85,8 +89,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "UDP echo service on port 7, RFC 862 (default on; --no-echo turns it off).")
     private boolean echo;
 
-    @Option(names = "--stats", paramLabel = "SECONDS", description = "Print the stats every SECONDS (they are always printed on exit).")
+    @Option(names = "--stats", paramLabel = "SECONDS", description = "Every SECONDS print one line of the counters that changed (the whole table is printed on exit).")
     private String stats;
+
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = {"Once the devices are up and the stack answers, write the process id to FILE (removed again "
+                + "on stop), so a script can wait for it: ./lwip4j run --ready-file F ... &  then  "
+                + "while [ ! -e F ]; do kill -0 $! || break; sleep 0.2; done"})
+    private String readyFile;
 
     @Option(names = "--max-sleep-us", paramLabel = "MICROS",
             description = "Wake the idle stack at least every MICROS µs: keeps the CPU ready, so the first packet after a pause "
@@ -183,6 +193,18 @@ public final class RunCommand implements Callable<Integer> {
         return new RunPlan(list, gw, forward, echo, interval, maxSleep);
     }
 
+    /** Writes our process id to {@code file} at once (a temporary file renamed), so a reader never sees it half written. */
+    private static void writeReadyFile(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        Files.writeString(tmp, ProcessHandle.current().pid() + "\n");
+        try {
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         RunPlan plan;
@@ -193,6 +215,20 @@ public final class RunCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path ready = readyFile == null ? null : InterfaceSpec.parsePath(readyFile, "--ready-file");
+        if (ready != null) {
+            Path dir = ready.toAbsolutePath().getParent();
+            if (dir != null && !Files.isDirectory(dir)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ready-file " + ready + ": "
+                        + (Files.exists(dir) ? dir + " is not a directory" : "directory " + dir + " does not exist"));
+            }
+            try {
+                Files.deleteIfExists(ready); // a stale one from a run that was killed must not say "ready"
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ready-file " + ready + ": cannot remove the "
+                        + "old one: " + TuntapPlatform.reason(ready, e), e);
+            }
+        }
         StackRunner runner = new StackRunner(plan, platform, out);
         try (AutoCloseable signals = stopSignal.onStop(runner::stop)) {
             try {
@@ -208,7 +244,23 @@ public final class RunCommand implements Callable<Integer> {
             }
             out.print(runner.banner());
             out.flush();
-            runner.awaitStop();
+            if (ready != null) {
+                try {
+                    writeReadyFile(ready);
+                } catch (IOException e) {
+                    err.println("lwip4j: cannot write the ready file " + ready + ": " + TuntapPlatform.reason(ready, e));
+                    err.flush();
+                    runner.stop();
+                    return 1;
+                }
+            }
+            try {
+                runner.awaitStop();
+            } finally {
+                if (ready != null) {
+                    Files.deleteIfExists(ready);
+                }
+            }
         }
         return 0;
     }

@@ -15,7 +15,8 @@ import org.lwip4j.addr.Ip4Address;
  * @param gw4           the default gateway, or {@code null}; it must lie in one interface's subnet
  * @param forward       forward IPv4 packets between the interfaces ({@code IP_FORWARD})
  * @param echo          run the echo service on UDP port 7 (RFC 862)
- * @param statsInterval how often to print the stats table, or {@code null} for only at exit
+ * @param statsInterval how often to print a line of the counters that changed, or {@code null} for none
+ *                      (the whole table is printed at exit either way)
  * @param maxSleep      the longest the idle stack loop sleeps, or {@code null} for no limit
  *                      (see {@link org.lwip4j.stack.EventLoop#setMaxSleep})
  */
@@ -52,6 +53,14 @@ public record RunPlan(
                 if (((a.ip4().address().bits() ^ b.ip4().address().bits()) & mask) == 0) {
                     throw new UsageException("the subnets of " + a.name() + " (" + a.ip4() + ") and " + b.name() + " ("
                             + b.ip4() + ") overlap; each interface needs its own subnet");
+                }
+            }
+        }
+        if (gw4 != null) {
+            for (InterfaceSpec s : interfaces) {
+                if (s.ip4().address().equals(gw4)) {
+                    throw new UsageException("gateway " + gw4 + " is the stack's own address on " + s.name()
+                            + "; the gateway is another router on that subnet");
                 }
             }
         }

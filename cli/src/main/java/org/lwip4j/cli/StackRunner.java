@@ -11,10 +11,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.lwip4j.Stack;
+import org.lwip4j.buffer.PoolStats;
 import org.lwip4j.addr.MacAddress;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifCounters;
 import org.lwip4j.stack.Err;
+import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.udp.UdpPcb;
 
@@ -36,6 +38,8 @@ public final class StackRunner {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Stack stack;
     private ScheduledExecutorService ticker;
+    private StatsSnapshot lastReported;
+    private long lastReportedAt;
     private long startedAt;
     private boolean started;
     private boolean done;
@@ -46,6 +50,7 @@ public final class StackRunner {
         final OpenedDevice device;
         Netif netif;
         Capture capture;
+        UnhandledFrames unhandled;
 
         Attached(InterfaceSpec spec, OpenedDevice device) {
             this.spec = spec;
@@ -123,9 +128,8 @@ public final class StackRunner {
                 n.setMtu(s.mtu());
             }
             n.ip4().set(s.ip4());
-            if (a.capture != null) {
-                n.setTap(a.capture.tap());
-            }
+            a.unhandled = new UnhandledFrames(s.kind() == InterfaceSpec.Kind.TAP, a.capture != null ? a.capture.tap() : null);
+            n.setTap(a.unhandled);
         }
         InterfaceSpec def = plan.defaultInterface();
         for (Attached a : attached) {
@@ -141,9 +145,6 @@ public final class StackRunner {
         }
         if (plan.echo()) {
             UdpPcb echo = stack.newUdpPcb();
-            if (echo == null) {
-                return "no UDP pcb free for the echo service";
-            }
             Err e = echo.bind(ECHO_PORT);
             if (e != Err.OK) {
                 return "cannot bind the echo service to UDP port " + ECHO_PORT + ": " + e;
@@ -191,6 +192,11 @@ public final class StackRunner {
         for (Attached a : attached) {
             InterfaceSpec s = a.spec;
             String prefix = s.netns() != null ? "ip netns exec " + s.netns() + " " : "";
+            if (a.device.created() && s.hostIp4() == null) {
+                // host-ip4=none: nothing on the host reaches the stack until the host side gets an address.
+                sb.append("  ").append(prefix).append("ip addr add ADDR/").append(s.ip4().prefixLength()).append(" dev ")
+                        .append(s.name()).append("    (the host side has no address yet; then:)\n");
+            }
             sb.append("  ").append(prefix).append("ping ").append(s.ip4().address()).append('\n');
             if (plan.echo()) {
                 sb.append("  echo hello | ").append(prefix).append("socat - UDP:").append(s.ip4().address()).append(':')
@@ -215,7 +221,7 @@ public final class StackRunner {
 
     private void printStats() {
         try {
-            String r = report();
+            String r = periodicReport();
             synchronized (out) {
                 out.print(r);
                 out.flush();
@@ -226,6 +232,72 @@ public final class StackRunner {
                 out.flush();
             }
         }
+    }
+
+    /**
+     * What {@code --stats N} prints every N seconds: one line with the counters that changed
+     * since the last such line (since the start for the first), or nothing when none did.
+     * The whole table is printed at exit ({@link #report()}).
+     */
+    String periodicReport() {
+        Stack s;
+        synchronized (this) {
+            s = stack;
+        }
+        if (s == null) {
+            return "";
+        }
+        StatsSnapshot now = s.call(this::snapshotOnLoop);
+        long t = System.nanoTime();
+        String changes = now.changesSince(lastReported);
+        long from = lastReported == null ? startedAt : lastReportedAt;
+        double since = from == 0 ? 0 : (t - from) / 1e9;
+        double up = startedAt == 0 ? 0 : (t - startedAt) / 1e9;
+        lastReported = now;
+        lastReportedAt = t;
+        if (changes.isEmpty()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "lwip4j: stats, last %.1f s (up %.1f s): %s%n", since, up, changes);
+    }
+
+    /** The counters the periodic line compares, read on the loop. */
+    private StatsSnapshot snapshotOnLoop() {
+        StatsSnapshot snap = new StatsSnapshot();
+        for (Attached a : attached) {
+            if (a.netif == null) {
+                continue;
+            }
+            NetifCounters c = a.netif.counters();
+            snap.put(a.netif.name(), "in", c.inPackets).put(a.netif.name(), "in-bytes", c.inOctets)
+                    .put(a.netif.name(), "in-drop", c.inDiscards).put(a.netif.name(), "out", c.outPackets)
+                    .put(a.netif.name(), "out-bytes", c.outOctets).put(a.netif.name(), "out-drop", c.outDiscards)
+                    .put(a.netif.name(), "q-drop", c.queueDrops.get());
+            if (a.unhandled != null) {
+                if (!ip6Handled()) {
+                    snap.put(a.netif.name() + " not handled", "IPv6", a.unhandled.ip6());
+                }
+                snap.put(a.netif.name() + " not handled", "other", a.unhandled.other());
+            }
+            if (a.capture != null) {
+                snap.put("capture " + a.spec.pcap(), "frames", a.capture.frames());
+            }
+        }
+        for (ProtoStats p : stack.stats().protocols()) {
+            long[] v = p.values();
+            for (int i = 0; i < v.length; i++) {
+                snap.put(p.name, ProtoStats.FIELDS.get(i), v[i]);
+            }
+        }
+        for (PoolStats p : stack.stats().pools()) {
+            snap.put("pool " + p.name, "err", p.err).put("pool " + p.name, "illegal", p.illegal).put("pool " + p.name, "max", p.max);
+        }
+        return snap;
+    }
+
+    /** True once the stack has taken IPv6 packets in (it has no IPv6 yet: the link layer drops them). */
+    private boolean ip6Handled() {
+        return stack.stats().ip6.recv > 0;
     }
 
     /** The stats: per interface, the drivers', then the stack's table (read on the loop). */
@@ -253,6 +325,19 @@ public final class StackRunner {
             NetifCounters c = a.netif.counters();
             sb.append(String.format(Locale.ROOT, "%-10s %10d %12d %8d %10d %12d %8d %8d%n", a.netif.name(), c.inPackets,
                     c.inOctets, c.inDiscards, c.outPackets, c.outOctets, c.outDiscards, c.queueDrops.get()));
+        }
+        for (Attached a : attached) {
+            if (a.unhandled == null) {
+                continue;
+            }
+            if (a.unhandled.ip6() > 0 && !ip6Handled()) {
+                sb.append(String.format(Locale.ROOT, "not handled on %s: IPv6 %d frames (IPv6 support is not built yet; "
+                        + "they are the in-drop and LINK proterr/drop below)%n", a.netif.name(), a.unhandled.ip6()));
+            }
+            if (a.unhandled.other() > 0) {
+                sb.append(String.format(Locale.ROOT, "not handled on %s: %d frames of other protocols (no handler: "
+                        + "counted in in-drop and LINK proterr/drop)%n", a.netif.name(), a.unhandled.other()));
+            }
         }
         for (Attached a : attached) {
             String d = a.device.driverStats() == null ? null : a.device.driverStats().get();

@@ -1,6 +1,9 @@
 package org.lwip4j.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.lwip4j.netif.FrameTap;
@@ -80,6 +83,21 @@ public final class TuntapPlatform implements Platform {
         }
     }
 
+    /** Why {@code file} could not be created, in words (the JDK's messages often repeat the path and nothing else). */
+    static String reason(Path file, IOException e) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            return Files.exists(dir) ? dir + " is not a directory" : "directory " + dir + " does not exist";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied" + (dir != null && !Files.isWritable(dir) ? " (cannot write in " + dir + ")" : "");
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
     @Override
     public Capture openCapture(Path file, LinkType linkType, String interfaceName) throws IOException {
         String n = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -89,7 +107,7 @@ public final class TuntapPlatform implements Platform {
                     ? PcapWriter.pcapng(file)
                     : PcapWriter.pcap(file, linkType == LinkType.ETHERNET ? PcapWriter.LINKTYPE_ETHERNET : PcapWriter.LINKTYPE_RAW);
         } catch (IOException e) {
-            throw new IOException("cannot create capture file " + file + " for " + interfaceName + ": " + e.getMessage(), e);
+            throw new IOException("cannot create capture file " + file + " for " + interfaceName + ": " + reason(file, e), e);
         }
         PcapTap tap = new PcapTap(w);
         return new Capture() {

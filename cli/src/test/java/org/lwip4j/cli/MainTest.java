@@ -30,7 +30,7 @@ class MainTest {
         assertEquals(0, run(new FakePlatform(), "run", "--help"));
         String h = out.toString();
         for (String o : new String[] {"--tap", "--tun", "--ip4", "--gw4", "--mtu", "--mac", "--host-ip4", "--pcap", "--[no-]echo",
-            "--stats", "--if", "--forward", "--netns", "--max-sleep-us"}) {
+            "--stats", "--if", "--forward", "--netns", "--max-sleep-us", "--ready-file"}) {
             assertTrue(h.contains(o), o + " missing from\n" + h);
         }
         assertTrue(h.contains("--if tap:red0,"), h);
@@ -51,6 +51,13 @@ class MainTest {
         "run --ip4 10.0.0.1/33                          | above 32",
         "run --tap a --tun b                            | exclude each other",
         "run --gw4 10.9.9.9                             | in none of the interfaces' subnets",
+        "run --gw4 192.168.7.2                          | gateway 192.168.7.2 is the stack's own address on lwip0",
+        "run --mac 00:00:00:00:00:00                    | is the all-zero MAC",
+        "run --host-ip4 10.9.9.1/24                     | host address 10.9.9.1/24 is outside the stack's subnet 192.168.7.0/24",
+        "run --host-ip4 192.168.7.2/24                  | the host side and the stack cannot both have 192.168.7.2",
+        "run --host-ip4 192.168.7.9/30                  | subnet 192.168.7.8/30 does not hold the stack's address 192.168.7.2",
+        "run --if tap:a,ip4=10.1.0.1/24,host-ip4=10.2.0.1/24 | outside the stack's subnet 10.1.0.0/24",
+        "run --ready-file /no-such-dir/r                | --ready-file /no-such-dir/r: directory /no-such-dir does not exist",
         "run --stats 0                                  | positive number of seconds",
         "run --max-sleep-us 0                           | 1 to 60000000 microseconds",
         "run --max-sleep-us soon                        | not a whole number of microseconds",

@@ -2,11 +2,17 @@ package org.lwip4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A whole run over in-memory devices: start, echo, stop on a signal, clean-up and stats. */
 class RunLifecycleTest {
@@ -50,6 +57,35 @@ class RunLifecycleTest {
                 s.installed.join().run();
             }
         }
+    }
+
+    @Test
+    void theReadyFileAppearsOnceTheStackRunsAndGoesAwayOnStop(@TempDir Path dir) throws Exception {
+        Path ready = dir.resolve("run.ready");
+        Files.writeString(ready, "stale, from a run that was killed\n");
+        FakePlatform platform = new FakePlatform();
+        ManualStop stop = newStop();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (WatchService watch = dir.getFileSystem().newWatchService()) {
+            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            CompletableFuture<Integer> code = run(() -> Main.execute(platform, stop,
+                    new PrintWriter(out, true), new PrintWriter(err, true), "run", "--ready-file", ready.toString()));
+            boolean seen = false;
+            while (!seen) {
+                WatchKey k = watch.poll(10, TimeUnit.SECONDS);
+                assertNotNull(k, "no ready file: " + err);
+                seen = k.pollEvents().stream().anyMatch(e -> ready.getFileName().equals(e.context()));
+                k.reset();
+            }
+            assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(ready));
+            assertTrue(out.toString().contains("Stop with Ctrl-C"), "the banner comes first: " + out);
+            assertEquals(1, platform.drivers.size());
+            assertNotNull(platform.drivers.getFirst().netif, "the device is attached before the file appears");
+            stop.fire();
+            assertEquals(0, code.get(10, TimeUnit.SECONDS), err.toString());
+        }
+        assertFalse(Files.exists(ready), "removed on stop");
     }
 
     @Test

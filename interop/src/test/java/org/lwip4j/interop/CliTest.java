@@ -154,6 +154,9 @@ class CliTest {
         Cmd.Result r = Cmd.run(Duration.ofSeconds(30), cmd);
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.output().startsWith("lwip4j: ") && r.output().contains("CAP_NET_ADMIN"), r.toString());
+        // The one hint that works without root: a persistent device the user owns; never setcap on java.
+        assertTrue(r.output().contains("'sudo ip tuntap add dev " + tap + " mode tap user $USER'"), r.toString());
+        assertFalse(r.output().contains("setcap"), r.toString());
         assertFalse(Cmd.run("ip", "link", "show", "dev", tap).ok(), "nothing was created");
     }
 }

@@ -15,18 +15,23 @@ import org.lwip4j.netif.LinkType;
  * }</pre>
  */
 public final class TapDriver extends TuntapDriver {
-    private TapDriver(FrameEngine engine) {
-        super(engine, LinkType.ETHERNET);
+    private TapDriver(Opened opened) {
+        super(opened, LinkType.ETHERNET);
     }
 
-    /** Opens (attaching to, or creating) TAP device {@code name} with default options. */
+    /**
+     * Opens (attaching to, or creating) TAP device {@code name} with default options; a
+     * created device stays down, without a host address (see {@link TuntapOptions#hostIp4()}).
+     */
     public static TapDriver open(String name) throws TuntapException {
         return open(name, TuntapOptions.defaults());
     }
 
     /**
      * Opens (attaching to, or creating) TAP device {@code name} ({@code null}: the kernel
-     * numbers a new one) with {@code options}.
+     * numbers a new one) with {@code options}. A device that exists is attached to and left
+     * as it is; one that does not is created with the options' MTU on its host side and,
+     * given a host address ({@link TuntapOptions.Builder#hostIp4}), gets it and is brought up.
      *
      * @throws TuntapException when the device cannot be opened; the message says what is needed
      */

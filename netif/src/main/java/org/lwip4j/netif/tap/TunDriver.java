@@ -16,18 +16,23 @@ import org.lwip4j.netif.LinkType;
  * }</pre>
  */
 public final class TunDriver extends TuntapDriver {
-    private TunDriver(FrameEngine engine) {
-        super(engine, LinkType.IP);
+    private TunDriver(Opened opened) {
+        super(opened, LinkType.IP);
     }
 
-    /** Opens (attaching to, or creating) TUN device {@code name} with default options. */
+    /**
+     * Opens (attaching to, or creating) TUN device {@code name} with default options; a
+     * created device stays down, without a host address (see {@link TuntapOptions#hostIp4()}).
+     */
     public static TunDriver open(String name) throws TuntapException {
         return open(name, TuntapOptions.defaults());
     }
 
     /**
      * Opens (attaching to, or creating) TUN device {@code name} ({@code null}: the kernel
-     * numbers a new one) with {@code options}.
+     * numbers a new one) with {@code options}. A device that exists is attached to and left
+     * as it is; one that does not is created with the options' MTU on its host side and,
+     * given a host address ({@link TuntapOptions.Builder#hostIp4}), gets it and is brought up.
      *
      * @throws TuntapException when the device cannot be opened; the message says what is needed
      */

@@ -90,7 +90,7 @@ public final class Tuntap implements AutoCloseable {
             MemorySegment st = Native.newState(a);
             int fd = Native.open(st, a.allocateFrom(DEV), Native.O_RDWR | Native.O_CLOEXEC);
             if (fd < 0) {
-                throw openFailure(Native.errno(st));
+                throw openFailure(req, mode, Native.errno(st));
             }
             boolean ok = false;
             try {
@@ -138,19 +138,35 @@ public final class Tuntap implements AutoCloseable {
         }
     }
 
-    /** Explains a failed {@code open("/dev/net/tun")}. */
-    static TuntapException openFailure(int errno) {
+    /** Explains a failed {@code open("/dev/net/tun")} for device {@code name} (may be a {@code %d} pattern). */
+    static TuntapException openFailure(String name, Mode mode, int errno) {
         return switch (errno) {
             case Native.ENOENT, Native.ENODEV, Native.ENXIO -> new TuntapException(
                     "cannot open " + DEV + ": " + Native.strerror(errno) + ". The kernel needs TUN/TAP support (CONFIG_TUN, "
                             + "'modprobe tun') and the device node (mknod /dev/net/tun c 10 200; chmod 0666 /dev/net/tun).",
                     errno);
             case Native.EACCES, Native.EPERM -> new TuntapException(
-                    "cannot open " + DEV + ": permission denied. Run as root, or give the JVM CAP_NET_ADMIN "
-                            + "(setcap cap_net_admin+ep $JAVA_HOME/bin/java) and read/write access to " + DEV + ".",
-                    errno);
+                    "cannot open " + DEV + ": permission denied. " + permissionHint(name, mode), errno);
             default -> TuntapException.of("cannot open " + DEV, errno);
         };
+    }
+
+    /**
+     * The one way to use a device without root, for every "not allowed" message: root makes
+     * a persistent device owned by the user once ({@code ip tuntap add ... user}), sets up its
+     * host side, and opens {@code /dev/net/tun} to everyone (mode 0666, the usual default: the
+     * kernel still checks each device's owner); the program then attaches to that device.
+     * (Giving {@code java} file capabilities does not help with a 0600 {@code /dev/net/tun}
+     * and breaks the JDK's launcher, so it is not suggested.)
+     */
+    public static String permissionHint(String name, Mode mode) {
+        String kind = mode == Mode.TAP ? "tap" : "tun";
+        String n = name == null || name.contains("%") ? kind + "0" : name;
+        return "Run as root (sudo), or let root make a persistent device that you own, once: "
+                + "'sudo ip tuntap add dev " + n + " mode " + kind + " user $USER', give its host side an address and "
+                + "bring it up ('sudo ip addr add ADDR/LEN dev " + n + "; sudo ip link set " + n + " up'), and make sure "
+                + DEV + " is mode 0666 ('sudo chmod 0666 " + DEV + "', the usual default); then attach to " + n
+                + " as yourself.";
     }
 
     /** Explains a failed {@code TUNSETIFF}. */
@@ -159,8 +175,8 @@ public final class Tuntap implements AutoCloseable {
         return switch (errno) {
             case Native.EPERM, Native.EACCES -> new TuntapException(
                     "not allowed to create or attach " + kind + " device " + name + " (" + Native.strerror(errno) + "): "
-                            + "this needs root or CAP_NET_ADMIN, or a persistent device made for this user with "
-                            + "'ip tuntap add dev " + name + " mode " + kind + " user $USER'.",
+                            + "creating one needs root (CAP_NET_ADMIN), attaching one needs to own it. "
+                            + permissionHint(name, mode),
                     errno);
             case Native.EBUSY -> new TuntapException(
                     options.exclusive()

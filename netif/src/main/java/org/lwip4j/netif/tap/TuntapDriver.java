@@ -23,25 +23,71 @@ import org.lwip4j.stack.Err;
 public abstract sealed class TuntapDriver implements NetifDriver permits TapDriver, TunDriver {
     private final FrameEngine engine;
     private final LinkType linkType;
+    private final boolean created;
 
-    TuntapDriver(FrameEngine engine, LinkType linkType) {
-        this.engine = engine;
+    TuntapDriver(Opened opened, LinkType linkType) {
+        this.engine = opened.engine();
         this.linkType = linkType;
+        this.created = opened.created();
     }
 
-    /** Opens device {@code name} in {@code mode} and makes its engine; the device is closed again on failure. */
-    static FrameEngine openEngine(String name, Tuntap.Mode mode, TuntapOptions options, LinkType linkType) throws TuntapException {
-        Tuntap dev = Tuntap.open(name, mode, options);
+    /** An engine, and whether opening created its device. */
+    record Opened(FrameEngine engine, boolean created) {
+    }
+
+    /**
+     * Opens device {@code name} in {@code mode} and makes its engine; the device is closed
+     * again on failure. A device that exists is attached to and left as it is; one that does
+     * not is created with the options' MTU on its host side and, when the options give a host
+     * address, gets that address and is brought up (so the host can reach the stack at once).
+     * Without one it stays down, as {@link Tuntap#open} leaves it: a caller that moves it to
+     * another namespace first sees no frames the host sent meanwhile.
+     */
+    static Opened openEngine(String name, Tuntap.Mode mode, TuntapOptions options, LinkType linkType) throws TuntapException {
+        Tuntap dev;
+        boolean created;
+        if (options.exclusive() || name == null || name.contains("%")) {
+            dev = Tuntap.open(name, mode, options); // always a new device
+            created = true;
+        } else {
+            try {
+                // Exclusive first: EBUSY then says the device exists, and we attach without touching its host side.
+                dev = Tuntap.open(name, mode, options.toBuilder().exclusive(true).build());
+                created = true;
+            } catch (TuntapException e) {
+                if (e.errno() != Native.EBUSY) {
+                    throw e;
+                }
+                dev = Tuntap.open(name, mode, options);
+                created = false;
+            }
+        }
         try {
-            return new FrameEngine(dev, options, linkType);
+            if (created) {
+                setUpHost(dev, options);
+            }
+            return new Opened(new FrameEngine(dev, options, linkType), created);
         } catch (TuntapException | RuntimeException e) {
             dev.close();
             throw e;
         }
     }
 
+    /** The host side of a device we created: MTU; with a host address, the address and up. */
+    private static void setUpHost(Tuntap dev, TuntapOptions options) throws TuntapException {
+        try (HostInterface host = HostInterface.open(dev.name(), options.namespace())) {
+            if (options.mtu() != host.mtu()) {
+                host.setMtu(options.mtu());
+            }
+            if (options.hostIp4() != null) {
+                host.setAddress4(options.hostIp4(), options.hostPrefixLength());
+                host.setUp(true);
+            }
+        }
+    }
+
     /** The engine for a device opened already, after checking it is of {@code mode} and matches {@code options}. */
-    static FrameEngine engineOf(Tuntap device, Tuntap.Mode mode, TuntapOptions options, LinkType linkType) throws TuntapException {
+    static Opened engineOf(Tuntap device, Tuntap.Mode mode, TuntapOptions options, LinkType linkType) throws TuntapException {
         if (device.mode() != mode) {
             throw new IllegalArgumentException(device.name() + " is a " + device.mode() + " device, not " + mode);
         }
@@ -49,7 +95,16 @@ public abstract sealed class TuntapDriver implements NetifDriver permits TapDriv
             throw new IllegalArgumentException(device.name() + (device.vnetHeaderSize() > 0 ? " has" : " has no")
                     + " virtio-net header, but options say vnetHeader=" + options.vnetHeader());
         }
-        return new FrameEngine(device, options, linkType);
+        return new Opened(new FrameEngine(device, options, linkType), false);
+    }
+
+    /**
+     * True when {@code open} created the device (and set up its host side as
+     * {@link TuntapOptions#hostIp4()} says); false when it attached to one that existed, or the
+     * driver was made with {@code of} from a device opened already.
+     */
+    public boolean created() {
+        return created;
     }
 
     /** The device's name as the kernel reports it (e.g. {@code tap0}). */

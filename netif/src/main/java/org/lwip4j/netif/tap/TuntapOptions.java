@@ -3,13 +3,16 @@ package org.lwip4j.netif.tap;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import org.lwip4j.addr.Ip4Address;
 
 /**
  * How a TAP or TUN device is opened and driven. Immutable; made with {@link #builder()}
  * or taken as {@link #defaults()}.
  *
  * @param mtu            the MTU the netif reports (IP bytes per frame, without link header);
- *                       the host side's MTU is set separately ({@link HostInterface#setMtu(int)})
+ *                       a device that {@code TapDriver.open}/{@code TunDriver.open} creates
+ *                       gets it on its host side too; for an attached one the host side's MTU
+ *                       is set separately ({@link HostInterface#setMtu(int)})
  * @param vnetHeader     open with {@code IFF_VNET_HDR}: every frame carries a virtio-net
  *                       header ({@link VirtioNetHeader}) with its checksum and GSO state
  * @param offloads       {@code TUNSETOFFLOAD}: what the kernel may hand us (needs the header)
@@ -20,6 +23,11 @@ import java.util.Set;
  * @param persistent     {@code TUNSETPERSIST}: the device outlives the descriptor
  * @param namespace      name of a network namespace ({@code ip netns}) to open the device in,
  *                       or {@code null} for the JVM's own; the descriptor works from any thread
+ * @param hostIp4        the IPv4 address the host side gets when {@code TapDriver.open} or
+ *                       {@code TunDriver.open} creates the device, which they then bring up;
+ *                       {@code null}: a created device stays down without an address (set it
+ *                       up with {@link HostInterface}). A device that exists is left as it is
+ * @param hostPrefixLength the prefix length of {@code hostIp4} (0 without one)
  */
 public record TuntapOptions(
         int mtu,
@@ -30,7 +38,9 @@ public record TuntapOptions(
         int queueCapacity,
         boolean exclusive,
         boolean persistent,
-        String namespace) {
+        String namespace,
+        Ip4Address hostIp4,
+        int hostPrefixLength) {
 
     /** Checks the values. */
     public TuntapOptions {
@@ -54,9 +64,16 @@ public record TuntapOptions(
         if (namespace != null && (namespace.isEmpty() || namespace.contains("/") || namespace.equals(".") || namespace.equals(".."))) {
             throw new IllegalArgumentException("bad network namespace name \"" + namespace + "\"");
         }
+        if (hostIp4 == null ? hostPrefixLength != 0 : hostPrefixLength < 1 || hostPrefixLength > 32) {
+            throw new IllegalArgumentException("host prefix length must be 1..32 with a host address (0 without), not "
+                    + hostPrefixLength);
+        }
     }
 
-    /** MTU 1500, no virtio-net header, loop receive, batches of 64, queue of 256, attach or create. */
+    /**
+     * MTU 1500, no virtio-net header, loop receive, batches of 64, queue of 256, attach or
+     * create (a created device stays down, without a host address).
+     */
     public static TuntapOptions defaults() {
         return builder().build();
     }
@@ -82,6 +99,8 @@ public record TuntapOptions(
         private boolean exclusive;
         private boolean persistent;
         private String namespace;
+        private Ip4Address hostIp4;
+        private int hostPrefixLength;
 
         private Builder() {
         }
@@ -96,6 +115,8 @@ public record TuntapOptions(
             exclusive = o.exclusive;
             persistent = o.persistent;
             namespace = o.namespace;
+            hostIp4 = o.hostIp4;
+            hostPrefixLength = o.hostPrefixLength;
         }
 
         /** See {@link TuntapOptions#mtu()}. */
@@ -131,9 +152,20 @@ public record TuntapOptions(
         /** See {@link TuntapOptions#namespace()}. */
         public Builder namespace(String v) { namespace = v; return this; }
 
+        /**
+         * The host side's address when the device is created (see {@link TuntapOptions#hostIp4()}),
+         * e.g. {@code hostIp4(Ip4Address.parse("192.168.7.1"), 24)}.
+         */
+        public Builder hostIp4(Ip4Address address, int prefixLength) {
+            hostIp4 = Objects.requireNonNull(address, "address");
+            hostPrefixLength = prefixLength;
+            return this;
+        }
+
         /** The options. */
         public TuntapOptions build() {
-            return new TuntapOptions(mtu, vnetHeader, offloads, receiveMode, rxBatch, queueCapacity, exclusive, persistent, namespace);
+            return new TuntapOptions(mtu, vnetHeader, offloads, receiveMode, rxBatch, queueCapacity, exclusive, persistent, namespace, hostIp4,
+                    hostPrefixLength);
         }
     }
 }

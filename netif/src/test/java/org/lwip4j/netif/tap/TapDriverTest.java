@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.buffer.Layer;
@@ -38,9 +39,13 @@ class TapDriverTest {
     StackHarness stack;
     TapDriver driver;
 
+    @BeforeAll
+    static void needsRoot() {
+        Host.requireRootAndTun(TapDriverTest.class);
+    }
+
     @BeforeEach
     void setUp() {
-        Host.requireRootAndTun();
         ns = new Netns();
         tap = Host.uniqueName("t");
         ns.cleanupRootDevice(tap);
@@ -96,6 +101,48 @@ class TapDriverTest {
             assertEquals(0, Frames.checksum(f, icmp, f.length - icmp), "ICMP checksum");
         }
         return r;
+    }
+
+    @Test
+    void openCreatesTheDeviceUpWithTheHostAddressAndMtu() throws Exception {
+        String name = Host.uniqueName("c");
+        TuntapOptions o = TuntapOptions.builder().namespace(ns.name).mtu(1400)
+                .hostIp4(org.lwip4j.addr.Ip4Address.parse("10.201.9.1"), 24).build();
+        driver = TapDriver.open(name, o);
+        assertTrue(driver.created());
+        try (HostInterface host = HostInterface.open(name, ns.name)) {
+            assertTrue(host.isUp(), "a created device is brought up, so the host can reach the stack at once");
+            assertEquals(org.lwip4j.addr.Ip4Address.parse("10.201.9.1"), host.address4());
+            assertEquals(1400, host.mtu());
+        }
+        assertTrue(ns.ip("-4", "addr", "show", "dev", name).contains("inet 10.201.9.1/24"));
+    }
+
+    @Test
+    void openWithoutHostAddressCreatesTheDeviceDown() throws Exception {
+        // Down, so a caller that moves it into another namespace first gets no frames the host sent meanwhile.
+        String name = Host.uniqueName("d");
+        driver = TapDriver.open(name, TuntapOptions.builder().namespace(ns.name).mtu(1400).build());
+        assertTrue(driver.created());
+        try (HostInterface host = HostInterface.open(name, ns.name)) {
+            assertFalse(host.isUp());
+            assertEquals(1400, host.mtu());
+        }
+    }
+
+    @Test
+    void openAttachesToADeviceThatExistsAndLeavesItsHostSideAlone() throws Exception {
+        String name = Host.uniqueName("p");
+        try (Tuntap made = Tuntap.open(name, Tuntap.Mode.TAP, TuntapOptions.builder().namespace(ns.name).persistent(true).build())) {
+            assertEquals(name, made.name());
+        }
+        driver = TapDriver.open(name, TuntapOptions.builder().namespace(ns.name)
+                .hostIp4(org.lwip4j.addr.Ip4Address.parse("10.201.9.1"), 24).build());
+        assertFalse(driver.created());
+        try (HostInterface host = HostInterface.open(name, ns.name)) {
+            assertFalse(host.isUp(), "an attached device is left as it was");
+        }
+        assertFalse(ns.ip("-4", "addr", "show", "dev", name).contains("inet "));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.buffer.Layer;
@@ -25,9 +26,13 @@ class TunDriverTest {
     StackHarness stack;
     TunDriver driver;
 
+    @BeforeAll
+    static void needsRoot() {
+        Host.requireRootAndTun(TunDriverTest.class);
+    }
+
     @BeforeEach
     void setUp() {
-        Host.requireRootAndTun();
         ns = new Netns();
     }
 
@@ -41,7 +46,9 @@ class TunDriverTest {
                 driver.close();
             }
         } finally {
-            ns.close();
+            if (ns != null) { // null when setUp skipped (not root)
+                ns.close();
+            }
         }
     }
 

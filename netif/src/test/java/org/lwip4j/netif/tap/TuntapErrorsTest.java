@@ -1,6 +1,7 @@
 package org.lwip4j.netif.tap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,7 @@ class TuntapErrorsTest {
     @Test
     void optionsCheckOffloadsNeedTheHeader() {
         assertThrows(IllegalArgumentException.class,
-                () -> new TuntapOptions(1500, false, EnumSet.of(Offload.CSUM), ReceiveMode.LOOP, 64, 256, false, false, null));
+                () -> new TuntapOptions(1500, false, EnumSet.of(Offload.CSUM), ReceiveMode.LOOP, 64, 256, false, false, null, null, 0));
         assertThrows(IllegalArgumentException.class, () -> TuntapOptions.builder().offloads(EnumSet.of(Offload.TSO4)).build());
         TuntapOptions o = TuntapOptions.builder().offloads(EnumSet.of(Offload.CSUM, Offload.TSO4)).build();
         assertTrue(o.vnetHeader());
@@ -29,14 +30,22 @@ class TuntapErrorsTest {
 
     @Test
     void explainsWhatIsMissing() {
-        TuntapException noDev = Tuntap.openFailure(Native.ENOENT);
+        TuntapException noDev = Tuntap.openFailure("tap7", Tuntap.Mode.TAP, Native.ENOENT);
         assertEquals(Native.ENOENT, noDev.errno());
         assertTrue(noDev.getMessage().contains("mknod /dev/net/tun"), noDev.getMessage());
-        assertTrue(Tuntap.openFailure(Native.EACCES).getMessage().contains("CAP_NET_ADMIN"));
-
         TuntapOptions d = TuntapOptions.defaults();
+        String hint = "Run as root (sudo), or let root make a persistent device that you own, once: "
+                + "'sudo ip tuntap add dev tap7 mode tap user $USER', give its host side an address and bring it up "
+                + "('sudo ip addr add ADDR/LEN dev tap7; sudo ip link set tap7 up'), and make sure /dev/net/tun is mode 0666 "
+                + "('sudo chmod 0666 /dev/net/tun', the usual default); then attach to tap7 as yourself.";
+        assertEquals(hint, Tuntap.permissionHint("tap7", Tuntap.Mode.TAP));
+        // One hint everywhere: opening /dev/net/tun and TUNSETIFF say the same, and never suggest setcap on java.
+        String open = Tuntap.openFailure("tap7", Tuntap.Mode.TAP, Native.EACCES).getMessage();
+        assertEquals("cannot open /dev/net/tun: permission denied. " + hint, open);
         String perm = Tuntap.setIffFailure("tap7", Tuntap.Mode.TAP, d, Native.EPERM).getMessage();
-        assertTrue(perm.contains("root or CAP_NET_ADMIN") && perm.contains("ip tuntap add dev tap7 mode tap user"), perm);
+        assertTrue(perm.startsWith("not allowed to create or attach tap device tap7") && perm.endsWith(hint), perm);
+        assertFalse(open.contains("setcap") || perm.contains("setcap"));
+        assertTrue(Tuntap.permissionHint(null, Tuntap.Mode.TUN).contains("'sudo ip tuntap add dev tun0 mode tun user $USER'"));
         assertTrue(Tuntap.setIffFailure("tap7", Tuntap.Mode.TAP, d, Native.EBUSY).getMessage().contains("busy"));
         assertTrue(Tuntap.setIffFailure("tun7", Tuntap.Mode.TUN, d, Native.EINVAL).getMessage().contains("not a TUN device"));
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.addr.Ip4Address;
@@ -24,9 +25,13 @@ class TuntapTest {
     Tuntap b;
     HostInterface host;
 
+    @BeforeAll
+    static void needsRoot() {
+        Host.requireRootAndTun(TuntapTest.class);
+    }
+
     @BeforeEach
     void setUp() {
-        Host.requireRootAndTun();
         ns = new Netns();
     }
 

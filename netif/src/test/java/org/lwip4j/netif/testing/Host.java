@@ -21,8 +21,12 @@ public final class Host {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
-    /** Skips (or, in CI, fails) unless root with /dev/net/tun and the ip tool. */
-    public static void requireRootAndTun() {
+    /**
+     * Skips (or, in CI, fails) the test class unless root with /dev/net/tun and the ip tool;
+     * call it from a {@code @BeforeAll}. A skip prints {@code SKIPPED Class: reason} on
+     * stderr, since the build's summary shows only the number of skipped tests.
+     */
+    public static void requireRootAndTun(Class<?> testClass) {
         String why = null;
         if (!"root".equals(System.getProperty("user.name")) && !isUid0()) {
             why = "needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) to create TAP devices and network namespaces";
@@ -35,8 +39,14 @@ public final class Host {
             if (ci()) {
                 fail("CI=true but this test " + why);
             }
-            Assumptions.abort("skipped: this test " + why + " (set CI=true to make it fail instead)");
+            skip(testClass, "this test " + why + " (set CI=true to make it fail instead)");
         }
+    }
+
+    /** Skips the test class, printing {@code SKIPPED Class: reason} on stderr. */
+    public static void skip(Class<?> testClass, String why) {
+        System.err.println("SKIPPED " + testClass.getSimpleName() + ": " + why);
+        Assumptions.abort("skipped: " + why);
     }
 
     private static boolean isUid0() {

@@ -1,0 +1,90 @@
+package org.lwip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+import org.lwip4j.netif.Ip4Interface;
+
+/** What the run prints about its counters: one line of changes per interval, the table at exit, unhandled frames named. */
+class StatsReportTest {
+    private static final int HOST = 0x0a080001; // 10.8.0.1
+    private static final int STACK = 0x0a080002; // 10.8.0.2
+
+    /** An IPv6 router solicitation's header (bare IP, as on a TUN device): what a new device's host side sends. */
+    private static byte[] ipv6RouterSolicitation() {
+        byte[] p = new byte[48];
+        p[0] = 0x60;
+        p[5] = 8; // payload length
+        p[6] = 58; // ICMPv6
+        p[7] = (byte) 255;
+        p[24] = (byte) 0xff; // ff02::2, all routers
+        p[25] = 0x02;
+        p[39] = 0x02;
+        p[40] = (byte) 133; // router solicitation
+        return p;
+    }
+
+    @Test
+    void periodicLinesShowOnlyWhatChangedAndIpv6IsNamedAsNotHandled() throws Exception {
+        FakePlatform platform = new FakePlatform();
+        RunPlan plan = new RunPlan(List.of(new InterfaceSpec(InterfaceSpec.Kind.TUN, "tun9", Ip4Interface.parse("10.8.0.2/24"),
+                Ip4Interface.parse("10.8.0.1/24"), null, null, null, null)), null, false, true, Duration.ofHours(1), null);
+        StringWriter out = new StringWriter();
+        StackRunner runner = new StackRunner(plan, platform, new PrintWriter(out, true));
+        runner.start();
+        try {
+            FakePlatform.FakeDriver d = platform.drivers.getFirst();
+            d.inject(ipv6RouterSolicitation());
+            d.inject(Packets.udp4(HOST, STACK, 40000, StackRunner.ECHO_PORT, "hi".getBytes()));
+            assertNotNull(d.sent.poll(10, TimeUnit.SECONDS), "no echo reply");
+
+            String first = runner.periodicReport();
+            assertTrue(first.startsWith("lwip4j: stats, last ") && first.endsWith("\n") && first.lines().count() == 1, first);
+            assertTrue(first.contains("tun9 in +2 in-bytes +78 in-drop +1 out +1 out-bytes +30;"), first);
+            assertTrue(first.contains("; tun9 not handled IPv6 +1;"), first);
+            assertTrue(first.contains("; UDP xmit +1 recv +1;"), first);
+            assertEquals("", runner.periodicReport(), "nothing changed: nothing printed");
+
+            d.inject(Packets.udp4(HOST, STACK, 40000, StackRunner.ECHO_PORT, "again".getBytes()));
+            assertNotNull(d.sent.poll(10, TimeUnit.SECONDS), "no echo reply");
+            String second = runner.periodicReport();
+            assertTrue(second.contains("tun9 in +1 in-bytes +33 out +1 out-bytes +33;"), second);
+            assertTrue(!second.contains("IPv6"), second);
+
+            String table = runner.report();
+            assertTrue(table.contains("not handled on tun9: IPv6 1 frames (IPv6 support is not built yet; "
+                    + "they are the in-drop and LINK proterr/drop below)\n"), table);
+        } finally {
+            runner.stop();
+        }
+        assertTrue(out.toString().contains("not handled on tun9: IPv6 1 frames"), "the table at exit names them too");
+    }
+
+    @Test
+    void snapshotsCompareFieldByField() {
+        StatsSnapshot a = new StatsSnapshot().put("eth0", "in", 5).put("eth0", "out", 2).put("UDP", "recv", 1);
+        StatsSnapshot b = new StatsSnapshot().put("eth0", "in", 7).put("eth0", "out", 2).put("UDP", "recv", 4);
+        assertEquals("eth0 in +2; UDP recv +3", b.changesSince(a));
+        assertEquals("eth0 in +7 out +2; UDP recv +4", b.changesSince(null));
+        assertEquals("", b.changesSince(b));
+    }
+
+    @Test
+    void logRecordsAreOneLwip4jLine() {
+        LogRecord r = new LogRecord(Level.WARNING, "reading {0} failed: {1}");
+        r.setParameters(new Object[] {"tap0", "No such device"});
+        assertEquals("lwip4j: WARNING reading tap0 failed: No such device" + System.lineSeparator(), new OneLineLogFormat().format(r));
+        r.setThrown(new IllegalStateException("boom"));
+        assertEquals("lwip4j: WARNING reading tap0 failed: No such device (java.lang.IllegalStateException: boom)"
+                + System.lineSeparator(), new OneLineLogFormat().format(r));
+    }
+}
