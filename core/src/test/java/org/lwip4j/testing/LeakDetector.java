@@ -30,6 +30,7 @@ public final class LeakDetector implements PbufTracker {
             LeakDetector.class.getName());
 
     private final AtomicLong sequence = new AtomicLong();
+    private volatile String watching = "";
     private final Map<Pbuf, Life> live = new ConcurrentHashMap<>();
     /** Lives of freed nodes, as long as something still holds the node (the only time they are asked for). */
     private final Map<Pbuf, Life> freed = Collections.synchronizedMap(new WeakHashMap<>());
@@ -106,9 +107,21 @@ public final class LeakDetector implements PbufTracker {
         return sb.toString();
     }
 
-    /** A mark to pass to {@link #outstandingSince(long)}: later allocations are newer. */
-    public long mark() {
+    /**
+     * A mark to pass to {@link #outstandingSince(long)}: later allocations are newer.
+     * {@code watcher} names who marks (the test about to run), for {@link #watching()}.
+     */
+    public long mark(String watcher) {
+        watching = watcher;
         return sequence.get();
+    }
+
+    /**
+     * Who marked last: the unique id of the test running now, when {@link PbufLeakExtension}
+     * watches it (a module's tests check with this that the leak check is on for them).
+     */
+    public String watching() {
+        return watching;
     }
 
     /**

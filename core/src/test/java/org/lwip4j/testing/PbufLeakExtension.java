@@ -40,12 +40,12 @@ public final class PbufLeakExtension implements BeforeAllCallback, BeforeEachCal
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getStore(NS).put(MARK, LeakDetector.installed().mark());
+        context.getStore(NS).put(MARK, LeakDetector.installed().mark(context.getUniqueId()));
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        context.getStore(NS).put(MARK, LeakDetector.installed().mark());
+        context.getStore(NS).put(MARK, LeakDetector.installed().mark(context.getUniqueId()));
     }
 
     @Override

@@ -189,7 +189,9 @@ class PbufLeakExtensionTest {
     }
 
     @Test
-    void theDetectorIsInstalledInEveryTestRun() {
+    void theLeakCheckWatchesThisTest() {
         assertTrue(org.lwip4j.buffer.PbufTracker.installed() instanceof LeakDetector);
+        assertTrue(LeakDetector.installed().watching().endsWith("[method:theLeakCheckWatchesThisTest()]"),
+                LeakDetector.installed().watching());
     }
 }
