@@ -66,6 +66,9 @@ public final class PbufPool {
         this.strict = strict;
         this.poolStats = new PoolStats("PBUF_POOL", poolSize);
         this.ramStats = new PoolStats("MEM_RAM", ramBytes);
+        if (PbufTracking.TRACKER != null) {
+            PbufTracking.TRACKER.poolCreated(this);
+        }
     }
 
     /** Bytes per pool buffer, header room included. */
@@ -146,7 +149,7 @@ public final class PbufPool {
         p.init(Pbuf.Kind.POOL, p.homeMem, null, offset, len, bufSize);
         poolStats.take(1);
         if (PbufTracking.TRACKER != null) {
-            PbufTracking.TRACKER.allocated(p);
+            PbufTracking.TRACKER.allocated(this, p);
         }
         return p;
     }
@@ -186,7 +189,7 @@ public final class PbufPool {
         p.init(Pbuf.Kind.RAM, MemorySegment.ofArray(a), a, layer.headroom(), length, size);
         ramStats.take(size);
         if (PbufTracking.TRACKER != null) {
-            PbufTracking.TRACKER.allocated(p);
+            PbufTracking.TRACKER.allocated(this, p);
         }
         return p;
     }
@@ -252,7 +255,7 @@ public final class PbufPool {
         Pbuf p = spareNode();
         p.init(Pbuf.Kind.REF, MemorySegment.ofArray(data), data, off, len, data.length);
         if (PbufTracking.TRACKER != null) {
-            PbufTracking.TRACKER.allocated(p);
+            PbufTracking.TRACKER.allocated(this, p);
         }
         return p;
     }

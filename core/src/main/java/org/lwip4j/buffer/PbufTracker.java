@@ -14,8 +14,11 @@ package org.lwip4j.buffer;
  * driver's reader thread), so an implementation must be thread-safe.
  */
 public interface PbufTracker {
-    /** {@code p}, one node from a pool, was just handed out with one reference. */
-    void allocated(Pbuf p);
+    /** {@code pool} was just made; every node it hands out is reported from now on. */
+    void poolCreated(PbufPool pool);
+
+    /** {@code p}, one node from {@code pool}, was just handed out with one reference. */
+    void allocated(PbufPool pool, Pbuf p);
 
     /**
      * {@code p} changed hands without being released: a reference was taken

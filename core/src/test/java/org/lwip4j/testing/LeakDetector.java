@@ -10,6 +10,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.buffer.PbufPool;
 import org.lwip4j.buffer.PbufTracker;
 
 /**
@@ -32,12 +33,15 @@ public final class LeakDetector implements PbufTracker {
     private final AtomicLong sequence = new AtomicLong();
     private volatile String watching = "";
     private final Map<Pbuf, Life> live = new ConcurrentHashMap<>();
+    /** When each pool was made, on the allocation sequence. */
+    private final Map<PbufPool, Long> poolBirth = Collections.synchronizedMap(new WeakHashMap<>());
     /** Lives of freed nodes, as long as something still holds the node (the only time they are asked for). */
     private final Map<Pbuf, Life> freed = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** What is known of one node: its allocation, its last change of hands, its release. */
     static final class Life {
         final long seq;
+        final long poolBorn;
         final String kind;
         final int length;
         final String thread;
@@ -46,8 +50,9 @@ public final class LeakDetector implements PbufTracker {
         volatile StackTraceElement[] touched;
         volatile StackTraceElement[] freed;
 
-        Life(long seq, String kind, int length, String thread, StackTraceElement[] allocated) {
+        Life(long seq, long poolBorn, String kind, int length, String thread, StackTraceElement[] allocated) {
             this.seq = seq;
+            this.poolBorn = poolBorn;
             this.kind = kind;
             this.length = length;
             this.thread = thread;
@@ -69,9 +74,14 @@ public final class LeakDetector implements PbufTracker {
     }
 
     @Override
-    public void allocated(Pbuf p) {
+    public void poolCreated(PbufPool pool) {
+        poolBirth.put(pool, sequence.incrementAndGet());
+    }
+
+    @Override
+    public void allocated(PbufPool pool, Pbuf p) {
         freed.remove(p);
-        live.put(p, new Life(sequence.incrementAndGet(), p.kind().name(), p.length(),
+        live.put(p, new Life(sequence.incrementAndGet(), poolBirth.getOrDefault(pool, 0L), p.kind().name(), p.length(),
                 Thread.currentThread().getName(), site()));
     }
 
@@ -125,13 +135,14 @@ public final class LeakDetector implements PbufTracker {
     }
 
     /**
-     * Forgets, and returns, every node allocated after {@code mark} and not yet freed, oldest
-     * first; a node is reported once.
+     * Forgets, and returns, every node not yet freed from the pools made after {@code mark},
+     * oldest first; a node is reported once. Nodes of older pools are left for the owner of
+     * an earlier mark: a pool that outlives the mark is a fixture of a longer scope.
      */
     public List<Life> outstandingSince(long mark) {
         List<Map.Entry<Pbuf, Life>> found = new ArrayList<>();
         for (Map.Entry<Pbuf, Life> e : live.entrySet()) {
-            if (e.getValue().seq > mark) {
+            if (e.getValue().poolBorn > mark) {
                 found.add(e);
             }
         }

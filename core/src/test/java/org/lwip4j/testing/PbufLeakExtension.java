@@ -7,6 +7,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 
 /**
  * Fails every test that ends with pool pbufs outstanding, naming where they were allocated
@@ -16,36 +18,57 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code META-INF/services/org.junit.jupiter.api.extension.Extension} and
  * {@code junit-platform.properties} in core's test jar). The rule:
  * <ul>
- * <li>After each test (and its {@code @AfterEach} methods), every pool pbuf node allocated
- *     since the test began must be back in its pool, whichever stack or pool it came from:
- *     pbufs the test allocated, and pbufs a stack allocated for it. A stack still open at the
- *     end of the test must have let go of them too (close it, or run it until its queues are
- *     empty); a stack that keeps pbufs queued is reported, since a test that leaves a stack
- *     holding memory leaks it.</li>
- * <li>After each class (and its {@code @AfterAll} methods), the same for nodes allocated
- *     since the class began that no test was blamed for: those of {@code @BeforeAll} fixtures.</li>
+ * <li>After each test (and its {@code @AfterEach} methods), every node of every pool made for
+ *     the test (by the test, its {@code @BeforeEach} methods or its instance's fields: the
+ *     pools of the stacks it made) must be back in its pool: pbufs the test allocated and
+ *     pbufs its stacks allocated. A stack still open at the end of the test must have let go
+ *     of them too (close it, or run it until its queues are empty): a test that leaves a
+ *     stack holding memory leaks it.</li>
+ * <li>After each class (and its {@code @AfterAll} methods), the same for the pools made for
+ *     the class ({@code @BeforeAll}, a per-class test instance): a stack shared by the tests
+ *     of a class may hold pbufs between them, and must have let go of all of them once the
+ *     class has closed it.</li>
+ * <li>Pools older than the class (static fixtures) are not checked.</li>
  * <li>{@link AllowLeaks} on the test or its class turns the failure into a warning on
  *     standard error, for a known leak awaiting its fix.</li>
  * </ul>
  * Pbufs that wrap caller memory without a pool ({@link org.lwip4j.buffer.Pbuf#wrap}) are not
  * tracked: nothing is lost when they are dropped.
  */
-public final class PbufLeakExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+public final class PbufLeakExtension
+        implements TestInstancePreConstructCallback, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PbufLeakExtension.class);
-    private static final String MARK = "mark";
 
     /** Made by JUnit's extension auto-detection. */
     public PbufLeakExtension() {
     }
 
+    /** Asks for a per-method test instance to be made in the test's own context, so its pools count as the test's. */
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
+    }
+
+    @Override
+    public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+        // Before the test instance, so pools in its fields count as the test's (the class's
+        // for a per-class instance).
+        mark(context);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getStore(NS).put(MARK, LeakDetector.installed().mark(context.getUniqueId()));
+        mark(context);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        context.getStore(NS).put(MARK, LeakDetector.installed().mark(context.getUniqueId()));
+        mark(context);
+    }
+
+    private static void mark(ExtensionContext context) {
+        context.getStore(NS).getOrComputeIfAbsent(context.getUniqueId(),
+                k -> LeakDetector.installed().mark(context.getUniqueId()), Long.class);
     }
 
     @Override
@@ -59,7 +82,7 @@ public final class PbufLeakExtension implements BeforeAllCallback, BeforeEachCal
     }
 
     private static void check(ExtensionContext context, String when) {
-        Long mark = context.getStore(NS).get(MARK, Long.class);
+        Long mark = context.getStore(NS).get(context.getUniqueId(), Long.class);
         if (mark == null) {
             return;
         }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -104,6 +105,35 @@ class PbufLeakExtensionTest {
         }
     }
 
+    @ExtendWith(OnlyWhenLaunched.class)
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    static class SharedStackFixture {
+        final PbufPool pool = new PbufPool(4, 256, 0);
+        Pbuf held;
+
+        @Test
+        void a_leavesABufferHeldByTheSharedStack() {
+            held = pool.allocPool(Layer.RAW, 10);
+        }
+
+        @Test
+        void b_theSharedStackLetsGo() {
+            held.free();
+        }
+    }
+
+    @ExtendWith(OnlyWhenLaunched.class)
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    static class SharedStackNeverClosed {
+        final PbufPool pool = new PbufPool(4, 256, 0);
+
+        @Test
+        void leavesABufferHeldByTheSharedStack() {
+            pool.allocPool(Layer.RAW, 10);
+        }
+    }
+
     /** Runs {@code fixture}; returns each test's (and container's) outcome, by display name. */
     private static Map<String, TestExecutionResult> run(Class<?> fixture) {
         Map<String, TestExecutionResult> results = new TreeMap<>();
@@ -173,6 +203,17 @@ class PbufLeakExtensionTest {
         String m = failure(r.get("PbufLeakExtensionTest$LeakyFixture"));
         assertTrue(m.startsWith("1 pbuf node allocated by this class's fixtures (@BeforeAll, shared stacks) was never freed"), m);
         assertTrue(m.contains("LeakyFixture.holdOne("), m);
+    }
+
+    @Test
+    void aPoolSharedByTheTestsOfAClassIsCheckedWhenTheClassEnds() {
+        Map<String, TestExecutionResult> r = run(SharedStackFixture.class);
+        assertEquals(TestExecutionResult.Status.SUCCESSFUL, r.get("a_leavesABufferHeldByTheSharedStack()").getStatus());
+        assertEquals(TestExecutionResult.Status.SUCCESSFUL, r.get("PbufLeakExtensionTest$SharedStackFixture").getStatus());
+        r = run(SharedStackNeverClosed.class);
+        assertEquals(TestExecutionResult.Status.SUCCESSFUL, r.get("leavesABufferHeldByTheSharedStack()").getStatus());
+        String m = failure(r.get("PbufLeakExtensionTest$SharedStackNeverClosed"));
+        assertTrue(m.contains("SharedStackNeverClosed.leavesABufferHeldByTheSharedStack("), m);
     }
 
     @Test
