@@ -1,6 +1,7 @@
 package org.lwip4j.testing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +26,9 @@ import org.lwip4j.buffer.PbufTracker;
 public final class LeakDetector implements PbufTracker {
     /** Frames kept per site: enough to reach the test method from the deepest stack layer. */
     private static final int FRAMES = 24;
-    private static final StackWalker WALKER = StackWalker.getInstance();
     /** Classes whose frames a site leaves out: the pool's and this class's own. */
     private static final Set<String> SKIPPED = Set.of("org.lwip4j.buffer.Pbuf", "org.lwip4j.buffer.PbufPool",
-            LeakDetector.class.getName());
+            LeakDetector.class.getName(), Site.class.getName());
 
     private final AtomicLong sequence = new AtomicLong();
     private volatile String watching = "";
@@ -45,12 +45,12 @@ public final class LeakDetector implements PbufTracker {
         final String kind;
         final int length;
         final String thread;
-        final StackTraceElement[] allocated;
+        final Site allocated;
         volatile String touchedHow;
-        volatile StackTraceElement[] touched;
-        volatile StackTraceElement[] freed;
+        volatile Site touched;
+        volatile Site freed;
 
-        Life(long seq, long poolBorn, String kind, int length, String thread, StackTraceElement[] allocated) {
+        Life(long seq, long poolBorn, String kind, int length, String thread, Site allocated) {
             this.seq = seq;
             this.poolBorn = poolBorn;
             this.kind = kind;
@@ -82,14 +82,14 @@ public final class LeakDetector implements PbufTracker {
     public void allocated(PbufPool pool, Pbuf p) {
         freed.remove(p);
         live.put(p, new Life(sequence.incrementAndGet(), poolBirth.getOrDefault(pool, 0L), p.kind().name(), p.length(),
-                Thread.currentThread().getName(), site()));
+                Thread.currentThread().getName(), new Site()));
     }
 
     @Override
     public void touched(Pbuf p, String what) {
         Life l = live.get(p);
         if (l != null) {
-            l.touched = site();
+            l.touched = new Site();
             l.touchedHow = what;
         }
     }
@@ -98,7 +98,7 @@ public final class LeakDetector implements PbufTracker {
     public void freed(Pbuf p) {
         Life l = live.remove(p);
         if (l != null) {
-            l.freed = site();
+            l.freed = new Site();
             freed.put(p, l);
         }
     }
@@ -163,7 +163,7 @@ public final class LeakDetector implements PbufTracker {
     public static String report(List<Life> leaks, String when) {
         Map<List<StackTraceElement>, List<Life>> bySite = new LinkedHashMap<>();
         for (Life l : leaks) {
-            bySite.computeIfAbsent(List.of(l.allocated), k -> new ArrayList<>()).add(l);
+            bySite.computeIfAbsent(l.allocated.frames(), k -> new ArrayList<>()).add(l);
         }
         List<List<Life>> groups = new ArrayList<>(bySite.values());
         groups.sort((a, b) -> Integer.compare(b.size(), a.size()));
@@ -209,34 +209,45 @@ public final class LeakDetector implements PbufTracker {
     private static void appendLife(StringBuilder sb, Life l, String indent) {
         sb.append(indent).append(l.kind).append(" pbuf allocated on thread ").append(l.thread).append(" at:\n");
         appendTrace(sb, l.allocated, indent + "    ");
-        StackTraceElement[] t = l.touched;
+        Site t = l.touched;
         if (t != null) {
             sb.append(indent).append("last touched (").append(l.touchedHow).append(") at:\n");
             appendTrace(sb, t, indent + "    ");
         }
-        StackTraceElement[] f = l.freed;
+        Site f = l.freed;
         if (f != null) {
             sb.append(indent).append("freed at:\n");
             appendTrace(sb, f, indent + "    ");
         }
     }
 
-    private static void appendTrace(StringBuilder sb, StackTraceElement[] trace, String indent) {
-        for (StackTraceElement e : trace) {
+    private static void appendTrace(StringBuilder sb, Site site, String indent) {
+        for (StackTraceElement e : site.frames()) {
             sb.append(indent).append(e).append('\n');
         }
     }
 
     /**
-     * The caller's stack from the first frame outside the pool, {@link Pbuf} and this class,
-     * stopping before the test framework.
+     * Where something happened: the thread's stack, captured cheaply (the VM's own backtrace)
+     * and turned into frames only when a report needs them.
      */
-    private static StackTraceElement[] site() {
-        return WALKER.walk(s -> s
-                .dropWhile(f -> SKIPPED.contains(f.getClassName()))
-                .takeWhile(f -> !f.getClassName().startsWith("org.junit."))
-                .limit(FRAMES)
-                .map(StackWalker.StackFrame::toStackTraceElement)
-                .toArray(StackTraceElement[]::new));
+    static final class Site extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        Site() {
+            super(null, null, false, true);
+        }
+
+        /**
+         * The stack from the first frame outside the pool, {@link Pbuf} and this class,
+         * stopping before the test framework.
+         */
+        List<StackTraceElement> frames() {
+            return Arrays.stream(getStackTrace())
+                    .dropWhile(f -> SKIPPED.contains(f.getClassName()))
+                    .takeWhile(f -> !f.getClassName().startsWith("org.junit."))
+                    .limit(FRAMES)
+                    .toList();
+        }
     }
 }
