@@ -117,7 +117,7 @@ public final class Pbuf {
 
     private void live() {
         if (ref <= 0) {
-            throw new IllegalStateException("pbuf used after it was freed");
+            throw new IllegalStateException(PbufTracking.describe("pbuf used after it was freed", this));
         }
     }
 
@@ -131,7 +131,7 @@ public final class Pbuf {
         if (pool != null) {
             pool.countIllegal(kind);
         }
-        throw new IllegalStateException("pbuf freed after it was freed: " + this);
+        throw new IllegalStateException(PbufTracking.describe("pbuf freed after it was freed: " + this, this));
     }
 
     /** The node's whole backing memory; the payload is at {@link #offset()}. */
@@ -208,6 +208,9 @@ public final class Pbuf {
     public Pbuf ref() {
         live();
         ref++;
+        if (PbufTracking.TRACKER != null && pool != null) {
+            PbufTracking.TRACKER.touched(this, "ref");
+        }
         return this;
     }
 
@@ -233,6 +236,9 @@ public final class Pbuf {
                 q.freedTwice();
             }
             if (--q.ref > 0) {
+                if (PbufTracking.TRACKER != null && q.pool != null) {
+                    PbufTracking.TRACKER.touched(q, "free, refs left");
+                }
                 break;
             }
             Pbuf nx = q.next;
@@ -313,8 +319,14 @@ public final class Pbuf {
             Pbuf nx = q.next;
             if (q.ref > 1) {
                 q.ref--;
+                if (PbufTracking.TRACKER != null && q.pool != null) {
+                    PbufTracking.TRACKER.touched(q, "free, refs left");
+                }
                 if (nx != null) {
                     nx.ref++;
+                    if (PbufTracking.TRACKER != null && nx.pool != null) {
+                        PbufTracking.TRACKER.touched(nx, "ref");
+                    }
                 }
             } else {
                 q.next = null;

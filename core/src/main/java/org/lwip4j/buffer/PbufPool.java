@@ -22,6 +22,9 @@ import java.util.Objects;
  * assertions node objects are recycled and a stale reference is only caught until the
  * object is reused.
  *
+ * <p>When a {@link PbufTracker} is installed (in tests), the pool reports every node it hands
+ * out and takes back, so a test can name where each pbuf it leaked was allocated.
+ *
  * <p>Used on the owning stack's event loop only.
  */
 public final class PbufPool {
@@ -63,6 +66,9 @@ public final class PbufPool {
         this.strict = strict;
         this.poolStats = new PoolStats("PBUF_POOL", poolSize);
         this.ramStats = new PoolStats("MEM_RAM", ramBytes);
+        if (PbufTracking.TRACKER != null) {
+            PbufTracking.TRACKER.poolCreated(this);
+        }
     }
 
     /** Bytes per pool buffer, header room included. */
@@ -142,6 +148,9 @@ public final class PbufPool {
         freePool[freePoolCount] = null;
         p.init(Pbuf.Kind.POOL, p.homeMem, null, offset, len, bufSize);
         poolStats.take(1);
+        if (PbufTracking.TRACKER != null) {
+            PbufTracking.TRACKER.allocated(this, p);
+        }
         return p;
     }
 
@@ -179,6 +188,9 @@ public final class PbufPool {
         byte[] a = new byte[size];
         p.init(Pbuf.Kind.RAM, MemorySegment.ofArray(a), a, layer.headroom(), length, size);
         ramStats.take(size);
+        if (PbufTracking.TRACKER != null) {
+            PbufTracking.TRACKER.allocated(this, p);
+        }
         return p;
     }
 
@@ -193,6 +205,9 @@ public final class PbufPool {
 
     /** Takes back a node whose last reference was dropped; {@code mem} and {@code array} were its memory. */
     void recycle(Pbuf p, MemorySegment mem, byte[] array) {
+        if (PbufTracking.TRACKER != null) {
+            PbufTracking.TRACKER.freed(p);
+        }
         switch (p.kind) {
             case POOL -> {
                 poolStats.give(1);
@@ -239,6 +254,9 @@ public final class PbufPool {
         Objects.checkFromIndexSize(off, len, data.length);
         Pbuf p = spareNode();
         p.init(Pbuf.Kind.REF, MemorySegment.ofArray(data), data, off, len, data.length);
+        if (PbufTracking.TRACKER != null) {
+            PbufTracking.TRACKER.allocated(this, p);
+        }
         return p;
     }
 }

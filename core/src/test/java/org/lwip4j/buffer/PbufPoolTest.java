@@ -32,8 +32,11 @@ final class PbufPoolTest {
         assertNull(pool.allocPool(Layer.RAW, BUF + 1), "needs two buffers, one is free");
         assertEquals(3, pool.poolStats().used, "a refused chain takes nothing");
         assertEquals(3, pool.poolStats().err);
-        assertNotNull(pool.allocPool(Layer.RAW, BUF));
+        Pbuf last = pool.allocPool(Layer.RAW, BUF);
+        assertNotNull(last);
+        last.free();
         held.forEach(Pbuf::free);
+        assertEquals(0, pool.poolStats().used);
     }
 
     @Test
@@ -127,9 +130,11 @@ final class PbufPoolTest {
         Pbuf p = pool.allocPool(Layer.RAW, 10);
         p.free();
         assertSame(p, pool.allocPool(Layer.RAW, 10));
+        p.free();
         Pbuf r = pool.allocRam(Layer.RAW, 10);
         r.free();
         assertSame(r, pool.allocRam(Layer.RAW, 10));
+        r.free();
     }
 
     @Test
@@ -140,6 +145,7 @@ final class PbufPoolTest {
         Pbuf q = pool.allocPool(Layer.RAW, 10);
         assertNotSame(p, q);
         assertEquals(0, p.refCount());
+        q.free();
     }
 
     @Test

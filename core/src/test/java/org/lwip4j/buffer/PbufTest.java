@@ -373,9 +373,13 @@ final class PbufTest {
         assertEquals(1, noRam.ramStats().err);
         assertEquals(500, p.totalLength());
         assertArrayEquals(new int[] {FIRST, 256, 500 - FIRST - 256}, lengths(p));
-        assertNotNull(p.split(FIRST), "a boundary split needs no memory");
+        Pbuf rest = p.split(FIRST);
+        assertNotNull(rest, "a boundary split needs no memory");
         assertThrows(IllegalArgumentException.class, () -> p.split(0));
         assertThrows(IllegalArgumentException.class, () -> p.split(FIRST));
+        p.free();
+        rest.free();
+        assertEquals(0, noRam.poolStats().used);
     }
 
     // ---- truncate ----

@@ -120,6 +120,11 @@ class Ipv4CaptureTest {
         wire.inject(ipPacket(99, "10.0.0.9", "10.0.0.1", 64, 0x0010, new byte[8]));
         run();
         assertEquals(0, wire.count(), "nothing sent back");
+        // Reassembly holds the fragment until its timeout; without fragment 0, that sends nothing either.
+        clock.advance(stack.config().ipReassMaxAge().plusSeconds(1));
+        run();
+        assertEquals(0, wire.count(), "nothing sent back when the fragment times out");
+        assertEquals(0, stack.context().pbufs().poolStats().used, "the fragment was freed");
     }
 
     static byte[] withIcmpChecksum(byte[] m) {
