@@ -27,7 +27,7 @@ class StackCloseTest {
 
     private Netif attach(CaptureDriver wire) {
         Netif n = stack.addNetif(wire, "if0");
-        n.setIp4(Ip4Interface.parse("10.0.0.1/24"));
+        n.ip4().set(Ip4Interface.parse("10.0.0.1/24"));
         n.setUp(true);
         stack.netifs().setDefault(n);
         return n;

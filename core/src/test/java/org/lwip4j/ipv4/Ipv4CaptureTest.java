@@ -121,7 +121,7 @@ class Ipv4CaptureTest {
         run();
         assertEquals(0, wire.count(), "nothing sent back");
         // Reassembly holds the fragment until its timeout; without fragment 0, that sends nothing either.
-        clock.advance(stack.config().ipReassMaxAge().plusSeconds(1));
+        clock.advance(stack.config().ip4().reassMaxAge().plusSeconds(1));
         run();
         assertEquals(0, wire.count(), "nothing sent back when the fragment times out");
         assertEquals(0, stack.context().pbufs().poolStats().used, "the fragment was freed");
