@@ -270,6 +270,7 @@ public final class Stack implements AutoCloseable {
         for (Netif n : netifs.all()) {
             netifs.remove(n);
         }
+        ip.release();
     }
 
     @Override

@@ -14,7 +14,6 @@ import org.lwip4j.sim.CaptureDriver;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.VirtualClock;
-import org.lwip4j.testing.AllowLeaks;
 import org.lwip4j.udp.UdpPcb;
 
 /**
@@ -63,7 +62,6 @@ class StackCloseTest {
     }
 
     @Test
-    @AllowLeaks("Stack.close never calls Ipv4Reassembly.clear(): held fragments stay taken; see the leak report")
     void aFragmentAwaitingReassemblyIsFreed() {
         CaptureDriver wire = new CaptureDriver(LinkType.IP, 1500);
         attach(wire);

@@ -125,6 +125,15 @@ public final class Ip implements IpOutput {
         }
     }
 
+    /** Frees every packet the families hold: the stack is closing. */
+    public void release() {
+        for (NetworkProtocol f : families) {
+            if (f != null) {
+                f.release();
+            }
+        }
+    }
+
     /** Makes every route made so far stale: called on any change that can move a route. */
     public void routesChanged() {
         generation++;

@@ -43,4 +43,7 @@ public interface NetworkProtocol {
      * (RFC 1122 §3.2.2). Does not take the caller's reference.
      */
     void portUnreachable(Pbuf p, IpInfo info);
+
+    /** Frees every packet the family holds (fragments under reassembly): the stack is closing. */
+    void release();
 }

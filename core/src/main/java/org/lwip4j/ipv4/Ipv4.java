@@ -574,6 +574,11 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     }
 
     @Override
+    public void release() {
+        reassembly.clear();
+    }
+
+    @Override
     public void portUnreachable(Pbuf p, IpInfo info) {
         icmp.portUnreachable(p, info);
     }
