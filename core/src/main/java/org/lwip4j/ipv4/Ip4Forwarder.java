@@ -13,7 +13,7 @@ import org.lwip4j.wire.Ipv4Packet;
 
 /**
  * Forwards IPv4 packets not addressed to the stack between its netifs (RFC 1812 §5.2,
- * lwIP's {@code ip4_forward}): never link-local, loopback or broadcast traffic; TTL
+ * lwIP's {@code ip4_forward}): never link-local, loopback, broadcast or martian (§5.3.7) traffic; TTL
  * decremented with an incremental checksum update (RFC 1624); TTL expiry answered with ICMP
  * time exceeded, no route with "net unreachable"; fragmented for a smaller MTU, or
  * "fragmentation needed" (RFC 1191) when DF is set.
@@ -36,9 +36,10 @@ final class Ip4Forwarder {
         int src = Ipv4Packet.src(s, off);
         int dst = Ipv4Packet.dst(s, off);
         // RFC 3927 §7: link-local addresses are never forwarded; RFC 1812 §5.3.7: nor 127/8
-        // (a packet that came in on the loopback netif has not been checked for it).
+        // (a packet that came in on the loopback netif has not been checked for it), nor
+        // network 0 or class E, as source or destination.
         if ((src >>> 16) == 0xa9fe || (dst >>> 16) == 0xa9fe || dst == -1 || (dst & 0xf0000000) == 0xe0000000
-                || (src >>> 24) == 127 || (dst >>> 24) == 127) {
+                || (src >>> 24) == 127 || (dst >>> 24) == 127 || martian(src) || martian(dst)) {
             stats.drop++;
             p.free();
             return;
@@ -78,6 +79,11 @@ final class Ip4Forwarder {
             stats.xmit++;
         }
         p.free();
+    }
+
+    /** Network 0 or class E (240/4, the limited broadcast included): RFC 1812 §5.3.7. */
+    private static boolean martian(int addr) {
+        return (addr >>> 24) == 0 || (addr & 0xf0000000) == 0xf0000000;
     }
 
     /** TTL shares a 16-bit word with the protocol: the checksum is updated incrementally (RFC 1624). */

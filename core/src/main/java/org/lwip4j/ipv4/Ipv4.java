@@ -205,14 +205,15 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
 
     /**
      * RFC 1122 §3.2.1.3: 127/8 must not appear on a network; a broadcast or multicast source
-     * is never valid; 0.0.0.0 is a valid source only while a host learns its address, which
-     * it does by broadcasting to 255.255.255.255 (BOOTP/DHCP; Linux accepts no more).
+     * is never valid; 0.0.0.0 and {0, Host-number} (network 0) are valid sources only while a
+     * host learns its address, which it does by broadcasting to 255.255.255.255 (BOOTP/DHCP;
+     * Linux accepts no more).
      */
     private static boolean validAddresses(Netif inp, int src, int dst) {
         if (!inp.hasFlag(Netif.FLAG_LOOPBACK) && ((dst >>> 24) == 127 || (src >>> 24) == 127)) {
             return false;
         }
-        if (src == 0) {
+        if ((src >>> 24) == 0) {
             return dst == -1;
         }
         return (src & 0xf0000000) != 0xe0000000 && !inp.ip4().isBroadcast(src);
@@ -301,14 +302,15 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
      * The netif to reach {@code dst} (lwIP's {@code ip4_route}, with longest-prefix match):
      * the loopback netif for 127/8 and our own addresses, the up netif or static route with
      * the longest matching prefix, else the default netif. {@code null} when there is none,
-     * and for 0.0.0.0, which is never a destination (RFC 1122 §3.2.1.3 (a)).
+     * and for network 0 ({0,0} and {0, Host-number}), never a destination (RFC 1122 §3.2.1.3
+     * (a), (b)).
      */
     public Netif route(int dst, int src) {
         if ((dst >>> 24) == 127) {
             Netif lo = netifs.loopbackNetif();
             return lo != null && lo.isUp() ? lo : null;
         }
-        if (dst == 0) {
+        if ((dst >>> 24) == 0) {
             return null;
         }
         Netif best = null;
@@ -539,7 +541,8 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         return h;
     }
 
-    private boolean isOwnAddress(int dst) {
+    /** True when {@code dst} is an address of any of the netifs. */
+    boolean isOwnAddress(int dst) {
         List<Netif> all = netifs.view();
         for (int i = 0, n = all.size(); i < n; i++) {
             if (all.get(i).ip4().has(dst)) {
