@@ -47,6 +47,10 @@ import org.lwip4j.wire.Ipv4Packet;
  * whatever the netif's link; packets above the MTU fragmented.
  */
 public final class Ipv4 implements NetworkInput, NetworkProtocol {
+    /** Option types of loose and strict source and record route (RFC 791 §3.1). */
+    private static final int OPT_LSRR = 131;
+    private static final int OPT_SSRR = 137;
+
     private final StackContext ctx;
     private final StackConfig.Ip4Options cfg;
     private final NetifTable netifs;
@@ -141,6 +145,13 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         if (hl < 0) {
             return;
         }
+        if (hl > Ipv4Packet.MIN_HEADER_LEN && sourceRouted(s, off, hl)) {
+            // RFC 1122 §3.2.1.8 (c), §3.3.5: we neither forward along a source route nor
+            // reverse one into replies, so source-routed datagrams are discarded, as Linux
+            // does by default (RFC 7126 §4.3, §4.4).
+            drop(p, Drop.BAD_OPTION);
+            return;
+        }
         int src = Ipv4Packet.src(s, off);
         int dst = Ipv4Packet.dst(s, off);
         if (!validAddresses(inp, src, dst)) {
@@ -217,6 +228,11 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
             return dst == -1;
         }
         return (src & 0xf0000000) != 0xe0000000 && !inp.ip4().isBroadcast(src);
+    }
+
+    /** True when the checked header of {@code hl} bytes carries a loose or strict source route option (RFC 791). */
+    private static boolean sourceRouted(MemorySegment s, int off, int hl) {
+        return Ipv4Packet.findOption(s, off, hl, OPT_LSRR) >= 0 || Ipv4Packet.findOption(s, off, hl, OPT_SSRR) >= 0;
     }
 
     private Pbuf reassemble(Pbuf p) {

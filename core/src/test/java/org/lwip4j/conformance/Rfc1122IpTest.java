@@ -208,6 +208,54 @@ class Rfc1122IpTest {
     }
 
     @Test
+    void s3_2_1_8c_sourceRoutedDatagramsAreDiscardedAsLinuxDoesByDefault() {
+        // Deliberately different (docs/RFC1122-AUDIT.md): no source routing, so no reply
+        // could carry the reversed route §3.2.2.6 and §4 ask for; RFC 7126 §4.3, §4.4.
+        List<byte[]> got = new ArrayList<>();
+        rig.udpSink(7, got);
+        long opterr = rig.stack.stats().ip.opterr;
+        byte[] lsrrIncomplete = {(byte) 0x83, 7, 4, 10, 0, 0, 5, 0};     // next hop 10.0.0.5, then end
+        byte[] ssrrCompleted = {1, (byte) 0x89, 7, 8, 10, 0, 0, 5};      // NOP, pointer past the route
+        for (byte[] o : List.of(lsrrIncomplete, ssrrCompleted)) {
+            rig.inject(tun0, ipPacket(17, "10.0.0.9", "10.0.0.1", 0, 64, 0, o, udp(1, 7, new byte[] {1})));
+            rig.inject(tun0, ipPacket(17, "10.0.0.9", "10.0.0.1", 0, 64, 0, o, udp(1, 8, new byte[] {1})));
+            rig.inject(tun0, ipPacket(1, "10.0.0.9", "10.0.0.1", 0, 64, 0, o, echo(1, 1, new byte[4])));
+        }
+        assertEquals(List.of(), got);
+        assertEquals(0, tun0.count(), "no echo reply without the reversed route, no ICMP error");
+        assertEquals(opterr + 6, rig.stack.stats().ip.opterr);
+        rig.assertNoLeaks();
+    }
+
+    @Test
+    void s3_2_1_1_versionOtherThanFourIsSilentlyDiscarded() {
+        // On Ethernet the EtherType says IPv4; the version nibble says otherwise.
+        Rig r = new Rig();
+        CaptureDriver eth0 = r.eth("eth0", "192.168.1.1/24", "192.168.1.9");
+        List<byte[]> got = new ArrayList<>();
+        r.udpSink(7, got);
+        long proterr = r.stack.stats().ip.proterr;
+        for (int version : new int[] {5, 6, 0}) {
+            byte[] p = ipPacket(17, "192.168.1.9", "192.168.1.1", 64, udp(1, 7, new byte[] {1}));
+            p[0] = (byte) (version << 4 | 5);
+            r.inject(eth0, ethernet(Rig.OUR_MAC.bits(), p));
+        }
+        assertEquals(List.of(), got);
+        assertEquals(0, eth0.count());
+        assertEquals(proterr + 3, r.stack.stats().ip.proterr);
+        r.assertNoLeaks();
+    }
+
+    @Test
+    void s3_3_3_theTransportLearnsTheMtuOfItsRoute() {
+        // MMS_S: the route a transport gets carries the outgoing netif's MTU.
+        CaptureDriver small = rig.tun("tun1", "10.0.1.1/24", 576);
+        assertEquals(1500, rig.stack.ip().route(ip("10.0.0.9"), org.lwip4j.addr.Ip4Address.ANY, null).mtu());
+        assertEquals(576, rig.stack.ip().route(ip("10.0.1.9"), org.lwip4j.addr.Ip4Address.ANY, null).mtu());
+        assertEquals(0, small.count());
+    }
+
+    @Test
     void s3_3_4_2_anApplicationChoosesItsSourceAddress() {
         rig.netif("tun0").ip4().add(Ip4Interface.parse("10.0.0.2/24"));
         UdpPcb pcb = rig.stack.newUdpPcb();
