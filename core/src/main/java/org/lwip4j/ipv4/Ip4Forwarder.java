@@ -3,6 +3,8 @@ package org.lwip4j.ipv4;
 import java.lang.foreign.MemorySegment;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.netif.Ip4Addresses;
+import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ProtoStats;
@@ -52,9 +54,10 @@ final class Ip4Forwarder {
             p.free();
             return;
         }
-        if (out == inp && !cfg.forwardAllowTxOnRxNetif() || out.ip4().isBroadcast(dst)) {
+        if (out == inp && !cfg.forwardAllowTxOnRxNetif() || out.ip4().isBroadcast(dst) || isNetworkAddress(out, dst)) {
             // Never back out of the arrival netif (unless allowed); a directed broadcast of
-            // the outgoing subnet is not forwarded (RFC 2644).
+            // the outgoing subnet is not forwarded (RFC 2644), nor its obsolete 0 form (RFC
+            // 1812 §4.2.3.1).
             stats.drop++;
             p.free();
             return;
@@ -79,6 +82,18 @@ final class Ip4Forwarder {
             stats.xmit++;
         }
         p.free();
+    }
+
+    /** True when {@code dst} is {<Network-prefix>, 0} of a subnet of {@code out} that has a broadcast address. */
+    private static boolean isNetworkAddress(Netif out, int dst) {
+        Ip4Addresses a4 = out.ip4();
+        for (int k = 0, m = a4.count(); k < m; k++) {
+            Ip4Interface a = a4.at(k);
+            if (a.prefixLength() < 31 && (a.address().bits() & a.mask()) == dst) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Network 0 or class E (240/4, the limited broadcast included): RFC 1812 §5.3.7. */
