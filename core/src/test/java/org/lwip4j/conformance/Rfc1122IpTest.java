@@ -289,6 +289,25 @@ class Rfc1122IpTest {
         rig.inject(tun0, ipPacket(17, "10.0.0.9", "10.0.1.1", 64, udp(1, 7, new byte[] {1})));
         assertEquals(1, got.size());
         assertEquals(0, tun1.count());
+        // Two netifs do not make a host a gateway (§3.1: no auto-configuration as one).
+        rig.inject(tun0, ipPacket(17, "10.0.0.9", "10.0.1.9", 64, udp(1, 7, new byte[] {1})));
+        assertEquals(0, tun1.count());
+        assertEquals(0, rig.stack.stats().ip.fw);
+    }
+
+    @Test
+    void s3_3_1_2_aStaticRouteBeatsTheDefaultGateway() {
+        Rig r = new Rig();
+        CaptureDriver eth0 = r.eth("eth0", "192.168.1.1/24");
+        r.netif("eth0").ip4().setGateway(ip("192.168.1.254"));
+        r.stack.ipv4().routes().add(new org.lwip4j.ip.StaticRoute(org.lwip4j.addr.IpPrefix.parse("198.51.100.0/24"),
+                ip("192.168.1.253"), r.netif("eth0")));
+        UdpPcb pcb = r.stack.newUdpPcb();
+        r.send(pcb, new byte[1], ip("198.51.100.7"), 9);
+        r.send(pcb, new byte[1], ip("203.0.113.1"), 9);
+        List<byte[]> out = Rig.sent(eth0);
+        assertEquals("192.168.1.253", addr(out.get(0), 14 + 24), "ARP for the route's gateway");
+        assertEquals("192.168.1.254", addr(out.get(1), 14 + 24), "ARP for the default gateway");
     }
 
     @Test
