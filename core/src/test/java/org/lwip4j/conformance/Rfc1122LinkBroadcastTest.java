@@ -81,6 +81,25 @@ class Rfc1122LinkBroadcastTest {
     }
 
     @Test
+    void s3_2_2_noTimeExceededWhenAFragmentedBroadcastTimesOut() {
+        // Fragment 0 of a datagram to a broadcast address, never completed: no ICMP error
+        // (§3.2.2: never about a datagram to an IP broadcast), whatever the broadcast form.
+        for (String dst : List.of("192.168.1.255", "255.255.255.255", "0.0.0.0")) {
+            rig.inject(eth0, ethernet(BROADCAST_MAC,
+                    Rig.ipPacket(17, "192.168.1.9", dst, 0, 64, 0x2000, new byte[0], udp(1, 7, new byte[16]))));
+        }
+        // Control: the same to our unicast address gets its time exceeded.
+        rig.inject(eth0, ethernet(OUR_MAC.bits(),
+                Rig.ipPacket(17, "192.168.1.9", "192.168.1.1", 0, 64, 0x2000, new byte[0], udp(1, 7, new byte[16]))));
+        rig.advanceSeconds(16);
+        List<byte[]> out = Rig.sent(eth0);
+        assertEquals(1, out.size());
+        assertEquals("192.168.1.1 11 1", addr(out.get(0), 14 + 12) + " " + out.get(0)[14 + 20] + " "
+                + out.get(0)[14 + 21]);
+        rig.assertNoLeaks();
+    }
+
+    @Test
     void rfc1812_s5_3_4_unicastInALinkBroadcastIsNeverForwarded() {
         long fw = rig.stack.stats().ip.fw;
         rig.inject(eth0, ethernet(BROADCAST_MAC, ipPacket(17, "192.168.1.9", "192.168.2.9", 64, udp(1, 7, new byte[] {1}))));
