@@ -122,7 +122,9 @@ public final class Icmpv4 implements TransportInput {
             via = info.netif();
         }
         if (src == 0) {
-            src = ip.selectSource(via, info.src4());
+            // RFC 1122 §3.2.2.6, §3.2.1.3: the specific destination of a broadcast is the
+            // address of the netif it arrived on, whichever netif the reply leaves by.
+            src = ip.selectSource(info.netif(), info.src4());
         }
         Err e = ip.output(p, src, info.src4(), icfg.ttl(), info.tos(), Ipv4Packet.PROTO_ICMP, via, false);
         if (e == Err.OK) {

@@ -135,6 +135,22 @@ class Rfc1122IcmpTest {
     }
 
     @Test
+    void s3_2_2_6_aBroadcastEchoIsAnsweredFromTheArrivalInterfaceEvenWhenTheReplyLeavesByAnother() {
+        // The requester is off every subnet: the reply is routed out of the default netif
+        // eth0, but its source is still the specific destination, eth1's address.
+        Rig r = new Rig(b -> b.broadcastPing(true));
+        CaptureDriver e0 = r.eth("eth0", "192.168.0.1/24");
+        CaptureDriver e1 = r.eth("eth1", "192.168.1.1/24");
+        r.netif("eth0").ip4().setGateway(ip("192.168.0.254"));
+        r.stack.arp().addStatic(r.netif("eth0"), ip("192.168.0.254"), new org.lwip4j.addr.MacAddress(Rig.PEER_MAC));
+        r.inject(e1, Rig.ethernet(Rig.BROADCAST_MAC, ipPacket(1, "10.9.9.9", "255.255.255.255", 64, echo(1, 1, new byte[4]))));
+        byte[] out = e0.poll().data();
+        assertEquals("192.168.1.1", addr(out, 14 + 12));
+        assertEquals("10.9.9.9", addr(out, 14 + 16));
+        assertEquals(0, e1.count());
+    }
+
+    @Test
     void s3_2_2_6_echoRepliesArePassedToTheApplication() {
         RawPcb pcb = rig.stack.newRawPcb(1);
         List<String> got = new ArrayList<>();
