@@ -1,7 +1,6 @@
 package org.lwip4j.ipv4;
 
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
@@ -212,7 +211,9 @@ public final class Icmpv4 implements TransportInput {
             return Err.VAL;
         }
         if ((osrc >>> 24) == 0 || osrc == -1 || (osrc & 0xf0000000) == 0xe0000000 || (osrc & 0xf0000000) == 0xf0000000
-                || odst == -1 || (odst & 0xf0000000) == 0xe0000000 || isOurBroadcast(odst)) {
+                || odst == -1 || (odst & 0xf0000000) == 0xe0000000 || ip.isOurBroadcast(odst)) {
+            // (A directed broadcast or 0.0.0.0 of ours: callers that know the arrival netif
+            // check it too, a reassembly timeout does not.)
             return Err.VAL;
         }
         if (Ipv4Packet.protocol(os, ooff) == Ipv4Packet.PROTO_ICMP) {
@@ -254,21 +255,6 @@ public final class Icmpv4 implements TransportInput {
         }
         e.free();
         return r;
-    }
-
-    /**
-     * True when {@code addr} is a broadcast address of one of our netifs (a directed
-     * broadcast, or 0.0.0.0): callers that know the arrival netif check it themselves, but a
-     * reassembly timeout does not, and RFC 1122 §3.2.2 forbids errors about broadcasts.
-     */
-    private boolean isOurBroadcast(int addr) {
-        List<Netif> all = ip.netifs().view();
-        for (int i = 0, n = all.size(); i < n; i++) {
-            if (all.get(i).ip4().isBroadcast(addr)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** RFC 1812 §4.3.2.8 token bucket: at most icmpErrorRate per second, bursts of icmpErrorBurst. */

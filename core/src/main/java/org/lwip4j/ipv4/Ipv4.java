@@ -218,16 +218,28 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
      * RFC 1122 §3.2.1.3: 127/8 must not appear on a network; a broadcast or multicast source
      * is never valid; 0.0.0.0 and {0, Host-number} (network 0) are valid sources only while a
      * host learns its address, which it does by broadcasting to 255.255.255.255 (BOOTP/DHCP;
-     * Linux accepts no more).
+     * Linux accepts no more). A broadcast address of any of our netifs is a broadcast, also
+     * when it arrives on another one (Linux's martian source check is the same).
      */
-    private static boolean validAddresses(Netif inp, int src, int dst) {
+    private boolean validAddresses(Netif inp, int src, int dst) {
         if (!inp.hasFlag(Netif.FLAG_LOOPBACK) && ((dst >>> 24) == 127 || (src >>> 24) == 127)) {
             return false;
         }
         if ((src >>> 24) == 0) {
             return dst == -1;
         }
-        return (src & 0xf0000000) != 0xe0000000 && !inp.ip4().isBroadcast(src);
+        return (src & 0xf0000000) != 0xe0000000 && !isOurBroadcast(src);
+    }
+
+    /** True when {@code addr} is a broadcast address of one of the netifs (0.0.0.0 and 255.255.255.255 included). */
+    boolean isOurBroadcast(int addr) {
+        List<Netif> all = netifs.view();
+        for (int i = 0, n = all.size(); i < n; i++) {
+            if (all.get(i).ip4().isBroadcast(addr)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when the checked header of {@code hl} bytes carries a loose or strict source route option (RFC 791). */

@@ -74,6 +74,25 @@ class Rfc1122IpTest {
     }
 
     @Test
+    void s3_2_1_3_aBroadcastAddressOfAnotherNetifIsNoValidSourceEither() {
+        // 192.168.1.255 is eth1's directed broadcast; arriving on eth0 it is still a broadcast
+        // address, and answering it would broadcast on eth1.
+        Rig r = new Rig();
+        CaptureDriver eth0 = r.eth("eth0", "192.168.0.1/24", "192.168.0.9");
+        CaptureDriver eth1 = r.eth("eth1", "192.168.1.1/24", "192.168.1.9");
+        List<byte[]> got = new ArrayList<>();
+        r.udpSink(7, got);
+        long mac = Rig.OUR_MAC.bits();
+        r.inject(eth0, ethernet(mac, ipPacket(17, "192.168.1.255", "192.168.0.1", 64, udp(1, 7, new byte[] {1}))));
+        r.inject(eth0, ethernet(mac, ipPacket(17, "192.168.1.255", "192.168.0.1", 64, udp(1, 8, new byte[] {1}))));
+        r.inject(eth0, ethernet(mac, ipPacket(1, "192.168.1.255", "192.168.0.1", 64, echo(1, 1, new byte[4]))));
+        assertEquals(List.of(), got);
+        assertEquals(0, eth0.count());
+        assertEquals(0, eth1.count(), "no broadcast answer on eth1");
+        r.assertNoLeaks();
+    }
+
+    @Test
     void s3_2_1_3_zeroSourceIsAcceptedOnlyWhenSentToTheLimitedBroadcast() {
         // A BOOTP/DHCP client without an address: 0.0.0.0 -> 255.255.255.255 is delivered.
         List<byte[]> got = new ArrayList<>();
