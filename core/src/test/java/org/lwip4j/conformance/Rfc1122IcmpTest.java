@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.lwip4j.addr.MacAddress;
 import org.lwip4j.ip.IcmpError;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.raw.RawPcb;
@@ -142,7 +143,7 @@ class Rfc1122IcmpTest {
         CaptureDriver e0 = r.eth("eth0", "192.168.0.1/24");
         CaptureDriver e1 = r.eth("eth1", "192.168.1.1/24");
         r.netif("eth0").ip4().setGateway(ip("192.168.0.254"));
-        r.stack.arp().addStatic(r.netif("eth0"), ip("192.168.0.254"), new org.lwip4j.addr.MacAddress(Rig.PEER_MAC));
+        r.stack.arp().addStatic(r.netif("eth0"), ip("192.168.0.254"), new MacAddress(Rig.PEER_MAC));
         r.inject(e1, Rig.ethernet(Rig.BROADCAST_MAC, ipPacket(1, "10.9.9.9", "255.255.255.255", 64, echo(1, 1, new byte[4]))));
         byte[] out = e0.poll().data();
         assertEquals("192.168.1.1", addr(out, 14 + 12));

@@ -13,7 +13,10 @@ import static org.lwip4j.conformance.Rig.udp;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.IpPrefix;
 import org.lwip4j.buffer.Bytes;
+import org.lwip4j.ip.StaticRoute;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.sim.CaptureDriver;
 import org.lwip4j.stack.Err;
@@ -269,8 +272,8 @@ class Rfc1122IpTest {
     void s3_3_3_theTransportLearnsTheMtuOfItsRoute() {
         // MMS_S: the route a transport gets carries the outgoing netif's MTU.
         CaptureDriver small = rig.tun("tun1", "10.0.1.1/24", 576);
-        assertEquals(1500, rig.stack.ip().route(ip("10.0.0.9"), org.lwip4j.addr.Ip4Address.ANY, null).mtu());
-        assertEquals(576, rig.stack.ip().route(ip("10.0.1.9"), org.lwip4j.addr.Ip4Address.ANY, null).mtu());
+        assertEquals(1500, rig.stack.ip().route(ip("10.0.0.9"), Ip4Address.ANY, null).mtu());
+        assertEquals(576, rig.stack.ip().route(ip("10.0.1.9"), Ip4Address.ANY, null).mtu());
         assertEquals(0, small.count());
     }
 
@@ -319,7 +322,7 @@ class Rfc1122IpTest {
         Rig r = new Rig();
         CaptureDriver eth0 = r.eth("eth0", "192.168.1.1/24");
         r.netif("eth0").ip4().setGateway(ip("192.168.1.254"));
-        r.stack.ipv4().routes().add(new org.lwip4j.ip.StaticRoute(org.lwip4j.addr.IpPrefix.parse("198.51.100.0/24"),
+        r.stack.ipv4().routes().add(new StaticRoute(IpPrefix.parse("198.51.100.0/24"),
                 ip("192.168.1.253"), r.netif("eth0")));
         UdpPcb pcb = r.stack.newUdpPcb();
         r.send(pcb, new byte[1], ip("198.51.100.7"), 9);

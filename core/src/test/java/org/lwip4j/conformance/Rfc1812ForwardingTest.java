@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.buffer.Checksum;
+import org.lwip4j.netif.Netif;
 import org.lwip4j.sim.CaptureDriver;
 
 /**
@@ -86,7 +87,7 @@ class Rfc1812ForwardingTest {
     @Test
     void s5_3_5_and_s4_2_3_1_limitedDirectedAndZeroFormBroadcastsAreNotForwarded() {
         // RFC 2644 updates §5.3.5.2: directed broadcasts are not forwarded by default.
-        rig.netif("tun1").setFlags(org.lwip4j.netif.Netif.FLAG_BROADCAST, org.lwip4j.netif.Netif.FLAG_BROADCAST);
+        rig.netif("tun1").setFlags(Netif.FLAG_BROADCAST, Netif.FLAG_BROADCAST);
         rig.inject(tun0, ipPacket(17, "10.0.0.9", "255.255.255.255", 64, udp(1, 9, new byte[4])));
         rig.inject(tun0, ipPacket(17, "10.0.0.9", "10.0.1.255", 64, udp(1, 9, new byte[4])));
         // §4.2.3.1: {<Network-prefix>, 0}, the obsolete form, is discarded, not forwarded as unicast.

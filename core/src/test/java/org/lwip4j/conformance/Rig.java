@@ -18,6 +18,7 @@ import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.LinkType;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.sim.CaptureDriver;
+import org.lwip4j.stack.Err;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.VirtualClock;
 import org.lwip4j.testing.SimNet;
@@ -65,7 +66,7 @@ final class Rig {
     /** As {@link #eth}, with a static ARP entry mapping {@code peer} to {@link #PEER_MAC}. */
     CaptureDriver eth(String name, String cidr, String peer) {
         CaptureDriver d = eth(name, cidr);
-        assertEquals(org.lwip4j.stack.Err.OK, stack.arp().addStatic(netif(name), ip(peer), new MacAddress(PEER_MAC)));
+        assertEquals(Err.OK, stack.arp().addStatic(netif(name), ip(peer), new MacAddress(PEER_MAC)));
         return d;
     }
 
@@ -118,7 +119,7 @@ final class Rig {
     /** A UDP pcb bound to {@code port} that records every payload it receives. */
     UdpPcb udpSink(int port, List<byte[]> got) {
         UdpPcb pcb = stack.newUdpPcb();
-        assertEquals(org.lwip4j.stack.Err.OK, pcb.bind(port));
+        assertEquals(Err.OK, pcb.bind(port));
         pcb.onReceive((pc, p, src, sp, nf) -> {
             got.add(p.toByteArray());
             p.free();
@@ -134,9 +135,9 @@ final class Rig {
     }
 
     /** Sends {@code data} from {@code pcb} to {@code dst:port}; the result. */
-    org.lwip4j.stack.Err send(UdpPcb pcb, byte[] data, IpAddress dst, int port) {
+    Err send(UdpPcb pcb, byte[] data, IpAddress dst, int port) {
         Pbuf p = payload(data);
-        org.lwip4j.stack.Err e = pcb.sendTo(p, dst, port);
+        Err e = pcb.sendTo(p, dst, port);
         p.free();
         run();
         return e;
