@@ -121,7 +121,9 @@ public final class Icmpv4 implements TransportInput {
             via = info.netif();
         }
         if (src == 0) {
-            src = ip.selectSource(via, info.src4());
+            // RFC 1122 §3.2.2.6, §3.2.1.3: the specific destination of a broadcast is the
+            // address of the netif it arrived on, whichever netif the reply leaves by.
+            src = ip.selectSource(info.netif(), info.src4());
         }
         Err e = ip.output(p, src, info.src4(), icfg.ttl(), info.tos(), Ipv4Packet.PROTO_ICMP, via, false);
         if (e == Err.OK) {
@@ -191,7 +193,8 @@ public final class Icmpv4 implements TransportInput {
      * Sends an ICMP error about {@code orig} (payload at its IP header): destination
      * unreachable, time exceeded or parameter problem. RFC 1122 §3.2.2: never about an ICMP
      * error, a broadcast or multicast destination, a non-initial fragment, or a source that is
-     * not a unicast host; quotes the IP header and at most 8 data bytes, never more than the
+     * not a unicast host (network 0 included, RFC 1812 §4.3.2.7); sent from the datagram's
+     * destination when that is ours (RFC 1122 §3.3.4.2); quotes the IP header and at most 8 data bytes, never more than the
      * packet has (across chained nodes). {@code extra} is the next-hop MTU for
      * "fragmentation needed". Rate limited. Does not take the caller's reference.
      */
@@ -207,8 +210,10 @@ public final class Icmpv4 implements TransportInput {
         if ((Ipv4Packet.flagsFrag(os, ooff) & Ipv4Packet.OFFSET_MASK) != 0) {
             return Err.VAL;
         }
-        if (osrc == 0 || osrc == -1 || (osrc & 0xf0000000) == 0xe0000000 || (osrc & 0xf0000000) == 0xf0000000
-                || odst == -1 || (odst & 0xf0000000) == 0xe0000000) {
+        if ((osrc >>> 24) == 0 || osrc == -1 || (osrc & 0xf0000000) == 0xe0000000 || (osrc & 0xf0000000) == 0xf0000000
+                || odst == -1 || (odst & 0xf0000000) == 0xe0000000 || ip.isOurBroadcast(odst)) {
+            // (A directed broadcast or 0.0.0.0 of ours: callers that know the arrival netif
+            // check it too, a reassembly timeout does not.)
             return Err.VAL;
         }
         if (Ipv4Packet.protocol(os, ooff) == Ipv4Packet.PROTO_ICMP) {
@@ -239,7 +244,10 @@ public final class Icmpv4 implements TransportInput {
         if (icfg.checksumGen()) {
             Bytes.put16(s, off + Icmpv4Packet.Field.CHECKSUM, Checksum.finish(Checksum.pbuf(e, 0, e.totalLength(), 0)));
         }
-        Err r = ip.output(e, 0, osrc, icfg.ttl(), 0, Ipv4Packet.PROTO_ICMP, null, false);
+        // RFC 1122 §3.3.4.2: about a datagram to one of our addresses, answer from that
+        // address; about one we forward, from the outgoing netif (RFC 1812 §4.3.2.4).
+        int src = ip.isOwnAddress(odst) ? odst : 0;
+        Err r = ip.output(e, src, osrc, icfg.ttl(), 0, Ipv4Packet.PROTO_ICMP, null, false);
         if (r == Err.OK) {
             stats.xmit++;
         } else {

@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.netif.Ip4Addresses;
+import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ProtoStats;
@@ -14,7 +16,7 @@ import org.lwip4j.wire.Ipv4Packet;
 
 /**
  * Forwards IPv4 packets not addressed to the stack between its netifs (RFC 1812 §5.2,
- * lwIP's {@code ip4_forward}): never link-local, loopback or broadcast traffic; TTL
+ * lwIP's {@code ip4_forward}): never link-local, loopback, broadcast or martian (§5.3.7) traffic; TTL
  * decremented with an incremental checksum update (RFC 1624); TTL expiry answered with ICMP
  * time exceeded, no route with "net unreachable"; fragmented for a smaller MTU, or
  * "fragmentation needed" (RFC 1191) when DF is set.
@@ -39,9 +41,10 @@ final class Ip4Forwarder {
         int src = Ipv4Packet.src(s, off);
         int dst = Ipv4Packet.dst(s, off);
         // RFC 3927 §7: link-local addresses are never forwarded; RFC 1812 §5.3.7: nor 127/8
-        // (a packet that came in on the loopback netif has not been checked for it).
+        // (a packet that came in on the loopback netif has not been checked for it), nor
+        // network 0 or class E, as source or destination.
         if ((src >>> 16) == 0xa9fe || (dst >>> 16) == 0xa9fe || dst == -1 || (dst & 0xf0000000) == 0xe0000000
-                || (src >>> 24) == 127 || (dst >>> 24) == 127) {
+                || (src >>> 24) == 127 || (dst >>> 24) == 127 || martian(src) || martian(dst)) {
             stats.drop++;
             p.free();
             return;
@@ -54,9 +57,10 @@ final class Ip4Forwarder {
             p.free();
             return;
         }
-        if (out == inp && !cfg.forwardAllowTxOnRxNetif() || out.ip4().isBroadcast(dst)) {
+        if (out == inp && !cfg.forwardAllowTxOnRxNetif() || out.ip4().isBroadcast(dst) || isNetworkAddress(out, dst)) {
             // Never back out of the arrival netif (unless allowed); a directed broadcast of
-            // the outgoing subnet is not forwarded (RFC 2644).
+            // the outgoing subnet is not forwarded (RFC 2644), nor its obsolete 0 form (RFC
+            // 1812 §4.2.3.1).
             stats.drop++;
             p.free();
             return;
@@ -131,6 +135,23 @@ final class Ip4Forwarder {
             }
         }
         p.free();
+    }
+
+    /** True when {@code dst} is {<Network-prefix>, 0} of a subnet of {@code out} that has a broadcast address. */
+    private static boolean isNetworkAddress(Netif out, int dst) {
+        Ip4Addresses a4 = out.ip4();
+        for (int k = 0, m = a4.count(); k < m; k++) {
+            Ip4Interface a = a4.at(k);
+            if (a.prefixLength() < 31 && (a.address().bits() & a.mask()) == dst) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Network 0 or class E (240/4, the limited broadcast included): RFC 1812 §5.3.7. */
+    private static boolean martian(int addr) {
+        return (addr >>> 24) == 0 || (addr & 0xf0000000) == 0xf0000000;
     }
 
     /** TTL shares a 16-bit word with the protocol: the checksum is updated incrementally (RFC 1624). */

@@ -47,6 +47,10 @@ import org.lwip4j.wire.Ipv4Packet;
  * whatever the netif's link; packets above the MTU fragmented.
  */
 public final class Ipv4 implements NetworkInput, NetworkProtocol {
+    /** Option types of loose and strict source and record route (RFC 791 §3.1). */
+    private static final int OPT_LSRR = 131;
+    private static final int OPT_SSRR = 137;
+
     private final StackContext ctx;
     private final StackConfig.Ip4Options cfg;
     private final NetifTable netifs;
@@ -143,6 +147,13 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         if (hl < 0) {
             return;
         }
+        if (hl > Ipv4Packet.MIN_HEADER_LEN && sourceRouted(s, off, hl)) {
+            // RFC 1122 §3.2.1.8 (c), §3.3.5: we neither forward along a source route nor
+            // reverse one into replies, so source-routed datagrams are discarded, as Linux
+            // does by default (RFC 7126 §4.3, §4.4).
+            drop(p, Drop.BAD_OPTION);
+            return;
+        }
         int src = Ipv4Packet.src(s, off);
         int dst = Ipv4Packet.dst(s, off);
         if (!validAddresses(inp, src, dst)) {
@@ -228,17 +239,35 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
 
     /**
      * RFC 1122 §3.2.1.3: 127/8 must not appear on a network; a broadcast or multicast source
-     * is never valid; 0.0.0.0 is a valid source only while a host learns its address, which
-     * it does by broadcasting to 255.255.255.255 (BOOTP/DHCP; Linux accepts no more).
+     * is never valid; 0.0.0.0 and {0, Host-number} (network 0) are valid sources only while a
+     * host learns its address, which it does by broadcasting to 255.255.255.255 (BOOTP/DHCP;
+     * Linux accepts no more). A broadcast address of any of our netifs is a broadcast, also
+     * when it arrives on another one (Linux's martian source check is the same).
      */
-    private static boolean validAddresses(Netif inp, int src, int dst) {
+    private boolean validAddresses(Netif inp, int src, int dst) {
         if (!inp.hasFlag(Netif.FLAG_LOOPBACK) && ((dst >>> 24) == 127 || (src >>> 24) == 127)) {
             return false;
         }
-        if (src == 0) {
+        if ((src >>> 24) == 0) {
             return dst == -1;
         }
-        return (src & 0xf0000000) != 0xe0000000 && !inp.ip4().isBroadcast(src);
+        return (src & 0xf0000000) != 0xe0000000 && !isOurBroadcast(src);
+    }
+
+    /** True when {@code addr} is a broadcast address of one of the netifs (0.0.0.0 and 255.255.255.255 included). */
+    boolean isOurBroadcast(int addr) {
+        List<Netif> all = netifs.view();
+        for (int i = 0, n = all.size(); i < n; i++) {
+            if (all.get(i).ip4().isBroadcast(addr)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the checked header of {@code hl} bytes carries a loose or strict source route option (RFC 791). */
+    private static boolean sourceRouted(MemorySegment s, int off, int hl) {
+        return Ipv4Packet.findOption(s, off, hl, OPT_LSRR) >= 0 || Ipv4Packet.findOption(s, off, hl, OPT_SSRR) >= 0;
     }
 
     private Pbuf reassemble(Pbuf p) {
@@ -324,14 +353,15 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
      * The netif to reach {@code dst} (lwIP's {@code ip4_route}, with longest-prefix match):
      * the loopback netif for 127/8 and our own addresses, the up netif or static route with
      * the longest matching prefix, else the default netif. {@code null} when there is none,
-     * and for 0.0.0.0, which is never a destination (RFC 1122 §3.2.1.3 (a)).
+     * and for network 0 ({0,0} and {0, Host-number}), never a destination (RFC 1122 §3.2.1.3
+     * (a), (b)).
      */
     public Netif route(int dst, int src) {
         if ((dst >>> 24) == 127) {
             Netif lo = netifs.loopbackNetif();
             return lo != null && lo.isUp() ? lo : null;
         }
-        if (dst == 0) {
+        if ((dst >>> 24) == 0) {
             return null;
         }
         Netif best = null;
@@ -563,7 +593,8 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         return h;
     }
 
-    private boolean isOwnAddress(int dst) {
+    /** True when {@code dst} is an address of any of the netifs. */
+    boolean isOwnAddress(int dst) {
         List<Netif> all = netifs.view();
         for (int i = 0, n = all.size(); i < n; i++) {
             if (all.get(i).ip4().has(dst)) {
