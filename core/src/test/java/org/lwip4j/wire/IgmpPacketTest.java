@@ -140,6 +140,39 @@ class IgmpPacketTest {
     }
 
     @Test
+    void thirdSourceChecksumOverOldValueAndCutRecordsInAnExactSegment() {
+        MemorySegment s = MemorySegment.ofArray(new byte[8 + 8 + 12]);
+        IgmpPacket.emitReportV3(s, 0, 1);
+        IgmpPacket.emitRecord(s, 8, MldPacket.MODE_IS_INCLUDE, MDNS, 3);
+        IgmpPacket.setRecordSource(s, 8, 2, 0x0a000003);
+        assertEquals(0x0a000003, IgmpPacket.recordSource(s, 8, 2));
+        assertEquals(3, IgmpPacket.check(s, 0, 28));
+        // The checksum is computed over a zero field, whatever was there.
+        s.set(ValueLayout.JAVA_BYTE, 2, (byte) 0x12);
+        s.set(ValueLayout.JAVA_BYTE, 3, (byte) 0x34);
+        IgmpPacket.fillChecksum(s, 0, 28);
+        assertTrue(IgmpPacket.checksumOk(s, 0, 28));
+        int sum = IgmpPacket.checksum(s, 0);
+        IgmpPacket.fillChecksum(s, 0, 28);
+        assertEquals(sum, IgmpPacket.checksum(s, 0));
+        MemorySegment q = MemorySegment.ofArray(new byte[24]);
+        IgmpPacket.emitQueryV3(q, 0, 0, 0, false, 0, 0, 3);
+        IgmpPacket.setSource(q, 0, 2, 0x0a000009);
+        assertEquals(0x0a000009, IgmpPacket.source(q, 0, 2));
+        for (int cut = 9; cut <= 11; cut++) {
+            assertEquals(-Drop.TRUNCATED.code(), IgmpPacket.check(s.asSlice(0, cut), 0, cut), "cut at " + cut);
+        }
+    }
+
+    @Test
+    void otherTypesParseAsVersionZero() {
+        MemorySegment s = MemorySegment.ofArray(new byte[8]);
+        IgmpPacket.emit(s, 0, 0x13, 0, MDNS);
+        IgmpPacket.fillChecksum(s, 0, 8);
+        assertEquals(new IgmpRepr(0, 0x13, 0, MDNS, 0), IgmpRepr.parse(s, 0, 8).value());
+    }
+
+    @Test
     void codeEncoding() {
         // RFC 3376 §4.1.1: below 128 the code itself, else (mant | 0x10) << (exp + 3).
         assertEquals(0, IgmpPacket.decodeCode(0));

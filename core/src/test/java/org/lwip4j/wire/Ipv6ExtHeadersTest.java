@@ -60,6 +60,29 @@ class Ipv6ExtHeadersTest {
     }
 
     @Test
+    void aFreshHolderHasWalkedNothing() {
+        Ipv6ExtHeaders fresh = new Ipv6ExtHeaders();
+        assertEquals(-1, fresh.upperProtocol());
+        assertEquals(-1, fresh.upperOffset());
+        assertEquals(-1, fresh.hopByHopOffset());
+        assertEquals(-1, fresh.routerAlert());
+        assertEquals(-1, fresh.routingOffset());
+        assertEquals(-1, fresh.fragmentHeaderOffset());
+        assertEquals(-1, fresh.fragmentOffset());
+        assertEquals(-1, fresh.unknownOptionOffset());
+        assertEquals(-1, fresh.problemCode());
+        assertEquals(-1, fresh.problemPointer());
+        assertFalse(fresh.atomicFragment());
+    }
+
+    @Test
+    void emptyPadNAsTheLastTwoBytes() {
+        // PadN of 2, then PadN of 0 ending exactly at the header's end.
+        assertEquals(48, walk(pkt(60, "3b 00 01 02 0000 01 00")));
+        assertEquals(48, walk(pkt(0, "3b 00 01 02 0000 01 00")));
+    }
+
+    @Test
     void mldReportBehindRouterAlert() {
         MemorySegment s = Hex.seg(Ipv6Vectors.MLDV2_REPORT);
         assertEquals(76, Ipv6Packet.check(s, 0, 76));
@@ -181,8 +204,8 @@ class Ipv6ExtHeadersTest {
         assertEquals(40 + 8 * Ipv6ExtHeaders.MAX_HEADERS, walk(ok));
         assertEquals(Ipv6ExtHeaders.MAX_HEADERS, h.headerCount());
         assertEquals(59, h.upperProtocol());
-        MemorySegment tooLong = pkt(60, "3c 00 01 04 00000000 " + chain.toString().replaceFirst("3b", "3c")
-                .substring(0, chain.length() - 20) + " 3c 00 01 04 00000000 3b 00 01 04 00000000");
+        // Nine headers: eight destination options headers naming the next, then one naming no next header.
+        MemorySegment tooLong = pkt(60, "3c 00 01 04 00000000 ".repeat(Ipv6ExtHeaders.MAX_HEADERS) + "3b 00 01 04 00000000");
         assertEquals(-Drop.MALFORMED.code(), walk(tooLong));
         assertEquals(-1, h.problemCode());
         assertEquals(8, Ipv6ExtHeaders.MAX_HEADERS);

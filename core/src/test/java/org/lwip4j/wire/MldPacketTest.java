@@ -129,6 +129,28 @@ class MldPacketTest {
     }
 
     @Test
+    void thirdSourceAndRecordHeadersCutInAnExactSegment() {
+        MemorySegment s = MemorySegment.ofArray(new byte[28 + 48]);
+        MldPacket.emitQueryV2(s, 0, 0, FF02, 1, false, 2, 125, 3);
+        MldPacket.setSource(s, 0, 2, 0x2001_0db8_0000_0000L, 3);
+        assertEquals(2, MldPacket.checkQuery(s, 0, 76));
+        assertEquals(0x2001_0db8_0000_0000L, MldPacket.sourceHi(s, 0, 2));
+        assertEquals(3, MldPacket.sourceLo(s, 0, 2));
+        MemorySegment r = MemorySegment.ofArray(new byte[8 + 20 + 16 * 3]);
+        MldPacket.emitReportV2(r, 0, 1);
+        MldPacket.emitRecord(r, 8, MldPacket.MODE_IS_EXCLUDE, FF02, 1, 3);
+        MldPacket.setRecordSource(r, 8, 2, 0x2001_0db8_0000_0000L, 7);
+        assertEquals(76, MldPacket.checkReport(r, 0, 76));
+        assertEquals(0x2001_0db8_0000_0000L, MldPacket.recordSourceHi(r, 8, 2));
+        assertEquals(7, MldPacket.recordSourceLo(r, 8, 2));
+        // A record of which only 1..3 bytes are present, in a segment that ends there: refused, not read past.
+        for (int cut = 9; cut <= 11; cut++) {
+            MemorySegment exact = r.asSlice(0, cut);
+            assertEquals(-Drop.TRUNCATED.code(), MldPacket.checkReport(exact, 0, cut), "cut at " + cut);
+        }
+    }
+
+    @Test
     void maxResponseCodeAndQqicEncodings() {
         // RFC 3810 §5.1.3: below 32768 the code is the delay in ms, else (mant | 0x1000) << (exp + 3).
         assertEquals(0, MldPacket.maxResponseDelay(0));

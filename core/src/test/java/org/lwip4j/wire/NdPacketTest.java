@@ -245,6 +245,22 @@ class NdPacketTest {
     }
 
     @Test
+    void optionWalkInAnExactSegment() {
+        // One byte, or two bytes of a zero-length option, left at the very end of the segment.
+        MemorySegment one = MemorySegment.ofArray(Hex.bytes("0101525400123456 03"));
+        assertEquals(-Drop.TRUNCATED.code(), NdOption.check(one, 0, 9));
+        MemorySegment zero = MemorySegment.ofArray(Hex.bytes("0101525400123456 0300"));
+        assertEquals(-Drop.MALFORMED.code(), NdOption.check(zero, 0, 10));
+        MemorySegment two = MemorySegment.ofArray(Hex.bytes("0101525400123456 0301"));
+        assertEquals(-Drop.TRUNCATED.code(), NdOption.check(two, 0, 10));
+        // The redirected header's reserved bytes are zeroed.
+        MemorySegment r = MemorySegment.ofArray(new byte[8]);
+        r.fill((byte) 0x55);
+        NdOption.emitRedirectedHeader(r, 0, 0);
+        assertEquals("0401000000000000", Hex.of(r));
+    }
+
+    @Test
     void optionLengthsByType() {
         assertValid(1, 1, true);
         assertValid(1, 0, false);
