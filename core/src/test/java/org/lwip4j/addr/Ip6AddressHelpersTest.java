@@ -96,6 +96,9 @@ class Ip6AddressHelpersTest {
         assertEquals(0xc04b_0e25_1970_aba1L, Ip6Address.stableIid(0x2001_0db8_0001_0000L, "eth0", new byte[0], 0, KEY));
         assertEquals(0xd243_409a_d4a0_c603L, Ip6Address.stableIid(0x2001_0db8_0001_0000L, "eth0",
                 "ssid".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, KEY));
+        // Every byte of the counter counts (4 bytes, network order).
+        assertEquals(0x4255_4874_93a1_1cd8L, Ip6Address.stableIid(0xfd00_0000_0000_0001L, "wlan0",
+                new byte[] {(byte) 0xab, (byte) 0xcd}, 0x01020304, KEY));
     }
 
     @Test
