@@ -1,5 +1,9 @@
 package org.lwip4j.addr;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
 /**
  * An IPv6 address (RFC 4291) as two 64-bit halves in network order, with a zone (the index
  * of the netif a link-local address belongs to; 0 for none), as lwIP's {@code ip6_addr_t}.
@@ -177,6 +181,169 @@ public record Ip6Address(long hi, long lo, int zone) implements IpAddress {
 
     private static IllegalArgumentException bad(String text) {
         return new IllegalArgumentException("not an IPv6 address: \"" + text + "\"");
+    }
+
+    /** Multicast scope: interface-local (RFC 4291 §2.7). */
+    public static final int SCOPE_INTERFACE_LOCAL = 0x1;
+    /** Scope: link-local (RFC 4291 §2.7; unicast per RFC 6724 §3.1). */
+    public static final int SCOPE_LINK_LOCAL = 0x2;
+    /** Multicast scope: admin-local (RFC 4291 §2.7). */
+    public static final int SCOPE_ADMIN_LOCAL = 0x4;
+    /** Scope: site-local (RFC 4291 §2.7; deprecated unicast fec0::/10 per RFC 6724 §3.1). */
+    public static final int SCOPE_SITE_LOCAL = 0x5;
+    /** Multicast scope: organization-local (RFC 4291 §2.7). */
+    public static final int SCOPE_ORGANIZATION_LOCAL = 0x8;
+    /** Scope: global (RFC 4291 §2.7; unicast per RFC 6724 §3.1). */
+    public static final int SCOPE_GLOBAL = 0xe;
+
+    /** The first half of a solicited-node multicast address, {@code ff02::1:ff00:0/104} (RFC 4291 §2.7.1). */
+    public static final long SOLICITED_NODE_HI = 0xff02_0000_0000_0000L;
+    /** The second half of {@code ff02::1:ff00:0} before the low 24 bits are or-ed in. */
+    public static final long SOLICITED_NODE_LO = 0x0000_0001_ff00_0000L;
+
+    /**
+     * The second half of the solicited-node multicast address of an address whose second
+     * half is {@code lo}: {@code ff02::1:ff00:0/104} plus its low 24 bits (RFC 4291 §2.7.1).
+     * The first half is always {@link #SOLICITED_NODE_HI}. Allocates nothing.
+     */
+    public static long solicitedNodeLo(long lo) {
+        return SOLICITED_NODE_LO | (lo & 0xff_ffffL);
+    }
+
+    /** The solicited-node multicast address of this address (RFC 4291 §2.7.1), in its zone. */
+    public Ip6Address solicitedNode() {
+        return new Ip6Address(SOLICITED_NODE_HI, solicitedNodeLo(lo), zone);
+    }
+
+    /**
+     * The Ethernet destination of a multicast address whose second half is {@code lo}:
+     * {@code 33:33} and its last 32 bits (RFC 2464 §7), as the 48 bits a {@link MacAddress}
+     * holds. Allocates nothing.
+     */
+    public static long multicastMacBits(long lo) {
+        return 0x3333_0000_0000L | (lo & 0xffff_ffffL);
+    }
+
+    /** The Ethernet destination of this multicast address (RFC 2464 §7). */
+    public MacAddress multicastMac() {
+        return new MacAddress(multicastMacBits(lo));
+    }
+
+    /**
+     * The scope of the address: for multicast its scope field (RFC 4291 §2.7); for unicast
+     * that of RFC 6724 §3.1 (link-local for {@code fe80::/10} and the loopback address,
+     * site-local for the deprecated {@code fec0::/10}, else global) and, for an IPv4-mapped
+     * address, that of its IPv4 address (RFC 6724 §3.2: {@code 127/8} and {@code 169.254/16}
+     * are link-local).
+     */
+    public int scope() {
+        if (isMulticast()) {
+            return (int) (hi >>> 48) & 0xf;
+        }
+        if (isLinkLocal() || isLoopback()) {
+            return SCOPE_LINK_LOCAL;
+        }
+        if ((hi >>> 54) == (0xfec0L >>> 6)) {
+            return SCOPE_SITE_LOCAL;
+        }
+        if (hi == 0 && (lo >>> 32) == 0xffffL) {
+            int v4 = (int) lo;
+            if ((v4 >>> 24) == 127 || (v4 >>> 16) == 0xa9fe) {
+                return SCOPE_LINK_LOCAL;
+            }
+        }
+        return SCOPE_GLOBAL;
+    }
+
+    /**
+     * The number of leading bits this address has in common with {@code other}, 0..128: the
+     * {@code CommonPrefixLen} of RFC 6724 §2.2 used by source selection rule 8 (§5) and
+     * destination rule 9 (§6). Zones are not compared.
+     */
+    public int commonPrefixLength(Ip6Address other) {
+        long x = hi ^ other.hi;
+        if (x != 0) {
+            return Long.numberOfLeadingZeros(x);
+        }
+        return 64 + Long.numberOfLeadingZeros(lo ^ other.lo);
+    }
+
+    /**
+     * The modified EUI-64 interface identifier of a 48-bit MAC address (RFC 4291 §2.5.1 and
+     * Appendix A): {@code ff:fe} inserted between its third and fourth bytes and the
+     * universal/local bit (0x02 of the first byte) inverted.
+     */
+    public static long eui64(MacAddress mac) {
+        long m = mac.bits();
+        return ((m >>> 24) << 40 | 0xfffeL << 24 | (m & 0xff_ffffL)) ^ 0x0200_0000_0000_0000L;
+    }
+
+    /** {@code fe80::/64} with interface identifier {@code iid} (RFC 4291 §2.5.6), in {@code zone}. */
+    public static Ip6Address linkLocal(long iid, int zone) {
+        return new Ip6Address(0xfe80_0000_0000_0000L, iid, zone);
+    }
+
+    /**
+     * True when {@code iid} is a reserved interface identifier (RFC 5453 §3, IANA registry):
+     * the subnet-router anycast identifier 0 (RFC 4291 §2.6.1), the reserved subnet anycast
+     * identifiers {@code fdff:ffff:ffff:ff80}..{@code fdff:ffff:ffff:ffff} (RFC 2526) and the
+     * proxy mobile range {@code 0200:5eff:fe00:0000}..{@code 0200:5eff:fe00:ffff} (RFC 5453
+     * and RFC 6543).
+     */
+    public static boolean isReservedIid(long iid) {
+        return iid == 0 || (iid >>> 7) == (0xfdff_ffff_ffff_ff80L >>> 7)
+                || (iid >>> 16) == (0x0200_5eff_fe00_0000L >>> 16);
+    }
+
+    /**
+     * A stable, semantically opaque interface identifier (RFC 7217 §5) for a /64
+     * {@code prefix}: the first 64 bits of SHA-256 over the concatenation of the prefix
+     * (8 bytes, network order), the UTF-8 bytes of {@code netIface} (the netif's name, or
+     * its index as text), {@code networkId} (may be empty), {@code dadCounter} (4 bytes,
+     * network order) and {@code secretKey} (at least 128 bits, §5). An identifier that
+     * comes out reserved ({@link #isReservedIid}) is recomputed with the counter plus one
+     * (§5, "the Interface Identifier ... MUST NOT be a reserved IID"); the caller passes
+     * the next counter after a duplicate address detection failure (§6).
+     *
+     * @throws IllegalArgumentException when the key is shorter than 16 bytes or the counter is negative
+     */
+    public static long stableIid(long prefix, String netIface, byte[] networkId, int dadCounter, byte[] secretKey) {
+        if (secretKey.length < 16) {
+            throw new IllegalArgumentException("RFC 7217 secret key needs at least 128 bits, got " + secretKey.length * 8);
+        }
+        if (dadCounter < 0) {
+            throw new IllegalArgumentException("negative DAD counter " + dadCounter);
+        }
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        byte[] name = netIface.getBytes(StandardCharsets.UTF_8);
+        for (int counter = dadCounter; ; counter++) {
+            sha.update(longBytes(prefix));
+            sha.update(name);
+            sha.update(networkId);
+            sha.update(new byte[] {(byte) (counter >>> 24), (byte) (counter >>> 16), (byte) (counter >>> 8), (byte) counter});
+            sha.update(secretKey);
+            byte[] d = sha.digest();
+            long iid = 0;
+            for (int i = 0; i < 8; i++) {
+                iid = iid << 8 | (d[i] & 0xff);
+            }
+            if (!isReservedIid(iid)) {
+                return iid;
+            }
+        }
+    }
+
+    private static byte[] longBytes(long v) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (v >>> (56 - 8 * i));
+        }
+        return b;
     }
 
     /** The same address with another zone. */

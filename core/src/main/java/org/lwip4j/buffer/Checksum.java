@@ -234,6 +234,20 @@ public final class Checksum {
         return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + length;
     }
 
+    /**
+     * The sum of the IPv6 pseudo-header (RFC 8200 §8.1) for an upper-layer checksum: source
+     * and destination address (as two 64-bit halves each, network order), the 32-bit
+     * upper-layer packet length and the next header value (that of the upper-layer protocol,
+     * not of an extension header in between). Each 64-bit half is added as its two 32-bit
+     * halves, which is its 16-bit word sum modulo 2^16-1 (RFC 1071 §2(C)); the result is a
+     * partial sum as {@link #pseudoHeaderV4} gives, ready for {@link #fold(long)}.
+     */
+    public static long pseudoHeaderV6(long srcHi, long srcLo, long dstHi, long dstLo, int nextHeader, int upperLen) {
+        return (srcHi >>> 32) + (srcHi & 0xffffffffL) + (srcLo >>> 32) + (srcLo & 0xffffffffL)
+                + (dstHi >>> 32) + (dstHi & 0xffffffffL) + (dstLo >>> 32) + (dstLo & 0xffffffffL)
+                + Integer.toUnsignedLong(upperLen) + (nextHeader & 0xff);
+    }
+
     /** Reduces a partial sum to 16 bits with end-around carry. */
     public static int fold(long sum) {
         sum = (sum >>> 32) + (sum & 0xffffffffL);
