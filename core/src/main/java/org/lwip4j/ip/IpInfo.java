@@ -196,11 +196,7 @@ public final class IpInfo {
         if (version == 4) {
             return Checksum.pseudoHeaderV4(src4, dst4, protocol, length);
         }
-        return sum64(srcHi) + sum64(srcLo) + sum64(dstHi) + sum64(dstLo) + (length >>> 16) + (length & 0xffff) + protocol;
-    }
-
-    private static long sum64(long v) {
-        return (v >>> 48) + ((v >>> 32) & 0xffff) + ((v >>> 16) & 0xffff) + (v & 0xffff);
+        return Checksum.pseudoHeaderV6(srcHi, srcLo, dstHi, dstLo, protocol, length);
     }
 
     private boolean is(IpAddress a, int bits4, long hi, long lo) {
