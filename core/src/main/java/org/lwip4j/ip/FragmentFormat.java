@@ -44,18 +44,4 @@ public interface FragmentFormat {
      *         same node), never {@code null}; the caller owns it
      */
     Pbuf rebuild(Pbuf datagram, int headerLen, int dataLen);
-
-    /**
-     * Whether a datagram that timed out with its first fragment held is reported to the
-     * timeout callback (to send a time exceeded error). IPv4 always reports (RFC 792,
-     * RFC 1122 §3.3.2); IPv6 (RFC 8200 §4.5) reports only when that fragment carried at
-     * least 8 bytes of data, so the error quotes at least the upper-layer header's first
-     * 8 bytes (the ports).
-     *
-     * @param firstFragmentDataLen data bytes of the first fragment
-     * @return true to hand the first fragment to the callback
-     */
-    default boolean reportsTimeout(int firstFragmentDataLen) {
-        return true;
-    }
 }

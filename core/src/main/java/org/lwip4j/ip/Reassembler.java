@@ -56,10 +56,12 @@ import org.lwip4j.stack.Timer;
  * fragment, not extended by later ones (RFC 1122 §3.3.2 recommends a fixed value; RFC 8200
  * §4.5 says 60 s from the first arrival). One {@link Timer} is armed for the oldest
  * datagram's deadline; deadlines compare wrap-safe, so the clock may cross
- * {@code Long.MAX_VALUE}. On timeout everything is freed and, only if fragment 0 was held
- * and the format {@linkplain FragmentFormat#reportsTimeout agrees}, the callback receives
- * that fragment as it arrived (headers and data) to quote in a time exceeded error
- * (RFC 792 code 1; ICMPv6 type 3 code 1); it then owns it.
+ * {@code Long.MAX_VALUE}. On timeout everything is freed and, only if fragment 0 was held,
+ * the callback receives that fragment as it arrived (headers and data) to quote in a time
+ * exceeded error (RFC 792 code 1, RFC 1122 §3.3.2; RFC 8200 §4.5, ICMPv6 type 3 code 1); it
+ * then owns it. Such a fragment always carries at least 8 data bytes, as IPv6 asks before
+ * it reports: a fragment 0 without more-fragments would have completed the datagram or
+ * discarded it, and one with it carries a non-zero multiple of 8 bytes.
  *
  * <p><b>Counters.</b> In the family's {@link ProtoStats}: {@code recv} once per fragment
  * given to {@link #input}; {@code drop} once per fragment that will never be delivered
@@ -400,7 +402,7 @@ public final class Reassembler {
             if (!d.discarded) {
                 timedOut++;
                 failed++;
-                if (d.hasFirst() && format.reportsTimeout(d.end[0])) {
+                if (d.hasFirst()) {
                     first = d.takeFirst(pbufPool);
                 }
             }
