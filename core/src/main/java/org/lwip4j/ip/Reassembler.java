@@ -29,8 +29,8 @@ import org.lwip4j.stack.Timer;
  * the datagram stays listed, empty, until its timeout, so that fragments of it still in
  * flight are dropped as well ("including those not yet received"). RFC 5722 asks this of
  * IPv6; lwip4j applies it to IPv4 too, the policy Linux follows for IPv6: no correct sender
- * overlaps its fragments, and overlaps are how attacks slip past filters (RFC 5722 §1,
- * RFC 1858). A discarded datagram never completes, never reports a timeout, and holds no
+ * overlaps its fragments, and overlaps are how attacks slip past filters (RFC 1858,
+ * RFC 5722). A discarded datagram never completes, never reports a timeout, and holds no
  * pbufs, only a datagram record (which eviction may reclaim).
  *
  * <p><b>Malformed fragments</b> are dropped alone, counted in {@code lenerr} (and
