@@ -1,11 +1,12 @@
 package org.lwip4j.fuzz;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import org.lwip4j.wire.Ipv4Packet;
 
 /**
@@ -139,11 +140,11 @@ record FragmentPlan(boolean exact, int maxAgeMillis, int maxDatagrams, int maxPb
                 int roll = c.intIn(0, 19);
                 int copies = roll == 0 ? 0 : roll <= 2 ? 2 : 1;       // drop, duplicate, once
                 for (int j = 0; j < copies; j++) {
-                    sends.add(new Send(i, from, to < size, java.util.Arrays.copyOfRange(data, from, to)));
+                    sends.add(new Send(i, from, to < size, Arrays.copyOfRange(data, from, to)));
                 }
                 if (c.intIn(0, 31) == 0) {
                     // A rival of this fragment: the same range with other bytes, or the other MF flag.
-                    byte[] bytes = java.util.Arrays.copyOfRange(data, from, to);
+                    byte[] bytes = Arrays.copyOfRange(data, from, to);
                     boolean more = to < size;
                     if (exact && c.intIn(0, 1) == 1) {
                         bytes[c.intIn(0, bytes.length - 1)] ^= (byte) c.intIn(1, 255);
@@ -159,7 +160,7 @@ record FragmentPlan(boolean exact, int maxAgeMillis, int maxDatagrams, int maxPb
                 int start = c.intIn(0, (size - 1) / 8) * 8;
                 int end = Math.min(size, start + c.intIn(1, (size + 7) / 8) * 8);
                 boolean more = end < size ? c.intIn(0, 5) != 0 : c.intIn(0, 3) == 0;
-                byte[] bytes = java.util.Arrays.copyOfRange(data, start, end);
+                byte[] bytes = Arrays.copyOfRange(data, start, end);
                 if (exact && c.intIn(0, 1) == 1) {
                     bytes[c.intIn(0, bytes.length - 1)] ^= (byte) c.intIn(1, 255);
                 }
