@@ -93,6 +93,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "is answered up to twice as fast, for a few thousand cheap wakeups a second (default: sleep until needed).")
     private String maxSleepUs;
 
+    @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the stack's hot paths on a simulated link for a moment before the devices open, so the first "
+                    + "packets are answered at speed (default on; --no-warmup starts sooner but slower).")
+    private boolean warmup;
+
     @Option(names = "--if", paramLabel = "SPEC",
             description = {"A further interface (repeatable): tap:NAME or tun:NAME, then",
                 ",ip4=ADDR/LEN[,host-ip4=ADDR/LEN|none][,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]"})
@@ -193,6 +198,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (warmup) {
+            Warmup.run(Warmup.RUN_BUDGET, Warmup.RUN_SESSIONS);
+        }
         StackRunner runner = new StackRunner(plan, platform, out);
         try (AutoCloseable signals = stopSignal.onStop(runner::stop)) {
             try {
