@@ -94,8 +94,8 @@ public final class RunCommand implements Callable<Integer> {
     private String maxSleepUs;
 
     @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run the stack's hot paths on a simulated link for a moment before the devices open, so the first "
-                    + "packets are answered at speed (default on; --no-warmup starts sooner but slower).")
+            description = "Once the stack runs, exercise its hot paths on a simulated link for half a second on a thread of "
+                    + "their own, so the JIT compiles them sooner than a trickle of real traffic would (default on).")
     private boolean warmup;
 
     @Option(names = "--if", paramLabel = "SPEC",
@@ -198,9 +198,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (warmup) {
-            Warmup.run(Warmup.RUN_BUDGET, Warmup.RUN_SESSIONS);
-        }
         StackRunner runner = new StackRunner(plan, platform, out);
         try (AutoCloseable signals = stopSignal.onStop(runner::stop)) {
             try {
@@ -216,6 +213,9 @@ public final class RunCommand implements Callable<Integer> {
             }
             out.print(runner.banner());
             out.flush();
+            if (warmup) {
+                Warmup.inBackground();
+            }
             runner.awaitStop();
         }
         return 0;
