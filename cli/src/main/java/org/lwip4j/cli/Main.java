@@ -43,6 +43,7 @@ public final class Main implements Callable<Integer> {
     public static CommandLine commandLine(Platform platform, StopSignal stop) {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("run", new RunCommand(platform, stop));
+        cl.addSubcommand("train", new TrainCommand());
         cl.setParameterExceptionHandler(Main::badArguments);
         return cl;
     }

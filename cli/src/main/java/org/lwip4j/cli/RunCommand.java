@@ -103,6 +103,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "is answered up to twice as fast, for a few thousand cheap wakeups a second (default: sleep until needed).")
     private String maxSleepUs;
 
+    @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Once the stack runs, exercise its hot paths on a simulated link for half a second on a thread of "
+                    + "their own, so the JIT compiles them sooner than a trickle of real traffic would (default on).")
+    private boolean warmup;
+
     @Option(names = "--if", paramLabel = "SPEC",
             description = {"A further interface (repeatable): tap:NAME or tun:NAME, then",
                 ",ip4=ADDR/LEN[,host-ip4=ADDR/LEN|none][,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]"})
@@ -253,6 +258,9 @@ public final class RunCommand implements Callable<Integer> {
                     runner.stop();
                     return 1;
                 }
+            }
+            if (warmup) {
+                Warmup.inBackground();
             }
             try {
                 runner.awaitStop();

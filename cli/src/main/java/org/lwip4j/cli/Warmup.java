@@ -1,0 +1,318 @@
+package org.lwip4j.cli;
+
+import java.time.Duration;
+import org.lwip4j.Stack;
+import org.lwip4j.addr.IpAddress;
+import org.lwip4j.buffer.Checksum;
+import org.lwip4j.buffer.Layer;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.netif.Ip4Interface;
+import org.lwip4j.netif.LinkType;
+import org.lwip4j.netif.Netif;
+import org.lwip4j.netif.NetifDriver;
+import org.lwip4j.netif.tap.HostInterface;
+import org.lwip4j.netif.tap.TuntapException;
+import org.lwip4j.raw.RawPcb;
+import org.lwip4j.sim.Impairments;
+import org.lwip4j.sim.Simulator;
+import org.lwip4j.sim.VirtualLink;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.StackConfig;
+import org.lwip4j.udp.UdpPcb;
+import org.lwip4j.udp.UdpReceiver;
+
+/**
+ * Runs the stack's hot paths in-process, so that the JIT has compiled them before the first
+ * real packet: a simulated peer pings a stack and sends it UDP datagrams (small, large and
+ * fragmented), which the stack answers as {@code lwip4j run} does (ICMP echo, RFC 792; UDP
+ * echo, RFC 862; reassembly and fragmentation, RFC 791; ARP, RFC 826, at the start of each
+ * session). Two throwaway stacks on a {@link Simulator} in virtual time, joined by a
+ * {@link VirtualLink}: no device, no thread, nothing left behind.
+ *
+ * <p>Used twice: as the warm-up of {@code lwip4j run}, on a thread of its own once the stack
+ * runs, behind the banner (half a second; before the devices open it delayed the start by
+ * more than it gained), and by the hidden {@code lwip4j train} command, the training run from which the
+ * launcher makes the JDK's AOT cache (a few seconds; the cache then holds the classes, linked,
+ * and the method profiles of this run).
+ *
+ * <p>The drivers and the echo receivers come in three classes each, used in turn, so that the
+ * JIT compiles the calls to them as calls to several types: the real run's TAP driver and
+ * echo receiver, a further type, then do not undo the compiled code (a deoptimization in the
+ * first seconds is what the warm-up is there to avoid). Only public API of the stack is used.
+ */
+public final class Warmup {
+    /** What a warm-up did. */
+    public record Result(long sessions, long pings, long udpEchoes, long fragmentedEchoes, Duration took) {
+        /** True when every session got its answers (the paths really ran). */
+        public boolean answered() {
+            return sessions > 0 && pings > 0 && udpEchoes > 0 && fragmentedEchoes > 0;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%d sessions, %d pings, %d UDP echoes (%d fragmented) in %d ms", sessions,
+                    pings, udpEchoes, fragmentedEchoes, took.toMillis());
+        }
+    }
+
+    /** How long {@code lwip4j run} warms up, at most (after its first session). */
+    public static final Duration RUN_BUDGET = Duration.ofMillis(500);
+    /** Sessions {@code lwip4j run} warms up with, at most. */
+    public static final long RUN_SESSIONS = 20;
+
+    /** Request/answer pairs per session: each session starts with ARP on two fresh stacks. */
+    private static final int ROUNDS = 1000;
+    private static final int ECHO_PORT = StackRunner.ECHO_PORT;
+    private static final int ICMP = 1;
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final Duration DEVICE_PATH_WAIT = Duration.ofSeconds(10);
+    private static final Ip4Interface PEER = Ip4Interface.parse("10.99.0.1/24");
+    private static final Ip4Interface SELF = Ip4Interface.parse("10.99.0.2/24");
+
+    private final long budgetNanos;
+    private final long maxSessions;
+    private long sessions;
+    private long pings;
+    private long udpEchoes;
+    private long fragmented;
+
+    private Warmup(Duration budget, long maxSessions) {
+        this.budgetNanos = budget.toNanos();
+        this.maxSessions = maxSessions;
+    }
+
+    /**
+     * Runs sessions of {@value #ROUNDS} rounds until {@code budget} (wall clock) has passed or
+     * {@code maxSessions} sessions ran, whichever comes first (at least one session).
+     */
+    public static Result run(Duration budget, long maxSessions) {
+        if (budget.isNegative() || maxSessions < 1) {
+            throw new IllegalArgumentException("a warm-up needs a budget >= 0 and at least one session");
+        }
+        Warmup w = new Warmup(budget, maxSessions);
+        long t0 = System.nanoTime();
+        Thread devicePath = Thread.ofPlatform().daemon().name("lwip4j-warmup-ffm").start(Warmup::linkDevicePath);
+        do {
+            w.session(w.sessions);
+            w.sessions++;
+        } while (w.sessions < maxSessions && System.nanoTime() - t0 < w.budgetNanos);
+        try {
+            devicePath.join(DEVICE_PATH_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * Runs {@link #run(Duration, long)} with {@link #RUN_BUDGET} and {@link #RUN_SESSIONS} on a
+     * daemon thread of its own and returns at once: {@code lwip4j run} answers from its first
+     * packet while the warm-up's stacks, which share nothing with it, get the code compiled.
+     */
+    public static Thread inBackground() {
+        return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS));
+    }
+
+    /**
+     * Links the device drivers' native calls (the FFM downcall stubs, made once per JVM: about
+     * half a second of a fresh process) by asking the loopback interface for its flags, a
+     * read-only request that needs no privilege; on a thread of its own, beside the simulated
+     * traffic. Where there is no loopback, the first device does it instead.
+     */
+    private static void linkDevicePath() {
+        try (HostInterface lo = HostInterface.open("lo")) {
+            lo.flags();
+        } catch (TuntapException | RuntimeException | LinkageError e) {
+            // Nothing lost: the device's own open links the same calls.
+        }
+    }
+
+    private void session(long n) {
+        Simulator sim = new Simulator(n + 1);
+        VirtualLink link = new VirtualLink(sim, Impairments.NONE);
+        Stack peer = stack(sim, StackConfig.builder().randomSeed(sim.nextStackSeed()).build(),
+                Forwarding.of(link.endpointA(), (int) n), PEER);
+        // The answering stack as lwip4j run makes it: the default configuration.
+        Stack self = stack(sim, StackConfig.defaults(), Forwarding.of(link.endpointB(), (int) n + 1), SELF);
+        try {
+            UdpPcb echo = self.newUdpPcb();
+            check(echo.bind(ECHO_PORT));
+            echo.onReceive(Echo.of((int) n));
+
+            long[] got = new long[3]; // pings, udp echoes, fragmented echoes
+            UdpPcb client = peer.newUdpPcb();
+            check(client.bind(0));
+            client.onReceive((pcb, p, src, port, netif) -> {
+                got[p.totalLength() > 1472 ? 2 : 1]++;
+                p.free();
+            });
+            RawPcb pinger = peer.newRawPcb(ICMP);
+            pinger.onReceive((pcb, p, src) -> {
+                got[0]++;
+                p.free();
+                return true;
+            });
+
+            IpAddress dst = SELF.address();
+            Pbuf small = udpPayload(peer, 64);
+            Pbuf large = udpPayload(peer, 1400);
+            Pbuf huge = udpPayload(peer, 3000);
+            byte[] icmp = new byte[8 + 2000];
+            try {
+                for (int i = 0; i < ROUNDS; i++) {
+                    ping(peer, pinger, dst, icmp, i, i % 50 == 49 ? 2000 : 56);
+                    settle(sim);
+                    client.sendTo(i % 8 == 7 ? large : i % 50 == 25 ? huge : small, dst, ECHO_PORT);
+                    settle(sim);
+                }
+            } finally {
+                small.free();
+                large.free();
+                huge.free();
+            }
+            pings += got[0];
+            udpEchoes += got[1] + got[2];
+            fragmented += got[2];
+        } finally {
+            peer.close();
+            self.close();
+        }
+    }
+
+    private static Stack stack(Simulator sim, StackConfig config, NetifDriver driver, Ip4Interface addr) {
+        Stack s = Stack.create(config, sim.clock());
+        sim.add(s.loop());
+        Netif n = s.addNetif(driver, "warm0");
+        n.ip4().set(addr);
+        n.setUp(true);
+        s.netifs().setDefault(n);
+        return s;
+    }
+
+    private static Pbuf udpPayload(Stack s, int size) {
+        Pbuf p = s.context().pbufs().allocPool(Layer.TRANSPORT, size);
+        for (int i = 0; i < size; i++) {
+            p.setByte(i, i);
+        }
+        return p;
+    }
+
+    /** An ICMP echo request (RFC 792) with {@code size} data bytes, as {@code ping} sends it. */
+    private static void ping(Stack s, RawPcb pcb, IpAddress dst, byte[] msg, int seq, int size) {
+        int len = 8 + size;
+        java.util.Arrays.fill(msg, 0, len, (byte) 0);
+        msg[0] = 8; // echo request
+        msg[4] = 0x12;
+        msg[5] = 0x34;
+        msg[6] = (byte) (seq >>> 8);
+        msg[7] = (byte) seq;
+        for (int i = 8; i < len; i++) {
+            msg[i] = (byte) i;
+        }
+        int c = Checksum.of(msg, 0, len);
+        msg[2] = (byte) (c >>> 8);
+        msg[3] = (byte) c;
+        Pbuf p = s.context().pbufs().allocPool(Layer.IP, len);
+        p.copyFrom(0, msg, 0, len);
+        pcb.sendTo(p, dst);
+        p.free();
+    }
+
+    private static void settle(Simulator sim) {
+        if (!sim.runUntilIdle(SETTLE)) {
+            throw new IllegalStateException("the warm-up's simulated network did not fall idle");
+        }
+    }
+
+    private static void check(Err e) {
+        if (e != Err.OK) {
+            throw new IllegalStateException("warm-up setup failed: " + e);
+        }
+    }
+
+    /** A driver that hands everything to a simulator endpoint; three subclasses, used in turn. */
+    private abstract static sealed class Forwarding implements NetifDriver {
+        private final VirtualLink.Endpoint to;
+
+        Forwarding(VirtualLink.Endpoint to) {
+            this.to = to;
+        }
+
+        static NetifDriver of(VirtualLink.Endpoint to, int n) {
+            return switch (Math.floorMod(n, 3)) {
+                case 0 -> new First(to);
+                case 1 -> new Second(to);
+                default -> new Third(to);
+            };
+        }
+
+        @Override
+        public LinkType linkType() {
+            return to.linkType();
+        }
+
+        @Override
+        public int mtu() {
+            return to.mtu();
+        }
+
+        @Override
+        public void attach(Netif netif) {
+            to.attach(netif);
+        }
+
+        @Override
+        public Err transmit(Pbuf frame) {
+            return to.transmit(frame);
+        }
+
+        @Override
+        public void close() {
+            to.close();
+        }
+
+        private static final class First extends Forwarding {
+            First(VirtualLink.Endpoint to) {
+                super(to);
+            }
+        }
+
+        private static final class Second extends Forwarding {
+            Second(VirtualLink.Endpoint to) {
+                super(to);
+            }
+        }
+
+        private static final class Third extends Forwarding {
+            Third(VirtualLink.Endpoint to) {
+                super(to);
+            }
+        }
+    }
+
+    /** The RFC 862 echo, as {@code lwip4j run} answers; three classes, used in turn. */
+    private abstract static sealed class Echo implements UdpReceiver {
+        static UdpReceiver of(int n) {
+            return switch (Math.floorMod(n, 3)) {
+                case 0 -> new First();
+                case 1 -> new Second();
+                default -> new Third();
+            };
+        }
+
+        @Override
+        public void receive(UdpPcb pcb, Pbuf p, IpAddress src, int srcPort, Netif netif) {
+            pcb.sendTo(p, src, srcPort);
+            p.free();
+        }
+
+        private static final class First extends Echo {
+        }
+
+        private static final class Second extends Echo {
+        }
+
+        private static final class Third extends Echo {
+        }
+    }
+}
