@@ -259,14 +259,17 @@ public final class RunCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            if (warmup) {
-                Warmup.inBackground();
-            }
+            Thread warming = warmup ? Warmup.inBackground() : null;
             try {
                 runner.awaitStop();
             } finally {
                 if (ready != null) {
                     Files.deleteIfExists(ready);
+                }
+                if (warming != null) {
+                    // The warm-up's own stacks close when it ends (half a second at most):
+                    // a run that stops leaves nothing running behind it.
+                    warming.join(Warmup.RUN_BUDGET.toMillis() * 4);
                 }
             }
         }
