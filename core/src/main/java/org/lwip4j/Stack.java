@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lwip4j.addr.MacAddress;
+import org.lwip4j.buffer.Layer;
+import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ipv4.Arp;
 import org.lwip4j.ipv4.Ipv4;
@@ -151,6 +153,22 @@ public final class Stack implements AutoCloseable {
     /** Adds a netif over {@code driver} with {@code mac}; on the loop. */
     public Netif addNetif(NetifDriver driver, String name, MacAddress mac) {
         return netifs.add(driver, name, mac);
+    }
+
+    /**
+     * A pbuf holding a copy of {@code data}, from the stack's pool with header room for every
+     * layer: what an application sends. On the loop.
+     *
+     * @throws ErrException with {@link Err#MEM} when the pool has no room (counted in its {@code err})
+     */
+    public Pbuf pbuf(byte[] data) {
+        ctx.loop().checkInEventLoop("pbuf allocated");
+        Pbuf p = ctx.pbufs().allocPool(Layer.TRANSPORT, data.length);
+        if (p == null) {
+            throw new ErrException(Err.MEM, "the pbuf pool has no room for " + data.length + " bytes");
+        }
+        p.copyFrom(0, data, 0, data.length);
+        return p;
     }
 
     /** Adds an IEEE 802.1Q VLAN netif on {@code parent} for VLAN {@code vid} ({@link NetifTable#addVlan}); on the loop. */

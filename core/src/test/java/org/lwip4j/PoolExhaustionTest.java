@@ -202,6 +202,17 @@ class PoolExhaustionTest {
     }
 
     @Test
+    void anApplicationPbufFromAnEmptyPoolIsAnErrExceptionNotANull() {
+        Stack small = Stack.create(StackConfig.builder().randomSeed(13).pbufPoolSize(2).build(), clock);
+        Pbuf a = small.pbuf(new byte[10]);
+        Pbuf b = small.pbuf(new byte[10]);
+        assertEquals(Err.MEM, assertThrows(ErrException.class, () -> small.pbuf(new byte[10])).err());
+        a.free();
+        b.free();
+        assertEquals(List.of(), SimNet.leakedPbufs(small));
+    }
+
+    @Test
     void ramAndPcbPoolsRefuseTooAndCount() {
         Stack small = Stack.create(StackConfig.builder().randomSeed(12).memSize(4096).memNumUdpPcb(1).build(), clock);
         assertNull(small.context().pbufs().allocRam(Layer.RAW, 5000));
