@@ -180,31 +180,12 @@ final class Rig {
 
     /** A UDP header and {@code data}, checksum 0 (none, RFC 768). */
     static byte[] udp(int sport, int dport, byte[] data) {
-        byte[] u = new byte[8 + data.length];
-        u[0] = (byte) (sport >>> 8);
-        u[1] = (byte) sport;
-        u[2] = (byte) (dport >>> 8);
-        u[3] = (byte) dport;
-        u[4] = (byte) (u.length >>> 8);
-        u[5] = (byte) u.length;
-        System.arraycopy(data, 0, u, 8, data.length);
-        return u;
+        return org.lwip4j.testing.Packets.udp(sport, dport, data);
     }
 
     /** An ICMP message of {@code type}/{@code code} with the 4 bytes after the checksum {@code rest} and {@code body}, checksummed. */
     static byte[] icmp(int type, int code, int rest, byte[] body) {
-        byte[] m = new byte[8 + body.length];
-        m[0] = (byte) type;
-        m[1] = (byte) code;
-        m[4] = (byte) (rest >>> 24);
-        m[5] = (byte) (rest >>> 16);
-        m[6] = (byte) (rest >>> 8);
-        m[7] = (byte) rest;
-        System.arraycopy(body, 0, m, 8, body.length);
-        int c = Checksum.of(m, 0, m.length);
-        m[2] = (byte) (c >>> 8);
-        m[3] = (byte) c;
-        return m;
+        return org.lwip4j.testing.Packets.icmp(type, code, rest, body);
     }
 
     /** An echo request with identifier {@code id}, sequence {@code seq} and {@code data}. */

@@ -44,13 +44,19 @@ public final class Packets {
 
     /** An ICMP echo request (RFC 792) with a correct checksum. */
     public static byte[] echoRequest(int id, int seq, byte[] data) {
-        byte[] m = new byte[8 + data.length];
-        m[0] = 8;
-        m[4] = (byte) (id >>> 8);
-        m[5] = (byte) id;
-        m[6] = (byte) (seq >>> 8);
-        m[7] = (byte) seq;
-        System.arraycopy(data, 0, m, 8, data.length);
+        return icmp(8, 0, (id << 16) | (seq & 0xffff), data);
+    }
+
+    /** An ICMP message of {@code type}/{@code code} with the 4 bytes after the checksum {@code rest} and {@code body}, checksummed. */
+    public static byte[] icmp(int type, int code, int rest, byte[] body) {
+        byte[] m = new byte[8 + body.length];
+        m[0] = (byte) type;
+        m[1] = (byte) code;
+        m[4] = (byte) (rest >>> 24);
+        m[5] = (byte) (rest >>> 16);
+        m[6] = (byte) (rest >>> 8);
+        m[7] = (byte) rest;
+        System.arraycopy(body, 0, m, 8, body.length);
         int c = Checksum.of(m, 0, m.length);
         m[2] = (byte) (c >>> 8);
         m[3] = (byte) c;
