@@ -13,6 +13,7 @@ import org.lwip4j.addr.MacAddress;
 import org.lwip4j.fuzz.RegressionMode;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
+import org.lwip4j.netif.testing.Frames;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.VirtualClock;
 import org.lwip4j.testing.SimNet;
@@ -72,7 +73,7 @@ class TapReceiveFuzzTest {
             int sent = 0;
             for (int i = 0; i < frames && data.remainingBytes() > 0; i++) {
                 byte[] header = vnet ? header(data) : new byte[0];
-                byte[] body = data.consumeBytes(data.consumeInt(0, superFrames ? 9000 : 1600));
+                byte[] body = body(data, superFrames ? 9000 : 1600);
                 byte[] f = new byte[header.length + body.length];
                 System.arraycopy(header, 0, f, 0, header.length);
                 System.arraycopy(body, 0, f, header.length, body.length);
@@ -99,6 +100,56 @@ class TapReceiveFuzzTest {
             stack.close();
         }
         assertEquals(List.of(), SimNet.leakedPbufs(stack));
+    }
+
+    private static final long OUR_MAC = 0x020000000001L;
+    private static final long PEER_MAC = 0x020000000002L;
+    private static final int OUR_IP = 0x0a000001;
+    private static final int PEER_IP = 0x0a000002;
+    private static final int BEYOND_TUN = 0x0a010005;
+
+    /** Well-formed frames the fuzzer starts from, so it gets past the parsers to the paths behind them. */
+    private static final byte[][] TEMPLATES = {
+        Frames.arpRequest(PEER_MAC, PEER_IP, OUR_IP),
+        Frames.ping(PEER_MAC, OUR_MAC, PEER_IP, OUR_IP, 1, 1, new byte[32], false),
+        Frames.ethernet(OUR_MAC, PEER_MAC, 0x0800, Frames.ipv4(PEER_IP, OUR_IP, 17, udp(7, 24))),
+        Frames.ethernet(OUR_MAC, PEER_MAC, 0x0800, Frames.ipv4(PEER_IP, BEYOND_TUN, 17, udp(9, 700))),
+        Frames.ethernet(OUR_MAC, PEER_MAC, 0x0800, Frames.ipv4(PEER_IP, BEYOND_TUN, 6, tcp(1200))),
+        Frames.ping(PEER_MAC, OUR_MAC, PEER_IP, BEYOND_TUN, 2, 2, new byte[1000], true),
+    };
+
+    private static byte[] udp(int port, int payload) {
+        byte[] u = new byte[8 + payload];
+        u[0] = 0x30;
+        u[1] = 0x39;
+        u[2] = (byte) (port >>> 8);
+        u[3] = (byte) port;
+        u[4] = (byte) (u.length >>> 8);
+        u[5] = (byte) u.length;
+        return u;
+    }
+
+    private static byte[] tcp(int payload) {
+        byte[] t = new byte[20 + payload];
+        t[1] = 80;
+        t[3] = 80;
+        t[12] = 0x50;
+        t[13] = 0x18;
+        return t;
+    }
+
+    /** A frame: a template with a few bytes changed and its length adjusted, or fuzzer bytes. */
+    private static byte[] body(FuzzedDataProvider data, int max) {
+        int pick = data.consumeInt(0, TEMPLATES.length);
+        if (pick == TEMPLATES.length) {
+            return data.consumeBytes(data.consumeInt(0, max));
+        }
+        byte[] t = TEMPLATES[pick];
+        byte[] f = java.util.Arrays.copyOf(t, Math.max(0, t.length + data.consumeInt(-40, 40)));
+        for (int k = data.consumeInt(0, 4); k > 0 && f.length > 0; k--) {
+            f[data.consumeInt(0, f.length - 1)] = data.consumeByte();
+        }
+        return f;
     }
 
     /** A virtio-net header: mostly fields the fuzzer picks one by one, sometimes 10 raw bytes. */
