@@ -57,6 +57,19 @@ class LoopIsolationTest {
     }
 
     @Test
+    void aTurnReportsTheWorkOfTasksSourcesAndTimersAroundAThrowingSource() {
+        loop.execute(() -> { });
+        loop.execute(() -> { });
+        loop.addSource(() -> 3);
+        loop.addSource(() -> {
+            throw new IllegalStateException("boom");
+        });
+        loop.addSource(() -> 5);
+        loop.timers().once(0, () -> { });
+        assertEquals(2 + 3 + 5 + 1, loop.poll(0));
+    }
+
+    @Test
     void aThrowingSourceCountsAsNoWork() {
         loop.addSource(() -> {
             throw new IllegalArgumentException("boom");
