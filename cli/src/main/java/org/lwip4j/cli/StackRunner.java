@@ -349,6 +349,9 @@ public final class StackRunner {
             }
         }
         sb.append(stack.stats().table());
+        var loop = stack.loop();
+        sb.append(String.format(Locale.ROOT, "event loop: failed tasks %d, sources %d, timers %d%n", loop.failedTasks(),
+                loop.failedSources(), loop.failedTimers()));
         return sb.toString();
     }
 

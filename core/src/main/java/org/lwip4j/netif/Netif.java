@@ -245,7 +245,14 @@ public final class Netif {
      * Hands a received frame to the stack ({@code netif->input}); takes over the caller's
      * reference. On the loop thread the frame is processed at once; from another thread it
      * is queued (bounded by {@code TCPIP_MBOX_SIZE}) and the loop woken; a full queue drops
-     * the frame (counted) and returns {@link Err#MEM}.
+     * the frame (counted) and returns {@link Err#MEM}. A frame for a removed netif is freed
+     * on the loop and {@link Err#IF} returned.
+     *
+     * <p>Removal may happen on the loop while a driver thread is between its check of
+     * {@code removed} and its enqueue. The enqueue is therefore followed by a second look at
+     * the flag: the removal sets the flag before it empties the queue, so either that
+     * emptying sees the frame, or this second look sees the flag and has the loop empty the
+     * queue once more. No frame is left in the queue of a removed netif.
      */
     public Err input(Pbuf frame) {
         boolean onLoop = ctx.loop().inEventLoop();
@@ -262,11 +269,15 @@ public final class Netif {
             inputOnLoop(frame);
             return Err.OK;
         }
-        if (inputQueue.offer(frame)) {
-            inputQueued.incrementAndGet();
-        } else {
+        if (!inputQueue.offer(frame)) {
             dropOffLoop(frame);
             return Err.MEM;
+        }
+        inputQueued.incrementAndGet();
+        if (removed) {
+            // Removed while we enqueued: the frame will not be processed; free what is queued on the loop.
+            ctx.loop().execute(freeQueued);
+            return Err.IF;
         }
         ctx.loop().execute(NOTHING);
         return Err.OK;
@@ -279,6 +290,18 @@ public final class Netif {
     private void dropOffLoop(Pbuf frame) {
         counters.queueDrops.incrementAndGet();
         ctx.loop().execute(frame::free);
+    }
+
+    /** Frees every queued frame of a removed netif, counted as discarded; on the loop. */
+    private final Runnable freeQueued = this::freeQueuedFrames;
+
+    private void freeQueuedFrames() {
+        Pbuf p;
+        while ((p = inputQueue.poll()) != null) {
+            inputQueued.decrementAndGet();
+            counters.inDiscards++;
+            p.free();
+        }
     }
 
     private static final Runnable NOTHING = () -> { };
@@ -380,12 +403,14 @@ public final class Netif {
         return e;
     }
 
+    /**
+     * Refuses input from now on and frees the queued frames (counted as discarded); on the
+     * loop. The flag is set before the queue is emptied: see {@link #input(Pbuf)} for the
+     * driver thread's side of this.
+     */
     void markRemoved() {
         removed = true;
-        Pbuf p;
-        while ((p = inputQueue.poll()) != null) {
-            p.free();
-        }
+        freeQueuedFrames();
     }
 
     void checkLoop() {

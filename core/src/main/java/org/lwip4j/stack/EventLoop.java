@@ -17,6 +17,18 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #poll(long)} itself. Each turn runs queued tasks, polls the registered
  * {@link IoSource}s, then runs due timers.
  *
+ * <p>Failures are isolated: a task, a source or a timer that throws a
+ * {@link RuntimeException} or an {@link AssertionError} (a bug in that piece of code, or a
+ * failed {@code assert}) is counted ({@link #failedTasks()}, {@link #failedSources()},
+ * {@link #failedTimers()}), logged as a warning at most once per burst (so a source that
+ * throws on every turn cannot flood the log), and the turn goes on with the next one: the
+ * other sources are still polled and the other timers still fire, and a periodic timer that
+ * threw keeps its period. Every other {@link Error} ({@link OutOfMemoryError},
+ * {@link StackOverflowError}, other {@link VirtualMachineError}s, {@link LinkageError}s) is
+ * not caught: it leaves {@link #poll(long)} and ends the loop's own thread, because the JVM
+ * (or the deployment) is then in no state to be trusted, and carrying on quietly would hide
+ * it.
+ *
  * <p>Which thread is "on the loop" ({@link #inEventLoop()}): the loop's own thread once
  * {@link #start(String)} was called; otherwise the thread inside {@link #poll(long)}, and
  * between polls the thread that polled last (the driving thread). Before the first poll
@@ -37,6 +49,9 @@ public final class EventLoop {
     private volatile boolean running;
     private volatile LoopWaiter waiter = new ParkingWaiter();
     private long failedTasks;
+    private long failedSources;
+    private final FailureLog taskFailures = new FailureLog(LOG, "task");
+    private final FailureLog sourceFailures = new FailureLog(LOG, "source");
     private volatile long maxSleepNanos = -1;
 
     /** A loop over {@code clock} with its {@code timers}. */
@@ -148,9 +163,19 @@ public final class EventLoop {
         return waiter;
     }
 
-    /** Tasks that threw (each is logged and counted; the loop goes on). */
+    /** Tasks that threw (each is counted, bursts are logged; the loop goes on). */
     public long failedTasks() {
         return failedTasks;
+    }
+
+    /** Source polls that threw (each is counted, bursts are logged; the other sources are still polled). */
+    public long failedSources() {
+        return failedSources;
+    }
+
+    /** Timer callbacks that threw (each is counted, bursts are logged; the other timers still fire). */
+    public long failedTimers() {
+        return timers.failed();
     }
 
     /**
@@ -170,9 +195,9 @@ public final class EventLoop {
             driver = me;
         }
         try {
-            int work = runTasks();
+            int work = runTasks(now);
             for (IoSource s : sourceArray) {
-                work += s.poll();
+                work += pollSource(s, now);
             }
             work += timers.runDue(now);
             return work;
@@ -186,7 +211,7 @@ public final class EventLoop {
         return poll(clock.nanoTime());
     }
 
-    private int runTasks() {
+    private int runTasks(long now) {
         int n = 0;
         Runnable r;
         while (n < 4096 && (r = tasks.poll()) != null) {
@@ -195,10 +220,24 @@ public final class EventLoop {
                 r.run();
             } catch (RuntimeException | AssertionError e) {
                 failedTasks++;
-                LOG.log(System.Logger.Level.WARNING, "task on the event loop failed", e);
+                taskFailures.failed(now, r, e);
             }
         }
         return n;
+    }
+
+    /**
+     * Polls one source. One that throws did no work we can count: the loop does not spin on
+     * it (a device still readable wakes the waiter again).
+     */
+    private int pollSource(IoSource s, long now) {
+        try {
+            return s.poll();
+        } catch (RuntimeException | AssertionError e) {
+            failedSources++;
+            sourceFailures.failed(now, s, e);
+            return 0;
+        }
     }
 
     /** True when tasks are queued. */
@@ -221,14 +260,19 @@ public final class EventLoop {
     }
 
     private void run() {
+        try {
+            runTurns();
+        } catch (Error e) {
+            // Only what the turn does not isolate reaches here (see the class comment).
+            running = false;
+            LOG.log(System.Logger.Level.ERROR, "event loop thread " + Thread.currentThread().getName() + " ends on a fatal error", e);
+            throw e;
+        }
+    }
+
+    private void runTurns() {
         while (running) {
-            int work;
-            try {
-                work = poll(clock.nanoTime());
-            } catch (RuntimeException | AssertionError e) {
-                LOG.log(System.Logger.Level.ERROR, "event loop turn failed", e);
-                work = 1;
-            }
+            int work = poll(clock.nanoTime());
             if (work > 0 || !tasks.isEmpty()) {
                 continue;
             }

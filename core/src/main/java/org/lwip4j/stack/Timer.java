@@ -3,7 +3,8 @@ package org.lwip4j.stack;
 /**
  * A one-shot or periodic timer on a stack's {@link Timers} (lwIP's {@code sys_timeout}).
  * A timer object is made once and re-armed as often as needed, so arming allocates
- * nothing. Used on the stack's event loop only.
+ * nothing. Used on the stack's event loop only. A task that throws does not disarm a
+ * periodic timer nor stop the other timers ({@link Timers} counts and logs it).
  */
 public final class Timer {
     final Timers owner;

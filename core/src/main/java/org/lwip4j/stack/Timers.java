@@ -10,9 +10,18 @@ import java.util.Arrays;
  * <p>A periodic timer re-arms from its due time, so it keeps its cadence when handled a
  * little late; when it is more than one period late it re-arms from now instead of firing
  * a burst to catch up. Used on the owning stack's event loop only.
+ *
+ * <p>A callback that throws a {@link RuntimeException} or an {@link AssertionError} is
+ * counted ({@link #failed()}), logged at most once per burst, and does not stop the timers
+ * due after it; a periodic timer that threw stays armed with its period (a dead retransmit
+ * timer would kill TCP). Other {@link Error}s propagate, as {@link EventLoop} explains.
  */
 public final class Timers {
+    private static final System.Logger LOG = System.getLogger("org.lwip4j.stack");
+
     private final Clock clock;
+    private final FailureLog failures = new FailureLog(LOG, "timer");
+    private long failed;
     private Timer[] heap = new Timer[16];
     private int size;
 
@@ -72,9 +81,19 @@ public final class Timers {
                 arm(t, now - t.due > t.period ? now + t.period : t.due + t.period);
             }
             ran++;
-            t.task.run();
+            try {
+                t.task.run();
+            } catch (RuntimeException | AssertionError e) {
+                failed++;
+                failures.failed(now, t.task, e);
+            }
         }
         return ran;
+    }
+
+    /** Timer callbacks that threw (counted, logged per burst; the timers went on). */
+    public long failed() {
+        return failed;
     }
 
     void arm(Timer t, long due) {

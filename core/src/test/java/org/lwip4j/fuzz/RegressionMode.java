@@ -9,12 +9,12 @@ package org.lwip4j.fuzz;
  * wins. Call {@link #configure()} from a {@code @BeforeAll} of every fuzz test class: it
  * runs before Jazzer reads its options, which happens once per JVM.
  */
-final class RegressionMode {
+public final class RegressionMode {
     private RegressionMode() {
     }
 
     /** Turns Jazzer's hooks off unless fuzzing or told otherwise. */
-    static void configure() {
+    public static void configure() {
         String fuzz = System.getenv("JAZZER_FUZZ");
         if ((fuzz == null || fuzz.isEmpty()) && System.getProperty("jazzer.hooks") == null) {
             System.setProperty("jazzer.hooks", "false");

@@ -68,4 +68,18 @@ class NetifInputTest {
         ctx.loop().poll(0);
         assertEquals(0, ctx.pbufs().poolStats().used);
     }
+
+    @Test
+    void removalFreesWhatIsQueuedAndCountsItAsDiscarded() throws Exception {
+        netif.setUp(true);
+        ctx.loop().poll(0);
+        assertEquals(List.of(Err.OK, Err.OK), inputFromAnotherThread(frames(2)));
+        assertEquals(2, ctx.pbufs().poolStats().used, "queued, not yet processed");
+        table.remove(netif);
+        assertEquals(0, ctx.pbufs().poolStats().used, "freed by the removal, on the loop");
+        assertEquals(2, netif.counters().inDiscards);
+        assertEquals(0, netif.counters().inPackets);
+        ctx.loop().poll(0);
+        assertEquals(0, netif.counters().inPackets, "and never processed afterwards");
+    }
 }

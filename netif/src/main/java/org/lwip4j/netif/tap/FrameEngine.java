@@ -351,6 +351,11 @@ final class FrameEngine implements IoSource {
             return Err.VAL;
         }
         if (hdr > 0) {
+            if (!VirtioNetHeader.encodable(frame)) {
+                // A partial checksum the kernel cannot complete (see encodable): drop, do not throw or lie.
+                stats.txErrors++;
+                return Err.VAL;
+            }
             VirtioNetHeader.encode(frame, txHdr, 0);
         }
         long expect = (long) hdr + total;

@@ -86,6 +86,7 @@ final class Native {
     static final int IFR_DATA = 16;
 
     // sockets
+    static final int AF_UNIX = 1;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int SOCK_DGRAM = 2;
@@ -146,6 +147,8 @@ final class Native {
     private static final MethodHandle EPOLL_PWAIT2 = bindOptional("epoll_pwait2",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS), ERRNO_OPT);
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPT);
+    private static final MethodHandle SOCKETPAIR = bind("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
+            ERRNO_OPT);
     private static final MethodHandle SETNS = bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPT);
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -322,6 +325,15 @@ final class Native {
     static int socket(MemorySegment st, int domain, int type, int protocol) {
         try {
             return (int) SOCKET.invokeExact(st, domain, type, protocol);
+        } catch (Throwable t) {
+            throw broken(t);
+        }
+    }
+
+    /** {@code socketpair(domain, type, protocol, sv)}: the two descriptors land in {@code sv} (two ints). */
+    static int socketpair(MemorySegment st, int domain, int type, int protocol, MemorySegment sv) {
+        try {
+            return (int) SOCKETPAIR.invokeExact(st, domain, type, protocol, sv);
         } catch (Throwable t) {
             throw broken(t);
         }

@@ -138,6 +138,18 @@ public final class Tuntap implements AutoCloseable {
         }
     }
 
+    /**
+     * A device over descriptor {@code fd} that is not {@code /dev/net/tun}: one end of a
+     * datagram socket pair, which keeps frame boundaries as a TUN/TAP device does, so tests
+     * and fuzzers drive the real receive and transmit paths (readv into pool buffers, epoll,
+     * the virtio-net header) without a kernel device or root. Takes over {@code fd}.
+     *
+     * @param vnetHeaderSize 0, or 10 when every frame carries a virtio-net header
+     */
+    static Tuntap overDescriptor(int fd, String name, Mode mode, int vnetHeaderSize) {
+        return new Tuntap(fd, name, mode, vnetHeaderSize, null);
+    }
+
     /** Explains a failed {@code open("/dev/net/tun")} for device {@code name} (may be a {@code %d} pattern). */
     static TuntapException openFailure(String name, Mode mode, int errno) {
         return switch (errno) {

@@ -83,9 +83,26 @@ public final class VirtioNetHeader {
     }
 
     /**
+     * True when {@code frame}'s offload state can be written as a header the kernel accepts:
+     * without {@link Pbuf#OFFLOAD_NEEDS_CSUM}, or with a checksum region that starts inside
+     * the frame and a checksum field that lies inside it. A frame received with a bogus
+     * {@code csum_start} and forwarded can carry a start before its first byte (the start
+     * moves with the headers the frame loses on the way), which no header can say.
+     */
+    public static boolean encodable(Pbuf frame) {
+        if ((frame.offloadFlags() & F_NEEDS_CSUM) == 0) {
+            return true;
+        }
+        int start = frame.checksumStart();
+        int off = frame.checksumOffset();
+        return start >= 0 && off >= 0 && (long) start + off + 2 <= frame.totalLength();
+    }
+
+    /**
      * Writes the header for {@code frame} to {@code hdr[off..off+10)} from its offload fields;
      * {@code hdr_len} is derived from the frame's headers (for GSO: up to the end of the TCP or
-     * UDP header; else up to the end of the checksum field), as virtio allows.
+     * UDP header; else up to the end of the checksum field), as virtio allows. The frame must
+     * be {@link #encodable(Pbuf)}.
      */
     public static void encode(Pbuf frame, MemorySegment hdr, long off) {
         int flags = frame.offloadFlags() & (F_NEEDS_CSUM | F_DATA_VALID);

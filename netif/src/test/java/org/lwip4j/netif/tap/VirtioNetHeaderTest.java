@@ -77,4 +77,16 @@ class VirtioNetHeaderTest {
         assertEquals(p.checksumStart(), back.checksumStart());
         assertEquals(p.checksumOffset(), back.checksumOffset());
     }
+
+    @Test
+    void aPartialChecksumOutsideTheFrameIsNotEncodable() {
+        Pbuf p = Pbuf.wrap(new byte[40]);
+        org.junit.jupiter.api.Assertions.assertTrue(VirtioNetHeader.encodable(p), "no partial checksum");
+        p.setChecksumPartial(20, 16);
+        org.junit.jupiter.api.Assertions.assertTrue(VirtioNetHeader.encodable(p), "field at 36..38 of 40");
+        p.setChecksumPartial(20, 19);
+        org.junit.jupiter.api.Assertions.assertFalse(VirtioNetHeader.encodable(p), "field past the end");
+        p.setChecksumPartial(-14, 16);
+        org.junit.jupiter.api.Assertions.assertFalse(VirtioNetHeader.encodable(p), "start before the first byte (a forwarded frame)");
+    }
 }
