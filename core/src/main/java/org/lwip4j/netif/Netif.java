@@ -252,7 +252,9 @@ public final class Netif {
      * {@code removed} and its enqueue. The enqueue is therefore followed by a second look at
      * the flag: the removal sets the flag before it empties the queue, so either that
      * emptying sees the frame, or this second look sees the flag and has the loop empty the
-     * queue once more. No frame is left in the queue of a removed netif.
+     * queue once more. No frame is left in the queue of a removed netif. A frame that was
+     * queued is accepted ({@link Err#OK}) even when the removal came right after: it was
+     * processed before the removal, or is discarded (counted) by it.
      */
     public Err input(Pbuf frame) {
         boolean onLoop = ctx.loop().inEventLoop();
@@ -275,11 +277,13 @@ public final class Netif {
         }
         inputQueued.incrementAndGet();
         if (removed) {
-            // Removed while we enqueued: the frame will not be processed; free what is queued on the loop.
+            // Removed while we enqueued: the loop may have processed the frame before the
+            // removal, or the removal's emptying may have missed it; either way it was
+            // accepted, and what is still queued is freed (as a discard) on the loop.
             ctx.loop().execute(freeQueued);
-            return Err.IF;
+        } else {
+            ctx.loop().execute(NOTHING);
         }
-        ctx.loop().execute(NOTHING);
         return Err.OK;
     }
 

@@ -1,4 +1,4 @@
-package org.lwip4j.netif;
+package org.lwip4j.netif.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +10,6 @@ class LeakCheckOnTest {
     @Test
     void thePbufLeakCheckWatchesThisModulesTests() {
         String watching = LeakDetector.installed().watching();
-        assertTrue(watching.endsWith("[class:org.lwip4j.netif.LeakCheckOnTest]/[method:thePbufLeakCheckWatchesThisModulesTests()]"), watching);
+        assertTrue(watching.endsWith("[class:org.lwip4j.netif.testing.LeakCheckOnTest]/[method:thePbufLeakCheckWatchesThisModulesTests()]"), watching);
     }
 }
