@@ -16,6 +16,10 @@ import org.lwip4j.netif.Netif;
  * address objects.
  */
 public final class IpInfo {
+    /** A description to be filled by an IP family for each packet it delivers. */
+    public IpInfo() {
+    }
+
     private Netif netif;
     private Pbuf packet;
     private int version;

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param <P> the pcb type
  */
 public final class PcbTable<P> {
+    /** An empty table. */
+    public PcbTable() {
+    }
+
     private static final Object[] EMPTY = new Object[0];
 
     private long[] keys = new long[8];

@@ -6,6 +6,10 @@ package org.lwip4j.ip;
  * twice is an error, never a silent replace.
  */
 public final class TransportTable {
+    /** An empty table. */
+    public TransportTable() {
+    }
+
     private final TransportInput[] inputs = new TransportInput[256];
     private final TransportErrorInput[] errors = new TransportErrorInput[256];
 

@@ -43,7 +43,6 @@ public interface NetifDriver extends AutoCloseable {
         return false;
     }
 
-    /** Stops receiving and releases the device; idempotent. */
     /**
      * The GSO super-frames this driver takes whole and has the device cut: a bit
      * {@code 1 << type} per {@link Pbuf#gsoType()} (without the ECN flag). The stack cuts
@@ -53,6 +52,7 @@ public interface NetifDriver extends AutoCloseable {
         return 0;
     }
 
+    /** Stops receiving and releases the device; idempotent. */
     @Override
     default void close() {
     }

@@ -11,6 +11,10 @@ import org.lwip4j.buffer.PoolStats;
  * them.
  */
 public final class Stats {
+    /** Zeroed counters of a new stack. */
+    public Stats() {
+    }
+
     /** Link layer (frames in and out of netifs). */
     public final ProtoStats link = new ProtoStats("LINK");
     /** ARP and Ethernet. */

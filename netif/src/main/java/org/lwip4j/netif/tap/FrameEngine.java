@@ -336,12 +336,12 @@ final class FrameEngine implements IoSource {
         fail(errno);
     }
 
-    /** Writes one frame; on the loop. */
     /** True when frames go out with a virtio-net header, which carries partial checksums to the kernel. */
     boolean completesChecksums() {
         return hdr > 0;
     }
 
+    /** Writes one frame; on the loop. */
     Err transmit(Pbuf frame) {
         if (closed || failed) {
             return Err.IF;
