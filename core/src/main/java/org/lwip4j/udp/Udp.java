@@ -384,6 +384,9 @@ public final class Udp {
     }
 
     private UdpPcb connectedMatch(IpInfo info, int sport, int dport, boolean lite, int coverage) {
+        if (byTuple.size() == 0) {
+            return null;
+        }
         for (Object o : byTuple.bucket(tupleKey(dport, sport, info.srcHash32()))) {
             UdpPcb pcb = (UdpPcb) o;
             if (pcb.remotePort == sport && pcb.localPort == dport && info.srcIs(pcb.remoteAddr)
