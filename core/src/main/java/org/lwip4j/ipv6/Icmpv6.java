@@ -165,6 +165,31 @@ public final class Icmpv6 implements TransportInput {
                 Bytes.u16(q, upperOff + 2), mtu));
     }
 
+    /**
+     * A packet of ours above the outgoing MTU that may not be fragmented ({@link
+     * org.lwip4j.ip.IpOutput#DONT_FRAGMENT}, or fragmentation off): its transport hears a
+     * Packet Too Big with {@code mtu} (RFC 4443 §3.2, RFC 8201 §4) reported by our own source
+     * address, as if the first hop had sent it, so it can lower its segment size. {@code pkt}
+     * starts at the IPv6 header; it is only read.
+     */
+    void tooBigLocally(Pbuf pkt, int mtu) {
+        int n = Math.min(pkt.totalLength(), quoted.length);
+        pkt.copyTo(0, quoted, 0, n);
+        MemorySegment q = quotedView;
+        int upperOff = quoteWalk.walk(q, 0, n);
+        if (upperOff < 0 || upperOff + 4 > n) {
+            return;
+        }
+        TransportErrorInput sink = ip.transports().errors(quoteWalk.upperProtocol());
+        if (sink == null) {
+            return;
+        }
+        Ip6Address src = address(Ipv6Packet.srcHi(q, 0), Ipv6Packet.srcLo(q, 0), 0);
+        Ip6Address dst = address(Ipv6Packet.dstHi(q, 0), Ipv6Packet.dstLo(q, 0), 0);
+        sink.icmpError(new IcmpError(6, Icmpv6Packet.TYPE_PACKET_TOO_BIG, 0, src, src, Bytes.u16(q, upperOff), dst,
+                Bytes.u16(q, upperOff + 2), mtu));
+    }
+
     private static Ip6Address address(long hi, long lo, int zone) {
         boolean scoped = Ipv6.isLinkLocal(hi) || (hi >>> 48) == 0xff02L;
         return new Ip6Address(hi, lo, scoped ? zone : 0);

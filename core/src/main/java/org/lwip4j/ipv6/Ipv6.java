@@ -76,7 +76,15 @@ import org.lwip4j.wire.Ipv6Packet;
  * prefix) among the outgoing netif's valid addresses. Packets to our own addresses are
  * looped back; packets above the MTU are fragmented (RFC 8200 §4.5: only the source
  * fragments; the unfragmentable part is the fixed header with any hop-by-hop and routing
- * headers).
+ * headers), unless the transport asked for {@link IpOutput#DONT_FRAGMENT} or fragmentation
+ * is off: then the packet is refused and the transport hears a Packet Too Big with the MTU
+ * (RFC 8201 §4), as from the first hop.
+ *
+ * <p>Designed for, built later: forwarding (hop limit, Packet Too Big instead of
+ * fragmenting, no forwarding of link-local scope), MLD-joined groups in {@link #listening},
+ * path MTU per destination, router advertisements feeding the default router and on-link
+ * prefixes ({@link org.lwip4j.netif.Ip6Addresses#setGateway} and the address prefixes are
+ * what routing reads).
  */
 public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private static final System.Logger LOG = System.getLogger("org.lwip4j.ipv6");
@@ -663,6 +671,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         if (pkt.totalLength() > out.mtu() && pkt.gsoType() == Pbuf.GSO_NONE) {
             if (!cfg.frag() || dontFragment) {
                 stats.err++;
+                icmp.tooBigLocally(pkt, out.mtu());
                 return Err.VAL;
             }
             return fragmenter.fragment(pkt, out, nextHop, out.mtu());
