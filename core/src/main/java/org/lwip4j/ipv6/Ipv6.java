@@ -206,7 +206,6 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 || (!loopbackNetif && (isLoopback(srcHi, srcLo) || isLoopback(dstHi, dstLo)))) {
             // RFC 4291 §2.7: a multicast source is never valid; §2.5.2: :: is never a
             // destination; §2.5.3: ::1 never comes from a network.
-            stats.err++;
             drop(p, Drop.MALFORMED);
             return;
         }
