@@ -391,8 +391,8 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
         }
         cancel(d);
         d.netif.ip6().setState(d.address, Ip6Addresses.State.PREFERRED);
-        if (Ipv6.log().isLoggable(Level.INFO)) {
-            Ipv6.log().log(Level.INFO, "{0}: {1} is unique (DAD done)", d.netif.name(), d.address);
+        if (Ipv6.log().isLoggable(Level.DEBUG)) {
+            Ipv6.log().log(Level.DEBUG, "{0}: {1} is unique (DAD done)", d.netif.name(), d.address);
         }
     }
 
