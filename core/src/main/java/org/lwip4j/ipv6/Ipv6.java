@@ -93,6 +93,9 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     /** {@code ff01::1}, all nodes on the interface. */
     static final long ALL_NODES_IF_HI = 0xff01_0000_0000_0000L;
 
+    /** Bytes of a split header chain made contiguous at most (more than any sane chain; RFC 7112 wants it in the first fragment). */
+    private static final int HEADER_CHAIN_MAX = 1024;
+
     private final StackContext ctx;
     private final StackConfig.Ip6Options cfg;
     private final NetifTable netifs;
@@ -223,16 +226,18 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     /** Walks the header chain of a checked packet for us, reassembles, and delivers. */
     private void process(Netif inp, Pbuf p, boolean multicast, boolean linkBroadcast, boolean reassembled) {
         int total = p.totalLength();
-        if (p.length() < total && p.length() < Math.min(total, 1024)) {
-            // The header chain is walked in the first node: make it hold what headers can take.
-            p = contiguous(p, Math.min(total, 1024));
+        int r = ext.walk(p.segment(), p.offset(), Math.min(total, p.length()));
+        if (p.length() < total && (r == -Drop.TRUNCATED.code() || (r >= 0 && p.length() < Math.min(total, r + 64)))) {
+            // The header chain, and the transport header after it, are read in the first
+            // node: a chain that splits them is copied into one node, and walked again.
+            p = contiguous(p, Math.min(total, r >= 0 ? r + 64 : HEADER_CHAIN_MAX));
             if (p == null) {
                 return;
             }
+            r = ext.walk(p.segment(), p.offset(), Math.min(total, p.length()));
         }
         MemorySegment s = p.segment();
         int off = p.offset();
-        int r = ext.walk(s, off, Math.min(total, p.length()));
         if (r < 0) {
             if (ext.problemCode() >= 0) {
                 icmp.parameterProblem(p, ext.problemCode(), ext.problemPointer(), multicast || linkBroadcast, inp);
@@ -354,7 +359,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             return null;
         }
         Pbuf copy = ctx.pbufs().allocPool(Layer.RAW, total);
-        if (copy == null || copy.length() < n) {
+        if (copy == null || copy.length() < Math.min(n, total)) {
             if (copy != null) {
                 copy.free();
             }

@@ -176,8 +176,18 @@ class Ipv6SimTest {
 
     @Test
     void fourThousandByteDatagramIsFragmentedAtMtu1280AndReassembledOutOfOrder() {
-        a = net.stack(StackConfig.defaults());
-        b = net.stack(StackConfig.defaults());
+        fragmentedEcho(StackConfig.defaults());
+    }
+
+    @Test
+    void theSameWithLwipsSmallPoolBuffersWhereEveryPacketIsAChain() {
+        // 592-byte pool buffers: every 1280-byte fragment arrives as a chain of nodes.
+        fragmentedEcho(StackConfig.builder().pbufPoolBufSize(592).pbufPoolSize(256).build());
+    }
+
+    private void fragmentedEcho(StackConfig cfg) {
+        a = net.stack(cfg);
+        b = net.stack(cfg);
         // Reordering on the way to B: fragments overtake each other.
         VirtualLink link = new VirtualLink(net.sim, org.lwip4j.netif.LinkType.ETHERNET, 1280,
                 Impairments.builder().reorder(0.5, Duration.ofMillis(5)).build(), Impairments.NONE);
