@@ -284,6 +284,14 @@ public final class Ip6Addresses {
         return true;
     }
 
+    /** Stops every lifetime timer: the netif was removed, its addresses age no more. */
+    void stopTimers() {
+        for (Entry e : entries) {
+            e.validTimer.cancel();
+            e.preferredTimer.cancel();
+        }
+    }
+
     private void index() {
         int n = entries.size();
         long[] h = new long[n];

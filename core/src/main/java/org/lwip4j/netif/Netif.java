@@ -391,6 +391,7 @@ public final class Netif {
 
     void markRemoved() {
         removed = true;
+        ip6.stopTimers();
         Pbuf p;
         while ((p = inputQueue.poll()) != null) {
             p.free();

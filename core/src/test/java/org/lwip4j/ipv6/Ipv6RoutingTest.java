@@ -112,6 +112,25 @@ class Ipv6RoutingTest {
         assertEquals(List.of("null>2001:db8::5 PREFERRED", "2001:db8::5>2001:db8::5 DEPRECATED", "2001:db8::5>null"), heard);
     }
 
+    @Test
+    void aRemovedNetifsAddressesAgeNoMore() {
+        setUp(b -> { });
+        netif.ip6().add(a("2001:db8::5"), 64, Duration.ofSeconds(10), Duration.ofSeconds(4));
+        List<String> heard = new ArrayList<>();
+        stack.netifs().addListener(new NetifListener() {
+            @Override
+            public void addressChanged(Netif n, IpAddress oldAddr, IpAddress newAddr) {
+                heard.add(oldAddr + ">" + newAddr);
+            }
+        });
+        int timers = stack.context().timers().pending();
+        stack.netifs().remove(netif);
+        assertTrue(stack.context().timers().pending() <= timers - 2, "both lifetime timers stopped");
+        clock.advance(Duration.ofSeconds(20));
+        run();
+        assertEquals(List.of(), heard);
+    }
+
     /** The NS target of the first captured frame (what the stack resolves). */
     private String resolving() {
         byte[] f = wire.poll().data();
