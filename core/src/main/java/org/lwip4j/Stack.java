@@ -13,6 +13,7 @@ import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ipv4.Arp;
 import org.lwip4j.ipv4.Ipv4;
+import org.lwip4j.ipv6.Ipv6;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifDriver;
 import org.lwip4j.netif.NetifTable;
@@ -29,7 +30,7 @@ import org.lwip4j.udp.Udp;
 import org.lwip4j.udp.UdpPcb;
 
 /**
- * One TCP/IP stack: netifs, ARP, IPv4, ICMP, UDP and raw pcbs, on one event loop (lwIP's
+ * One TCP/IP stack: netifs, ARP, IPv4, ICMP, IPv6 with ICMPv6 and ND, UDP and raw pcbs, on one event loop (lwIP's
  * {@code tcpip_init} plus everything it sets up). Nothing is shared between stacks, so a
  * JVM can run thousands.
  *
@@ -56,6 +57,7 @@ public final class Stack implements AutoCloseable {
     private final Ip ip;
     private final Arp arp;
     private final Ipv4 ipv4;
+    private final Ipv6 ipv6;
     private final Udp udp;
     private final Raw raw;
     private volatile boolean closed;
@@ -67,6 +69,7 @@ public final class Stack implements AutoCloseable {
         this.ip = new Ip(netifs);
         this.arp = new Arp(ctx, netifs);
         this.ipv4 = new Ipv4(ctx, netifs, ip);
+        this.ipv6 = config.ip6().enabled() ? new Ipv6(ctx, netifs, ip) : null;
         this.udp = config.udp().enabled() ? new Udp(ctx, ip) : null;
         this.raw = config.raw().enabled() ? new Raw(ctx, ip) : null;
         if (config.netifs().loopback()) {
@@ -127,6 +130,14 @@ public final class Stack implements AutoCloseable {
     /** IPv4 (routing, ICMP, reassembly). */
     public Ipv4 ipv4() {
         return ipv4;
+    }
+
+    /** IPv6 (routing, ICMPv6, Neighbor Discovery, reassembly); an {@link IllegalStateException} when the configuration left it out. */
+    public Ipv6 ipv6() {
+        if (ipv6 == null) {
+            throw new IllegalStateException("this stack has no IPv6 (StackConfig lwipIpv6(false))");
+        }
+        return ipv6;
     }
 
     /** UDP; an {@link IllegalStateException} when the configuration left it out. */

@@ -52,6 +52,7 @@ public final class Netif {
     private int mtu;
     private int flags;
     private final Ip4Addresses ip4 = new Ip4Addresses(this);
+    private final Ip6Addresses ip6 = new Ip6Addresses(this);
     private Consumer<Netif> statusCallback;
     private Consumer<Netif> linkCallback;
     private final ArrayBlockingQueue<Pbuf> inputQueue;
@@ -213,6 +214,11 @@ public final class Netif {
         return ip4;
     }
 
+    /** The IPv6 addresses (with their states and lifetimes) and default router of this netif. */
+    public Ip6Addresses ip6() {
+        return ip6;
+    }
+
     void addressChanged(IpAddress old, IpAddress now) {
         for (NetifListener l : listeners) {
             l.addressChanged(this, old, now);
@@ -359,9 +365,12 @@ public final class Netif {
         return link.output(this, packet, nextHop);
     }
 
-    /** True when {@code a} is one of this netif's addresses, of either family. */
+    /** True when {@code a} is one of this netif's addresses, of either family (for IPv6 a valid one: not tentative or duplicate). */
     public boolean hasAddress(IpAddress a) {
-        return a instanceof org.lwip4j.addr.Ip4Address a4 && ip4.has(a4.bits());
+        return switch (a) {
+            case org.lwip4j.addr.Ip4Address a4 -> ip4.has(a4.bits());
+            case org.lwip4j.addr.Ip6Address a6 -> ip6.has(a6.hi(), a6.lo());
+        };
     }
 
     /**
@@ -414,6 +423,7 @@ public final class Netif {
      */
     void markRemoved() {
         removed = true;
+        ip6.stopTimers();
         freeQueuedFrames();
     }
 
@@ -423,6 +433,6 @@ public final class Netif {
 
     @Override
     public String toString() {
-        return name + "#" + index + ip4;
+        return name + "#" + index + ip4 + (ip6.count() == 0 ? "" : ip6.toString());
     }
 }

@@ -79,7 +79,7 @@ public final class NetifTable {
         return n;
     }
 
-    /** Adds the loopback netif {@code lo} with 127.0.0.1/8, up. On the loop. */
+    /** Adds the loopback netif {@code lo} with 127.0.0.1/8 (and ::1/128 when the stack has IPv6), up. On the loop. */
     public Netif addLoopback() {
         if (loopbackNetif != null) {
             return loopbackNetif;
@@ -87,6 +87,9 @@ public final class NetifTable {
         Netif n = add(new Loopback(loopback), "lo", null);
         n.setFlags(Netif.FLAG_LOOPBACK, Netif.FLAG_LOOPBACK);
         n.ip4().set(new Ip4Interface(Ip4Address.LOOPBACK, 8));
+        if (ctx.config().ip6().enabled()) {
+            n.ip6().add(org.lwip4j.addr.Ip6Address.LOOPBACK, 128);
+        }
         n.setUp(true);
         loopbackNetif = n;
         return n;

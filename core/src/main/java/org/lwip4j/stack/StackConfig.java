@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param icmp       ICMPv4 (RFC 792)
  * @param udp        UDP (RFC 768) and UDP-Lite (RFC 3828)
  * @param raw        raw pcbs
+ * @param ip6        IPv6 (RFC 8200), ICMPv6 (RFC 4443), Neighbor Discovery (RFC 4861) and address autoconfiguration (RFC 4862)
  * @param randomSeed {@code LWIP_RAND}'s seed; the same seed gives the same ports, ids, MACs and delays;
  *                   0 (the default) draws a fresh seed from the system's entropy per stack
  */
@@ -34,6 +35,7 @@ public record StackConfig(
         IcmpOptions icmp,
         UdpOptions udp,
         RawOptions raw,
+        Ip6Options ip6,
         long randomSeed) {
 
     /**
@@ -182,9 +184,64 @@ public record StackConfig(
         }
     }
 
+    /**
+     * IPv6, ICMPv6, Neighbor Discovery and address autoconfiguration.
+     *
+     * @param enabled             {@code LWIP_IPV6}: the stack has IPv6 at all
+     * @param numAddresses        {@code LWIP_IPV6_NUM_ADDRESSES}: IPv6 addresses per netif, at most
+     * @param hopLimit            {@code IP6_HOPLIM}: hop limit of the packets the stack originates
+     * @param frag                {@code LWIP_IPV6_FRAG}: fragment packets above the MTU at the source (RFC 8200 §4.5)
+     * @param reassembly          {@code LWIP_IPV6_REASS}: reassemble fragments
+     * @param reassMaxAge         {@code IP6_REASS_MAXAGE}: how long a partial datagram is kept (RFC 8200 §4.5: 60 s)
+     * @param reassMaxPbufs       {@code IP_REASS_MAX_PBUFS} for IPv6: fragments held for reassembly, at most
+     * @param memNumReassData     {@code MEMP_NUM_REASSDATA} for IPv6: datagrams under reassembly at once, at most
+     * @param numNeighbors        {@code LWIP_ND6_NUM_NEIGHBORS}: neighbour cache entries, at most
+     * @param queueing            {@code LWIP_ND6_QUEUEING}: packets queued per neighbour while it is resolved (0: none)
+     * @param memNumQueue         {@code MEMP_NUM_ND6_QUEUE}: packets queued for all neighbours together, at most
+     * @param maxMulticastSolicit {@code LWIP_ND6_MAX_MULTICAST_SOLICIT}: multicast NS before a resolution fails (RFC 4861 §10)
+     * @param maxUnicastSolicit   {@code LWIP_ND6_MAX_UNICAST_SOLICIT}: unicast NS in PROBE before the entry goes (RFC 4861 §10)
+     * @param retransTimer        {@code LWIP_ND6_RETRANS_TIMER}: time between NS (RFC 4861 §10 RETRANS_TIMER)
+     * @param reachableTime       {@code LWIP_ND6_REACHABLE_TIME}: BaseReachableTime (RFC 4861 §10 REACHABLE_TIME)
+     * @param delayFirstProbe     {@code LWIP_ND6_DELAY_FIRST_PROBE_TIME}: DELAY before PROBE (RFC 4861 §10)
+     * @param dupDetectAttempts   {@code LWIP_IPV6_DUP_DETECT_ATTEMPTS}: DupAddrDetectTransmits (RFC 4862 §5.1); 0 turns DAD off
+     * @param dadMaxDelay         RFC 4861 §10 MAX_RTR_SOLICITATION_DELAY: random delay before the first DAD NS (RFC 4862 §5.4.2)
+     * @param linkLocal           form a link-local address on every non-loopback netif when it comes up
+     *                            ({@code netif_create_ip6_linklocal_address}, RFC 4862 §5.3)
+     * @param stableIids          interface identifiers per RFC 7217 (stable, opaque); false: modified EUI-64 (RFC 4291 Appendix A)
+     * @param multicastPing       answer echo requests to multicast groups we listen to (RFC 4443 §4.1 SHOULD)
+     */
+    public record Ip6Options(boolean enabled, int numAddresses, int hopLimit, boolean frag, boolean reassembly,
+            Duration reassMaxAge, int reassMaxPbufs, int memNumReassData, int numNeighbors, int queueing,
+            int memNumQueue, int maxMulticastSolicit, int maxUnicastSolicit, Duration retransTimer,
+            Duration reachableTime, Duration delayFirstProbe, int dupDetectAttempts, Duration dadMaxDelay,
+            boolean linkLocal, boolean stableIids, boolean multicastPing) {
+        /** Checks ranges. */
+        public Ip6Options {
+            positive("LWIP_IPV6_NUM_ADDRESSES", numAddresses);
+            checkTtl("IP6_HOPLIM", hopLimit);
+            duration("IP6_REASS_MAXAGE", reassMaxAge);
+            positive("IP6_REASS_MAX_PBUFS", reassMaxPbufs);
+            positive("MEMP_NUM_IP6_REASSDATA", memNumReassData);
+            positive("LWIP_ND6_NUM_NEIGHBORS", numNeighbors);
+            if (queueing < 0 || dupDetectAttempts < 0 || dupDetectAttempts > 255) {
+                throw new IllegalArgumentException("LWIP_ND6_QUEUEING must be >= 0 and LWIP_IPV6_DUP_DETECT_ATTEMPTS 0..255");
+            }
+            positive("MEMP_NUM_ND6_QUEUE", memNumQueue);
+            positive("LWIP_ND6_MAX_MULTICAST_SOLICIT", maxMulticastSolicit);
+            positive("LWIP_ND6_MAX_UNICAST_SOLICIT", maxUnicastSolicit);
+            duration("LWIP_ND6_RETRANS_TIMER", retransTimer);
+            duration("LWIP_ND6_REACHABLE_TIME", reachableTime);
+            duration("LWIP_ND6_DELAY_FIRST_PROBE_TIME", delayFirstProbe);
+            if (dadMaxDelay == null || dadMaxDelay.isNegative()) {
+                throw new IllegalArgumentException("MAX_RTR_SOLICITATION_DELAY must not be negative: " + dadMaxDelay);
+            }
+        }
+    }
+
     /** Checks that no part is missing. */
     public StackConfig {
-        if (pbufs == null || netifs == null || arp == null || ip4 == null || icmp == null || udp == null || raw == null) {
+        if (pbufs == null || netifs == null || arp == null || ip4 == null || icmp == null || udp == null || raw == null
+                || ip6 == null) {
             throw new IllegalArgumentException("every part of a StackConfig must be given");
         }
     }
@@ -293,6 +350,27 @@ public record StackConfig(
         private int udpLocalPortStart = 0xc000;
         private int udpLocalPortEnd = 0xffff;
         private long randomSeed = 0;
+        private boolean lwipIpv6 = true;
+        private int lwipIpv6NumAddresses = 8;
+        private int ip6Hoplim = 64;
+        private boolean lwipIpv6Frag = true;
+        private boolean lwipIpv6Reass = true;
+        private Duration ip6ReassMaxAge = Duration.ofSeconds(60);
+        private int ip6ReassMaxPbufs = 1024;
+        private int memNumIp6ReassData = 64;
+        private int lwipNd6NumNeighbors = 512;
+        private int lwipNd6Queueing = 16;
+        private int memNumNd6Queue = 256;
+        private int lwipNd6MaxMulticastSolicit = 3;
+        private int lwipNd6MaxUnicastSolicit = 3;
+        private Duration lwipNd6RetransTimer = Duration.ofSeconds(1);
+        private Duration lwipNd6ReachableTime = Duration.ofSeconds(30);
+        private Duration lwipNd6DelayFirstProbeTime = Duration.ofSeconds(5);
+        private int lwipIpv6DupDetectAttempts = 1;
+        private Duration maxRtrSolicitationDelay = Duration.ofSeconds(1);
+        private boolean ip6LinkLocal = true;
+        private boolean ip6StableIids = true;
+        private boolean ip6MulticastPing = true;
 
         Builder() {
         }
@@ -305,6 +383,7 @@ public record StackConfig(
             icmp(c.icmp);
             udp(c.udp);
             raw(c.raw);
+            ip6(c.ip6);
             randomSeed = c.randomSeed;
         }
 
@@ -384,6 +463,75 @@ public record StackConfig(
             memNumRawPcb = o.memNumPcb();
             return this;
         }
+
+        /** Sets every IPv6 option. */
+        public Builder ip6(Ip6Options o) {
+            lwipIpv6 = o.enabled();
+            lwipIpv6NumAddresses = o.numAddresses();
+            ip6Hoplim = o.hopLimit();
+            lwipIpv6Frag = o.frag();
+            lwipIpv6Reass = o.reassembly();
+            ip6ReassMaxAge = o.reassMaxAge();
+            ip6ReassMaxPbufs = o.reassMaxPbufs();
+            memNumIp6ReassData = o.memNumReassData();
+            lwipNd6NumNeighbors = o.numNeighbors();
+            lwipNd6Queueing = o.queueing();
+            memNumNd6Queue = o.memNumQueue();
+            lwipNd6MaxMulticastSolicit = o.maxMulticastSolicit();
+            lwipNd6MaxUnicastSolicit = o.maxUnicastSolicit();
+            lwipNd6RetransTimer = o.retransTimer();
+            lwipNd6ReachableTime = o.reachableTime();
+            lwipNd6DelayFirstProbeTime = o.delayFirstProbe();
+            lwipIpv6DupDetectAttempts = o.dupDetectAttempts();
+            maxRtrSolicitationDelay = o.dadMaxDelay();
+            ip6LinkLocal = o.linkLocal();
+            ip6StableIids = o.stableIids();
+            ip6MulticastPing = o.multicastPing();
+            return this;
+        }
+
+        /** {@code LWIP_IPV6}. */
+        public Builder lwipIpv6(boolean v) { lwipIpv6 = v; return this; }
+        /** {@code LWIP_IPV6_NUM_ADDRESSES}. */
+        public Builder lwipIpv6NumAddresses(int v) { lwipIpv6NumAddresses = v; return this; }
+        /** {@code IP6_HOPLIM}. */
+        public Builder ip6Hoplim(int v) { ip6Hoplim = v; return this; }
+        /** {@code LWIP_IPV6_FRAG}. */
+        public Builder lwipIpv6Frag(boolean v) { lwipIpv6Frag = v; return this; }
+        /** {@code LWIP_IPV6_REASS}. */
+        public Builder lwipIpv6Reass(boolean v) { lwipIpv6Reass = v; return this; }
+        /** {@code IP6_REASS_MAXAGE}. */
+        public Builder ip6ReassMaxAge(Duration v) { ip6ReassMaxAge = v; return this; }
+        /** {@code IP_REASS_MAX_PBUFS} for IPv6. */
+        public Builder ip6ReassMaxPbufs(int v) { ip6ReassMaxPbufs = v; return this; }
+        /** {@code MEMP_NUM_REASSDATA} for IPv6. */
+        public Builder memNumIp6ReassData(int v) { memNumIp6ReassData = v; return this; }
+        /** {@code LWIP_ND6_NUM_NEIGHBORS}. */
+        public Builder lwipNd6NumNeighbors(int v) { lwipNd6NumNeighbors = v; return this; }
+        /** {@code LWIP_ND6_QUEUEING} (packets per neighbour; 0: none). */
+        public Builder lwipNd6Queueing(int v) { lwipNd6Queueing = v; return this; }
+        /** {@code MEMP_NUM_ND6_QUEUE}. */
+        public Builder memNumNd6Queue(int v) { memNumNd6Queue = v; return this; }
+        /** {@code LWIP_ND6_MAX_MULTICAST_SOLICIT}. */
+        public Builder lwipNd6MaxMulticastSolicit(int v) { lwipNd6MaxMulticastSolicit = v; return this; }
+        /** {@code LWIP_ND6_MAX_UNICAST_SOLICIT}. */
+        public Builder lwipNd6MaxUnicastSolicit(int v) { lwipNd6MaxUnicastSolicit = v; return this; }
+        /** {@code LWIP_ND6_RETRANS_TIMER}. */
+        public Builder lwipNd6RetransTimer(Duration v) { lwipNd6RetransTimer = v; return this; }
+        /** {@code LWIP_ND6_REACHABLE_TIME}. */
+        public Builder lwipNd6ReachableTime(Duration v) { lwipNd6ReachableTime = v; return this; }
+        /** {@code LWIP_ND6_DELAY_FIRST_PROBE_TIME}. */
+        public Builder lwipNd6DelayFirstProbeTime(Duration v) { lwipNd6DelayFirstProbeTime = v; return this; }
+        /** {@code LWIP_IPV6_DUP_DETECT_ATTEMPTS}. */
+        public Builder lwipIpv6DupDetectAttempts(int v) { lwipIpv6DupDetectAttempts = v; return this; }
+        /** RFC 4861's {@code MAX_RTR_SOLICITATION_DELAY}, the random delay before the first DAD NS. */
+        public Builder maxRtrSolicitationDelay(Duration v) { maxRtrSolicitationDelay = v; return this; }
+        /** A link-local address on every non-loopback netif when it comes up. */
+        public Builder ip6LinkLocal(boolean v) { ip6LinkLocal = v; return this; }
+        /** RFC 7217 interface identifiers (true) or modified EUI-64 (false). */
+        public Builder ip6StableIids(boolean v) { ip6StableIids = v; return this; }
+        /** Answer ICMPv6 echo requests to multicast groups we listen to. */
+        public Builder ip6MulticastPing(boolean v) { ip6MulticastPing = v; return this; }
 
         /** {@code PBUF_POOL_SIZE}. */
         public Builder pbufPoolSize(int v) { pbufPoolSize = v; return this; }
@@ -485,6 +633,11 @@ public record StackConfig(
                     new UdpOptions(udpEnabled, memNumUdpPcb, udpTtl, udpLite, udpLocalPortStart, udpLocalPortEnd,
                             checksumGenUdp, checksumCheckUdp),
                     new RawOptions(rawEnabled, memNumRawPcb),
+                    new Ip6Options(lwipIpv6, lwipIpv6NumAddresses, ip6Hoplim, lwipIpv6Frag, lwipIpv6Reass, ip6ReassMaxAge,
+                            ip6ReassMaxPbufs, memNumIp6ReassData, lwipNd6NumNeighbors, lwipNd6Queueing, memNumNd6Queue,
+                            lwipNd6MaxMulticastSolicit, lwipNd6MaxUnicastSolicit, lwipNd6RetransTimer, lwipNd6ReachableTime,
+                            lwipNd6DelayFirstProbeTime, lwipIpv6DupDetectAttempts, maxRtrSolicitationDelay, ip6LinkLocal,
+                            ip6StableIids, ip6MulticastPing),
                     randomSeed);
         }
     }

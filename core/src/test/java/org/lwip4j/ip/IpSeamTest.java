@@ -300,12 +300,18 @@ class IpSeamTest {
 
     @Test
     void aFamilyTheStackLacksIsAProgrammingError() {
-        UdpPcb u = stack.newUdpPcb();
+        // Since IPv6 landed a default stack has both families: the IPv6-less stack is configured.
+        Stack v4only = Stack.create(StackConfig.builder().randomSeed(7).lwipIpv6(false).build(), clock);
+        assertNull(v4only.ip().family(6));
+        assertThrows(IllegalStateException.class, v4only::ipv6);
+        UdpPcb u = v4only.newUdpPcb();
         assertThrows(IllegalArgumentException.class, () -> u.bind(org.lwip4j.addr.Ip6Address.parse("2001:db8::1"), 5));
-        Pbuf p = data("x");
+        Pbuf p = v4only.pbuf("x".getBytes());
         assertThrows(IllegalArgumentException.class, () -> u.sendTo(p, org.lwip4j.addr.Ip6Address.parse("2001:db8::1"), 5));
         p.free();
-        assertNull(stack.ip().route(org.lwip4j.addr.Ip6Address.parse("2001:db8::1"), null, null));
+        assertNull(v4only.ip().route(org.lwip4j.addr.Ip6Address.parse("2001:db8::1"), null, null));
+        u.close();
+        v4only.close();
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.lwip4j.stack.StackContext;
 import org.lwip4j.stack.VirtualClock;
 
 /**
- * The family-neutral reassembler by itself, with an IPv6-style format (128-bit addresses,
+ * The family-neutral reassembler by itself, with IPv6's format ({@code ipv6.Ipv6Fragments}: 128-bit addresses,
  * 32-bit identification, unfragmentable headers kept): RFC 815 holes filled in any order,
  * RFC 5722 overlap policy, duplicates, eviction, bounds, the timeout across the clock wrap,
  * and every pbuf back in its pool on every path.
@@ -45,7 +45,7 @@ final class ReassemblerTest {
             clock = new VirtualClock(startNanos);
             ctx = new StackContext(StackConfig.defaults(), clock);
             reass = new Reassembler(ctx, "IP6", ctx.stats().ip6frag,
-                    new ReassemblyLimits(maxDatagrams, maxPbufs, MAX_AGE), new Ipv6StyleFragments(), first -> {
+                    new ReassemblyLimits(maxDatagrams, maxPbufs, MAX_AGE), new org.lwip4j.ipv6.Ipv6Fragments(), first -> {
                         timedOut.add(first.toByteArray());
                         first.free();
                     });
@@ -155,7 +155,7 @@ final class ReassemblerTest {
             ByteBuffer bb = ByteBuffer.wrap(b);
             b[0] = 0x60;
             bb.putShort(4, (short) (extLen + fh + payload.length));
-            int afterUnfragmentable = fragmentHeader ? Ipv6StyleFragments.NH_FRAGMENT : UDP;
+            int afterUnfragmentable = fragmentHeader ? org.lwip4j.wire.Ipv6Packet.NH_FRAGMENT : UDP;
             b[6] = (byte) (extLen > 0 ? 0 : afterUnfragmentable);
             b[7] = 64;
             bb.putLong(8, srcHi).putLong(16, srcLo).putLong(24, dstHi).putLong(32, dstLo);

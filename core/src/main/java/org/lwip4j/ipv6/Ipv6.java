@@ -1,0 +1,767 @@
+package org.lwip4j.ipv6;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import org.lwip4j.addr.Ip6Address;
+import org.lwip4j.addr.IpAddress;
+import org.lwip4j.buffer.Bytes;
+import org.lwip4j.buffer.Checksum;
+import org.lwip4j.buffer.Layer;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.ip.Ip;
+import org.lwip4j.ip.IpInfo;
+import org.lwip4j.ip.IpOutput;
+import org.lwip4j.ip.NetworkProtocol;
+import org.lwip4j.ip.RawInput;
+import org.lwip4j.ip.Reassembler;
+import org.lwip4j.ip.ReassemblyLimits;
+import org.lwip4j.ip.Route;
+import org.lwip4j.ip.RouteTable;
+import org.lwip4j.ip.StaticRoute;
+import org.lwip4j.ip.TransportInput;
+import org.lwip4j.ip.TransportTable;
+import org.lwip4j.netif.Ip6Addresses;
+import org.lwip4j.netif.Netif;
+import org.lwip4j.netif.NetifListener;
+import org.lwip4j.netif.NetifTable;
+import org.lwip4j.netif.NetworkInput;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.ProtoStats;
+import org.lwip4j.stack.StackConfig;
+import org.lwip4j.stack.StackContext;
+import org.lwip4j.wire.Drop;
+import org.lwip4j.wire.EthernetFrame;
+import org.lwip4j.wire.Icmpv6Packet;
+import org.lwip4j.wire.Ipv6ExtHeaders;
+import org.lwip4j.wire.Ipv6Packet;
+
+/**
+ * IPv6 (RFC 8200; lwIP's {@code ip6.c}): input checks and delivery, the extension header
+ * chain, reassembly, routing with source address selection, and output with fragmentation
+ * at the source; the IPv6 {@link NetworkProtocol} of the stack's {@link Ip} layer.
+ * ICMPv6 is {@link Icmpv6}'s, Neighbor Discovery and duplicate address detection
+ * {@link NeighborDiscovery}'s.
+ *
+ * <h2>Input</h2>
+ * The fixed header is checked (RFC 8200 §3: version, payload length against the bytes
+ * present; link padding trimmed). A multicast source is never valid (RFC 4291 §2.7), the
+ * loopback address never arrives from a network (RFC 4291 §2.5.3), and the unspecified
+ * destination is refused. A unicast destination must be a valid (not tentative) address of
+ * ours (RFC 4862 §5.4): a link-local one of the arrival netif (its scope is the link, RFC
+ * 4007 §9), a global one of any netif (weak host); a multicast destination must be a group
+ * the netif listens to: all-nodes, or the solicited-node group of one of its addresses
+ * (RFC 4291 §2.7.1; joined groups come with MLD). Packets for others are dropped: this
+ * slice does not forward.
+ *
+ * <p>The extension headers are walked with {@link Ipv6ExtHeaders} (RFC 8200 §4):
+ * hop-by-hop only right after the fixed header (else Parameter Problem code 1); unknown
+ * options handled by their two high-order bits (§4.2: skip, discard, discard and send
+ * Parameter Problem code 2 also to a multicast destination, discard and send it only to a
+ * unicast one); a routing header with segments left (type 0 among them, RFC 5095 §3, and
+ * every type we do not implement, §4.4) refused with Parameter Problem code 0 pointing at
+ * its type; a first fragment that lacks part of the header chain refused with code 3 (RFC
+ * 7112 §5). Fragments go through the shared {@link Reassembler} with {@link Ipv6Fragments}
+ * and the datagram is walked again; an atomic fragment is processed in isolation (RFC 6946
+ * §4). Then raw pcbs see the packet and the transport registered for its last next header
+ * gets it through {@link IpInfo#set6}; with none, Parameter Problem code 1 pointing at the
+ * next header field that names it (§4).
+ *
+ * <h2>Output</h2>
+ * Routing: the loopback netif for {@code ::1}; a scoped (link-local) destination through
+ * its zone's netif, else the netif of the given link-local source, else the default netif;
+ * our own addresses through their netif (looped back); else the longest prefix among the
+ * on-link prefixes of the netifs' addresses and the static IPv6 routes; else a netif with a
+ * default router, the default netif first. The source is selected by RFC 6724 §5 rules 1
+ * (same address), 2 (appropriate scope), 3 (avoid deprecated) and 8 (longest matching
+ * prefix) among the outgoing netif's valid addresses. Packets to our own addresses are
+ * looped back; packets above the MTU are fragmented (RFC 8200 §4.5: only the source
+ * fragments; the unfragmentable part is the fixed header with any hop-by-hop and routing
+ * headers), unless the transport asked for {@link IpOutput#DONT_FRAGMENT} or fragmentation
+ * is off: then the packet is refused and the transport hears a Packet Too Big with the MTU
+ * (RFC 8201 §4), as from the first hop.
+ *
+ * <p>Designed for, built later: forwarding (hop limit, Packet Too Big instead of
+ * fragmenting, no forwarding of link-local scope), MLD-joined groups in {@link #listening},
+ * path MTU per destination, router advertisements feeding the default router and on-link
+ * prefixes ({@link org.lwip4j.netif.Ip6Addresses#setGateway} and the address prefixes are
+ * what routing reads).
+ */
+public final class Ipv6 implements NetworkInput, NetworkProtocol {
+    private static final System.Logger LOG = System.getLogger("org.lwip4j.ipv6");
+    /** {@code ff02::1}, all nodes on the link (RFC 4291 §2.7.1). */
+    static final long ALL_NODES_HI = 0xff02_0000_0000_0000L;
+    /** {@code ff01::1}, all nodes on the interface. */
+    static final long ALL_NODES_IF_HI = 0xff01_0000_0000_0000L;
+
+    /** Bytes of a split header chain made contiguous at most (more than any sane chain; RFC 7112 wants it in the first fragment). */
+    private static final int HEADER_CHAIN_MAX = 1024;
+
+    private final StackContext ctx;
+    private final StackConfig.Ip6Options cfg;
+    private final NetifTable netifs;
+    private final ProtoStats stats;
+    private final TransportTable transports = new TransportTable();
+    private final RouteTable routes;
+    private final IpInfo info = new IpInfo();
+    private final Ipv6ExtHeaders ext = new Ipv6ExtHeaders();
+    private final Reassembler reassembler;
+    private final Ipv6Fragmenter fragmenter;
+    private final Icmpv6 icmp;
+    private final NeighborDiscovery nd;
+    private RawInput raw;
+
+    /** IPv6 for the stack: registers itself with the link layers, ICMPv6 and ND, and with {@code ip} as its IPv6 family. */
+    public Ipv6(StackContext ctx, NetifTable netifs, Ip ip) {
+        this.ctx = ctx;
+        this.cfg = ctx.config().ip6();
+        this.netifs = netifs;
+        this.stats = ctx.stats().ip6;
+        this.routes = new RouteTable(ip, 6);
+        this.icmp = new Icmpv6(ctx, this);
+        this.fragmenter = new Ipv6Fragmenter(ctx);
+        this.reassembler = new Reassembler(ctx, "IP6", ctx.stats().ip6frag,
+                new ReassemblyLimits(cfg.memNumReassData(), cfg.reassMaxPbufs(), cfg.reassMaxAge()), new Ipv6Fragments(),
+                icmp::reassemblyTimedOut);
+        this.nd = new NeighborDiscovery(ctx, netifs, this);
+        netifs.ethernet().register(EthernetFrame.TYPE_IPV6, this);
+        netifs.ipLink().register(6, this);
+        transports.register(Ipv6Packet.NH_ICMPV6, icmp, null);
+        netifs.addListener(new NetifListener() {
+            @Override
+            public void removed(Netif netif) {
+                routes.removeAll(netif);
+            }
+        });
+        ip.addFamily(this);
+    }
+
+    @Override
+    public int version() {
+        return 6;
+    }
+
+    @Override
+    public TransportTable transports() {
+        return transports;
+    }
+
+    @Override
+    public void setRawInput(RawInput raw) {
+        this.raw = raw;
+    }
+
+    /** ICMPv6. */
+    public Icmpv6 icmp() {
+        return icmp;
+    }
+
+    /** Neighbor Discovery: the neighbour cache and duplicate address detection. */
+    public NeighborDiscovery nd() {
+        return nd;
+    }
+
+    /** The reassembler of IPv6 fragments (pools {@code IP6_REASSDATA}, {@code IP6_REASS_PBUF}). */
+    public Reassembler reassembler() {
+        return reassembler;
+    }
+
+    /** The static IPv6 routes. */
+    public RouteTable routes() {
+        return routes;
+    }
+
+    /** The netifs. */
+    public NetifTable netifs() {
+        return netifs;
+    }
+
+    StackConfig.Ip6Options config() {
+        return cfg;
+    }
+
+    // ---------------------------------------------------------------- input
+
+    @Override
+    public void input(Netif inp, Pbuf p, boolean linkBroadcast) {
+        stats.recv++;
+        if (p.length() < Ipv6Packet.HEADER_LEN) {
+            p = contiguous(p, Ipv6Packet.HEADER_LEN);
+            if (p == null) {
+                return;
+            }
+        }
+        MemorySegment s = p.segment();
+        int off = p.offset();
+        int total = Ipv6Packet.check(s, off, p.totalLength());
+        if (total < 0) {
+            drop(p, Drop.ofCode(total));
+            return;
+        }
+        if (total < p.totalLength()) {
+            p.truncate(total);
+        }
+        long srcHi = Ipv6Packet.srcHi(s, off);
+        long srcLo = Ipv6Packet.srcLo(s, off);
+        long dstHi = Ipv6Packet.dstHi(s, off);
+        long dstLo = Ipv6Packet.dstLo(s, off);
+        boolean loopbackNetif = inp.hasFlag(Netif.FLAG_LOOPBACK);
+        if ((srcHi >>> 56) == 0xff || (dstHi == 0 && dstLo == 0)
+                || (!loopbackNetif && (isLoopback(srcHi, srcLo) || isLoopback(dstHi, dstLo)))) {
+            // RFC 4291 §2.7: a multicast source is never valid; §2.5.2: :: is never a
+            // destination; §2.5.3: ::1 never comes from a network.
+            drop(p, Drop.MALFORMED);
+            return;
+        }
+        boolean multicast = (dstHi >>> 56) == 0xff;
+        if (multicast ? !listening(inp, dstHi, dstLo) : !isLocal(inp, dstHi, dstLo)) {
+            // Not for us: this slice does not forward (packets to a tentative address are
+            // discarded silently too, RFC 4862 §5.4).
+            stats.drop++;
+            p.free();
+            return;
+        }
+        process(inp, p, multicast, linkBroadcast, false);
+    }
+
+    /** Walks the header chain of a checked packet for us, reassembles, and delivers. */
+    private void process(Netif inp, Pbuf p, boolean multicast, boolean linkBroadcast, boolean reassembled) {
+        int total = p.totalLength();
+        int r = ext.walk(p.segment(), p.offset(), Math.min(total, p.length()));
+        if (p.length() < total && (r == -Drop.TRUNCATED.code() || (r >= 0 && p.length() < Math.min(total, r + 64)))) {
+            // The header chain, and the transport header after it, are read in the first
+            // node: a chain that splits them is copied into one node, and walked again.
+            p = contiguous(p, Math.min(total, r >= 0 ? r + 64 : HEADER_CHAIN_MAX));
+            if (p == null) {
+                return;
+            }
+            r = ext.walk(p.segment(), p.offset(), Math.min(total, p.length()));
+        }
+        MemorySegment s = p.segment();
+        int off = p.offset();
+        if (r < 0) {
+            if (ext.problemCode() >= 0) {
+                icmp.parameterProblem(p, ext.problemCode(), ext.problemPointer(), multicast || linkBroadcast, inp);
+            }
+            drop(p, Drop.ofCode(r));
+            return;
+        }
+        int action = ext.unknownOptionAction();
+        if (action > 0) {
+            // RFC 8200 §4.2: 01 discard; 10 discard and Parameter Problem code 2 even to a
+            // multicast destination; 11 only when the destination is not multicast.
+            if (action == Ipv6ExtHeaders.ACTION_DISCARD_ICMP
+                    || (action == Ipv6ExtHeaders.ACTION_DISCARD_ICMP_UNICAST && !multicast)) {
+                icmp.parameterProblemOption(p, ext.unknownOptionOffset(), inp);
+            }
+            drop(p, Drop.BAD_OPTION);
+            return;
+        }
+        if (ext.routingOffset() >= 0 && ext.segmentsLeft() > 0) {
+            // RFC 5095 §3: a type 0 routing header is an unrecognized routing type; RFC 8200
+            // §4.4: with segments left, Parameter Problem code 0 pointing at the type. We
+            // implement no routing type, so every one with segments left is refused.
+            icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_HEADER_FIELD, ext.routingOffset() + 2, multicast || linkBroadcast,
+                    inp);
+            drop(p, Drop.BAD_OPTION);
+            return;
+        }
+        if (ext.fragmentHeaderOffset() >= 0 && !ext.atomicFragment()) {
+            if (reassembled || !cfg.reassembly()) {
+                // A second fragment header in a reassembled datagram: nested fragments are refused.
+                drop(p, Drop.UNSUPPORTED);
+                return;
+            }
+            int data = total - ext.fragmentHeaderOffset() - Ipv6ExtHeaders.FRAGMENT_HEADER_LEN;
+            if (ext.moreFragments() && (data & 7) != 0) {
+                // RFC 8200 §4.5: M set and a length not a multiple of 8: Parameter Problem
+                // code 0 pointing at the payload length.
+                icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_HEADER_FIELD, Ipv6Packet.Field.PAYLOAD_LEN,
+                        multicast || linkBroadcast, inp);
+                drop(p, Drop.BAD_LENGTH);
+                return;
+            }
+            Pbuf whole = reassembler.input(p);
+            if (whole != null) {
+                process(inp, whole, multicast, linkBroadcast, true);
+            }
+            return;
+        }
+        int upper = ext.upperProtocol();
+        int hl = ext.upperOffset();
+        if (upper == Ipv6Packet.NH_NONE) {
+            // RFC 8200 §4.7: nothing follows.
+            p.free();
+            return;
+        }
+        if (Ipv6Packet.srcHi(s, off) == 0 && Ipv6Packet.srcLo(s, off) == 0 && upper != Ipv6Packet.NH_ICMPV6) {
+            // The unspecified source is only for DAD's neighbour solicitations (RFC 4862 §5.4.2).
+            drop(p, Drop.MALFORMED);
+            return;
+        }
+        deliver(inp, p, hl, upper, multicast, linkBroadcast);
+    }
+
+    private void deliver(Netif inp, Pbuf p, int hl, int upper, boolean multicast, boolean linkBroadcast) {
+        MemorySegment s = p.segment();
+        int off = p.offset();
+        IpInfo in = info;
+        in.set6(inp, p, Ipv6Packet.srcHi(s, off), Ipv6Packet.srcLo(s, off), Ipv6Packet.dstHi(s, off),
+                Ipv6Packet.dstLo(s, off), hl, upper, Ipv6Packet.hopLimit(s, off), Ipv6Packet.trafficClass(s, off),
+                multicast, linkBroadcast, off);
+        try {
+            int rawResult = RawInput.NONE;
+            RawInput r = raw;
+            if (r != null) {
+                rawResult = r.input(p, in);
+                if (rawResult == RawInput.EATEN) {
+                    return;
+                }
+            }
+            TransportInput t = transports.input(upper);
+            if (t == null) {
+                if (rawResult == RawInput.NONE) {
+                    // RFC 8200 §4: unrecognized next header: Parameter Problem code 1
+                    // pointing at the field that names it.
+                    stats.proterr++;
+                    stats.drop++;
+                    icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_NEXT_HEADER, nextHeaderField(s, off, hl),
+                            multicast || linkBroadcast, inp);
+                }
+                p.free();
+                return;
+            }
+            p.removeHeader(hl);
+            t.input(p, in);
+        } finally {
+            in.clear();
+        }
+    }
+
+    /** Offset of the next header field that names the upper layer at {@code hl}. */
+    private static int nextHeaderField(MemorySegment s, int off, int hl) {
+        int field = Ipv6Packet.Field.NEXT_HEADER;
+        int nh = Ipv6Packet.nextHeader(s, off);
+        int pos = Ipv6Packet.HEADER_LEN;
+        while (pos < hl) {
+            field = pos;
+            int len = nh == Ipv6Packet.NH_FRAGMENT ? Ipv6ExtHeaders.FRAGMENT_HEADER_LEN : (Bytes.u8(s, off + pos + 1) + 1) * 8;
+            nh = Bytes.u8(s, off + pos);
+            pos += len;
+        }
+        return field;
+    }
+
+    /** A copy of {@code p} whose first node holds at least {@code n} bytes (the headers), or {@code null} after dropping it. */
+    private Pbuf contiguous(Pbuf p, int n) {
+        int total = p.totalLength();
+        if (total < n) {
+            drop(p, Drop.TRUNCATED);
+            return null;
+        }
+        Pbuf copy = ctx.pbufs().allocPool(Layer.RAW, total);
+        if (copy == null || copy.length() < Math.min(n, total)) {
+            if (copy != null) {
+                copy.free();
+            }
+            stats.memerr++;
+            drop(p, Drop.TRUNCATED);
+            return null;
+        }
+        copy.copyFrom(0, p, 0, total);
+        p.free();
+        return copy;
+    }
+
+    private static boolean isLoopback(long hi, long lo) {
+        return hi == 0 && lo == 1;
+    }
+
+    /** True when the netif listens to the multicast group {@code hi:lo}: all-nodes, or a solicited-node group of its addresses. */
+    boolean listening(Netif inp, long hi, long lo) {
+        if (lo == 1 && (hi == ALL_NODES_HI || (hi == ALL_NODES_IF_HI && inp.hasFlag(Netif.FLAG_LOOPBACK)))) {
+            return true;
+        }
+        return inp.ip6().isSolicitedNode(hi, lo);
+    }
+
+    /** True when {@code hi:lo} is a valid address of ours that {@code inp} may receive: its own, or a global one of another netif. */
+    private boolean isLocal(Netif inp, long hi, long lo) {
+        if (inp.ip6().has(hi, lo)) {
+            return true;
+        }
+        if (isLinkLocal(hi) || isLoopback(hi, lo)) {
+            return false;
+        }
+        List<Netif> all = netifs.view();
+        for (int i = 0, n = all.size(); i < n; i++) {
+            Netif other = all.get(i);
+            if (other != inp && other.isUp() && other.ip6().has(hi, lo)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isLinkLocal(long hi) {
+        return (hi >>> 54) == (0xfe80L >>> 6);
+    }
+
+    private void drop(Pbuf p, Drop why) {
+        switch (why) {
+            case BAD_CHECKSUM -> stats.chkerr++;
+            case TRUNCATED, BAD_LENGTH -> stats.lenerr++;
+            case BAD_OPTION -> stats.opterr++;
+            case MALFORMED -> stats.err++;
+            default -> stats.proterr++;
+        }
+        stats.drop++;
+        p.free();
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    /**
+     * The netif to reach {@code dst} (lwIP's {@code ip6_route}; see the class comment), or
+     * {@code null}. {@code src}, when given, is the source the caller will use: a link-local
+     * source names the link of a link-local destination without a zone.
+     */
+    public Netif route(Ip6Address dst, Ip6Address src) {
+        long hi = dst.hi();
+        long lo = dst.lo();
+        if (isLoopback(hi, lo)) {
+            Netif l = netifs.loopbackNetif();
+            return l != null && l.isUp() ? l : null;
+        }
+        boolean scoped = isLinkLocal(hi) || ((hi >>> 56) == 0xff && ((hi >>> 48) & 0xf) <= Ip6Address.SCOPE_LINK_LOCAL);
+        if (scoped) {
+            if (dst.zone() != 0) {
+                Netif z = netifs.byIndex(dst.zone());
+                return z != null && z.isUsable() ? z : null;
+            }
+            if (src != null && src.zone() != 0) {
+                Netif z = netifs.byIndex(src.zone());
+                return z != null && z.isUsable() ? z : null;
+            }
+            Netif d = netifs.defaultNetif();
+            return d != null && d.isUsable() ? d : null;
+        }
+        List<Netif> all = netifs.view();
+        Netif best = null;
+        int bestLen = -1;
+        for (int i = 0, n = all.size(); i < n; i++) {
+            Netif nf = all.get(i);
+            if (!nf.isUsable()) {
+                continue;
+            }
+            if (nf.ip6().has(hi, lo)) {
+                return nf;
+            }
+            if (nf.hasFlag(Netif.FLAG_LOOPBACK)) {
+                continue;
+            }
+            int len = nf.ip6().onLinkPrefix(hi, lo);
+            if (len > bestLen) {
+                best = nf;
+                bestLen = len;
+            }
+        }
+        if ((hi >>> 56) == 0xff) {
+            Netif d = netifs.defaultNetif();
+            return d != null && d.isUsable() ? d : best;
+        }
+        StaticRoute r = routes.lookup6(hi, lo, bestLen, null);
+        if (r != null) {
+            return r.netif();
+        }
+        if (best != null) {
+            return best;
+        }
+        Netif d = netifs.defaultNetif();
+        if (d != null && d.isUsable() && !d.ip6().gateway().isAny()) {
+            return d;
+        }
+        for (int i = 0, n = all.size(); i < n; i++) {
+            Netif nf = all.get(i);
+            if (nf.isUsable() && !nf.ip6().gateway().isAny()) {
+                return nf;
+            }
+        }
+        return null;
+    }
+
+    /** The neighbour to hand a packet for {@code dst} to on {@code out}: the destination when on-link or multicast, else a router. */
+    public Ip6Address nextHop(Netif out, Ip6Address dst) {
+        long hi = dst.hi();
+        long lo = dst.lo();
+        if ((hi >>> 56) == 0xff || isLinkLocal(hi) || out.ip6().onLinkPrefix(hi, lo) >= 0
+                || out.hasFlag(Netif.FLAG_LOOPBACK)) {
+            return dst;
+        }
+        StaticRoute r = routes.lookup6(hi, lo, -1, out);
+        if (r != null) {
+            return r.hasGateway() ? (Ip6Address) r.gateway() : dst;
+        }
+        Ip6Address gw = out.ip6().gateway();
+        return gw.isAny() ? dst : gw;
+    }
+
+    /**
+     * The source address for {@code dst} through {@code out} (RFC 6724 §5, rules 1, 2, 3 and
+     * 8) among its valid addresses, or {@code null} when it has none.
+     */
+    public Ip6Address selectSource(Netif out, Ip6Address dst) {
+        Ip6Addresses a6 = out.ip6();
+        int dscope = dst.scope();
+        Ip6Addresses.Entry best = null;
+        for (int i = 0, n = a6.count(); i < n; i++) {
+            Ip6Addresses.Entry c = a6.at(i);
+            if (!c.state().isValid()) {
+                continue;
+            }
+            Ip6Address a = c.address();
+            if (a.hi() == dst.hi() && a.lo() == dst.lo()) {
+                return a; // rule 1
+            }
+            if (best == null || better(c, best, dst, dscope)) {
+                best = c;
+            }
+        }
+        return best == null ? null : best.address();
+    }
+
+    /** True when candidate {@code a} beats {@code b} as the source for {@code dst} (RFC 6724 §5). */
+    private static boolean better(Ip6Addresses.Entry a, Ip6Addresses.Entry b, Ip6Address dst, int dscope) {
+        int sa = a.address().scope();
+        int sb = b.address().scope();
+        if (sa != sb) {
+            // Rule 2: prefer appropriate scope.
+            if (sa < sb) {
+                return sa >= dscope;
+            }
+            return sb < dscope;
+        }
+        boolean da = a.state() == Ip6Addresses.State.DEPRECATED;
+        boolean db = b.state() == Ip6Addresses.State.DEPRECATED;
+        if (da != db) {
+            return db; // rule 3: avoid deprecated addresses
+        }
+        return a.address().commonPrefixLength(dst) > b.address().commonPrefixLength(dst); // rule 8
+    }
+
+    @Override
+    public Route route(IpAddress remote, IpAddress local, Netif netif, long generation) {
+        Ip6Address r6 = (Ip6Address) remote;
+        if (r6.isAny()) {
+            stats.rterr++;
+            return null;
+        }
+        Ip6Address l6 = local instanceof Ip6Address l && !l.isAny() && !l.isMulticast() ? l : null;
+        Netif out = netif != null ? netif : route(r6, l6);
+        if (out == null) {
+            stats.rterr++;
+            return null;
+        }
+        Ip6Address from;
+        if (l6 != null) {
+            if (!out.ip6().has(l6.hi(), l6.lo()) && !out.hasFlag(Netif.FLAG_LOOPBACK)
+                    && !(isOwnAddress(l6.hi(), l6.lo()) && isOwnAddress(r6.hi(), r6.lo()))) {
+                // Bound to an address the outgoing netif does not have (as IPv4: ERR_RTE for the transport).
+                return null;
+            }
+            from = l6;
+        } else {
+            from = selectSource(out, r6);
+            if (from == null) {
+                stats.rterr++;
+                return null;
+            }
+        }
+        return new Route(out, from, r6, nextHop(out, r6), out.mtu(), false, generation);
+    }
+
+    @Override
+    public long pseudoHeader(IpAddress src, IpAddress dst, int protocol, int length) {
+        Ip6Address s = (Ip6Address) src;
+        Ip6Address d = (Ip6Address) dst;
+        return Checksum.pseudoHeaderV6(s.hi(), s.lo(), d.hi(), d.lo(), protocol, length);
+    }
+
+    // ---------------------------------------------------------------- output
+
+    @Override
+    public Err output(Pbuf p, Route r, int protocol, int ttl, int tos, int options) {
+        Ip6Address src = (Ip6Address) r.local();
+        Ip6Address dst = (Ip6Address) r.remote();
+        return output(p, src.hi(), src.lo(), dst.hi(), dst.lo(), protocol, ttl, tos, r.netif(), r.nextHop(),
+                (options & IpOutput.DONT_FRAGMENT) != 0);
+    }
+
+    /**
+     * Sends a transport payload in an IPv6 packet from {@code srcHi:srcLo} to
+     * {@code dstHi:dstLo} out of {@code out} to {@code nextHop} (lwIP's
+     * {@code ip6_output_if_src}): the 40-byte header goes into {@code p}'s header room (or a
+     * header pbuf). Does not take the caller's reference and leaves {@code p} as it was.
+     *
+     * @param dontFragment refuse ({@link Err#VAL}) rather than fragment a packet above the MTU
+     */
+    Err output(Pbuf p, long srcHi, long srcLo, long dstHi, long dstLo, int nextHeader, int hopLimit, int tc, Netif out,
+            IpAddress nextHop, boolean dontFragment) {
+        int payload = p.totalLength();
+        if (payload > 0xffff) {
+            stats.lenerr++;
+            return Err.VAL;
+        }
+        Pbuf pkt;
+        boolean ownHeader;
+        if (p.addHeader(Ipv6Packet.HEADER_LEN)) {
+            pkt = p;
+            ownHeader = false;
+        } else {
+            pkt = ctx.pbufs().allocPool(Layer.IP, 0);
+            if (pkt == null) {
+                stats.memerr++;
+                return Err.MEM;
+            }
+            pkt.addHeader(Ipv6Packet.HEADER_LEN);
+            pkt.chain(p);
+            ownHeader = true;
+        }
+        Ipv6Packet.emit(pkt.segment(), pkt.offset(), tc, 0, payload, nextHeader, hopLimit, srcHi, srcLo, dstHi, dstLo);
+        Err e = send(pkt, out, dstHi, dstLo, nextHop, dontFragment);
+        if (ownHeader) {
+            pkt.free();
+        } else {
+            p.removeHeader(Ipv6Packet.HEADER_LEN);
+        }
+        return e;
+    }
+
+    /**
+     * Sends a whole IPv6 packet, header included (raw pcbs with {@code IP_HDRINCL}): checked,
+     * routed (or through {@code netif}), looped back or fragmented. Does not take the
+     * caller's reference.
+     */
+    @Override
+    public Err outputPacket(Pbuf packet, Netif netif) {
+        if (packet.length() < Ipv6Packet.HEADER_LEN
+                || Ipv6Packet.check(packet.segment(), packet.offset(), packet.totalLength()) < 0) {
+            return Err.VAL;
+        }
+        MemorySegment s = packet.segment();
+        int off = packet.offset();
+        Ip6Address dst = new Ip6Address(Ipv6Packet.dstHi(s, off), Ipv6Packet.dstLo(s, off), 0);
+        Ip6Address src = new Ip6Address(Ipv6Packet.srcHi(s, off), Ipv6Packet.srcLo(s, off), 0);
+        Netif out = netif != null ? netif : route(dst, src.isLinkLocal() ? null : src);
+        if (out == null) {
+            stats.rterr++;
+            return Err.RTE;
+        }
+        return send(packet, out, dst.hi(), dst.lo(), nextHop(out, dst), false);
+    }
+
+    /** Sends a complete packet: looped back when it is for us, else to the link (fragmented when above the MTU). */
+    private Err send(Pbuf pkt, Netif out, long dstHi, long dstLo, IpAddress nextHop, boolean dontFragment) {
+        boolean lo = out.hasFlag(Netif.FLAG_LOOPBACK);
+        if (!lo && (isLoopback(dstHi, dstLo)
+                || isLoopback(Ipv6Packet.srcHi(pkt.segment(), pkt.offset()), Ipv6Packet.srcLo(pkt.segment(), pkt.offset())))) {
+            // RFC 4291 §2.5.3: ::1 never leaves the node.
+            stats.rterr++;
+            return Err.RTE;
+        }
+        stats.xmit++;
+        if (!lo && isOwnAddress(dstHi, dstLo)) {
+            return out.loopOutput(pkt);
+        }
+        if (pkt.totalLength() > out.mtu() && pkt.gsoType() == Pbuf.GSO_NONE) {
+            if (!cfg.frag() || dontFragment) {
+                stats.err++;
+                icmp.tooBigLocally(pkt, out.mtu());
+                return Err.VAL;
+            }
+            return fragmenter.fragment(pkt, out, nextHop, out.mtu());
+        }
+        Err e = out.output(pkt, nextHop);
+        if (e != Err.OK) {
+            stats.err++;
+        }
+        return e;
+    }
+
+    /** True when {@code hi:lo} is a valid address of any netif. */
+    boolean isOwnAddress(long hi, long lo) {
+        List<Netif> all = netifs.view();
+        for (int i = 0, n = all.size(); i < n; i++) {
+            if (all.get(i).ip6().has(hi, lo)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends an ICMPv6 message ({@code msg}'s payload, checksum field zero or stale) to
+     * {@code dst}: routed (through {@code via} when given), from {@code src} or, when it is
+     * {@code null}, from the address {@link #selectSource} picks; the checksum is filled in
+     * over the pseudo-header. Does not take the caller's reference.
+     */
+    Err sendIcmp(Pbuf msg, Ip6Address dst, Ip6Address src, int hopLimit, int tc, Netif via) {
+        Netif out = via != null ? via : route(dst, src);
+        if (out == null) {
+            stats.rterr++;
+            return Err.RTE;
+        }
+        Ip6Address from = src != null ? src : selectSource(out, dst);
+        if (from == null) {
+            stats.rterr++;
+            return Err.RTE;
+        }
+        int len = msg.totalLength();
+        MemorySegment s = msg.segment();
+        int off = msg.offset();
+        Bytes.put16(s, off + Icmpv6Packet.Field.CHECKSUM, 0);
+        long ph = Checksum.pseudoHeaderV6(from.hi(), from.lo(), dst.hi(), dst.lo(), Ipv6Packet.NH_ICMPV6, len);
+        Bytes.put16(s, off + Icmpv6Packet.Field.CHECKSUM, Checksum.finish(Checksum.pbuf(msg, 0, len, ph)));
+        return output(msg, from.hi(), from.lo(), dst.hi(), dst.lo(), Ipv6Packet.NH_ICMPV6, hopLimit, tc, out,
+                nextHop(out, dst), false);
+    }
+
+    /**
+     * Sends a Neighbor Discovery message ({@code msg}, checksum filled in here) from
+     * {@code src} to {@code dst} on {@code out} with hop limit 255 (RFC 4861 §7.1): to the
+     * Ethernet address {@code mac} when it is not -1, bypassing the neighbour cache (probes
+     * of a known neighbour), else through the link layer's resolution (multicast, or a
+     * neighbour just learned). Does not take the caller's reference.
+     */
+    Err sendNd(Pbuf msg, Netif out, long srcHi, long srcLo, Ip6Address dst, long mac) {
+        int len = msg.totalLength();
+        MemorySegment s = msg.segment();
+        int off = msg.offset();
+        Bytes.put16(s, off + Icmpv6Packet.Field.CHECKSUM, 0);
+        long ph = Checksum.pseudoHeaderV6(srcHi, srcLo, dst.hi(), dst.lo(), Ipv6Packet.NH_ICMPV6, len);
+        Bytes.put16(s, off + Icmpv6Packet.Field.CHECKSUM, Checksum.finish(Checksum.pbuf(msg, 0, len, ph)));
+        if (!msg.addHeader(Ipv6Packet.HEADER_LEN)) {
+            stats.memerr++;
+            return Err.MEM;
+        }
+        Ipv6Packet.emit(msg.segment(), msg.offset(), 0, 0, len, Ipv6Packet.NH_ICMPV6, 255, srcHi, srcLo, dst.hi(), dst.lo());
+        stats.xmit++;
+        Err e = mac >= 0 ? netifs.ethernet().send(out, msg, mac, EthernetFrame.TYPE_IPV6) : out.output(msg, dst);
+        msg.removeHeader(Ipv6Packet.HEADER_LEN);
+        return e;
+    }
+
+    @Override
+    public void release() {
+        reassembler.clear();
+        nd.clear();
+    }
+
+    @Override
+    public void portUnreachable(Pbuf p, IpInfo info) {
+        icmp.portUnreachable(p, info);
+    }
+
+    static System.Logger log() {
+        return LOG;
+    }
+}
