@@ -309,6 +309,9 @@ public final class Stack implements AutoCloseable {
         for (Netif n : netifs.all()) {
             netifs.remove(n);
         }
+        if (tcp != null) {
+            tcp.release();
+        }
         ip.release();
     }
 

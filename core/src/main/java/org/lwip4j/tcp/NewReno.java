@@ -27,6 +27,11 @@ final class NewReno implements CongestionControl {
         this.cwnd = Math.max(cwnd, 1);
     }
 
+    /** Sets ssthresh (tests that start in congestion avoidance). */
+    void forceSsthresh(int v) {
+        ssthresh = v;
+    }
+
     @Override
     public void start(int mss) {
         cwnd = initialWindow(mss);

@@ -164,6 +164,13 @@ public final class Tcp {
         return all;
     }
 
+    /** Frees every pcb without a segment or callback (the stack is closing): their queued pbufs go back. */
+    public void release() {
+        for (TcpPcb pcb : new ArrayList<>(active)) {
+            free(pcb);
+        }
+    }
+
     /** Challenge ACKs sent so far (RFC 5961). */
     public long challengeAcks() {
         return challengeAcksSent;

@@ -57,7 +57,7 @@ final class TcpTimers {
             return;
         }
         if (pcb.nrtx >= (syn ? tcp.cfg.synMaxRtx() : tcp.cfg.maxRtx())) {
-            tcp.abort(pcb, !syn, Err.ABRT);
+            tcp.abort(pcb, false, Err.ABRT); // no RST: the peer is unreachable (as lwIP and Linux)
             return;
         }
         pcb.nrtx++;
@@ -124,7 +124,7 @@ final class TcpTimers {
             return;
         }
         if (pcb.persistProbes >= tcp.cfg.maxRtx()) {
-            tcp.abort(pcb, true, Err.ABRT);
+            tcp.abort(pcb, false, Err.ABRT);
             return;
         }
         pcb.persistProbes++;

@@ -190,7 +190,8 @@ final class Seg {
     /** Why {@code actual} does not match this pattern, or {@code null} when it does. */
     String mismatch(Seg actual) {
         List<String> why = new ArrayList<>();
-        if (flagsSet && flags != actual.flags) {
+        int mask = (flags & TcpPacket.PSH) != 0 ? 0xff : ~TcpPacket.PSH & 0xff; // PSH matters only when asked for
+        if (flagsSet && (flags & mask) != (actual.flags & mask)) {
             why.add("flags " + flagNames(actual.flags) + " != " + flagNames(flags));
         }
         check(why, "srcPort", srcPort, actual.srcPort);
