@@ -273,6 +273,7 @@ public final class Tcp {
         pcb.sndUna = pcb.iss;
         pcb.sndNxt = pcb.iss + 1;
         pcb.sndMax = pcb.sndNxt;
+        pcb.recover = pcb.iss; // RFC 6582 §3.2 step 1
         pcb.dataSeq = pcb.iss + 1;
         pcb.rcvScale = cfg.windowScaling() ? ourScale() : 0;
         pcb.state = TcpState.SYN_SENT;

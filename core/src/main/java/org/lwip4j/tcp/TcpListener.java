@@ -61,6 +61,7 @@ final class TcpListener {
             pcb.sndUna = pcb.iss;
             pcb.sndNxt = pcb.iss + 1;
             pcb.sndMax = pcb.sndNxt;
+            pcb.recover = pcb.iss; // RFC 6582 §3.2 step 1
             pcb.dataSeq = pcb.iss + 1;
             pcb.state = TcpState.SYN_RCVD;
             tcp.indexConnection(pcb);
