@@ -87,6 +87,10 @@ public final class Tcp {
         ip.registerTransport(PROTO_TCP, this::input, this::icmpError);
     }
 
+    StackContext ctx() {
+        return ctx;
+    }
+
     TcpInput input() {
         return input;
     }

@@ -392,9 +392,14 @@ public final class TcpPcb {
     /**
      * Closes the connection ({@code tcp_close}): a FIN after the queued data, then the
      * stack finishes the close and frees the pcb. Unread received data makes it a reset
-     * instead (RFC 1122 §4.2.2.13). No callback but {@code sent}/{@code err} cleanup follows.
+     * instead (RFC 1122 §4.2.2.13). No callback follows. Closing a pcb whose connection the
+     * stack already ended (reset, aborted, TIME_WAIT over) does nothing; closing twice throws.
      */
     public Err close() {
+        if (freed && !appClosed) {
+            tcp.ctx().loop().checkInEventLoop("TCP close");
+            return Err.OK; // the connection ended (TIME_WAIT over, reset, aborted): nothing left to close
+        }
         tcp.live(this, "close");
         return tcp.close(this);
     }
