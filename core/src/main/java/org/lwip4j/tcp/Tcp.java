@@ -588,9 +588,14 @@ public final class Tcp {
         try {
             r.run();
         } catch (RuntimeException e) {
-            stats.err++;
-            LOG.log(System.Logger.Level.WARNING, "TCP " + what + " callback failed", e);
+            callbackFailed(what, e);
         }
+    }
+
+    /** A callback threw: counted and logged; the stack goes on. */
+    void callbackFailed(String what, RuntimeException e) {
+        stats.err++;
+        LOG.log(System.Logger.Level.WARNING, "TCP " + what + " callback failed", e);
     }
 
     /** The header fields of the segment being processed (one per stack, refilled each time). */

@@ -267,7 +267,19 @@ final class TcpInput {
             recved(pcb, n);
             return;
         }
-        tcp.callback("recv", () -> cb.recv(pcb, data));
+        // The stack holds a reference of its own during the call, so a callback that throws
+        // gives the data back (freed here) and one that frees it early cannot recycle it under us.
+        data.ref();
+        try {
+            cb.recv(pcb, data); // no lambda: nothing allocated per segment
+        } catch (RuntimeException e) {
+            tcp.callbackFailed("recv", e);
+            if (data.refCount() > 1) {
+                data.free();
+            }
+        } finally {
+            data.free();
+        }
     }
 
     /** The peer's FIN is in sequence (RFC 9293 §3.10.7.4 eighth): state change, end-of-stream once. */
@@ -352,8 +364,11 @@ final class TcpInput {
             if (dataAcked > 0) {
                 TcpPcb.SentCallback cb = pcb.onSent;
                 if (cb != null && !pcb.appClosed) {
-                    int n = dataAcked;
-                    tcp.callback("sent", () -> cb.sent(pcb, n));
+                    try {
+                        cb.sent(pcb, dataAcked);
+                    } catch (RuntimeException e) {
+                        tcp.callbackFailed("sent", e);
+                    }
                 }
             }
             return finAcked;
