@@ -270,7 +270,7 @@ public record StackConfig(
         public static TcpOptions lwipDefaults() {
             return new TcpOptions(true, 5, 536, 4 * 536, 2 * 536, 12, 6, Duration.ofSeconds(3),
                     Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(20),
-                    Duration.ofMillis(250), 4 * 536, 4 * 536 / 536, 0xc000, 0xffff, Duration.ofHours(2),
+                    Duration.ofMillis(250), 4 * 536, 4, 0xc000, 0xffff, Duration.ofHours(2),
                     Duration.ofSeconds(75), 9, false, false, false, 255, 1000, Duration.ofMillis(500));
         }
 

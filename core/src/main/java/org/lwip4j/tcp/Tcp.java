@@ -175,6 +175,19 @@ public final class Tcp {
         }
     }
 
+    /**
+     * The pbuf pool ran dry: out-of-order data is the memory the stack can give back without
+     * losing anything the peer believes delivered (lwIP's {@code tcp_free_ooseq}); it is
+     * retransmitted later.
+     */
+    void memoryPressure() {
+        for (TcpPcb pcb : active) {
+            if (pcb.ooseq != null && !pcb.ooseq.isEmpty()) {
+                pcb.ooseq.clear();
+            }
+        }
+    }
+
     /** Challenge ACKs sent so far (RFC 5961). */
     public long challengeAcks() {
         return challengeAcksSent;

@@ -269,6 +269,7 @@ final class TcpOutput {
         Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, total);
         if (q == null) {
             tcp.stats.memerr++;
+            tcp.memoryPressure();
             return Err.MEM;
         }
         int window;

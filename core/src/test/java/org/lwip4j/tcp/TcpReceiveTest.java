@@ -205,4 +205,23 @@ class TcpReceiveTest {
             assertEquals(0, t.tcp.pcbs().size() - 1, "only the listener is left");
         }
     }
+
+    @Test
+    void conformance14_outOfOrderDataDroppedUnderMemoryPressure() {
+        try (TcpScript t = new TcpScript(b -> { }, 1500, c -> c.pbufPoolSize(4))) {
+            t.established(P, syn().mss(1000));
+            for (int k = 1; k <= 3; k++) {
+                t.send(ack().seq(D + 100 * k).ack(ISS + 1).payload(new byte[10]));
+                t.expect(ack().ack(D));
+            }
+            assertEquals(3, t.conn.ooseq.size());
+            // The fourth takes the last pool buffer: its ACK finds no memory, the queue gives way.
+            t.send(ack().seq(D + 400).ack(ISS + 1).payload(new byte[10]));
+            assertEquals(0, t.conn.ooseq.size());
+            assertEquals(1, t.stack.stats().tcp.memerr);
+            t.send(ack().seq(D).ack(ISS + 1).payload("abc"));
+            t.expect(ack().ack(D + 3));
+            t.assertNoLeaks();
+        }
+    }
 }

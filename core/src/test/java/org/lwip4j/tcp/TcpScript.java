@@ -71,11 +71,17 @@ final class TcpScript implements AutoCloseable {
     }
 
     TcpScript(Consumer<StackConfig.TcpOptions.Builder> tcpTweak, int mtu) {
-        StackConfig cfg = StackConfig.builder().randomSeed(11).loopbackNetif(false).tcp(t -> {
+        this(tcpTweak, mtu, b -> { });
+    }
+
+    TcpScript(Consumer<StackConfig.TcpOptions.Builder> tcpTweak, int mtu, Consumer<StackConfig.Builder> stackTweak) {
+        StackConfig.Builder b = StackConfig.builder().randomSeed(11).loopbackNetif(false).tcp(t -> {
             t.delayedAck(Duration.ofMillis(100));
             tcpTweak.accept(t);
             return t;
-        }).build();
+        });
+        stackTweak.accept(b);
+        StackConfig cfg = b.build();
         stack = Stack.create(cfg, clock);
         wire = new CaptureDriver(LinkType.IP, mtu);
         tun0 = stack.addNetif(wire, "tun0");
