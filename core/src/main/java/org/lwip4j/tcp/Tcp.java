@@ -591,8 +591,35 @@ public final class Tcp {
             if (pcb.remotePort == err.remotePort() && pcb.localPort == err.localPort()
                     && pcb.remoteAddr.equals(err.remoteAddr())) {
                 pcb.softError = err;
+                if (err.nextHopMtu() > 0) {
+                    pathMtu(pcb, err.nextHopMtu());
+                }
                 return;
             }
+        }
+    }
+
+    /**
+     * PMTU discovery (RFC 1191 §6.2 for IPv4's "fragmentation needed", RFC 8201 §4 for
+     * IPv6's "packet too big"): a smaller MTU on the path lowers the connection's MSS, and
+     * what is in flight goes again in segments that fit. An MTU no smaller than the one in
+     * use, or below the minimum IP MTU (RFC 791: 68), changes nothing.
+     */
+    void pathMtu(TcpPcb pcb, int mtu) {
+        if (!pcb.state.synchronizedState() || mtu < 68) {
+            return;
+        }
+        int headers = (pcb.remoteAddr.version() == 6 ? 40 : 20) + TcpPacket.HEADER_LEN
+                + (pcb.tsOk ? TcpOutput.TS_OPTION_LEN : 0);
+        int mss = mtu - headers;
+        if (mss >= pcb.mss || mss < 8) {
+            return;
+        }
+        pcb.mss = mss;
+        if (pcb.sndMax != pcb.sndUna) {
+            pcb.sndNxt = pcb.sndUna;
+            pcb.rttTiming = false;
+            output.output(pcb);
         }
     }
 

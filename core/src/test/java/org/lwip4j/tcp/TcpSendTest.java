@@ -285,4 +285,29 @@ class TcpSendTest {
             assertEquals(2000, t.conn.sndbuf());
         }
     }
+
+    @Test
+    void fragmentationNeededLowersTheMssAndResendsWhatIsInFlight() {
+        try (TcpScript t = open()) {
+            t.conn.write(bytes(2000));
+            t.expect(ack().seq(S).len(1000));
+            t.expect(ack().seq(S + 1000).len(1000));
+            // ICMP "fragmentation needed" (RFC 1191) from a router, MTU 576, quoting our first segment.
+            byte[] quote = java.util.Arrays.copyOf(org.lwip4j.testing.Packets.ipv4(6, TcpScript.US, TcpScript.PEER, 64,
+                    0x4000, new byte[] {0, 80, 0x0f, (byte) 0xa0, 0x7f, (byte) 0xff, (byte) 0xf0, 0x01}), 28);
+            byte[] icmp = new byte[8 + quote.length];
+            icmp[0] = 3;
+            icmp[1] = 4;
+            icmp[6] = (byte) (576 >>> 8);
+            icmp[7] = (byte) 576;
+            System.arraycopy(quote, 0, icmp, 8, quote.length);
+            int c = org.lwip4j.buffer.Checksum.of(icmp, 0, icmp.length);
+            icmp[2] = (byte) (c >>> 8);
+            icmp[3] = (byte) c;
+            t.inject(org.lwip4j.testing.Packets.ipv4(1, "10.0.0.254", TcpScript.US, 64, 0, icmp));
+            assertEquals(536, t.conn.mss());
+            t.expect(ack().seq(S).len(536));
+            t.expect(ack().seq(S + 536).len(536));
+        }
+    }
 }
