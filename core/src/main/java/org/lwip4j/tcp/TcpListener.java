@@ -2,7 +2,6 @@ package org.lwip4j.tcp;
 
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.ip.IpInfo;
-import org.lwip4j.wire.TcpOptions;
 import org.lwip4j.wire.TcpPacket;
 
 /**
@@ -75,10 +74,5 @@ final class TcpListener {
     /** Peer MSS when the SYN has none: RFC 9293 §3.7.1 (536 over IPv4), RFC 8200 §8.3 (1220 over IPv6). */
     static int defaultMss(int version) {
         return version == 6 ? 1220 : 536;
-    }
-
-    /** Unused options reader kept for symmetry with {@link TcpOptions#ABSENT}. */
-    static boolean present(int v) {
-        return v != TcpOptions.ABSENT;
     }
 }
