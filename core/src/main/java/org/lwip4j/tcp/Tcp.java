@@ -530,6 +530,13 @@ public final class Tcp {
             return;
         }
         TcpPcb pcb = lookupConnection(info, seg.srcPort, seg.dstPort);
+        if (pcb != null && pcb.state == TcpState.TIME_WAIT && (seg.flags & (TcpPacket.SYN | TcpPacket.ACK
+                | TcpPacket.RST)) == TcpPacket.SYN && Seq.gt(seg.seq, pcb.rcvNxt)) {
+            // RFC 1122 §4.2.2.13: a new SYN above the old connection's sequence space may
+            // reopen it from TIME_WAIT; the listener (if any) takes it.
+            free(pcb);
+            pcb = null;
+        }
         if (pcb != null) {
             input.segment(pcb, p, info);
             return;

@@ -236,4 +236,22 @@ class TcpCloseTest {
             assertEquals(TcpState.FIN_WAIT_1, t.conn.state());
         }
     }
+
+    @Test
+    void newSynAboveTheOldSequenceSpaceReopensFromTimeWait() {
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb old = t.conn;
+            old.close();
+            t.expect(fin().seq(S));
+            t.send(fin().seq(D).ack(S + 1));
+            t.expect(ack().ack(D + 1));
+            assertEquals(TcpState.TIME_WAIT, old.state());
+            t.send(syn().seq(D - 5)); // an old SYN: a challenge ACK, TIME_WAIT stays
+            t.expect(ack().seq(S + 1).ack(D + 1));
+            assertEquals(TcpState.TIME_WAIT, old.state());
+            t.send(syn().seq(D + 100_000).mss(1000)); // a new incarnation
+            t.expect(Seg.synAck().ack(D + 100_001));
+            assertEquals(TcpState.CLOSED, old.state());
+        }
+    }
 }
