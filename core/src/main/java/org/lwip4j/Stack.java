@@ -26,6 +26,8 @@ import org.lwip4j.stack.EventLoop;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.StackContext;
 import org.lwip4j.stack.Stats;
+import org.lwip4j.tcp.Tcp;
+import org.lwip4j.tcp.TcpPcb;
 import org.lwip4j.udp.Udp;
 import org.lwip4j.udp.UdpPcb;
 
@@ -60,6 +62,7 @@ public final class Stack implements AutoCloseable {
     private final Ipv6 ipv6;
     private final Udp udp;
     private final Raw raw;
+    private final Tcp tcp;
     private volatile boolean closed;
 
     private Stack(StackConfig config, Clock clock) {
@@ -72,6 +75,7 @@ public final class Stack implements AutoCloseable {
         this.ipv6 = config.ip6().enabled() ? new Ipv6(ctx, netifs, ip) : null;
         this.udp = config.udp().enabled() ? new Udp(ctx, ip) : null;
         this.raw = config.raw().enabled() ? new Raw(ctx, ip) : null;
+        this.tcp = config.tcp().enabled() ? new Tcp(ctx, ip) : null;
         if (config.netifs().loopback()) {
             netifs.addLoopback();
         }
@@ -154,6 +158,23 @@ public final class Stack implements AutoCloseable {
             throw new IllegalStateException("this stack has no raw pcbs (StackConfig rawEnabled(false))");
         }
         return raw;
+    }
+
+    /** TCP; an {@link IllegalStateException} when the configuration left it out. */
+    public Tcp tcp() {
+        if (tcp == null) {
+            throw new IllegalStateException("this stack has no TCP (StackConfig tcp(t -> t.enabled(false)))");
+        }
+        return tcp;
+    }
+
+    /**
+     * A new TCP pcb ({@code tcp_new}); on the loop.
+     *
+     * @throws ErrException with {@link Err#MEM} when {@code MEMP_NUM_TCP_PCB} pcbs are in use
+     */
+    public TcpPcb newTcpPcb() {
+        return tcp().newPcb();
     }
 
     /** Adds a netif over {@code driver}, MAC derived from the name; on the loop. */
@@ -298,6 +319,9 @@ public final class Stack implements AutoCloseable {
     private void removeAllNetifs() {
         for (Netif n : netifs.all()) {
             netifs.remove(n);
+        }
+        if (tcp != null) {
+            tcp.release();
         }
         ip.release();
     }

@@ -24,6 +24,7 @@ import java.time.Duration;
  * @param udp        UDP (RFC 768) and UDP-Lite (RFC 3828)
  * @param raw        raw pcbs
  * @param ip6        IPv6 (RFC 8200), ICMPv6 (RFC 4443), Neighbor Discovery (RFC 4861) and address autoconfiguration (RFC 4862)
+ * @param tcp        TCP (RFC 9293)
  * @param randomSeed {@code LWIP_RAND}'s seed; the same seed gives the same ports, ids, MACs and delays;
  *                   0 (the default) draws a fresh seed from the system's entropy per stack
  */
@@ -36,6 +37,7 @@ public record StackConfig(
         UdpOptions udp,
         RawOptions raw,
         Ip6Options ip6,
+        TcpOptions tcp,
         long randomSeed) {
 
     /**
@@ -238,10 +240,201 @@ public record StackConfig(
         }
     }
 
+    /**
+     * TCP (RFC 9293). Times are durations; lwIP's values are in {@link #lwipDefaults()}.
+     *
+     * @param enabled           {@code LWIP_TCP}: the stack has TCP
+     * @param memNumPcb         {@code MEMP_NUM_TCP_PCB}: pcbs (listeners included) at once, at most
+     * @param mss               {@code TCP_MSS}: the largest segment we announce (clamped to the route's MTU)
+     * @param wnd               {@code TCP_WND}: receive window per connection, bytes
+     * @param sndBuf            {@code TCP_SND_BUF}: send buffer per connection, bytes
+     * @param maxRtx            {@code TCP_MAXRTX}: retransmissions of data (or zero-window probes) before the connection is aborted
+     * @param synMaxRtx         {@code TCP_SYNMAXRTX}: retransmissions of a SYN or SYN-ACK before giving up
+     * @param initialRto        RTO before any RTT sample (RFC 6298 §2.1: 1 s; lwIP 3 s)
+     * @param minRto            lower bound of the RTO (RFC 6298 §2.4: 1 s)
+     * @param maxRto            upper bound of the RTO and its backoff (RFC 6298 §2.5: at least 60 s)
+     * @param msl               maximum segment lifetime; TIME_WAIT lasts 2 MSL (RFC 9293 §3.4.2)
+     * @param finWait2Timeout   how long FIN_WAIT_2 waits for the peer's FIN after the application closed
+     * @param delayedAck        delayed-ACK timeout (RFC 1122 §4.2.3.2: under 0.5 s; lwIP: one fast-timer tick, 250 ms)
+     * @param ooseqMaxBytes     {@code TCP_OOSEQ_MAX_BYTES}: out-of-order bytes queued per connection, at most
+     * @param ooseqMaxPbufs     {@code TCP_OOSEQ_MAX_PBUFS}: out-of-order segments queued per connection, at most
+     * @param localPortStart    first ephemeral port (RFC 6335 dynamic range)
+     * @param localPortEnd      last ephemeral port
+     * @param keepIdle          {@code TCP_KEEPIDLE_DEFAULT}: idle time before the first keepalive probe
+     * @param keepInterval      {@code TCP_KEEPINTVL_DEFAULT}: time between probes
+     * @param keepCount         {@code TCP_KEEPCNT_DEFAULT}: unanswered probes before the connection is aborted
+     * @param windowScaling     {@code LWIP_WND_SCALE}: offer window scaling (RFC 7323 §2)
+     * @param timestamps        {@code LWIP_TCP_TIMESTAMPS}: offer timestamps (RFC 7323 §3)
+     * @param sack              {@code LWIP_TCP_SACK_OUT}: offer SACK-permitted (RFC 2018)
+     * @param ttl               {@code TCP_TTL}
+     * @param challengeAckLimit challenge ACKs per second, stack-wide (RFC 5961 §7)
+     * @param pollInterval      period of the poll callback ({@code TCP_SLOW_INTERVAL} times the pcb's interval)
+     */
+    public record TcpOptions(boolean enabled, int memNumPcb, int mss, int wnd, int sndBuf, int maxRtx, int synMaxRtx,
+            Duration initialRto, Duration minRto, Duration maxRto, Duration msl, Duration finWait2Timeout,
+            Duration delayedAck, int ooseqMaxBytes, int ooseqMaxPbufs, int localPortStart, int localPortEnd,
+            Duration keepIdle, Duration keepInterval, int keepCount, boolean windowScaling, boolean timestamps,
+            boolean sack, int ttl, int challengeAckLimit, Duration pollInterval) {
+        /** Checks ranges. */
+        public TcpOptions {
+            positive("MEMP_NUM_TCP_PCB", memNumPcb);
+            if (mss < 64 || mss > 65495) {
+                throw new IllegalArgumentException("TCP_MSS must be 64..65495, not " + mss);
+            }
+            if (wnd < mss || wnd > (0xffff << 14)) {
+                throw new IllegalArgumentException("TCP_WND must be TCP_MSS..2^30, not " + wnd);
+            }
+            if (!windowScaling && wnd > 0xffff) {
+                throw new IllegalArgumentException("TCP_WND above 65535 needs window scaling");
+            }
+            if (sndBuf < mss) {
+                throw new IllegalArgumentException("TCP_SND_BUF must be at least TCP_MSS, not " + sndBuf);
+            }
+            positive("TCP_MAXRTX", maxRtx);
+            positive("TCP_SYNMAXRTX", synMaxRtx);
+            positive("TCP_KEEPCNT", keepCount);
+            positive("TCP_OOSEQ_MAX_BYTES", ooseqMaxBytes);
+            positive("TCP_OOSEQ_MAX_PBUFS", ooseqMaxPbufs);
+            positive("challenge ACK limit", challengeAckLimit);
+            duration("initial RTO", initialRto);
+            duration("min RTO", minRto);
+            duration("max RTO", maxRto);
+            duration("MSL", msl);
+            duration("FIN_WAIT_2 timeout", finWait2Timeout);
+            duration("delayed ACK", delayedAck);
+            duration("TCP_KEEPIDLE", keepIdle);
+            duration("TCP_KEEPINTVL", keepInterval);
+            duration("TCP poll interval", pollInterval);
+            if (minRto.compareTo(maxRto) > 0) {
+                throw new IllegalArgumentException("min RTO above max RTO");
+            }
+            checkTtl("TCP_TTL", ttl);
+            if (localPortStart < 1 || localPortEnd > 0xffff || localPortStart > localPortEnd) {
+                throw new IllegalArgumentException("bad TCP local port range " + localPortStart + ".." + localPortEnd);
+            }
+        }
+
+        /** The JVM-host defaults: RFC timers, 1460-byte MSS, 256 KiB windows with scaling, timestamps, SACK-permitted. */
+        public static TcpOptions defaults() {
+            return new TcpOptions(true, 1024, 1460, 256 << 10, 256 << 10, 12, 6, Duration.ofSeconds(1),
+                    Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                    Duration.ofMillis(100), 256 << 10, 256, 0xc000, 0xffff, Duration.ofHours(2),
+                    Duration.ofSeconds(75), 9, true, true, true, 64, 1000, Duration.ofMillis(500));
+        }
+
+        /** {@code opt.h}'s values: MSS 536, TCP_WND 4 MSS, TCP_SND_BUF 2 MSS, initial RTO 3 s, no options but MSS. */
+        public static TcpOptions lwipDefaults() {
+            return new TcpOptions(true, 5, 536, 4 * 536, 2 * 536, 12, 6, Duration.ofSeconds(3),
+                    Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(20),
+                    Duration.ofMillis(250), 4 * 536, 4, 0xc000, 0xffff, Duration.ofHours(2),
+                    Duration.ofSeconds(75), 9, false, false, false, 255, 1000, Duration.ofMillis(500));
+        }
+
+        /** A builder holding these values. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
+        /** Changes some {@link TcpOptions}; each setter is named after the component it sets. */
+        public static final class Builder {
+            private boolean enabled;
+            private int memNumPcb;
+            private int mss;
+            private int wnd;
+            private int sndBuf;
+            private int maxRtx;
+            private int synMaxRtx;
+            private Duration initialRto;
+            private Duration minRto;
+            private Duration maxRto;
+            private Duration msl;
+            private Duration finWait2Timeout;
+            private Duration delayedAck;
+            private int ooseqMaxBytes;
+            private int ooseqMaxPbufs;
+            private int localPortStart;
+            private int localPortEnd;
+            private Duration keepIdle;
+            private Duration keepInterval;
+            private int keepCount;
+            private boolean windowScaling;
+            private boolean timestamps;
+            private boolean sack;
+            private int ttl;
+            private int challengeAckLimit;
+            private Duration pollInterval;
+
+            Builder(TcpOptions o) {
+                enabled = o.enabled; memNumPcb = o.memNumPcb; mss = o.mss; wnd = o.wnd; sndBuf = o.sndBuf;
+                maxRtx = o.maxRtx; synMaxRtx = o.synMaxRtx; initialRto = o.initialRto; minRto = o.minRto;
+                maxRto = o.maxRto; msl = o.msl; finWait2Timeout = o.finWait2Timeout; delayedAck = o.delayedAck;
+                ooseqMaxBytes = o.ooseqMaxBytes; ooseqMaxPbufs = o.ooseqMaxPbufs; localPortStart = o.localPortStart;
+                localPortEnd = o.localPortEnd; keepIdle = o.keepIdle; keepInterval = o.keepInterval;
+                keepCount = o.keepCount; windowScaling = o.windowScaling; timestamps = o.timestamps; sack = o.sack;
+                ttl = o.ttl; challengeAckLimit = o.challengeAckLimit; pollInterval = o.pollInterval;
+            }
+
+            /** {@code LWIP_TCP}. */
+            public Builder enabled(boolean v) { enabled = v; return this; }
+            /** {@code MEMP_NUM_TCP_PCB}. */
+            public Builder memNumPcb(int v) { memNumPcb = v; return this; }
+            /** {@code TCP_MSS}. */
+            public Builder mss(int v) { mss = v; return this; }
+            /** {@code TCP_WND}. */
+            public Builder wnd(int v) { wnd = v; return this; }
+            /** {@code TCP_SND_BUF}. */
+            public Builder sndBuf(int v) { sndBuf = v; return this; }
+            /** {@code TCP_MAXRTX}. */
+            public Builder maxRtx(int v) { maxRtx = v; return this; }
+            /** {@code TCP_SYNMAXRTX}. */
+            public Builder synMaxRtx(int v) { synMaxRtx = v; return this; }
+            /** Initial RTO. */
+            public Builder initialRto(Duration v) { initialRto = v; return this; }
+            /** Minimum RTO. */
+            public Builder minRto(Duration v) { minRto = v; return this; }
+            /** Maximum RTO. */
+            public Builder maxRto(Duration v) { maxRto = v; return this; }
+            /** MSL (TIME_WAIT is twice this). */
+            public Builder msl(Duration v) { msl = v; return this; }
+            /** FIN_WAIT_2 timeout. */
+            public Builder finWait2Timeout(Duration v) { finWait2Timeout = v; return this; }
+            /** Delayed-ACK timeout. */
+            public Builder delayedAck(Duration v) { delayedAck = v; return this; }
+            /** {@code TCP_OOSEQ_MAX_BYTES} and {@code TCP_OOSEQ_MAX_PBUFS}. */
+            public Builder ooseqMax(int bytes, int pbufs) { ooseqMaxBytes = bytes; ooseqMaxPbufs = pbufs; return this; }
+            /** Ephemeral port range. */
+            public Builder localPortRange(int start, int end) { localPortStart = start; localPortEnd = end; return this; }
+            /** Keepalive defaults: idle, interval, count. */
+            public Builder keepalive(Duration idle, Duration interval, int count) {
+                keepIdle = idle; keepInterval = interval; keepCount = count; return this;
+            }
+            /** {@code LWIP_WND_SCALE}. */
+            public Builder windowScaling(boolean v) { windowScaling = v; return this; }
+            /** {@code LWIP_TCP_TIMESTAMPS}. */
+            public Builder timestamps(boolean v) { timestamps = v; return this; }
+            /** SACK-permitted offered. */
+            public Builder sack(boolean v) { sack = v; return this; }
+            /** {@code TCP_TTL}. */
+            public Builder ttl(int v) { ttl = v; return this; }
+            /** Challenge ACKs per second (RFC 5961 §7). */
+            public Builder challengeAckLimit(int v) { challengeAckLimit = v; return this; }
+            /** Poll callback period unit. */
+            public Builder pollInterval(Duration v) { pollInterval = v; return this; }
+
+            /** The options; an {@link IllegalArgumentException} names the first out of range. */
+            public TcpOptions build() {
+                return new TcpOptions(enabled, memNumPcb, mss, wnd, sndBuf, maxRtx, synMaxRtx, initialRto, minRto,
+                        maxRto, msl, finWait2Timeout, delayedAck, ooseqMaxBytes, ooseqMaxPbufs, localPortStart,
+                        localPortEnd, keepIdle, keepInterval, keepCount, windowScaling, timestamps, sack, ttl,
+                        challengeAckLimit, pollInterval);
+            }
+        }
+    }
+
     /** Checks that no part is missing. */
     public StackConfig {
         if (pbufs == null || netifs == null || arp == null || ip4 == null || icmp == null || udp == null || raw == null
-                || ip6 == null) {
+                || ip6 == null || tcp == null) {
             throw new IllegalArgumentException("every part of a StackConfig must be given");
         }
     }
@@ -272,6 +465,7 @@ public record StackConfig(
     /** {@code opt.h}'s defaults, for reproducing lwIP's documented behaviour. */
     public static StackConfig lwipDefaults() {
         return builder()
+                .tcp(TcpOptions.lwipDefaults())
                 .pbufPoolSize(16)
                 .pbufPoolBufSize(592)
                 .memSize(1600)
@@ -350,6 +544,7 @@ public record StackConfig(
         private int udpLocalPortStart = 0xc000;
         private int udpLocalPortEnd = 0xffff;
         private long randomSeed = 0;
+        private TcpOptions tcp = TcpOptions.defaults();
         private boolean lwipIpv6 = true;
         private int lwipIpv6NumAddresses = 8;
         private int ip6Hoplim = 64;
@@ -384,6 +579,7 @@ public record StackConfig(
             udp(c.udp);
             raw(c.raw);
             ip6(c.ip6);
+            tcp(c.tcp);
             randomSeed = c.randomSeed;
         }
 
@@ -461,6 +657,18 @@ public record StackConfig(
         public Builder raw(RawOptions o) {
             rawEnabled = o.enabled();
             memNumRawPcb = o.memNumPcb();
+            return this;
+        }
+
+        /** Sets every TCP option ({@link TcpOptions#toBuilder()} changes a few). */
+        public Builder tcp(TcpOptions o) {
+            tcp = java.util.Objects.requireNonNull(o, "tcp");
+            return this;
+        }
+
+        /** Changes some TCP options: {@code b.tcp(t -> t.mss(1460).wnd(65535))}. */
+        public Builder tcp(java.util.function.UnaryOperator<TcpOptions.Builder> change) {
+            tcp = change.apply(tcp.toBuilder()).build();
             return this;
         }
 
@@ -638,6 +846,7 @@ public record StackConfig(
                             lwipNd6MaxMulticastSolicit, lwipNd6MaxUnicastSolicit, lwipNd6RetransTimer, lwipNd6ReachableTime,
                             lwipNd6DelayFirstProbeTime, lwipIpv6DupDetectAttempts, maxRtrSolicitationDelay, ip6LinkLocal,
                             ip6StableIids, ip6MulticastPing),
+                    tcp,
                     randomSeed);
         }
     }

@@ -1,0 +1,663 @@
+package org.lwip4j.tcp;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.IntSupplier;
+import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.Ip6Address;
+import org.lwip4j.addr.IpAddress;
+import org.lwip4j.buffer.Checksum;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.buffer.PoolStats;
+import org.lwip4j.ip.IcmpError;
+import org.lwip4j.ip.Ip;
+import org.lwip4j.ip.IpInfo;
+import org.lwip4j.ip.PcbTable;
+import org.lwip4j.ip.Route;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.ErrException;
+import org.lwip4j.stack.ProtoStats;
+import org.lwip4j.stack.StackConfig;
+import org.lwip4j.stack.StackContext;
+import org.lwip4j.wire.TcpOptions;
+import org.lwip4j.wire.TcpPacket;
+
+/**
+ * TCP (RFC 9293) for one stack, over either IP family through the IP seam (lwIP's
+ * {@code tcp.c} and {@code tcp_in.c}'s demultiplexing): the pcb pool and tables, local
+ * ports, ISNs (RFC 6528), the checks every segment passes before a pcb sees it, demux by
+ * 4-tuple (hashed, so lookups cost the same with many connections) then to listeners, and a
+ * reset for segments nobody takes (RFC 9293 §3.10.7.1). The state machine is in
+ * {@link TcpInput}, sending in {@link TcpOutput}, timers in {@link TcpTimers}, passive opens
+ * in {@link TcpListener}.
+ */
+public final class Tcp {
+    /** IP protocol number of TCP. */
+    public static final int PROTO_TCP = 6;
+
+    private static final System.Logger LOG = System.getLogger("org.lwip4j.tcp");
+
+    final StackContext ctx;
+    final StackConfig.TcpOptions cfg;
+    final Ip ip;
+    final ProtoStats stats;
+    final PoolStats pcbPool;
+    /** Every bound pcb (listeners included), by local port. */
+    final PcbTable<TcpPcb> byPort = new PcbTable<>();
+    /** Connections, by {@link #tupleKey}. */
+    final PcbTable<TcpPcb> byTuple = new PcbTable<>();
+    /** Every pcb in use, oldest first (recycling under exhaustion, listings). */
+    final List<TcpPcb> active = new ArrayList<>();
+    private final IsnGenerator isnGenerator;
+    private final TcpInput input;
+    private final TcpOutput output;
+    private final TcpTimers timers;
+    private final TcpListener listeners;
+    /** Tests force ISNs through this (RFC 6528's generator otherwise). */
+    IntSupplier isnOverride;
+    private int nextPort;
+    private long challengeSecond = Long.MIN_VALUE;
+    private int challengeCount;
+    /** Challenge ACKs sent (RFC 5961), and those the rate limit held back. */
+    long challengeAcksSent;
+    long challengeAcksLimited;
+
+    // Header of the segment being processed: read once, allocation-free.
+    private final MemorySegment hdrScratch = MemorySegment.ofArray(new byte[TcpPacket.MAX_HEADER_LEN]);
+    final TcpOptions rxOptions = new TcpOptions();
+    final TcpOptions txOptions = new TcpOptions();
+
+    /** TCP for the stack: registers protocol 6 with every IP family. */
+    public Tcp(StackContext ctx, Ip ip) {
+        this.ctx = ctx;
+        this.cfg = ctx.config().tcp();
+        this.ip = ip;
+        this.stats = ctx.stats().tcp;
+        this.pcbPool = new PoolStats("TCP_PCB", cfg.memNumPcb());
+        ctx.stats().addPool(pcbPool);
+        this.isnGenerator = new IsnGenerator(ctx.random());
+        this.output = new TcpOutput(this);
+        this.timers = new TcpTimers(this);
+        this.input = new TcpInput(this);
+        this.listeners = new TcpListener(this);
+        int range = cfg.localPortEnd() - cfg.localPortStart() + 1;
+        this.nextPort = cfg.localPortStart() + ctx.random().nextInt(range);
+        ip.registerTransport(PROTO_TCP, this::input, this::icmpError);
+    }
+
+    StackContext ctx() {
+        return ctx;
+    }
+
+    TcpInput input() {
+        return input;
+    }
+
+    TcpOutput output() {
+        return output;
+    }
+
+    TcpTimers timers() {
+        return timers;
+    }
+
+    /**
+     * A new pcb ({@code tcp_new}). When {@code MEMP_NUM_TCP_PCB} are in use, the oldest pcb
+     * in TIME_WAIT, then LAST_ACK, then CLOSING is freed for it (lwIP's
+     * {@code tcp_alloc}), else an active one of lower priority is aborted.
+     *
+     * @throws ErrException with {@link Err#MEM} when none can be had (counted in the
+     *         {@code TCP_PCB} pool's {@code err})
+     */
+    public TcpPcb newPcb() {
+        ctx.loop().checkInEventLoop("TCP pcb made");
+        TcpPcb pcb = allocPcb(127);
+        if (pcb == null) {
+            throw new ErrException(Err.MEM, "MEMP_NUM_TCP_PCB (" + cfg.memNumPcb() + ") TCP pcbs are in use");
+        }
+        return pcb;
+    }
+
+    /** A pcb, recycling per lwIP when the pool is full; {@code null} (counted) when none. */
+    TcpPcb allocPcb(int prio) {
+        if (!pcbPool.fits(1)) {
+            recycle(prio);
+        }
+        if (!pcbPool.fits(1)) {
+            pcbPool.err++;
+            return null;
+        }
+        pcbPool.take(1);
+        TcpPcb pcb = new TcpPcb(this);
+        pcb.prio = prio == 127 ? 64 : prio;
+        pcb.keepIdle = cfg.keepIdle().toNanos();
+        pcb.keepInterval = cfg.keepInterval().toNanos();
+        pcb.keepCount = cfg.keepCount();
+        pcb.lastActive = ctx.now();
+        timers.create(pcb);
+        active.add(pcb);
+        return pcb;
+    }
+
+    private void recycle(int prio) {
+        for (TcpState s : new TcpState[] {TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSING}) {
+            for (TcpPcb p : active) {
+                if (p.state == s) {
+                    abort(p, s != TcpState.TIME_WAIT, Err.ABRT);
+                    return;
+                }
+            }
+        }
+        TcpPcb victim = null;
+        for (TcpPcb p : active) {
+            if (p.state.synchronizedState() && p.prio < prio && (victim == null || p.prio < victim.prio)) {
+                victim = p;
+            }
+        }
+        if (victim != null) {
+            abort(victim, true, Err.ABRT);
+        }
+    }
+
+    /** The pcbs in use, by local port then remote port (listings). */
+    public List<TcpPcb> pcbs() {
+        List<TcpPcb> all = new ArrayList<>(active);
+        all.sort(Comparator.comparingInt(TcpPcb::localPort).thenComparingInt(TcpPcb::remotePort));
+        return all;
+    }
+
+    /** Frees every pcb without a segment or callback (the stack is closing): their queued pbufs go back. */
+    public void release() {
+        for (TcpPcb pcb : new ArrayList<>(active)) {
+            free(pcb);
+        }
+    }
+
+    /**
+     * The pbuf pool ran dry: out-of-order data is the memory the stack can give back without
+     * losing anything the peer believes delivered (lwIP's {@code tcp_free_ooseq}); it is
+     * retransmitted later.
+     */
+    void memoryPressure() {
+        for (TcpPcb pcb : active) {
+            if (pcb.ooseq != null && !pcb.ooseq.isEmpty()) {
+                pcb.ooseq.clear();
+            }
+        }
+    }
+
+    /** Challenge ACKs sent so far (RFC 5961). */
+    public long challengeAcks() {
+        return challengeAcksSent;
+    }
+
+    void live(TcpPcb pcb, String what) {
+        ctx.loop().checkInEventLoop("TCP " + what);
+        if (pcb.freed) {
+            throw new IllegalStateException("TCP pcb used (" + what + ") after it was closed or aborted: " + pcb);
+        }
+    }
+
+    IpAddress anyOfDefault() {
+        return Ip4Address.ANY;
+    }
+
+    // ---------------------------------------------------------------- binding and tables
+
+    Err bind(TcpPcb pcb, IpAddress addr, int port) {
+        ip.familyOf(addr);
+        if (port == 0) {
+            port = ephemeralPort(addr);
+            if (port == 0) {
+                return Err.USE;
+            }
+        } else {
+            for (Object o : byPort.bucket(port)) {
+                TcpPcb other = (TcpPcb) o;
+                if (other != pcb && overlaps(other.localAddr, addr)
+                        && !(pcb.reuseAddr && other.state == TcpState.TIME_WAIT)) {
+                    return Err.USE;
+                }
+            }
+        }
+        pcb.localAddr = addr;
+        pcb.localPort = port;
+        pcb.bound = true;
+        byPort.add(port, pcb);
+        return Err.OK;
+    }
+
+    private static boolean overlaps(IpAddress a, IpAddress b) {
+        return a.version() == b.version() && (a.equals(b) || a.isAny() || b.isAny());
+    }
+
+    private int ephemeralPort(IpAddress addr) {
+        int start = cfg.localPortStart();
+        int range = cfg.localPortEnd() - start + 1;
+        for (int tries = 0; tries < range; tries++) {
+            int port = nextPort;
+            nextPort = nextPort == cfg.localPortEnd() ? start : nextPort + 1;
+            boolean used = false;
+            for (Object o : byPort.bucket(port)) {
+                used |= overlaps(((TcpPcb) o).localAddr, addr);
+            }
+            if (!used) {
+                return port;
+            }
+        }
+        return 0;
+    }
+
+    static long tupleKey(int localPort, int remotePort, int remoteHash) {
+        return ((long) localPort << 48) | ((long) remotePort << 32) | (remoteHash & 0xffffffffL);
+    }
+
+    void indexConnection(TcpPcb pcb) {
+        byTuple.add(tupleKey(pcb.localPort, pcb.remotePort, IpInfo.hash32(pcb.remoteAddr)), pcb);
+        pcb.inTupleTable = true;
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    Err connect(TcpPcb pcb, IpAddress addr, int port) {
+        ip.familyOf(addr);
+        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != addr.version()) {
+            return Err.VAL;
+        }
+        Route r = ip.route(addr, pcb.bound ? pcb.localAddr : null, pcb.boundNetif);
+        if (r == null) {
+            stats.rterr++;
+            return Err.RTE;
+        }
+        if (!pcb.bound) {
+            Err e = bind(pcb, r.local(), 0);
+            if (e != Err.OK) {
+                return e;
+            }
+        }
+        if (pcb.localAddr.isAny()) {
+            byPort.remove(pcb.localPort, pcb);
+            pcb.localAddr = r.local();
+            byPort.add(pcb.localPort, pcb);
+        }
+        pcb.remoteAddr = addr;
+        pcb.remotePort = port;
+        pcb.route = r;
+        initConnection(pcb);
+        pcb.iss = newIsn(pcb);
+        pcb.sndUna = pcb.iss;
+        pcb.sndNxt = pcb.iss + 1;
+        pcb.sndMax = pcb.sndNxt;
+        pcb.recover = pcb.iss; // RFC 6582 §3.2 step 1
+        pcb.dataSeq = pcb.iss + 1;
+        pcb.rcvScale = cfg.windowScaling() ? ourScale() : 0;
+        pcb.state = TcpState.SYN_SENT;
+        indexConnection(pcb);
+        output.sendSyn(pcb, false);
+        timers.armRto(pcb);
+        return Err.OK;
+    }
+
+    /** The state every connection starts with (buffers, estimators), before the handshake. */
+    void initConnection(TcpPcb pcb) {
+        pcb.sendQueue = new SendQueue(cfg.sndBuf());
+        pcb.ooseq = new ReceiveQueue(cfg.ooseqMaxBytes(), cfg.ooseqMaxPbufs());
+        pcb.rtt = new RetransmitTimer(cfg.initialRto().toNanos(), cfg.minRto().toNanos(), cfg.maxRto().toNanos());
+        pcb.cc = new NewReno();
+        pcb.rcvWnd = cfg.wnd();
+        pcb.rcvWndMax = cfg.wnd();
+        pcb.tsOffset = ctx.random().nextInt();
+        pcb.lastReceived = ctx.now();
+    }
+
+    /** The smallest shift that lets TCP_WND fit the 16-bit window field (RFC 7323 §2.2). */
+    int ourScale() {
+        int s = 0;
+        while ((cfg.wnd() >> s) > 0xffff && s < TcpOptions.MAX_WINDOW_SCALE) {
+            s++;
+        }
+        return s;
+    }
+
+    int newIsn(TcpPcb pcb) {
+        if (isnOverride != null) {
+            return isnOverride.getAsInt();
+        }
+        long now = ctx.now();
+        if (pcb.localAddr instanceof Ip4Address l && pcb.remoteAddr instanceof Ip4Address r) {
+            return isnGenerator.isn(now, l.bits(), pcb.localPort, r.bits(), pcb.remotePort);
+        }
+        Ip6Address l = (Ip6Address) pcb.localAddr;
+        Ip6Address r = (Ip6Address) pcb.remoteAddr;
+        return isnGenerator.isn(now, l.hi(), l.lo(), pcb.localPort, r.hi(), r.lo(), pcb.remotePort);
+    }
+
+    /** The pcb's route, routed again when stale; {@code null} (counted) when unreachable. */
+    Route route(TcpPcb pcb) {
+        Route r = pcb.route;
+        if (r != null && !ip.stale(r)) {
+            return r;
+        }
+        r = ip.route(pcb.remoteAddr, pcb.localAddr, pcb.boundNetif);
+        pcb.route = r;
+        if (r == null) {
+            stats.rterr++;
+        }
+        return r;
+    }
+
+    /** MSS we announce on {@code r}: TCP_MSS clamped to the route's MTU less the IP and TCP headers. */
+    int announcedMss(Route r) {
+        int mtu = r == null ? 0 : r.mtu();
+        int headers = (r != null && r.version() == 6 ? 40 : 20) + TcpPacket.HEADER_LEN;
+        return mtu > headers ? Math.min(cfg.mss(), mtu - headers) : cfg.mss();
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    Err closeSend(TcpPcb pcb) {
+        switch (pcb.state) {
+            case SYN_RCVD, ESTABLISHED -> pcb.state = TcpState.FIN_WAIT_1;
+            case CLOSE_WAIT -> pcb.state = TcpState.LAST_ACK;
+            case SYN_SENT, CLOSED, LISTEN -> {
+                return Err.CONN;
+            }
+            default -> {
+                return Err.OK; // our FIN is queued already
+            }
+        }
+        pcb.finQueued = true;
+        output.output(pcb);
+        return Err.OK;
+    }
+
+    Err close(TcpPcb pcb) {
+        pcb.onRecv = null;
+        pcb.onSent = null;
+        pcb.onPoll = null;
+        pcb.onAccept = null;
+        pcb.onConnected = null;
+        switch (pcb.state) {
+            case CLOSED, LISTEN, SYN_SENT -> {
+                pcb.appClosed = true;
+                free(pcb);
+                return Err.OK;
+            }
+            default -> {
+            }
+        }
+        pcb.appClosed = true;
+        timers.pollReset(pcb, 0);
+        if ((pcb.state == TcpState.ESTABLISHED || pcb.state == TcpState.CLOSE_WAIT) && pcb.rcvWnd != pcb.rcvWndMax) {
+            // RFC 1122 §4.2.2.13: closing with unread data resets the connection.
+            abort(pcb, true, Err.ABRT);
+            return Err.OK;
+        }
+        closeSend(pcb);
+        if (pcb.state == TcpState.FIN_WAIT_2) {
+            timers.armFinWait2(pcb);
+        }
+        return Err.OK;
+    }
+
+    /**
+     * Ends a connection at once: a RST when asked and synchronized, the pcb freed, then
+     * {@code onErr(err)} unless the application had closed the pcb.
+     */
+    void abort(TcpPcb pcb, boolean sendRst, Err err) {
+        if (pcb.freed) {
+            return;
+        }
+        TcpPcb.ErrCallback cb = pcb.appClosed ? null : pcb.onErr;
+        if (sendRst && pcb.state != TcpState.CLOSED && pcb.state != TcpState.LISTEN
+                && pcb.state != TcpState.SYN_SENT && pcb.state != TcpState.TIME_WAIT) {
+            output.sendRst(pcb);
+        }
+        boolean wasPassiveHalfOpen = pcb.listener != null;
+        free(pcb);
+        if (cb != null && !wasPassiveHalfOpen) {
+            try {
+                cb.error(err);
+            } catch (RuntimeException e) {
+                stats.err++;
+                LOG.log(System.Logger.Level.WARNING, "TCP error callback failed", e);
+            }
+        }
+    }
+
+    /** Frees the pcb: out of the tables, timers off, queues released, back to the pool. */
+    void free(TcpPcb pcb) {
+        if (pcb.freed) {
+            return;
+        }
+        timers.cancelAll(pcb);
+        if (pcb.inTupleTable) {
+            byTuple.remove(tupleKey(pcb.localPort, pcb.remotePort, IpInfo.hash32(pcb.remoteAddr)), pcb);
+            pcb.inTupleTable = false;
+        }
+        if (pcb.bound) {
+            byPort.remove(pcb.localPort, pcb);
+            pcb.bound = false;
+        }
+        if (pcb.ooseq != null) {
+            pcb.ooseq.clear();
+        }
+        if (pcb.listener != null) {
+            pcb.listener.pending--;
+            pcb.listener = null;
+        }
+        pcb.state = TcpState.CLOSED;
+        pcb.freed = true;
+        pcb.route = null;
+        active.remove(pcb);
+        pcbPool.give(1);
+    }
+
+    // ---------------------------------------------------------------- RFC 5961 rate limit
+
+    /** True when one more challenge ACK fits this second's budget (RFC 5961 §7). */
+    boolean challengeAckAllowed() {
+        long second = Math.floorDiv(ctx.now(), 1_000_000_000L);
+        if (second != challengeSecond) {
+            challengeSecond = second;
+            challengeCount = 0;
+        }
+        if (challengeCount >= cfg.challengeAckLimit()) {
+            challengeAcksLimited++;
+            return false;
+        }
+        challengeCount++;
+        challengeAcksSent++;
+        return true;
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /** Where IP delivers TCP segments: checks, demux, then the state machine. */
+    private void input(Pbuf p, IpInfo info) {
+        stats.recv++;
+        int total = p.totalLength();
+        if (total < TcpPacket.HEADER_LEN) {
+            drop(p, 1);
+            return;
+        }
+        // RFC 1122 §4.2.3.10: segments to broadcast or multicast addresses are not for TCP.
+        if (info.isBroadcast() || info.isMulticast()) {
+            stats.proterr++;
+            drop(p, 0);
+            return;
+        }
+        int hl = (p.getByte(TcpPacket.Field.DATA_OFF) >>> 4) * 4;
+        if (hl < TcpPacket.HEADER_LEN || hl > total) {
+            drop(p, 1);
+            return;
+        }
+        if (!p.checksumTrusted()
+                && !Checksum.verifies(Checksum.pbuf(p, 0, total, info.pseudoHeader(PROTO_TCP, total)))) {
+            stats.chkerr++;
+            drop(p, 0);
+            return;
+        }
+        MemorySegment s;
+        long off;
+        if (p.length() >= TcpPacket.HEADER_LEN) {
+            s = p.segment();
+            off = p.offset();
+        } else {
+            p.copyTo(0, hdrScratch, 0, TcpPacket.HEADER_LEN);
+            s = hdrScratch;
+            off = 0;
+        }
+        if (rxOptions.parse(p, TcpPacket.HEADER_LEN, hl - TcpPacket.HEADER_LEN) < 0) {
+            stats.opterr++;
+            drop(p, 0);
+            return;
+        }
+        Segment seg = input.seg;
+        seg.srcPort = TcpPacket.srcPort(s, off);
+        seg.dstPort = TcpPacket.dstPort(s, off);
+        seg.seq = TcpPacket.seq(s, off);
+        seg.ack = TcpPacket.ack(s, off);
+        seg.flags = TcpPacket.flags(s, off);
+        seg.window = TcpPacket.window(s, off);
+        seg.headerLen = hl;
+        seg.len = total - hl;
+        if (seg.srcPort == 0 || seg.dstPort == 0) {
+            stats.proterr++;
+            drop(p, 0);
+            return;
+        }
+        TcpPcb pcb = lookupConnection(info, seg.srcPort, seg.dstPort);
+        if (pcb != null && pcb.state == TcpState.TIME_WAIT && (seg.flags & (TcpPacket.SYN | TcpPacket.ACK
+                | TcpPacket.RST)) == TcpPacket.SYN && Seq.gt(seg.seq, pcb.rcvNxt)) {
+            // RFC 1122 §4.2.2.13: a new SYN above the old connection's sequence space may
+            // reopen it from TIME_WAIT; the listener (if any) takes it.
+            free(pcb);
+            pcb = null;
+        }
+        if (pcb != null) {
+            input.segment(pcb, p, info);
+            return;
+        }
+        TcpPcb listener = lookupListener(info, seg.dstPort);
+        if (listener != null) {
+            listeners.segment(listener, p, info, seg);
+            return;
+        }
+        stats.proterr++;
+        if ((seg.flags & TcpPacket.RST) == 0) {
+            output.resetFor(info, seg);
+        }
+        drop(p, 0);
+    }
+
+    private void drop(Pbuf p, int lenErr) {
+        stats.lenerr += lenErr;
+        stats.drop++;
+        p.free();
+    }
+
+    private TcpPcb lookupConnection(IpInfo info, int sport, int dport) {
+        for (Object o : byTuple.bucket(tupleKey(dport, sport, info.srcHash32()))) {
+            TcpPcb pcb = (TcpPcb) o;
+            if (pcb.remotePort == sport && pcb.localPort == dport && info.srcIs(pcb.remoteAddr)
+                    && info.dstIs(pcb.localAddr)) {
+                return pcb;
+            }
+        }
+        return null;
+    }
+
+    private TcpPcb lookupListener(IpInfo info, int dport) {
+        TcpPcb any = null;
+        for (Object o : byPort.bucket(dport)) {
+            TcpPcb pcb = (TcpPcb) o;
+            if (pcb.state != TcpState.LISTEN || pcb.localAddr.version() != info.version()
+                    || (pcb.boundNetif != null && pcb.boundNetif != info.netif())) {
+                continue;
+            }
+            if (info.dstIs(pcb.localAddr)) {
+                return pcb;
+            }
+            if (pcb.localAddr.isAny() && any == null) {
+                any = pcb;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * ICMP errors about our segments (RFC 1122 §4.2.3.9): recorded on the connection they
+     * concern as a soft error; they do not abort it (RFC 5927's advice against blind resets).
+     */
+    private void icmpError(IcmpError err) {
+        for (Object o : byTuple.bucket(tupleKey(err.localPort(), err.remotePort(), IpInfo.hash32(err.remoteAddr())))) {
+            TcpPcb pcb = (TcpPcb) o;
+            if (pcb.remotePort == err.remotePort() && pcb.localPort == err.localPort()
+                    && pcb.remoteAddr.equals(err.remoteAddr())) {
+                pcb.softError = err;
+                if (err.nextHopMtu() > 0) {
+                    pathMtu(pcb, err.nextHopMtu());
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * PMTU discovery (RFC 1191 §6.2 for IPv4's "fragmentation needed", RFC 8201 §4 for
+     * IPv6's "packet too big"): a smaller MTU on the path lowers the connection's MSS, and
+     * what is in flight goes again in segments that fit. An MTU no smaller than the one in
+     * use, or below the minimum IP MTU (RFC 791: 68), changes nothing.
+     */
+    void pathMtu(TcpPcb pcb, int mtu) {
+        if (!pcb.state.synchronizedState() || mtu < 68) {
+            return;
+        }
+        int headers = (pcb.remoteAddr.version() == 6 ? 40 : 20) + TcpPacket.HEADER_LEN
+                + (pcb.tsOk ? TcpOutput.TS_OPTION_LEN : 0);
+        int mss = mtu - headers;
+        if (mss >= pcb.mss || mss < 8) {
+            return;
+        }
+        pcb.mss = mss;
+        if (pcb.sndMax != pcb.sndUna) {
+            pcb.sndNxt = pcb.sndUna;
+            pcb.rttTiming = false;
+            output.output(pcb);
+        }
+    }
+
+    /** Calls {@code r}, a callback, counting and logging what it throws. */
+    void callback(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            callbackFailed(what, e);
+        }
+    }
+
+    /** A callback threw: counted and logged; the stack goes on. */
+    void callbackFailed(String what, RuntimeException e) {
+        stats.err++;
+        LOG.log(System.Logger.Level.WARNING, "TCP " + what + " callback failed", e);
+    }
+
+    /** The header fields of the segment being processed (one per stack, refilled each time). */
+    static final class Segment {
+        int srcPort;
+        int dstPort;
+        int seq;
+        int ack;
+        int flags;
+        int window;
+        int headerLen;
+        int len;
+
+        boolean has(int flag) {
+            return (flags & flag) != 0;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.lwip4j.tcp;
+
+/**
+ * A snapshot of one connection (after Linux's {@code struct tcp_info}): what tests, the
+ * CLI and later the socket API read. Times in nanoseconds.
+ *
+ * @param state       the state
+ * @param sndUna      oldest unacknowledged sequence number
+ * @param sndNxt      next sequence number to send
+ * @param rcvNxt      next sequence number expected
+ * @param sndWnd      the peer's window, scaled
+ * @param rcvWnd      our receive window
+ * @param mss         sender MSS
+ * @param cwnd        congestion window, bytes
+ * @param ssthresh    slow start threshold, bytes
+ * @param srtt        smoothed RTT
+ * @param rttvar      RTT variation
+ * @param rto         retransmission timeout, backoff included
+ * @param retransmits consecutive retransmissions of the current segment
+ * @param dupAcks     duplicate ACKs counted
+ * @param sndScale    the peer's window scale
+ * @param rcvScale    our window scale
+ * @param timestamps  timestamps negotiated
+ * @param sack        SACK-permitted negotiated
+ * @param ooseqBytes  bytes in the out-of-order queue
+ * @param sendQueued  bytes in the send buffer (unacknowledged and unsent)
+ */
+public record TcpInfo(TcpState state, int sndUna, int sndNxt, int rcvNxt, int sndWnd, int rcvWnd, int mss, int cwnd,
+        int ssthresh, long srtt, long rttvar, long rto, int retransmits, int dupAcks, int sndScale, int rcvScale,
+        boolean timestamps, boolean sack, int ooseqBytes, int sendQueued) {
+}

@@ -1,0 +1,320 @@
+package org.lwip4j.tcp;
+
+import java.lang.foreign.MemorySegment;
+import org.lwip4j.buffer.Checksum;
+import org.lwip4j.buffer.Layer;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.ip.IpInfo;
+import org.lwip4j.ip.IpOutput;
+import org.lwip4j.ip.Route;
+import org.lwip4j.stack.Err;
+import org.lwip4j.wire.TcpOptions;
+import org.lwip4j.wire.TcpPacket;
+
+/**
+ * The send side (lwIP's {@code tcp_out.c}, gVisor's {@code snd.go}): cuts segments from the
+ * send queue as the peer's window and the congestion window allow (RFC 9293 §3.8.6,
+ * RFC 5681), holds small segments while data is unacknowledged (Nagle, RFC 896 / RFC 1122
+ * §4.2.3.4), sends window-sized segments into a window smaller than a segment, and builds
+ * every segment the stack sends: SYN and SYN-ACK with their options, data, ACKs, RSTs and
+ * probes. Segments are built in one pool pbuf each with the header in front; nothing else is
+ * allocated.
+ */
+final class TcpOutput {
+    /** Bytes the timestamps option takes in every segment once negotiated (RFC 7323 §3). */
+    static final int TS_OPTION_LEN = 12;
+
+    private final Tcp tcp;
+
+    TcpOutput(Tcp tcp) {
+        this.tcp = tcp;
+    }
+
+    Err canWrite(TcpPcb pcb, int len) {
+        switch (pcb.state) {
+            case SYN_SENT, SYN_RCVD, ESTABLISHED, CLOSE_WAIT -> {
+            }
+            default -> {
+                return Err.CONN;
+            }
+        }
+        if (pcb.finQueued) {
+            return Err.CONN;
+        }
+        if (len > pcb.sendQueue.space()) {
+            return Err.MEM;
+        }
+        return Err.OK;
+    }
+
+    /** Data was written: send now unless a segment of this pcb is being processed (sent at its end). */
+    void written(TcpPcb pcb) {
+        if (tcp.input().processing != pcb) {
+            output(pcb);
+        }
+    }
+
+    /**
+     * Sends what may go now: new data and a queued FIN within min(cwnd, SND.WND), then an
+     * ACK if one is due and nothing carried it ({@code tcp_output}).
+     */
+    Err output(TcpPcb pcb) {
+        switch (pcb.state) {
+            case ESTABLISHED, FIN_WAIT_1, CLOSE_WAIT, CLOSING, LAST_ACK -> sendData(pcb);
+            default -> {
+            }
+        }
+        if (pcb.ackNow && !pcb.freed) {
+            sendAck(pcb);
+        }
+        return Err.OK;
+    }
+
+    private void sendData(TcpPcb pcb) {
+        long now = tcp.ctx.now();
+        if (pcb.sndMax == pcb.sndUna && pcb.cc != null && pcb.lastSent != 0
+                && now - pcb.lastSent > pcb.rtt.rto()) {
+            pcb.cc.onIdleRestart(pcb.mss); // RFC 5681 §4.1
+        }
+        while (true) {
+            int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
+            if (pcb.finQueued && pcb.sndNxt == dataEnd + 1) {
+                break; // everything, FIN included, is out
+            }
+            int avail = dataEnd - pcb.sndNxt;
+            int flight = pcb.sndNxt - pcb.sndUna;
+            int wnd = Math.min(pcb.sndWnd, pcb.cc.cwnd());
+            int allowed = pcb.sndUna + wnd - pcb.sndNxt;
+            int len = Math.min(avail, pcb.mss);
+            boolean fin = false;
+            if (avail > 0) {
+                if (len > allowed) {
+                    // RFC 9293 §3.8.6.2.1 / RFC 1122 §4.2.3.4: into a window smaller than a
+                    // segment goes a window-sized segment, once nothing else is in flight.
+                    if (allowed > 0 && flight == 0 && pcb.sndWnd <= pcb.cc.cwnd()) {
+                        len = allowed;
+                    } else {
+                        if (pcb.sndWnd == 0 && flight == 0) {
+                            tcp.timers().armPersist(pcb);
+                        }
+                        break;
+                    }
+                }
+                boolean last = len == avail;
+                // Nagle (RFC 896, RFC 1122 §4.2.3.4): a small segment waits while data is unacknowledged.
+                if (len < pcb.mss && flight > 0 && !pcb.nodelay && !(last && pcb.finQueued)) {
+                    break;
+                }
+                fin = last && pcb.finQueued;
+            } else if (pcb.finQueued && pcb.sndNxt == dataEnd) {
+                fin = true;
+                len = 0;
+            } else {
+                break;
+            }
+            int flags = TcpPacket.ACK;
+            if (len > 0 && pcb.sndNxt + len == dataEnd && !pcb.morePending) {
+                flags |= TcpPacket.PSH;
+            }
+            if (fin) {
+                flags |= TcpPacket.FIN;
+            }
+            boolean fresh = pcb.sndNxt == pcb.sndMax;
+            Err e = emit(pcb, pcb.sndNxt, flags, len, false);
+            if (e == Err.MEM) {
+                tcp.timers().armRto(pcb);
+                break;
+            }
+            if (fresh && !pcb.rttTiming) {
+                pcb.rttTiming = true;
+                pcb.rttSeq = pcb.sndNxt;
+                pcb.rttStart = now;
+            }
+            pcb.sndNxt += len + (fin ? 1 : 0);
+            if (Seq.gt(pcb.sndNxt, pcb.sndMax)) {
+                pcb.sndMax = pcb.sndNxt;
+            }
+            pcb.lastSent = now;
+            if (!pcb.rtoTimer.isScheduled()) {
+                tcp.timers().armRto(pcb);
+            }
+        }
+    }
+
+    /** Resends the oldest unacknowledged segment (fast retransmit, NewReno partial ACK; RFC 5681 §3.2, RFC 6582). */
+    void retransmitFirst(TcpPcb pcb) {
+        pcb.rttTiming = false; // Karn
+        if (pcb.state == TcpState.SYN_SENT || pcb.state == TcpState.SYN_RCVD) {
+            sendSyn(pcb, pcb.state == TcpState.SYN_RCVD);
+            return;
+        }
+        int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
+        int len = Math.min(pcb.mss, Math.max(0, Math.min(dataEnd, pcb.sndMax) - pcb.sndUna));
+        boolean fin = pcb.finQueued && pcb.sndUna + len == dataEnd && Seq.gt(pcb.sndMax, dataEnd);
+        if (len == 0 && !fin) {
+            return;
+        }
+        emit(pcb, pcb.sndUna, TcpPacket.ACK | (fin ? TcpPacket.FIN : 0), len, false);
+    }
+
+    /** Sends our SYN (active open) or SYN-ACK (passive or simultaneous open) at ISS with our options. */
+    void sendSyn(TcpPcb pcb, boolean withAck) {
+        emit(pcb, pcb.iss, TcpPacket.SYN | (withAck ? TcpPacket.ACK : 0), 0, true);
+    }
+
+    /** Sends a bare ACK now. */
+    void sendAck(TcpPcb pcb) {
+        emit(pcb, pcb.sndNxt, TcpPacket.ACK, 0, false);
+    }
+
+    /** A challenge ACK (RFC 5961 §3.2, §4.2, §5.2), within the stack-wide rate limit. */
+    void challengeAck(TcpPcb pcb) {
+        if (tcp.challengeAckAllowed()) {
+            sendAck(pcb);
+        }
+    }
+
+    /** RST for an established connection we abort: {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>}. */
+    void sendRst(TcpPcb pcb) {
+        emit(pcb, pcb.sndNxt, TcpPacket.RST | TcpPacket.ACK, 0, false);
+    }
+
+    /** A zero-window probe: one byte of new data at SND.NXT, which stays where it is (RFC 9293 §3.8.6.1). */
+    void zeroWindowProbe(TcpPcb pcb) {
+        int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
+        if (Seq.lt(pcb.sndNxt, dataEnd)) {
+            emit(pcb, pcb.sndNxt, TcpPacket.ACK, 1, false);
+            if (Seq.gt(pcb.sndNxt + 1, pcb.sndMax)) {
+                pcb.sndMax = pcb.sndNxt + 1;
+            }
+        } else {
+            sendAck(pcb);
+        }
+    }
+
+    /** A keepalive probe: SEG.SEQ = SND.NXT - 1, no data (RFC 1122 §4.2.3.6). */
+    void keepaliveProbe(TcpPcb pcb) {
+        emit(pcb, pcb.sndNxt - 1, TcpPacket.ACK, 0, false);
+    }
+
+    /**
+     * The reset for a segment no pcb takes (RFC 9293 §3.10.7.1): {@code <SEQ=SEG.ACK><CTL=RST>}
+     * when it carried an ACK, else {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
+     */
+    void resetFor(IpInfo info, Tcp.Segment seg) {
+        Route r = tcp.ip.route(info.src(), info.dst(), null);
+        if (r == null) {
+            tcp.stats.rterr++;
+            return;
+        }
+        if (seg.has(TcpPacket.ACK)) {
+            emitControl(r, seg.dstPort, seg.srcPort, seg.ack, 0, TcpPacket.RST);
+        } else {
+            int segLen = seg.len + (seg.has(TcpPacket.SYN) ? 1 : 0) + (seg.has(TcpPacket.FIN) ? 1 : 0);
+            emitControl(r, seg.dstPort, seg.srcPort, 0, seg.seq + segLen, TcpPacket.RST | TcpPacket.ACK);
+        }
+    }
+
+    /** The RST answering an unacceptable ACK on a pcb: {@code <SEQ=SEG.ACK><CTL=RST>}. */
+    void resetForAck(TcpPcb pcb, int segAck) {
+        Route r = tcp.route(pcb);
+        if (r != null) {
+            emitControl(r, pcb.localPort, pcb.remotePort, segAck, 0, TcpPacket.RST);
+        }
+    }
+
+    private void emitControl(Route r, int sport, int dport, int seq, int ack, int flags) {
+        Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, TcpPacket.HEADER_LEN);
+        if (q == null) {
+            tcp.stats.memerr++;
+            return;
+        }
+        MemorySegment s = q.segment();
+        TcpPacket.emit(s, q.offset(), sport, dport, seq, ack, TcpPacket.HEADER_LEN, flags, 0, 0);
+        finish(q, r, TcpPacket.HEADER_LEN);
+        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
+        q.free();
+        count(e);
+    }
+
+    /**
+     * Builds and sends one segment of {@code pcb}: {@code flags}, sequence number {@code seq},
+     * {@code len} bytes of the send queue from {@code seq}, the ACK and window of now, and
+     * the options (SYN options when {@code syn}, else timestamps when negotiated).
+     */
+    Err emit(TcpPcb pcb, int seq, int flags, int len, boolean syn) {
+        Route r = tcp.route(pcb);
+        if (r == null) {
+            return Err.RTE;
+        }
+        TcpOptions o = tcp.txOptions;
+        o.clear();
+        if (syn) {
+            o.setMss(tcp.announcedMss(r));
+            boolean synAck = (flags & TcpPacket.ACK) != 0;
+            if (synAck ? pcb.wsOk : tcp.cfg.windowScaling()) {
+                o.setWindowScale(synAck ? pcb.rcvScale : tcp.ourScale());
+            }
+            if (synAck ? pcb.sackOk : tcp.cfg.sack()) {
+                o.setSackPermitted(true);
+            }
+            if (synAck ? pcb.tsOk : tcp.cfg.timestamps()) {
+                o.setTimestamps(tsVal(pcb), synAck ? pcb.tsRecent : 0);
+            }
+        } else if (pcb.tsOk) {
+            o.setTimestamps(tsVal(pcb), pcb.tsRecent);
+        }
+        int hl = TcpPacket.HEADER_LEN + o.emitLen();
+        int total = hl + len;
+        Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, total);
+        if (q == null) {
+            tcp.stats.memerr++;
+            tcp.memoryPressure();
+            return Err.MEM;
+        }
+        int window;
+        if (syn) {
+            window = Math.min(pcb.rcvWnd, 0xffff); // RFC 7323 §2.2: a SYN's window is never scaled
+        } else {
+            window = Math.min(pcb.rcvWnd >> pcb.rcvScale, 0xffff);
+        }
+        boolean ack = (flags & TcpPacket.ACK) != 0;
+        MemorySegment s = q.segment();
+        TcpPacket.emit(s, q.offset(), pcb.localPort, pcb.remotePort, seq, ack ? pcb.rcvNxt : 0, hl, flags, window, 0);
+        o.emit(s, q.offset() + TcpPacket.HEADER_LEN);
+        if (len > 0) {
+            pcb.sendQueue.copyTo(seq - pcb.dataSeq, q, hl, len);
+        }
+        finish(q, r, total);
+        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
+        q.free();
+        count(e);
+        if (ack) {
+            pcb.lastAckSent = pcb.rcvNxt;
+            pcb.ackNow = false;
+            pcb.unackedSegments = 0;
+            pcb.rcvAnnounced = window << (syn ? 0 : pcb.rcvScale);
+            if (pcb.delackTimer != null) {
+                pcb.delackTimer.cancel();
+            }
+        }
+        return e;
+    }
+
+    private int tsVal(TcpPcb pcb) {
+        return (int) (tcp.ctx.now() / 1_000_000L) + (int) pcb.tsOffset;
+    }
+
+    private void finish(Pbuf q, Route r, int total) {
+        long sum = Checksum.pbuf(q, 0, total, tcp.ip.pseudoHeader(r, Tcp.PROTO_TCP, total));
+        TcpPacket.setChecksum(q.segment(), q.offset(), Checksum.finish(sum));
+    }
+
+    private void count(Err e) {
+        if (e == Err.OK) {
+            tcp.stats.xmit++;
+        } else {
+            tcp.stats.err++;
+        }
+    }
+}

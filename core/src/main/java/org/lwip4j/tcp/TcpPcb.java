@@ -1,0 +1,487 @@
+package org.lwip4j.tcp;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.lwip4j.addr.IpAddress;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.ip.Route;
+import org.lwip4j.netif.Netif;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.Timer;
+
+/**
+ * One TCP endpoint (lwIP's {@code struct tcp_pcb} and its raw API, {@code tcp_*}): a
+ * listener, or one connection with its send and receive state (RFC 9293 §3.3.1's TCB).
+ *
+ * <p>Everything runs on the stack's loop, callbacks included; a callback may re-enter
+ * (write, close, abort, even on another pcb). After {@link #close()} or {@link #abort()}
+ * the pcb belongs to the stack: using it again is an {@link IllegalStateException}.
+ * Network results are {@link Err} values; misuse (bind twice, listen while connected,
+ * a call off the loop) is an exception.
+ *
+ * <pre>{@code
+ * TcpPcb l = stack.newTcpPcb();
+ * l.bind(Ip4Address.ANY, 7);
+ * l.listen(8);
+ * l.onAccept((listener, conn) -> conn.onRecv((c, p) -> {
+ *     if (p == null) { c.close(); return; }
+ *     c.write(p, TcpPcb.WRITE_COPY); c.recved(p.totalLength()); p.free();
+ * }));
+ * }</pre>
+ */
+public final class TcpPcb {
+    /** {@link #write(Pbuf, int)} flag: copy the data (the only mode so far; the caller keeps its pbuf). */
+    public static final int WRITE_COPY = 1;
+    /** {@link #write} flag: more data follows at once, so no PSH on this data ({@code TCP_WRITE_FLAG_MORE}). */
+    public static final int WRITE_MORE = 2;
+
+    /** Called with each connection a listener accepted ({@code tcp_accept}). */
+    @FunctionalInterface
+    public interface AcceptCallback {
+        /** {@code conn} is ESTABLISHED; set its callbacks here. */
+        void accept(TcpPcb listener, TcpPcb conn);
+    }
+
+    /** Called when an active open completed ({@code tcp_connect}'s callback). */
+    @FunctionalInterface
+    public interface ConnectedCallback {
+        /** The connection is ESTABLISHED. */
+        void connected(TcpPcb pcb);
+    }
+
+    /** Called with received data ({@code tcp_recv}). */
+    @FunctionalInterface
+    public interface RecvCallback {
+        /**
+         * {@code p} is the next data, which the callback owns (and frees); it calls
+         * {@link TcpPcb#recved} once the bytes are consumed to open the window again.
+         * {@code null} means the peer closed its side (FIN), reported once.
+         */
+        void recv(TcpPcb pcb, Pbuf p);
+    }
+
+    /** Called when the peer acknowledged data ({@code tcp_sent}). */
+    @FunctionalInterface
+    public interface SentCallback {
+        /** {@code len} more bytes were acknowledged; that much send buffer is free again. */
+        void sent(TcpPcb pcb, int len);
+    }
+
+    /** Called periodically ({@code tcp_poll}). */
+    @FunctionalInterface
+    public interface PollCallback {
+        /** Another interval passed. */
+        void poll(TcpPcb pcb);
+    }
+
+    /** Called when the connection failed or was reset; the pcb is already freed ({@code tcp_err}). */
+    @FunctionalInterface
+    public interface ErrCallback {
+        /** {@link Err#RST} (reset by the peer), {@link Err#ABRT} (aborted: timeouts, abort()), {@link Err#CLSD}. */
+        void error(Err err);
+    }
+
+    final Tcp tcp;
+    TcpState state = TcpState.CLOSED;
+    /** Freed: closed by the application and gone, or aborted. Any API call then throws. */
+    boolean freed;
+    /** The application closed the pcb (it no longer receives callbacks but for the stack's own cleanup). */
+    boolean appClosed;
+    /** The application shut down the receive side: incoming data gets a RST. */
+    boolean rxShut;
+
+    IpAddress localAddr;
+    int localPort;
+    IpAddress remoteAddr;
+    int remotePort;
+    Netif boundNetif;
+    Route route;
+    boolean bound;
+    /** Indexed in the tuple table (connected) or in the port table only. */
+    boolean inTupleTable;
+    boolean reuseAddr;
+    int prio = 64;
+    long lastActive;
+
+    // Listener
+    int backlog;
+    int pending;
+    TcpPcb listener;
+
+    // Send sequence space (RFC 9293 §3.3.1)
+    int iss;
+    int sndUna;
+    int sndNxt;
+    /** Highest sequence number sent plus one (snd_max): ACKs above it acknowledge nothing sent. */
+    int sndMax;
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int maxSndWnd;
+    /** Sequence number of the send queue's first byte. */
+    int dataSeq;
+    boolean finQueued;
+    int mss = 536;
+    int sndScale;
+    SendQueue sendQueue;
+    boolean nodelay;
+    /** Data written with {@link #WRITE_MORE} last: no PSH on it. */
+    boolean morePending;
+
+    // Receive sequence space
+    int irs;
+    int rcvNxt;
+    /** Receive buffer free: TCP_WND less what the application holds (not yet recved). */
+    int rcvWnd;
+    /** The largest receive window: TCP_WND, or 65535 without window scaling. */
+    int rcvWndMax;
+    int rcvAnnounced;
+    int rcvScale;
+    boolean finReceived;
+    ReceiveQueue ooseq;
+    int lastAckSent;
+    /** Full-size segments received since the last ACK (delayed ACK, RFC 1122 §4.2.3.2). */
+    int unackedSegments;
+    boolean ackNow;
+
+    // Options negotiated
+    boolean tsOk;
+    int tsRecent;
+    long tsOffset;
+    boolean sackOk;
+    boolean wsOk;
+    int peerMss;
+    /** The last ICMP error about this connection (a soft error, RFC 1122 §4.2.3.9). */
+    org.lwip4j.ip.IcmpError softError;
+
+    // Timers and loss recovery
+    RetransmitTimer rtt;
+    CongestionControl cc;
+    int nrtx;
+    int dupAcks;
+    boolean inRecovery;
+    int recover;
+    /** Sequence number being timed for an RTT sample, and when it was sent (Karn: cleared on any retransmission). */
+    boolean rttTiming;
+    int rttSeq;
+    long rttStart;
+    int persistBackoff;
+    int persistProbes;
+    boolean keepalive;
+    long keepIdle;
+    long keepInterval;
+    int keepCount;
+    int keepProbes;
+    long lastReceived;
+    long lastSent;
+
+    Timer rtoTimer;
+    Timer delackTimer;
+    Timer persistTimer;
+    Timer keepaliveTimer;
+    Timer stateTimer;
+    Timer pollTimer;
+
+    AcceptCallback onAccept;
+    ConnectedCallback onConnected;
+    RecvCallback onRecv;
+    SentCallback onSent;
+    PollCallback onPoll;
+    ErrCallback onErr;
+
+    TcpPcb(Tcp tcp) {
+        this.tcp = tcp;
+    }
+
+    /**
+     * Binds to a local address and port ({@code tcp_bind}); port 0 picks an ephemeral port.
+     *
+     * @return {@link Err#USE} when another pcb holds the address and port
+     * @throws IllegalStateException when already bound or not CLOSED
+     */
+    public Err bind(IpAddress addr, int port) {
+        tcp.live(this, "bind");
+        Objects.requireNonNull(addr, "addr");
+        if (bound) {
+            throw new IllegalStateException("TCP pcb already bound to port " + localPort);
+        }
+        if (port < 0 || port > 0xffff) {
+            throw new IllegalArgumentException("port must be 0..65535, not " + port);
+        }
+        return tcp.bind(this, addr, port);
+    }
+
+    /** Restricts the pcb to one netif ({@code tcp_bind_netif}); {@code null} for any. */
+    public void bindNetif(Netif netif) {
+        tcp.live(this, "bindNetif");
+        boundNetif = netif;
+        route = null;
+    }
+
+    /**
+     * Listens for connections with at most {@code backlog} of them half-open at once
+     * ({@code tcp_listen_with_backlog}); binds to an ephemeral port first when unbound.
+     */
+    public Err listen(int backlog) {
+        tcp.live(this, "listen");
+        if (state != TcpState.CLOSED) {
+            throw new IllegalStateException("listen() in state " + state);
+        }
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be positive, not " + backlog);
+        }
+        if (!bound) {
+            Err e = tcp.bind(this, tcp.anyOfDefault(), 0);
+            if (e != Err.OK) {
+                return e;
+            }
+        }
+        this.backlog = backlog;
+        state = TcpState.LISTEN;
+        return Err.OK;
+    }
+
+    /**
+     * Starts an active open to {@code addr}:{@code port} ({@code tcp_connect}): sends a SYN;
+     * {@code connected} runs once ESTABLISHED, {@link #onErr} if it fails.
+     *
+     * @return {@link Err#RTE} without a route, {@link Err#USE} when no local port is free
+     * @throws IllegalStateException when not CLOSED
+     */
+    public Err connect(IpAddress addr, int port, ConnectedCallback connected) {
+        tcp.live(this, "connect");
+        Objects.requireNonNull(addr, "addr");
+        if (state != TcpState.CLOSED) {
+            throw new IllegalStateException("connect() in state " + state);
+        }
+        if (port < 1 || port > 0xffff) {
+            throw new IllegalArgumentException("port must be 1..65535, not " + port);
+        }
+        this.onConnected = connected;
+        return tcp.connect(this, addr, port);
+    }
+
+    /** Writes {@code data} ({@code tcp_write} with copy). */
+    public Err write(byte[] data) {
+        return write(data, 0, data.length, WRITE_COPY);
+    }
+
+    /**
+     * Queues {@code len} bytes of {@code data} for sending ({@code tcp_write}); they leave
+     * on {@link #output()}, when the callback that wrote returns, or as ACKs arrive.
+     *
+     * @return {@link Err#MEM} when the send buffer has less room ({@link #sndbuf()}),
+     *         {@link Err#CONN} when the connection cannot send (closed, or not connected)
+     */
+    public Err write(byte[] data, int off, int len, int flags) {
+        tcp.live(this, "write");
+        Objects.checkFromIndexSize(off, len, data.length);
+        Err e = tcp.output().canWrite(this, len);
+        if (e != Err.OK) {
+            return e;
+        }
+        sendQueue.write(data, off, len);
+        morePending = (flags & WRITE_MORE) != 0;
+        tcp.output().written(this);
+        return Err.OK;
+    }
+
+    /** Queues the bytes of {@code p} (copied: the caller keeps and frees {@code p}); flags as {@link #write(byte[], int, int, int)}. */
+    public Err write(Pbuf p, int flags) {
+        tcp.live(this, "write");
+        int len = p.totalLength();
+        Err e = tcp.output().canWrite(this, len);
+        if (e != Err.OK) {
+            return e;
+        }
+        sendQueue.write(p, 0, len);
+        morePending = (flags & WRITE_MORE) != 0;
+        tcp.output().written(this);
+        return Err.OK;
+    }
+
+    /** Sends what the windows allow now ({@code tcp_output}). */
+    public Err output() {
+        tcp.live(this, "output");
+        return tcp.output().output(this);
+    }
+
+    /** The application consumed {@code len} received bytes: opens the window ({@code tcp_recved}). */
+    public void recved(int len) {
+        tcp.live(this, "recved");
+        if (len < 0) {
+            throw new IllegalArgumentException("negative length " + len);
+        }
+        tcp.input().recved(this, len);
+    }
+
+    /** Room in the send buffer ({@code tcp_sndbuf}). */
+    public int sndbuf() {
+        tcp.live(this, "sndbuf");
+        return sendQueue == null ? 0 : sendQueue.space();
+    }
+
+    /** Turns Nagle's algorithm off (true) or on ({@code tcp_nagle_disable}; RFC 896, RFC 1122 §4.2.3.4). */
+    public void setNoDelay(boolean on) {
+        tcp.live(this, "setNoDelay");
+        nodelay = on;
+    }
+
+    /** True when Nagle's algorithm is off. */
+    public boolean noDelay() {
+        return nodelay;
+    }
+
+    /** Sets SO_REUSEADDR: bind may take a port a TIME_WAIT connection still holds. */
+    public void setReuseAddr(boolean on) {
+        tcp.live(this, "setReuseAddr");
+        reuseAddr = on;
+    }
+
+    /** Priority for pcb recycling under exhaustion ({@code tcp_setprio}): lower goes first; 1..127. */
+    public void setPriority(int prio) {
+        tcp.live(this, "setPriority");
+        if (prio < 1 || prio > 127) {
+            throw new IllegalArgumentException("priority must be 1..127, not " + prio);
+        }
+        this.prio = prio;
+    }
+
+    /**
+     * Turns keepalive on or off (SO_KEEPALIVE, RFC 1122 §4.2.3.6) with the stack's idle,
+     * interval and count; {@link #setKeepalive(boolean, Duration, Duration, int)} sets them.
+     */
+    public void setKeepalive(boolean on) {
+        setKeepalive(on, Duration.ofNanos(keepIdle), Duration.ofNanos(keepInterval), keepCount);
+    }
+
+    /** Keepalive with its own idle time, probe interval and probe count. */
+    public void setKeepalive(boolean on, Duration idle, Duration interval, int count) {
+        tcp.live(this, "setKeepalive");
+        if (count < 1 || idle.isNegative() || idle.isZero() || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("keepalive needs positive idle, interval and count");
+        }
+        keepalive = on;
+        keepIdle = idle.toNanos();
+        keepInterval = interval.toNanos();
+        keepCount = count;
+        tcp.timers().keepaliveReset(this);
+    }
+
+    /**
+     * Shuts down the receive side, the send side (a FIN after the queued data) or both
+     * ({@code tcp_shutdown}); both is {@link #close()}.
+     */
+    public Err shutdown(boolean rx, boolean tx) {
+        tcp.live(this, "shutdown");
+        if (rx && tx) {
+            return close();
+        }
+        if (state == TcpState.LISTEN) {
+            return Err.CONN;
+        }
+        if (rx) {
+            rxShut = true;
+        }
+        if (tx) {
+            return tcp.closeSend(this);
+        }
+        return Err.OK;
+    }
+
+    /**
+     * Closes the connection ({@code tcp_close}): a FIN after the queued data, then the
+     * stack finishes the close and frees the pcb. Unread received data makes it a reset
+     * instead (RFC 1122 §4.2.2.13). No callback follows. Closing a pcb whose connection the
+     * stack already ended (reset, aborted, TIME_WAIT over) does nothing; closing twice throws.
+     */
+    public Err close() {
+        if (freed && !appClosed) {
+            tcp.ctx().loop().checkInEventLoop("TCP close");
+            return Err.OK; // the connection ended (TIME_WAIT over, reset, aborted): nothing left to close
+        }
+        tcp.live(this, "close");
+        return tcp.close(this);
+    }
+
+    /** Sends a RST (when connected) and frees the pcb at once ({@code tcp_abort}); {@code onErr(ABRT)} runs. */
+    public void abort() {
+        tcp.live(this, "abort");
+        tcp.abort(this, true, Err.ABRT);
+    }
+
+    /** Sets the accept callback of a listener. */
+    public void onAccept(AcceptCallback cb) {
+        tcp.live(this, "onAccept");
+        onAccept = cb;
+    }
+
+    /** Sets the receive callback; without one, data is freed and recved at once. */
+    public void onRecv(RecvCallback cb) {
+        tcp.live(this, "onRecv");
+        onRecv = cb;
+    }
+
+    /** Sets the sent callback. */
+    public void onSent(SentCallback cb) {
+        tcp.live(this, "onSent");
+        onSent = cb;
+    }
+
+    /** Sets the error callback. */
+    public void onErr(ErrCallback cb) {
+        tcp.live(this, "onErr");
+        onErr = cb;
+    }
+
+    /** Calls {@code cb} every {@code interval} ({@code tcp_poll}); {@code null} stops it. */
+    public void onPoll(PollCallback cb, Duration interval) {
+        tcp.live(this, "onPoll");
+        onPoll = cb;
+        tcp.timers().pollReset(this, cb == null ? 0 : interval.toNanos());
+    }
+
+    /** The state. */
+    public TcpState state() {
+        return state;
+    }
+
+    /** Local address (the wildcard before connecting if bound to it). */
+    public IpAddress localAddr() {
+        return localAddr;
+    }
+
+    /** Local port, 0 when unbound. */
+    public int localPort() {
+        return localPort;
+    }
+
+    /** Remote address, {@code null} before connecting. */
+    public IpAddress remoteAddr() {
+        return remoteAddr;
+    }
+
+    /** Remote port. */
+    public int remotePort() {
+        return remotePort;
+    }
+
+    /** The MSS this side sends with (the peer's, clamped to the route). */
+    public int mss() {
+        return mss;
+    }
+
+    /** A snapshot of the connection's state (Linux's {@code TCP_INFO}, a first part). */
+    public TcpInfo info() {
+        return new TcpInfo(state, sndUna, sndNxt, rcvNxt, sndWnd, rcvWnd, mss,
+                cc == null ? 0 : cc.cwnd(), cc == null ? 0 : cc.ssthresh(),
+                rtt == null ? 0 : rtt.srtt(), rtt == null ? 0 : rtt.rttvar(), rtt == null ? 0 : rtt.rto(), nrtx,
+                dupAcks, sndScale, rcvScale, tsOk, sackOk, ooseq == null ? 0 : ooseq.bytes(),
+                sendQueue == null ? 0 : sendQueue.length());
+    }
+
+    @Override
+    public String toString() {
+        return "TcpPcb[" + state + " " + localAddr + ":" + localPort + " -> " + remoteAddr + ":" + remotePort + "]";
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * TCP (RFC 9293) over the family-neutral IP seam ({@code org.lwip4j.ip}): never names IPv4
+ * or IPv6. Split by concern, so a reader finds a behaviour by file name:
+ * <ul>
+ * <li>{@link org.lwip4j.tcp.Tcp}: the protocol for one stack: pcb pool and recycling,
+ * ports, ISNs (RFC 6528), segment checks, hashed demultiplexing, RST for closed ports;</li>
+ * <li>{@link org.lwip4j.tcp.TcpPcb}: the raw API (lwIP's {@code tcp_*}) and the TCB;</li>
+ * <li>{@code TcpListener}: passive opens and the backlog;</li>
+ * <li>{@code TcpInput}: the state machine of RFC 9293 §3.10.7, RFC 5961's checks, ACK
+ * processing, NewReno recovery (RFC 6582), delayed ACKs;</li>
+ * <li>{@code TcpOutput}: segmentation, Nagle, windows, every segment built;</li>
+ * <li>{@code TcpTimers}, {@code RetransmitTimer}: RTO (RFC 6298), persist, keepalive,
+ * TIME_WAIT, FIN_WAIT_2, poll;</li>
+ * <li>{@code SendQueue}, {@code ReceiveQueue}: the send buffer and the out-of-order queue;</li>
+ * <li>{@link org.lwip4j.tcp.CongestionControl} with {@code NewReno} (RFC 5681, RFC 3465).</li>
+ * </ul>
+ */
+package org.lwip4j.tcp;
