@@ -140,11 +140,14 @@ class TuntapTest {
             try {
                 w.register(a.fd());
                 // The kernel pings the stack's address: the frame makes the TAP readable.
-                Process ping = ns.start("ping", "-c", "1", "-W", "1", "10.204.0.2");
+                Process ping = ns.start("ping", "-c", "5", "-i", "0.5", "-W", "1", "10.204.0.2");
                 try {
                     byte[] f = null;
+                    // Bounded: five echo requests over about 2.5 s; a lost one is not a hang.
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
                     while (f == null) {
-                        w.await(-1);
+                        assertTrue(System.nanoTime() < deadline, "no echo request read from the TAP within 20 s");
+                        w.await(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500));
                         int n = a.read(buf);
                         if (n > 0) {
                             byte[] got = buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
