@@ -7,6 +7,7 @@ import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.ip.IcmpError;
+import org.lwip4j.ip.IcmpRateLimiter;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.TransportErrorInput;
 import org.lwip4j.ip.TransportInput;
@@ -32,18 +33,14 @@ public final class Icmpv4 implements TransportInput {
     private final StackConfig.IcmpOptions icfg;
     private final Ipv4 ip;
     private final ProtoStats stats;
-    private final long tokenNanos;
-    private long tokens;
-    private long lastRefill;
+    private final IcmpRateLimiter limiter;
 
     Icmpv4(StackContext ctx, Ipv4 ip) {
         this.ctx = ctx;
         this.icfg = ctx.config().icmp();
         this.ip = ip;
         this.stats = ctx.stats().icmp;
-        this.tokenNanos = icfg.errorRate() == 0 ? 0 : 1_000_000_000L / icfg.errorRate();
-        this.tokens = icfg.errorBurst();
-        this.lastRefill = ctx.now();
+        this.limiter = new IcmpRateLimiter(ctx, icfg.errorRate(), icfg.errorBurst());
     }
 
     @Override
@@ -225,7 +222,7 @@ public final class Icmpv4 implements TransportInput {
                 return Err.VAL;
             }
         }
-        if (!takeToken()) {
+        if (!limiter.take()) {
             stats.drop++;
             return Err.WOULDBLOCK;
         }
@@ -257,24 +254,6 @@ public final class Icmpv4 implements TransportInput {
         return r;
     }
 
-    /** RFC 1812 §4.3.2.8 token bucket: at most icmpErrorRate per second, bursts of icmpErrorBurst. */
-    private boolean takeToken() {
-        if (tokenNanos == 0) {
-            return true;
-        }
-        long now = ctx.now();
-        long elapsed = now - lastRefill;
-        if (elapsed >= tokenNanos) {
-            long add = elapsed / tokenNanos;
-            tokens = Math.min(icfg.errorBurst(), tokens + add);
-            lastRefill += add * tokenNanos;
-        }
-        if (tokens <= 0) {
-            return false;
-        }
-        tokens--;
-        return true;
-    }
 
     /** Reassembly gave up on a datagram whose first fragment arrived: time exceeded, code 1 (RFC 792). Takes over {@code firstFragment}. */
     void reassemblyTimedOut(Pbuf firstFragment) {

@@ -7,6 +7,7 @@ import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.ip.IcmpError;
+import org.lwip4j.ip.IcmpRateLimiter;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.TransportErrorInput;
 import org.lwip4j.ip.TransportInput;
@@ -42,21 +43,17 @@ public final class Icmpv6 implements TransportInput {
     private final StackConfig.IcmpOptions icfg;
     private final Ipv6 ip;
     private final ProtoStats stats;
-    private final long tokenNanos;
+    private final IcmpRateLimiter limiter;
     private final Ipv6ExtHeaders quoteWalk = new Ipv6ExtHeaders();
     private final byte[] quoted = new byte[MAX_ERROR_PACKET];
     private final MemorySegment quotedView = MemorySegment.ofArray(quoted);
-    private long tokens;
-    private long lastRefill;
 
     Icmpv6(StackContext ctx, Ipv6 ip) {
         this.ctx = ctx;
         this.icfg = ctx.config().icmp();
         this.ip = ip;
         this.stats = ctx.stats().icmp6;
-        this.tokenNanos = icfg.errorRate() == 0 ? 0 : 1_000_000_000L / icfg.errorRate();
-        this.tokens = icfg.errorBurst();
-        this.lastRefill = ctx.now();
+        this.limiter = new IcmpRateLimiter(ctx, icfg.errorRate(), icfg.errorBurst());
     }
 
     @Override
@@ -257,7 +254,7 @@ public final class Icmpv6 implements TransportInput {
         if (aboutError(orig)) {
             return Err.VAL; // §2.4 (e.1)
         }
-        if (!takeToken()) {
+        if (!limiter.take()) {
             stats.drop++;
             return Err.WOULDBLOCK;
         }
@@ -307,22 +304,4 @@ public final class Icmpv6 implements TransportInput {
         return Icmpv6Packet.isError(t) || t == Icmpv6Packet.TYPE_REDIRECT;
     }
 
-    /** Token bucket of RFC 4443 §2.4 (f): at most icmpErrorRate per second, bursts of icmpErrorBurst. */
-    private boolean takeToken() {
-        if (tokenNanos == 0) {
-            return true;
-        }
-        long now = ctx.now();
-        long elapsed = now - lastRefill;
-        if (elapsed >= tokenNanos) {
-            long add = elapsed / tokenNanos;
-            tokens = Math.min(icfg.errorBurst(), tokens + add);
-            lastRefill += add * tokenNanos;
-        }
-        if (tokens <= 0) {
-            return false;
-        }
-        tokens--;
-        return true;
-    }
 }
