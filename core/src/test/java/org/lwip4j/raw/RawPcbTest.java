@@ -363,4 +363,31 @@ class RawPcbTest {
         assertEquals(List.of(ip("10.0.0.9")), raw);
         assertEquals(1, udp[0]);
     }
+
+    @Test
+    void pcbsAreMadeClosedAndUsedOnlyOnTheLoop() throws Exception {
+        run(); // polled by this thread: the loop is this thread's
+        RawPcb pcb = stack.newRawPcb(200);
+        Pbuf p = stack.pbuf(new byte[1]);
+        List<Runnable> calls = List.of(() -> stack.newRawPcb(200), pcb::close, () -> pcb.sendTo(p, ip("10.0.0.9")),
+                () -> pcb.bind(ip("10.0.0.1")), () -> pcb.connect(ip("10.0.0.9")));
+        List<Integer> passed = new ArrayList<>();
+        Thread t = new Thread(() -> {
+            for (int i = 0; i < calls.size(); i++) {
+                try {
+                    calls.get(i).run();
+                    passed.add(i);
+                } catch (IllegalStateException expected) {
+                    // the loop guard
+                }
+            }
+        });
+        t.start();
+        t.join();
+        p.free();
+        assertEquals(List.of(), passed, "off-loop calls that were not refused");
+        assertEquals(List.of(pcb), stack.raw().pcbs());
+        assertEquals(1, stack.stats().pool("RAW_PCB").used);
+        assertEquals(0, wire0.count());
+    }
 }

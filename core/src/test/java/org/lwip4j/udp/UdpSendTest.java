@@ -290,4 +290,57 @@ class UdpSendTest {
         p.free();
         assertEquals(0, rig.wire0.count() + rig.wire1.count());
     }
+
+    @Test
+    void aOnePortRangeGivesThatPortOnce() {
+        StackConfig.UdpOptions d = StackConfig.defaults().udp();
+        UdpRig one = new UdpRig(StackConfig.builder().udp(new StackConfig.UdpOptions(true, 10, d.ttl(), false, 6000,
+                6000, true, true)));
+        UdpPcb a = one.stack.newUdpPcb();
+        assertEquals(Err.OK, a.bind(0));
+        assertEquals(6000, a.localPort());
+        assertEquals(Err.USE, one.stack.newUdpPcb().bind(0));
+        assertThrows(IllegalStateException.class, one.stack::newUdpLitePcb, "LWIP_UDPLITE off");
+    }
+
+    @Test
+    void aClosedPcbRefusesEveryUse() {
+        UdpPcb pcb = rig.stack.newUdpPcb();
+        UdpPcb lite = rig.stack.newUdpLitePcb();
+        pcb.close();
+        lite.close();
+        Pbuf p = rig.stack.pbuf(new byte[1]);
+        assertThrows(IllegalStateException.class, () -> pcb.sendTo(p, ip("10.0.0.9"), 9));
+        assertThrows(IllegalStateException.class, () -> pcb.connect(ip("10.0.0.9"), 9));
+        assertThrows(IllegalStateException.class, () -> lite.setLiteCoverage(8, 8));
+        p.free();
+        assertEquals(0, rig.wire0.count());
+    }
+
+    @Test
+    void pcbsAreMadeClosedAndUsedOnlyOnTheLoop() throws Exception {
+        rig.run(); // polled by this thread: the loop is this thread's
+        UdpPcb pcb = rig.stack.newUdpPcb();
+        UdpPcb lite = rig.stack.newUdpLitePcb();
+        Pbuf p = rig.stack.pbuf(new byte[1]);
+        List<Runnable> calls = List.of(rig.stack::newUdpPcb, pcb::close, () -> pcb.sendTo(p, ip("10.0.0.9"), 9),
+                () -> pcb.connect(ip("10.0.0.9"), 9), () -> lite.setLiteCoverage(8, 8), () -> pcb.bind(9));
+        List<Integer> passed = new java.util.ArrayList<>();
+        Thread t = new Thread(() -> {
+            for (int i = 0; i < calls.size(); i++) {
+                try {
+                    calls.get(i).run();
+                    passed.add(i);
+                } catch (IllegalStateException expected) {
+                    // the loop guard
+                }
+            }
+        });
+        t.start();
+        t.join();
+        p.free();
+        assertEquals(List.of(), passed, "off-loop calls that were not refused");
+        assertEquals(0, rig.wire0.count());
+        assertEquals(2, rig.stack.stats().pool("UDP_PCB").used);
+    }
 }
