@@ -378,4 +378,81 @@ class UdpReceiveTest {
         assertEquals(1, rig.wire0.count(), "port unreachable");
         assertEquals(0, rig.stack.stats().pool("UDP_PCB").used);
     }
+
+    @Test
+    void connectingAgainMovesThePcbAndCloseFreesItsPort() {
+        UdpPcb a = recording(rig, "a");
+        a.bind(7);
+        a.connect(ip("10.0.0.9"), 53);
+        a.connect(ip("10.0.0.8"), 54);
+        rig.wire0.inject(datagram("10.0.0.9", "10.0.0.1", 53, 7, new byte[] {1}));
+        rig.wire0.inject(datagram("10.0.0.8", "10.0.0.1", 54, 7, new byte[] {2}));
+        rig.run();
+        assertEquals(List.of("a 10.0.0.8:54 [2] on tun0"), got);
+        a.close();
+        assertEquals(List.of(), rig.stack.udp().pcbs());
+        assertEquals(org.lwip4j.stack.Err.OK, rig.stack.newUdpPcb().bind(7), "port 7 is free");
+    }
+
+    @Test
+    void everyReusePcbGetsItsOwnCopyOfTheBytesTheBestFirst() {
+        UdpPcb other = recording(rig, "other");
+        UdpPcb any = recording(rig, "any");
+        other.setReuseAddress(true);
+        any.setReuseAddress(true);
+        assertEquals(org.lwip4j.stack.Err.OK, other.bind(ip("192.168.1.1"), 68));
+        assertEquals(org.lwip4j.stack.Err.OK, any.bind(68));
+        rig.wire0.inject(datagram("10.0.0.9", "255.255.255.255", 67, 68, new byte[] {7, 8, 9}));
+        rig.run();
+        assertEquals(List.of("any 10.0.0.9:67 [7, 8, 9] on tun0", "other 10.0.0.9:67 [7, 8, 9] on tun0"), got,
+                "the wildcard beats another netif's address, and gets the original");
+    }
+
+    @Test
+    void udpLiteBytesPastTheCoverageMayBeDamaged() {
+        UdpPcb sender = rig.stack.newUdpLitePcb();
+        sender.bind(5000);
+        sender.setLiteCoverage(12, 0);
+        var p = rig.stack.pbuf(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        sender.sendTo(p, ip("10.0.0.9"), 5000);
+        p.free();
+        byte[] lite = liteBody(rig.wire0.poll().data());
+        lite[15] ^= (byte) 0xff; // past the 12 covered bytes
+        UdpPcb receiver = rig.stack.newUdpLitePcb();
+        receiver.bind(5000 + 1);
+        sender.close();
+        receiver.setLiteCoverage(0, 12);
+        receiver.close();
+        UdpPcb r = rig.stack.newUdpLitePcb();
+        r.bind(5000);
+        r.setLiteCoverage(0, 12);
+        r.onReceive((pc, q, src, sport, netif) -> {
+            got.add(Arrays.toString(q.toByteArray()));
+            q.free();
+        });
+        rig.wire0.inject(Packets.ipv4(136, "10.0.0.9", "10.0.0.1", 64, 0, lite));
+        byte[] covered = lite.clone();
+        covered[9] ^= 1; // inside the coverage
+        rig.wire0.inject(Packets.ipv4(136, "10.0.0.9", "10.0.0.1", 64, 0, covered));
+        rig.run();
+        assertEquals(List.of("[1, 2, 3, 4, 5, 6, 7, -9]"), got, "coverage 12 is enough for a pcb asking 12");
+        assertEquals(1, rig.stack.stats().udp.chkerr);
+    }
+
+    @Test
+    void anIcmpErrorGoesOnlyToAPcbOfTheQuotedAddress() {
+        List<String> errs = new ArrayList<>();
+        UdpPcb elsewhere = rig.stack.newUdpPcb();
+        elsewhere.bind(ip("192.168.1.1"), 4003);
+        elsewhere.onError(e -> errs.add("elsewhere " + e.localPort()));
+        UdpPcb here = rig.stack.newUdpPcb();
+        here.bind(ip("10.0.0.1"), 4004);
+        here.onError(e -> errs.add("here " + e.localPort()));
+        for (int port : new int[] {4003, 4004}) {
+            byte[] q = datagram("10.0.0.1", "10.0.0.9", port, 54, new byte[] {1});
+            rig.wire0.inject(Packets.ipv4(1, "10.0.0.9", "10.0.0.1", 64, 0, Packets.icmp(3, 3, 0, q)));
+        }
+        rig.run();
+        assertEquals(List.of("here 4004"), errs);
+    }
 }

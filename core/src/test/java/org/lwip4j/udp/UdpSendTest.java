@@ -343,4 +343,38 @@ class UdpSendTest {
         assertEquals(0, rig.wire0.count());
         assertEquals(2, rig.stack.stats().pool("UDP_PCB").used);
     }
+
+    @Test
+    void aHeaderPbufThePoolCannotGiveIsMemAndCounted() {
+        UdpRig tiny = new UdpRig(StackConfig.builder().pbufPoolSize(2));
+        UdpPcb pcb = tiny.stack.newUdpPcb();
+        pcb.bind(4000);
+        Pbuf p = tiny.stack.context().pbufs().allocPool(Layer.RAW, 3);
+        Pbuf hog = tiny.stack.context().pbufs().allocPool(Layer.RAW, 3);
+        assertEquals(Err.MEM, pcb.sendTo(p, ip("10.0.0.9"), 53));
+        assertEquals(1, tiny.stack.stats().udp.memerr);
+        assertEquals(1, tiny.stack.stats().udp.err);
+        hog.free();
+        assertEquals(Err.OK, pcb.sendTo(p, ip("10.0.0.9"), 53));
+        p.free();
+        assertEquals(1, tiny.wire0.count());
+    }
+
+    @Test
+    void overIpv4TheLargestPayloadIs65507BytesAndUdpItselfStopsAt65535() {
+        UdpPcb pcb = rig.stack.newUdpPcb();
+        Pbuf largest = rig.stack.pbuf(new byte[65535 - 20 - 8]);
+        assertEquals(Err.OK, pcb.sendTo(largest, ip("10.0.0.9"), 9));
+        largest.free();
+        int total = 0;
+        for (var f : rig.wire0.drain()) {
+            assertTrue(f.length() <= 1500, "fragment length");
+            total += f.length() - 20;
+        }
+        assertEquals(65535 - 20, total, "the UDP datagram, in fragments");
+        Pbuf tooBigForIp = rig.stack.pbuf(new byte[65535 - 8]);
+        assertEquals(Err.VAL, pcb.sendTo(tooBigForIp, ip("10.0.0.9"), 9), "a whole UDP datagram, but no IPv4 packet holds it");
+        tooBigForIp.free();
+        assertEquals(0, rig.wire0.count());
+    }
 }
