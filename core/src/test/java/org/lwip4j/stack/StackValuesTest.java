@@ -68,4 +68,26 @@ class StackValuesTest {
         assertEquals(0, new VirtualClock().nanoTime());
         assertTrue(c.toString().contains(Long.toString(Long.MIN_VALUE + 9)), c.toString());
     }
+
+    @Test
+    void theStatsTableListsOnlyProtocolsWithCountsAndEveryPool() {
+        Stats s = new Stats();
+        s.addPool(new org.lwip4j.buffer.PoolStats("UDP_PCB", 4));
+        String[] empty = s.table().split("\n");
+        assertEquals(3, empty.length, "the two headers and the pool");
+        assertTrue(empty[0].startsWith("proto "), empty[0]);
+        s.udp.recv = 3;
+        s.raw.err = 1;
+        String[] lines = s.table().split("\n");
+        assertEquals(5, lines.length);
+        assertTrue(lines[1].startsWith("UDP "), lines[1]);
+        assertEquals(List.of("UDP", "0", "3", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"),
+                List.of(lines[1].trim().split(" +")));
+        assertTrue(lines[2].startsWith("RAW "), lines[2]);
+        assertEquals(List.of("UDP_PCB", "4", "0", "0", "0", "0"), List.of(lines[4].trim().split(" +")));
+        assertEquals(4, s.pool("UDP_PCB").avail);
+        assertEquals(null, s.pool("NOPE"));
+        assertThrows(UnsupportedOperationException.class, () -> s.pools().clear());
+        assertEquals(14, s.protocols().size());
+    }
 }
