@@ -553,6 +553,20 @@ final class ReassemblerTest {
     }
 
     @Test
+    void aDatagramOfExactly65535BytesWithTheFirstFragmentsHeadersCountedCompletes() {
+        Rig rig = new Rig();
+        // The last fragment comes first and has no extension headers; fragment 0 brings 40,
+        // which makes the whole exactly 65535.
+        Dgram exact = new Dgram(25, 65535 - 40).withExt(40);
+        Dgram plain = new Dgram(exact.srcHi(), exact.srcLo(), exact.dstHi(), exact.dstLo(), 25, 0, exact.data());
+        assertNull(rig.feed(plain.fragment(65488, exact.data().length, false)));
+        assertNull(rig.feed(exact.fragment(0, 8, true)));
+        assertArrayEquals(exact.whole(), rig.feedAll(exact.cut(8, 16000, 32000, 48000, 65488).subList(1, 5)));
+        assertEquals(0, rig.stats().lenerr);
+        rig.assertEmpty();
+    }
+
+    @Test
     void malformedFragmentsAreDroppedAndCounted() {
         Rig rig = new Rig();
         Dgram d = new Dgram(24, 64);
