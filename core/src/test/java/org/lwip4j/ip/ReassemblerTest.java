@@ -73,6 +73,31 @@ final class ReassemblerTest {
             return b;
         }
 
+        /** Feeds one fragment as a chain of pbufs cut at {@code cuts}; the datagram when it completed, else null. */
+        byte[] feedChain(byte[] packet, int... cuts) {
+            Pbuf head = null;
+            int from = 0;
+            for (int i = 0; i <= cuts.length; i++) {
+                int to = i < cuts.length ? cuts[i] : packet.length;
+                Pbuf part = pbuf(java.util.Arrays.copyOfRange(packet, from, to));
+                if (head == null) {
+                    head = part;
+                } else {
+                    head.chain(part);
+                    part.free();
+                }
+                from = to;
+            }
+            Pbuf p = reass.input(head);
+            if (p == null) {
+                return null;
+            }
+            delivered++;
+            byte[] b = p.toByteArray();
+            p.free();
+            return b;
+        }
+
         /** Feeds every fragment; the datagram the last one completed, asserting none did earlier. */
         byte[] feedAll(List<byte[]> fragments) {
             byte[] out = null;
@@ -315,6 +340,33 @@ final class ReassemblerTest {
         rig.advance(MAX_AGE.toNanos());
         assertTrue(rig.timedOut.isEmpty());
         rig.assertEmpty();
+    }
+
+    @Test
+    void duplicatesAreComparedByteForByteAcrossPbufChainsCutAnywhere() {
+        Dgram d = new Dgram(9, 4000);
+        List<byte[]> frags = d.cut(1000, 2000, 3000);
+        Rig rig = new Rig();
+        assertNull(rig.feedChain(frags.get(0), 7, 300));
+        assertNull(rig.feedChain(frags.get(1), 500, 501));
+        assertNull(rig.feedChain(frags.get(0), 500), "the same bytes cut elsewhere");
+        assertNull(rig.feedChain(frags.get(1), 3));
+        assertEquals(2, rig.stats().drop);
+        assertEquals(0, rig.stats().err);
+        assertArrayEquals(d.whole(), rig.feedAll(frags.subList(2, 4)));
+        rig.assertEmpty();
+
+        for (int at : new int[] {frags.get(1).length - 1, frags.get(1).length - 600}) {
+            Rig r = new Rig();
+            assertNull(r.feedChain(frags.get(1), 100, 101));
+            byte[] changed = frags.get(1).clone();
+            changed[at] ^= 1;
+            assertNull(r.feedChain(changed, changed.length - 2));
+            assertEquals(1, r.stats().err, "same range, different data: byte " + at);
+            assertEquals(1, r.reass.failed());
+            r.advance(MAX_AGE.toNanos());
+            r.assertEmpty();
+        }
     }
 
     /** A datagram of 64 bytes under some held fragments, then a conflicting one. */
