@@ -369,6 +369,12 @@ final class ReassemblerTest {
         }
     }
 
+    @Test
+    void theLastFragmentAgainWithMoreFragmentsSetDiscardsTheDatagram() {
+        Dgram d = new Dgram(8, 64);
+        assertDiscarded(List.of(d.fragment(56, 64, false)), d.fragment(56, 64, true));
+    }
+
     /** A datagram of 64 bytes under some held fragments, then a conflicting one. */
     private static void assertDiscarded(List<byte[]> held, byte[] conflicting) {
         Rig rig = new Rig();
