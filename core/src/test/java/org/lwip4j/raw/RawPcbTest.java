@@ -265,7 +265,7 @@ class RawPcbTest {
     @Test
     void aPcbBoundToAnAddressSeesOnlyPacketsToIt() {
         List<String> seen = new ArrayList<>();
-        listening(200, seen, "bound", false).bind(ip("10.0.0.1"));
+        assertEquals(Err.OK, listening(200, seen, "bound", false).bind(ip("10.0.0.1")));
         listening(200, seen, "any", false);
         wire0.inject(Packets.ipv4(200, "10.0.0.9", "192.168.1.1", 64, 0, new byte[1]));
         wire0.inject(Packets.ipv4(200, "10.0.0.9", "10.0.0.1", 64, 0, new byte[2]));
@@ -278,7 +278,7 @@ class RawPcbTest {
     void aConnectedPcbSeesOnlyItsPeer() {
         List<String> seen = new ArrayList<>();
         RawPcb pcb = listening(200, seen, "conn", false);
-        pcb.connect(ip("10.0.0.9"));
+        assertEquals(Err.OK, pcb.connect(ip("10.0.0.9")));
         wire0.inject(Packets.ipv4(200, "10.0.0.8", "10.0.0.1", 64, 0, new byte[1]));
         wire0.inject(Packets.ipv4(200, "10.0.0.9", "10.0.0.1", 64, 0, new byte[2]));
         run();
@@ -389,5 +389,17 @@ class RawPcbTest {
         assertEquals(List.of(pcb), stack.raw().pcbs());
         assertEquals(1, stack.stats().pool("RAW_PCB").used);
         assertEquals(0, wire0.count());
+    }
+
+    @Test
+    void anAddressOfAFamilyTheStackLacksIsRefused() {
+        RawPcb pcb = stack.newRawPcb(200);
+        org.lwip4j.addr.Ip6Address v6 = org.lwip4j.addr.Ip6Address.parse("2001:db8::1");
+        assertThrows(IllegalArgumentException.class, () -> pcb.bind(v6));
+        assertThrows(IllegalArgumentException.class, () -> pcb.connect(v6));
+        assertEquals(Ip4Address.ANY, pcb.localAddress());
+        Pbuf p = stack.pbuf(new byte[1]);
+        assertEquals(Err.CONN, pcb.send(p), "the refused connect left it unconnected");
+        p.free();
     }
 }

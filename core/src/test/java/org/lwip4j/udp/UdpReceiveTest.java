@@ -244,8 +244,10 @@ class UdpReceiveTest {
         assertThrows(IllegalArgumentException.class, () -> lite.setLiteCoverage(65536, 0));
         assertThrows(IllegalArgumentException.class, () -> lite.setLiteCoverage(0, 65536));
         assertThrows(IllegalStateException.class, () -> rig.stack.newUdpPcb().setLiteCoverage(8, 8));
+        lite.setLiteCoverage(8, 8); // the least coverage: the header
         lite.bind(5000);
         var p = rig.stack.pbuf(new byte[20]);
+        lite.setLiteCoverage(0, 0);
         lite.sendTo(p, ip("10.0.0.9"), 5000);
         lite.setLiteCoverage(12, 0);
         lite.sendTo(p, ip("10.0.0.9"), 5000);
