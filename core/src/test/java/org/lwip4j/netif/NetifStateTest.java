@@ -211,6 +211,7 @@ class NetifStateTest {
         t.join();
         assertEquals(List.of(), passed, "off-loop calls that were not refused");
         assertTrue(tun.isUp());
+        assertEquals(tun, stack.netifs().byName("tun0"), "still in the table");
         assertEquals("10.0.0.1", tun.ip4().address().toString());
     }
 }

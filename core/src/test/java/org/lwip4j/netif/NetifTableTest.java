@@ -140,6 +140,10 @@ class NetifTableTest {
         });
         table.setDefault(eth);
         assertEquals(List.of(), events, "the same default again is no change");
+        Netif third = table.add(new CaptureDriver(), "eth2", null);
+        table.remove(third);
+        assertSame(eth, table.defaultNetif(), "removing another netif keeps the default");
+        events.clear();
         table.remove(eth);
         assertEquals(List.of("removed eth0.7 down", "removed eth0 down", "closed eth0"), events);
         assertNull(table.defaultNetif());

@@ -88,4 +88,16 @@ class VlanFramingTest {
         assertEquals(1, vlan.counters().inPackets);
         assertEquals(1, eth.counters().inUnknownProtos, "VLAN 8 is nobody's");
     }
+
+    @Test
+    void aRemovedVlanNetifNoLongerTakesItsFrames() {
+        stack.netifs().remove(vlan);
+        byte[] frame = Packets.ethernet(eth.mac().bits(), PEER, 0x88b5, new byte[] {5, 6});
+        wire.inject(tagged(frame, 7));
+        for (int i = 0; i < 4; i++) {
+            stack.poll(clock.nanoTime());
+        }
+        assertEquals(1, eth.counters().inUnknownProtos, "VLAN 7 is nobody's now");
+        assertEquals(0, vlan.counters().inPackets + vlan.counters().inDiscards);
+    }
 }
