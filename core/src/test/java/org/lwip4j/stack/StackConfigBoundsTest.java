@@ -84,4 +84,12 @@ class StackConfigBoundsTest {
         assertEquals(19, c.udp().ttl());
         assertEquals(21, c.randomSeed());
     }
+
+    @Test
+    void everyPartCanBeSetWholeAndChained() {
+        StackConfig d = StackConfig.defaults();
+        StackConfig c = StackConfig.builder().pbufs(d.pbufs()).netifs(d.netifs()).arp(d.arp()).ip4(d.ip4()).icmp(d.icmp())
+                .udp(d.udp()).raw(d.raw()).randomSeed(d.randomSeed()).build();
+        assertEquals(d, c);
+    }
 }

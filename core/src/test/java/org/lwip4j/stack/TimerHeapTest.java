@@ -75,4 +75,20 @@ class TimerHeapTest {
         assertEquals(2, timers.failed());
         assertEquals(0, timers.runDue(clock.nanoTime()));
     }
+
+    @Test
+    void aPeriodMustBePositiveAndANegativeDelayIsNow() {
+        VirtualClock clock = new VirtualClock(100);
+        Timers timers = new Timers(clock);
+        Timer t = timers.create(() -> { });
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> t.schedulePeriodic(0));
+        assertFalse(t.isScheduled());
+        t.schedulePeriodic(1);
+        assertEquals(1, t.period());
+        assertEquals(101, t.dueAt());
+        t.schedule(-5);
+        assertEquals(0, t.period(), "a one-shot again");
+        assertEquals(100, t.dueAt());
+        assertEquals(1, timers.runDue(100));
+    }
 }
