@@ -390,16 +390,4 @@ class RawPcbTest {
         assertEquals(1, stack.stats().pool("RAW_PCB").used);
         assertEquals(0, wire0.count());
     }
-
-    @Test
-    void anAddressOfAFamilyTheStackLacksIsRefused() {
-        RawPcb pcb = stack.newRawPcb(200);
-        org.lwip4j.addr.Ip6Address v6 = org.lwip4j.addr.Ip6Address.parse("2001:db8::1");
-        assertThrows(IllegalArgumentException.class, () -> pcb.bind(v6));
-        assertThrows(IllegalArgumentException.class, () -> pcb.connect(v6));
-        assertEquals(Ip4Address.ANY, pcb.localAddress());
-        Pbuf p = stack.pbuf(new byte[1]);
-        assertEquals(Err.CONN, pcb.send(p), "the refused connect left it unconnected");
-        p.free();
-    }
 }
