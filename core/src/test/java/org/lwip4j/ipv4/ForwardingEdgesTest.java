@@ -55,6 +55,8 @@ class ForwardingEdgesTest {
         CapturedFrame icmp = in.poll();
         assertEquals(11, icmp.u8(20), "time exceeded");
         assertEquals(1, stack.stats().ip.fw);
+        assertEquals(2, stack.stats().ip.xmit, "the forwarded packet and the ICMP error");
+        assertEquals(1, stack.stats().ip.drop);
     }
 
     @Test
@@ -65,6 +67,11 @@ class ForwardingEdgesTest {
         assertEquals(3, icmp.u8(20));
         assertEquals(0, icmp.u8(21), "net unreachable");
         assertEquals(1, stack.stats().ip.rterr);
+        assertEquals(1, stack.stats().ip.drop);
+        assertEquals(0, out.count());
+        inject(Packets.ipv4(200, "10.0.0.9", "169.254.1.1", 64, 0, new byte[8]));
+        inject(Packets.ipv4(200, "10.0.0.9", "10.0.1.0", 64, 0, new byte[8]));
+        assertEquals(3, stack.stats().ip.drop, "link-local and the zero form of a subnet are never forwarded");
         assertEquals(0, out.count());
     }
 
@@ -73,6 +80,7 @@ class ForwardingEdgesTest {
         start(b -> b);
         inject(Packets.ipv4(200, "10.0.0.9", "10.0.0.8", 64, 0, new byte[8]));
         assertEquals(0, in.count() + out.count());
+        assertEquals(1, stack.stats().ip.drop);
         stack.close();
         start(b -> b.ipForwardAllowTxOnRxNetif(true));
         inject(Packets.ipv4(200, "10.0.0.9", "10.0.0.8", 64, 0, new byte[8]));

@@ -93,6 +93,9 @@ class Ipv4InputChecksTest {
         inject(packet("240.0.0.1", "10.0.0.1"));
         assertEquals(List.of("0.0.0.0 24", "0.1.2.3 24", "223.255.255.255 24", "240.0.0.1 24"), seen,
                 "a host learning its address; the edges of class D");
+        assertEquals(12, stack.stats().ip.recv);
+        assertEquals(8, stack.stats().ip.err);
+        assertEquals(8, stack.stats().ip.drop);
     }
 
     @Test
@@ -111,5 +114,44 @@ class Ipv4InputChecksTest {
         assertEquals(List.of(), seen);
         assertEquals(1, stack.stats().ip.opterr);
         assertEquals(1, stack.stats().ip.drop);
+    }
+
+    /** A packet to us with the IPv4 options {@code opts} (a multiple of 4 bytes) and a correct checksum. */
+    private static byte[] withOptions(byte[] opts) {
+        byte[] plain = packet("10.0.0.9", "10.0.0.1");
+        byte[] p = new byte[plain.length + opts.length];
+        System.arraycopy(plain, 0, p, 0, 20);
+        System.arraycopy(opts, 0, p, 20, opts.length);
+        System.arraycopy(plain, 20, p, 20 + opts.length, plain.length - 20);
+        p[0] = (byte) (0x45 + opts.length / 4);
+        p[3] = (byte) p.length;
+        p[10] = 0;
+        p[11] = 0;
+        int c = org.lwip4j.buffer.Checksum.of(p, 0, 20 + opts.length);
+        p[10] = (byte) (c >>> 8);
+        p[11] = (byte) c;
+        return p;
+    }
+
+    @Test
+    void sourceRoutedPacketsAreDroppedOtherOptionsAccepted() {
+        start(b -> b);
+        inject(withOptions(new byte[] {(byte) 0x83, 3, 4, 0}));
+        inject(withOptions(new byte[] {(byte) 0x89, 3, 4, 0}));
+        assertEquals(List.of(), seen);
+        assertEquals(2, stack.stats().ip.opterr);
+        assertEquals(2, stack.stats().ip.drop);
+        inject(withOptions(new byte[] {1, 1, 1, 0}));
+        assertEquals(List.of("10.0.0.9 28"), seen);
+        assertEquals(3, stack.stats().ip.recv);
+    }
+
+    @Test
+    void aProtocolNobodySpeaksIsCountedAndAnswered() {
+        start(b -> b);
+        inject(Packets.ipv4(201, "10.0.0.9", "10.0.0.1", 64, 0, new byte[4]));
+        assertEquals(1, stack.stats().ip.proterr);
+        assertEquals(1, stack.stats().ip.drop);
+        assertEquals(2, wire0.poll().u8(21), "protocol unreachable");
     }
 }
