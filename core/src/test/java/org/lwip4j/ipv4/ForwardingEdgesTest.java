@@ -99,4 +99,15 @@ class ForwardingEdgesTest {
         inject(Packets.ipv4(200, "10.0.0.9", "10.0.1.9", 64, 0, new byte[576 - 20]));
         assertEquals(576, out.poll().length(), "exactly the MTU passes");
     }
+
+    @Test
+    void onAPointToPointSlash31BothAddressesAreHostsAndForwarded() {
+        start(b -> b);
+        CaptureDriver p2p = new CaptureDriver(LinkType.IP, 1500);
+        SimNet.attach(stack, p2p, "p2p", "10.0.2.1/31");
+        inject(Packets.ipv4(200, "10.0.0.9", "10.0.2.0", 64, 0, new byte[8]));
+        assertEquals(63, p2p.poll().u8(8), "RFC 3021: no network address on a /31");
+        inject(Packets.ipv4(200, "10.0.0.9", "10.0.1.0", 64, 0, new byte[8]));
+        assertEquals(0, out.count(), "on a /24 it is the network address");
+    }
 }
