@@ -68,4 +68,48 @@ class PcbTableTest {
         assertFalse(table.remove(7, "y"));
         assertSame(table.bucket(8), table.bucket(9), "one shared empty array");
     }
+
+    @Test
+    void deletionsInANearlyFullTableKeepEveryOtherKeyReachable() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        for (int trial = 0; trial < 3000; trial++) {
+            // Six keys in eight slots (the most before it grows): long probe runs that wrap.
+            PcbTable<String> table = new PcbTable<>();
+            List<Long> keys = new ArrayList<>();
+            Map<Long, String> pcbs = new HashMap<>();
+            while (keys.size() < 6) {
+                long k = rnd.nextInt(64) * (rnd.nextBoolean() ? 1L : 1L << 33);
+                if (!keys.contains(k)) {
+                    keys.add(k);
+                    pcbs.put(k, "p" + k);
+                    table.add(k, pcbs.get(k));
+                }
+            }
+            List<Long> left = new ArrayList<>(keys);
+            while (!left.isEmpty()) {
+                long gone = left.remove(rnd.nextInt(left.size()));
+                assertTrue(table.remove(gone, pcbs.get(gone)));
+                assertEquals(0, table.bucket(gone).length, "trial " + trial);
+                for (long k : left) {
+                    assertArrayEquals(new Object[] {pcbs.get(k)}, table.bucket(k), "trial " + trial + " key " + k + " of " + keys);
+                }
+                assertEquals(left.size(), table.size());
+            }
+        }
+    }
+
+    @Test
+    void theTableGrowsAndKeepsEveryPcb() {
+        PcbTable<Integer> table = new PcbTable<>();
+        for (int i = 0; i < 1000; i++) {
+            table.add(i * 8L, i);
+        }
+        for (int i = 0; i < 1000; i++) {
+            assertArrayEquals(new Object[] {i}, table.bucket(i * 8L));
+        }
+        List<Integer> all = new ArrayList<>();
+        table.forEach(all::add);
+        assertEquals(1000, all.size());
+        assertEquals(1000, table.size());
+    }
 }

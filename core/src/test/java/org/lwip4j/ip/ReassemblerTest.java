@@ -73,6 +73,31 @@ final class ReassemblerTest {
             return b;
         }
 
+        /** Feeds one fragment as a chain of pbufs cut at {@code cuts}; the datagram when it completed, else null. */
+        byte[] feedChain(byte[] packet, int... cuts) {
+            Pbuf head = null;
+            int from = 0;
+            for (int i = 0; i <= cuts.length; i++) {
+                int to = i < cuts.length ? cuts[i] : packet.length;
+                Pbuf part = pbuf(java.util.Arrays.copyOfRange(packet, from, to));
+                if (head == null) {
+                    head = part;
+                } else {
+                    head.chain(part);
+                    part.free();
+                }
+                from = to;
+            }
+            Pbuf p = reass.input(head);
+            if (p == null) {
+                return null;
+            }
+            delivered++;
+            byte[] b = p.toByteArray();
+            p.free();
+            return b;
+        }
+
         /** Feeds every fragment; the datagram the last one completed, asserting none did earlier. */
         byte[] feedAll(List<byte[]> fragments) {
             byte[] out = null;
@@ -317,6 +342,39 @@ final class ReassemblerTest {
         rig.assertEmpty();
     }
 
+    @Test
+    void duplicatesAreComparedByteForByteAcrossPbufChainsCutAnywhere() {
+        Dgram d = new Dgram(9, 4000);
+        List<byte[]> frags = d.cut(1000, 2000, 3000);
+        Rig rig = new Rig();
+        assertNull(rig.feedChain(frags.get(0), 7, 300));
+        assertNull(rig.feedChain(frags.get(1), 500, 501));
+        assertNull(rig.feedChain(frags.get(0), 500), "the same bytes cut elsewhere");
+        assertNull(rig.feedChain(frags.get(1), 3));
+        assertEquals(2, rig.stats().drop);
+        assertEquals(0, rig.stats().err);
+        assertArrayEquals(d.whole(), rig.feedAll(frags.subList(2, 4)));
+        rig.assertEmpty();
+
+        for (int at : new int[] {frags.get(1).length - 1, frags.get(1).length - 600}) {
+            Rig r = new Rig();
+            assertNull(r.feedChain(frags.get(1), 100, 101));
+            byte[] changed = frags.get(1).clone();
+            changed[at] ^= 1;
+            assertNull(r.feedChain(changed, changed.length - 2));
+            assertEquals(1, r.stats().err, "same range, different data: byte " + at);
+            assertEquals(1, r.reass.failed());
+            r.advance(MAX_AGE.toNanos());
+            r.assertEmpty();
+        }
+    }
+
+    @Test
+    void theLastFragmentAgainWithMoreFragmentsSetDiscardsTheDatagram() {
+        Dgram d = new Dgram(8, 64);
+        assertDiscarded(List.of(d.fragment(56, 64, false)), d.fragment(56, 64, true));
+    }
+
     /** A datagram of 64 bytes under some held fragments, then a conflicting one. */
     private static void assertDiscarded(List<byte[]> held, byte[] conflicting) {
         Rig rig = new Rig();
@@ -549,6 +607,20 @@ final class ReassemblerTest {
         assertEquals(0, rig.pbufsHeld());
         rig.advance(MAX_AGE.toNanos());
         rig.assertAccounting(5);
+        rig.assertEmpty();
+    }
+
+    @Test
+    void aDatagramOfExactly65535BytesWithTheFirstFragmentsHeadersCountedCompletes() {
+        Rig rig = new Rig();
+        // The last fragment comes first and has no extension headers; fragment 0 brings 40,
+        // which makes the whole exactly 65535.
+        Dgram exact = new Dgram(25, 65535 - 40).withExt(40);
+        Dgram plain = new Dgram(exact.srcHi(), exact.srcLo(), exact.dstHi(), exact.dstLo(), 25, 0, exact.data());
+        assertNull(rig.feed(plain.fragment(65488, exact.data().length, false)));
+        assertNull(rig.feed(exact.fragment(0, 8, true)));
+        assertArrayEquals(exact.whole(), rig.feedAll(exact.cut(8, 16000, 32000, 48000, 65488).subList(1, 5)));
+        assertEquals(0, rig.stats().lenerr);
         rig.assertEmpty();
     }
 

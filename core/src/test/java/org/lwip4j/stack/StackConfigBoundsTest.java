@@ -1,0 +1,95 @@
+package org.lwip4j.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** Every option's range: the first value outside is refused naming the option, the value at the edge is taken. */
+class StackConfigBoundsTest {
+    private record Edge(String option, UnaryOperator<StackConfig.Builder> bad, UnaryOperator<StackConfig.Builder> good) {
+    }
+
+    private static final List<Edge> EDGES = List.of(
+            new Edge("PBUF_POOL_SIZE", b -> b.pbufPoolSize(0), b -> b.pbufPoolSize(1)),
+            new Edge("PBUF_POOL_BUFSIZE", b -> b.pbufPoolBufSize(255), b -> b.pbufPoolBufSize(256)),
+            new Edge("MEM_SIZE", b -> b.memSize(-1), b -> b.memSize(0)),
+            new Edge("TCPIP_MBOX_SIZE", b -> b.netifInputQueue(0), b -> b.netifInputQueue(1)),
+            new Edge("LWIP_LOOPBACK_MAX_PBUFS", b -> b.loopbackMaxPbufs(0), b -> b.loopbackMaxPbufs(1)),
+            new Edge("ARP_TABLE_SIZE", b -> b.arpTableSize(0), b -> b.arpTableSize(1)),
+            new Edge("ARP_QUEUE_LEN", b -> b.arpQueueLen(0), b -> b.arpQueueLen(1)),
+            new Edge("MEMP_NUM_ARP_QUEUE", b -> b.memNumArpQueue(0), b -> b.memNumArpQueue(1)),
+            new Edge("ARP_MAXAGE", b -> b.arpMaxAge(Duration.ZERO), b -> b.arpMaxAge(Duration.ofNanos(1))),
+            new Edge("ARP_MAXPENDING", b -> b.arpMaxPending(Duration.ofNanos(-1)), b -> b.arpMaxPending(Duration.ofNanos(1))),
+            new Edge("ARP_TMR_INTERVAL", b -> b.arpRetryInterval(null), b -> b.arpRetryInterval(Duration.ofNanos(1))),
+            new Edge("IP_DEFAULT_TTL", b -> b.ipDefaultTtl(0), b -> b.ipDefaultTtl(1)),
+            new Edge("IP_DEFAULT_TTL", b -> b.ipDefaultTtl(256), b -> b.ipDefaultTtl(255)),
+            new Edge("IP_REASS_MAXAGE", b -> b.ipReassMaxAge(Duration.ZERO), b -> b.ipReassMaxAge(Duration.ofMillis(1))),
+            new Edge("IP_REASS_MAX_PBUFS", b -> b.ipReassMaxPbufs(0), b -> b.ipReassMaxPbufs(1)),
+            new Edge("MEMP_NUM_REASSDATA", b -> b.memNumReassData(0), b -> b.memNumReassData(1)),
+            new Edge("ICMP_TTL", b -> b.icmpTtl(0), b -> b.icmpTtl(1)),
+            new Edge("ICMP_TTL", b -> b.icmpTtl(256), b -> b.icmpTtl(255)),
+            new Edge("ICMP error rate", b -> b.icmpErrorRate(-1), b -> b.icmpErrorRate(0)),
+            new Edge("ICMP error rate", b -> b.icmpErrorBurst(-1), b -> b.icmpErrorBurst(0)),
+            new Edge("MEMP_NUM_UDP_PCB", b -> b.memNumUdpPcb(0), b -> b.memNumUdpPcb(1)),
+            new Edge("UDP_TTL", b -> b.udpTtl(0), b -> b.udpTtl(1)),
+            new Edge("UDP_TTL", b -> b.udpTtl(256), b -> b.udpTtl(255)),
+            new Edge("MEMP_NUM_RAW_PCB", b -> b.memNumRawPcb(0), b -> b.memNumRawPcb(1)));
+
+    @Test
+    void eachOptionIsRefusedJustOutsideItsRangeAndTakenAtItsEdge() {
+        for (Edge e : EDGES) {
+            IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                    () -> e.bad().apply(StackConfig.builder()).build(), e.option());
+            assertTrue(x.getMessage().contains(e.option()), e.option() + ": " + x.getMessage());
+            StackConfig c = e.good().apply(StackConfig.builder()).build();
+            assertNotEquals(StackConfig.defaults(), c, e.option() + ": the edge value was kept");
+        }
+    }
+
+    @Test
+    void theUdpPortRangeIsWithin1To65535AndInOrder() {
+        StackConfig.UdpOptions d = StackConfig.defaults().udp();
+        for (int[] bad : new int[][] {{0, 10}, {10, 65536}, {11, 10}}) {
+            IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                    () -> new StackConfig.UdpOptions(true, 1, d.ttl(), true, bad[0], bad[1], true, true));
+            assertTrue(x.getMessage().contains("port range"), x.getMessage());
+        }
+        for (int[] good : new int[][] {{1, 1}, {65535, 65535}, {1, 65535}}) {
+            assertEquals(good[0], new StackConfig.UdpOptions(true, 1, d.ttl(), true, good[0], good[1], true, true).localPortStart());
+        }
+    }
+
+    @Test
+    void toBuilderKeepsEveryOption() {
+        StackConfig c = StackConfig.builder().pbufPoolSize(7).pbufPoolBufSize(300).memSize(5).memNumUdpPcb(3)
+                .memNumRawPcb(4).netifInputQueue(5).arpTableSize(6).arpMaxAge(Duration.ofSeconds(7))
+                .arpMaxPending(Duration.ofSeconds(8)).arpRetryInterval(Duration.ofSeconds(9)).arpQueueLen(10)
+                .memNumArpQueue(11).etharpSupportStaticEntries(false).ipForward(true).ipDefaultTtl(12).ipReassembly(false)
+                .ipFrag(false).ipReassMaxAge(Duration.ofSeconds(13)).ipReassMaxPbufs(14).memNumReassData(15)
+                .ipSofBroadcast(true).ipSofBroadcastRecv(true).ipForwardAllowTxOnRxNetif(true).broadcastPing(true)
+                .multicastPing(true).icmpTtl(16).icmpErrorRate(17).icmpErrorBurst(18).udpEnabled(false).udpTtl(19)
+                .udpLite(false).rawEnabled(false).checksumGenIp(false).checksumGenUdp(false).checksumGenIcmp(false)
+                .checksumCheckIp(false).checksumCheckUdp(false).checksumCheckIcmp(false).loopbackNetif(false)
+                .loopbackMaxPbufs(20).randomSeed(21).build();
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(c.toString(), c.toBuilder().build().toString());
+        assertEquals(7, c.pbufs().poolSize());
+        assertEquals(20, c.netifs().loopbackMaxPbufs());
+        assertEquals(19, c.udp().ttl());
+        assertEquals(21, c.randomSeed());
+    }
+
+    @Test
+    void everyPartCanBeSetWholeAndChained() {
+        StackConfig d = StackConfig.defaults();
+        StackConfig c = StackConfig.builder().pbufs(d.pbufs()).netifs(d.netifs()).arp(d.arp()).ip4(d.ip4()).icmp(d.icmp())
+                .udp(d.udp()).raw(d.raw()).randomSeed(d.randomSeed()).build();
+        assertEquals(d, c);
+    }
+}
