@@ -104,6 +104,25 @@ public final class PbufPool {
     }
 
     /**
+     * {@code p} itself when the stack may edit its bytes in place ({@link Pbuf#isExclusive()}),
+     * else a pool copy with {@code layer}'s header room and the same offload marks, {@code p}
+     * then freed: what a layer calls before rewriting a packet someone else may still read.
+     * Takes over {@code p}; {@code null} (with {@code p} freed) when the pool is empty.
+     */
+    public Pbuf writable(Pbuf p, Layer layer) {
+        if (p.isExclusive()) {
+            return p;
+        }
+        Pbuf copy = allocPool(layer, p.totalLength());
+        if (copy != null) {
+            copy.copyFrom(0, p, 0, p.totalLength());
+            copy.copyOffloadFrom(p, 0);
+        }
+        p.free();
+        return copy;
+    }
+
+    /**
      * A chain of pool buffers holding {@code length} bytes after {@code layer}'s header room,
      * or {@code null} (counted in {@link PoolStats#err}) when not enough buffers are free.
      *

@@ -88,18 +88,12 @@ public final class Icmpv4 implements TransportInput {
             p.free();
             return;
         }
-        if (!p.isExclusive()) {
-            // The reply is made in place: never in bytes someone else still holds.
-            Pbuf copy = ctx.pbufs().allocPool(Layer.TRANSPORT, p.totalLength());
-            if (copy == null) {
-                stats.memerr++;
-                stats.drop++;
-                p.free();
-                return;
-            }
-            copy.copyFrom(0, p, 0, p.totalLength());
-            p.free();
-            p = copy;
+        // The reply is made in place: never in bytes someone else still holds.
+        p = ctx.pbufs().writable(p, Layer.TRANSPORT);
+        if (p == null) {
+            stats.memerr++;
+            stats.drop++;
+            return;
         }
         MemorySegment s = p.segment();
         int off = p.offset();

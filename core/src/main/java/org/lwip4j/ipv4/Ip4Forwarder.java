@@ -66,20 +66,15 @@ final class Ip4Forwarder {
             return;
         }
         int ttl = Ipv4Packet.ttl(s, off);
-        if (ttl > 1 && !p.isExclusive()) {
+        if (ttl > 1) {
             // The TTL and checksum are rewritten in place: never in bytes another reader
             // (or the caller, for caller memory) still holds.
-            Pbuf copy = ctx.pbufs().allocPool(Layer.IP, p.totalLength());
-            if (copy == null) {
+            p = ctx.pbufs().writable(p, Layer.IP);
+            if (p == null) {
                 stats.memerr++;
                 stats.drop++;
-                p.free();
                 return;
             }
-            copy.copyFrom(0, p, 0, p.totalLength());
-            copy.copyOffloadFrom(p, 0);
-            p.free();
-            p = copy;
             s = p.segment();
             off = p.offset();
         }

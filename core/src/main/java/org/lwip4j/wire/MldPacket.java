@@ -188,22 +188,22 @@ public final class MldPacket {
 
     /** Record type ({@link #MODE_IS_INCLUDE}..{@link #BLOCK_OLD_SOURCES}). */
     public static int recordType(MemorySegment s, long r) {
-        return Bytes.u8(s, r);
+        return GroupRecord.type(s, r);
     }
 
     /** Record: bytes of auxiliary data. */
     public static int recordAuxLen(MemorySegment s, long r) {
-        return Bytes.u8(s, r + 1) * 4;
+        return GroupRecord.auxLen(s, r);
     }
 
     /** Record: number of sources. */
     public static int recordNumSources(MemorySegment s, long r) {
-        return Bytes.u16(s, r + 2);
+        return GroupRecord.numSources(s, r);
     }
 
     /** Record: bytes of the whole record. */
     public static int recordLen(MemorySegment s, long r) {
-        return RECORD_LEN + 16 * recordNumSources(s, r) + recordAuxLen(s, r);
+        return GroupRecord.length(s, r, 16);
     }
 
     /** Record: first 64 bits of the multicast address. */
