@@ -29,13 +29,9 @@ public final class TuntapPlatform implements Platform {
 
     @Override
     public OpenedDevice open(InterfaceSpec spec) throws DeviceException {
-        TuntapOptions.Builder b = TuntapOptions.builder().namespace(spec.netns());
-        if (spec.mtu() != null) {
-            b.mtu(spec.mtu());
-        }
+        TuntapOptions options = deviceOptions(spec.netns(), spec.mtu());
         Tuntap.Mode mode = spec.kind() == InterfaceSpec.Kind.TAP ? Tuntap.Mode.TAP : Tuntap.Mode.TUN;
         String kind = mode.name().toLowerCase(Locale.ROOT);
-        TuntapOptions options = b.build();
         Tuntap dev;
         boolean created;
         try {
@@ -66,6 +62,19 @@ public final class TuntapPlatform implements Platform {
             dev.close();
             throw new DeviceException("cannot drive " + kind + " device " + spec.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The options a device is opened with: those of the interface spec ({@code netns} and
+     * {@code mtu} may be null) over the defaults. The warm-up ({@link DeviceWarmup}) opens its
+     * stand-in device with the same, so it warms the code the run will use.
+     */
+    static TuntapOptions deviceOptions(String netns, Integer mtu) {
+        TuntapOptions.Builder b = TuntapOptions.builder().namespace(netns);
+        if (mtu != null) {
+            b.mtu(mtu);
+        }
+        return b.build();
     }
 
     @Override

@@ -42,16 +42,18 @@ import org.lwip4j.udp.UdpReceiver;
  */
 public final class Warmup {
     /** What a warm-up did. */
-    public record Result(long sessions, long pings, long udpEchoes, long fragmentedEchoes, Duration took) {
-        /** True when every session got its answers (the paths really ran). */
+    public record Result(long sessions, long pings, long udpEchoes, long fragmentedEchoes, long devicePings, long deviceUdpEchoes,
+            Duration took) {
+        /** True when every session got its answers (the paths really ran), the device path's included. */
         public boolean answered() {
-            return sessions > 0 && pings > 0 && udpEchoes > 0 && fragmentedEchoes > 0;
+            return sessions > 0 && pings > 0 && udpEchoes > 0 && fragmentedEchoes > 0 && devicePings > 0 && deviceUdpEchoes > 0;
         }
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%d sessions, %d pings, %d UDP echoes (%d fragmented) in %d ms", sessions,
-                    pings, udpEchoes, fragmentedEchoes, took.toMillis());
+            return String.format(java.util.Locale.ROOT,
+                    "%d sessions, %d pings, %d UDP echoes (%d fragmented); through a device: %d pings, %d UDP echoes; in %d ms", sessions,
+                    pings, udpEchoes, fragmentedEchoes, devicePings, deviceUdpEchoes, took.toMillis());
         }
     }
 
@@ -60,6 +62,11 @@ public final class Warmup {
     /** Sessions {@code lwip4j run} warms up with, at most. */
     public static final long RUN_SESSIONS = 20;
 
+    /** Frames sent through the device path, at least and at most. */
+    private static final long DEVICE_FRAMES_MIN = 200;
+    private static final long DEVICE_FRAMES_MAX = 60_000;
+    /** The share of the budget the device path takes before the simulated sessions' turn. */
+    private static final double DEVICE_SHARE = 0.6;
     /** Request/answer pairs per session: each session starts with ARP on two fresh stacks. */
     private static final int ROUNDS = 1000;
     private static final int ECHO_PORT = StackRunner.ECHO_PORT;
@@ -82,7 +89,9 @@ public final class Warmup {
     }
 
     /**
-     * Runs sessions of {@value #ROUNDS} rounds until {@code budget} (wall clock) has passed or
+     * Runs round trips through a device ({@link DeviceWarmup}) for a share of {@code budget}
+     * (wall clock; at least {@value #DEVICE_FRAMES_MIN}, at most {@value #DEVICE_FRAMES_MAX}),
+     * then simulated sessions of {@value #ROUNDS} rounds until the budget has passed or
      * {@code maxSessions} sessions ran, whichever comes first (at least one session).
      */
     public static Result run(Duration budget, long maxSessions) {
@@ -92,6 +101,8 @@ public final class Warmup {
         Warmup w = new Warmup(budget, maxSessions);
         long t0 = System.nanoTime();
         Thread devicePath = Thread.ofPlatform().daemon().name("lwip4j-warmup-ffm").start(Warmup::linkDevicePath);
+        // The device path first: it is the one the run's first packets take.
+        DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * DEVICE_SHARE), DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX);
         do {
             w.session(w.sessions);
             w.sessions++;
@@ -101,7 +112,8 @@ public final class Warmup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, Duration.ofNanos(System.nanoTime() - t0));
+        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(),
+                Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /**

@@ -31,6 +31,9 @@ class WarmupTest {
         assertEquals(1000, r.udpEchoes(), r.toString());
         // Datagrams of 3000 bytes: 20 rounds of 1000 ask for one, 5 of them give way to a 1400-byte one.
         assertEquals(15, r.fragmentedEchoes(), r.toString());
+        // Then the device path, with no budget left: its least, 200 round trips, every 8th a UDP echo.
+        assertEquals(175, r.devicePings(), r.toString());
+        assertEquals(25, r.deviceUdpEchoes(), r.toString());
         assertTrue(r.answered());
     }
 
@@ -51,7 +54,7 @@ class WarmupTest {
     @Test
     void trainSaysWhatItDidAndExits0() {
         assertEquals(0, run("train", "--seconds", "0"));
-        assertTrue(out.toString().startsWith("lwip4j train: 1 sessions, 1000 pings, 1000 UDP echoes (15 fragmented) in "),
+        assertTrue(out.toString().startsWith("lwip4j train: 1 sessions, 1000 pings, 1000 UDP echoes (15 fragmented); through a device: 175 pings, 25 UDP echoes; in "),
                 out.toString());
     }
 

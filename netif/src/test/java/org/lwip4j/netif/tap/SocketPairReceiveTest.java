@@ -32,8 +32,8 @@ class SocketPairReceiveTest {
 
     private final VirtualClock clock = new VirtualClock();
     private final Stack stack = Stack.create(StackConfig.builder().ipForward(true).build(), clock);
-    private final SocketPairDevice tapDev = SocketPairDevice.open("sp-tap", Tuntap.Mode.TAP, true);
-    private final SocketPairDevice tunDev = SocketPairDevice.open("sp-tun", Tuntap.Mode.TUN, true);
+    private final FramePipe tapDev = FramePipe.open("sp-tap", Tuntap.Mode.TAP, true);
+    private final FramePipe tunDev = FramePipe.open("sp-tun", Tuntap.Mode.TUN, true);
     private TapDriver tap;
     private Netif tapNetif;
 

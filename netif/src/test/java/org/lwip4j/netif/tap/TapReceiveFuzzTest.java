@@ -21,7 +21,7 @@ import org.lwip4j.testing.SimNet;
 /**
  * The TAP receive path under arbitrary frames and virtio-net headers, through the driver's
  * real code ({@code readv} into pool buffers, chaining, header decoding, the netif) over a
- * socket pair standing in for the device ({@link SocketPairDevice}). Frames are forwarded to
+ * socket pair standing in for the device ({@link FramePipe}). Frames are forwarded to
  * a TUN with a virtio-net header (so the header encoder sees what the decoder made of them)
  * and echoed by UDP. Invariants: nothing throws on the loop (no failed task, source or
  * timer), malformed frames are counted, and once the stack is closed every pbuf is back in
@@ -46,8 +46,8 @@ class TapReceiveFuzzTest {
         VirtualClock clock = new VirtualClock();
         Stack stack = Stack.create(StackConfig.builder().ipForward(true).broadcastPing(true).pbufPoolSize(384)
                 .pbufPoolBufSize(data.pickValue(POOL_BUFFERS)).build(), clock);
-        try (SocketPairDevice tapDev = SocketPairDevice.open("fz-tap", Tuntap.Mode.TAP, vnet);
-                SocketPairDevice tunDev = SocketPairDevice.open("fz-tun", Tuntap.Mode.TUN, true)) {
+        try (FramePipe tapDev = FramePipe.open("fz-tap", Tuntap.Mode.TAP, vnet);
+                FramePipe tunDev = FramePipe.open("fz-tun", Tuntap.Mode.TUN, true)) {
             TapDriver tap;
             TunDriver tun;
             try {
@@ -171,7 +171,7 @@ class TapReceiveFuzzTest {
         return h;
     }
 
-    private static void turn(Stack stack, VirtualClock clock, SocketPairDevice tap, SocketPairDevice tun) {
+    private static void turn(Stack stack, VirtualClock clock, FramePipe tap, FramePipe tun) {
         for (int idle = 0; idle < 2;) {
             int work = stack.poll(clock.nanoTime());
             work += tap.drain() + tun.drain();
