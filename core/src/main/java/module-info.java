@@ -10,6 +10,7 @@ module org.lwip4j.core {
     exports org.lwip4j.buffer;
     exports org.lwip4j.ip;
     exports org.lwip4j.ipv4;
+    exports org.lwip4j.ipv6;
     exports org.lwip4j.netif;
     exports org.lwip4j.raw;
     exports org.lwip4j.sim;

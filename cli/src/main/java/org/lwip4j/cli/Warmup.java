@@ -23,11 +23,14 @@ import org.lwip4j.udp.UdpReceiver;
 
 /**
  * Runs the stack's hot paths in-process, so that the JIT has compiled them before the first
- * real packet: a simulated peer pings a stack and sends it UDP datagrams (small, large and
- * fragmented), which the stack answers as {@code lwip4j run} does (ICMP echo, RFC 792; UDP
- * echo, RFC 862; reassembly and fragmentation, RFC 791; ARP, RFC 826, at the start of each
- * session). Two throwaway stacks on a {@link Simulator} in virtual time, joined by a
- * {@link VirtualLink}: no device, no thread, nothing left behind.
+ * real packet. First the device path ({@link DeviceWarmup}): a stack with a real TAP driver
+ * over a socket pair, its loop asleep in {@code epoll_wait} as the run's is, answers bursts
+ * of pings and UDP echoes; then simulated sessions: a simulated peer pings a stack and sends
+ * it UDP datagrams (small, large and fragmented), which the stack answers as {@code lwip4j
+ * run} does (ICMP echo, RFC 792; UDP echo, RFC 862; reassembly and fragmentation, RFC 791;
+ * ARP, RFC 826, at the start of each session). Two throwaway stacks on a {@link Simulator}
+ * in virtual time, joined by a {@link VirtualLink}. No device of the host, nothing left
+ * behind.
  *
  * <p>Used twice: as the warm-up of {@code lwip4j run}, on a thread of its own once the stack
  * runs, behind the banner (half a second; before the devices open it delayed the start by
@@ -35,10 +38,10 @@ import org.lwip4j.udp.UdpReceiver;
  * launcher makes the JDK's AOT cache (a few seconds; the cache then holds the classes, linked,
  * and the method profiles of this run).
  *
- * <p>The drivers and the echo receivers come in three classes each, used in turn, so that the
- * JIT compiles the calls to them as calls to several types: the real run's TAP driver and
- * echo receiver, a further type, then do not undo the compiled code (a deoptimization in the
- * first seconds is what the warm-up is there to avoid). Only public API of the stack is used.
+ * <p>The drivers and the echo receivers of the simulated sessions come in three classes
+ * each, used in turn, so that the JIT compiles the calls to them as calls to several types:
+ * the real run's TAP driver and echo receiver, a further type, then do not undo the compiled
+ * code (a deoptimization in the first seconds is what the warm-up is there to avoid).
  */
 public final class Warmup {
     /** What a warm-up did. */
