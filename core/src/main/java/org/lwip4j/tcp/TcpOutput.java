@@ -74,17 +74,37 @@ final class TcpOutput {
         long now = tcp.ctx.now();
         if (pcb.sndMax == pcb.sndUna && pcb.cc != null && pcb.lastSent != 0
                 && now - pcb.lastSent > pcb.rtt.rto()) {
-            pcb.cc.onIdleRestart(pcb.mss); // RFC 5681 §4.1
+            pcb.cc.onIdleRestart(pcb.mss, now); // RFC 5681 §4.1
         }
         while (true) {
+            boolean sackRecovery = pcb.inRecovery && pcb.scoreboard != null;
+            int room = 0;
+            if (sackRecovery) {
+                // RFC 6675 §5 (C): while cwnd - pipe allows, NextSeg rule 1 first (lost segments).
+                room = pcb.cc.cwnd() - tcp.recovery().pipe(pcb);
+                if (room > 0 && tcp.recovery().retransmitNext(pcb, room, false) > 0) {
+                    continue;
+                }
+            }
             int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
             if (pcb.finQueued && pcb.sndNxt == dataEnd + 1) {
+                if (sackRecovery && room > 0) {
+                    tcp.recovery().retransmitNext(pcb, room, true);
+                }
                 break; // everything, FIN included, is out
             }
             int avail = dataEnd - pcb.sndNxt;
             int flight = pcb.sndNxt - pcb.sndUna;
-            int wnd = Math.min(pcb.sndWnd, pcb.cc.cwnd());
+            int cwnd = pcb.cc.cwnd();
+            if (!pcb.inRecovery && pcb.dupAcks > 0 && pcb.dupAcks < 3) {
+                // RFC 3042 limited transmit: a new segment for each of the first two duplicate ACKs.
+                cwnd = CongestionControl.clampAdd(cwnd, pcb.dupAcks * pcb.mss);
+            }
+            int wnd = Math.min(pcb.sndWnd, cwnd);
             int allowed = pcb.sndUna + wnd - pcb.sndNxt;
+            if (sackRecovery) {
+                allowed = Math.min(pcb.sndUna + pcb.sndWnd - pcb.sndNxt, room); // rule 2: new data within cwnd - pipe
+            }
             int len = Math.min(avail, pcb.mss);
             boolean fin = false;
             if (avail > 0) {
@@ -96,6 +116,9 @@ final class TcpOutput {
                     } else {
                         if (pcb.sndWnd == 0 && flight == 0) {
                             tcp.timers().armPersist(pcb);
+                        }
+                        if (sackRecovery && room > 0 && tcp.recovery().retransmitNext(pcb, room, true) > 0) {
+                            continue; // rule 3
                         }
                         break;
                     }
@@ -110,6 +133,9 @@ final class TcpOutput {
                 fin = true;
                 len = 0;
             } else {
+                if (sackRecovery && room > 0 && tcp.recovery().retransmitNext(pcb, room, true) > 0) {
+                    continue; // rule 3
+                }
                 break;
             }
             int flags = TcpPacket.ACK;
@@ -131,6 +157,9 @@ final class TcpOutput {
                 pcb.rttStart = now;
             }
             pcb.sndNxt += len + (fin ? 1 : 0);
+            if (pcb.inRecovery) {
+                pcb.prrOut += len + (fin ? 1 : 0); // RFC 6937: every byte sent in recovery
+            }
             if (Seq.gt(pcb.sndNxt, pcb.sndMax)) {
                 pcb.sndMax = pcb.sndNxt;
             }
@@ -148,13 +177,26 @@ final class TcpOutput {
             sendSyn(pcb, pcb.state == TcpState.SYN_RCVD);
             return;
         }
+        retransmit(pcb, pcb.sndUna, pcb.mss + 1); // a FIN right after a full segment goes with it
+    }
+
+    /**
+     * Resends at most {@code max} bytes of sequence space from {@code seq} (data, then our
+     * FIN if it falls inside); returns the sequence space sent, 0 when nothing was.
+     */
+    int retransmit(TcpPcb pcb, int seq, int max) {
         int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
-        int len = Math.min(pcb.mss, Math.max(0, Math.min(dataEnd, pcb.sndMax) - pcb.sndUna));
-        boolean fin = pcb.finQueued && pcb.sndUna + len == dataEnd && Seq.gt(pcb.sndMax, dataEnd);
+        int len = Math.min(Math.min(max, pcb.mss), Math.max(0, Math.min(dataEnd, pcb.sndMax) - seq));
+        boolean fin = pcb.finQueued && seq + len == dataEnd && Seq.gt(pcb.sndMax, dataEnd) && len < max;
         if (len == 0 && !fin) {
-            return;
+            return 0;
         }
-        emit(pcb, pcb.sndUna, TcpPacket.ACK | (fin ? TcpPacket.FIN : 0), len, false);
+        if (Seq.le(seq, pcb.rttSeq)) {
+            pcb.rttTiming = false; // Karn: no sample from what was sent twice
+        }
+        pcb.totalRetrans++;
+        emit(pcb, seq, TcpPacket.ACK | (fin ? TcpPacket.FIN : 0), len, false);
+        return len + (fin ? 1 : 0);
     }
 
     /** Sends our SYN (active open) or SYN-ACK (passive or simultaneous open) at ISS with our options. */
@@ -263,6 +305,14 @@ final class TcpOutput {
             }
         } else if (pcb.tsOk) {
             o.setTimestamps(tsVal(pcb), pcb.tsRecent);
+        }
+        if (!syn && pcb.rxSack != null && (flags & ~TcpPacket.PSH) == TcpPacket.ACK) {
+            // RFC 2018 §3: the blocks that fit beside the timestamps and, on data, inside the MSS.
+            int max = pcb.tsOk ? 3 : 4;
+            if (len > 0) {
+                max = Math.min(max, (pcb.mss - len - 4) / TcpOptions.SACK_BLOCK_LEN);
+            }
+            pcb.rxSack.fill(o, pcb.rcvNxt, pcb.ooseq, max);
         }
         int hl = TcpPacket.HEADER_LEN + o.emitLen();
         int total = hl + len;

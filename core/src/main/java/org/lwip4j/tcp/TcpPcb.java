@@ -161,6 +161,19 @@ public final class TcpPcb {
     int dupAcks;
     boolean inRecovery;
     int recover;
+    // SACK (RFC 2018, 2883) and SACK-based recovery (RFC 6675, RFC 6937); made when SACK is negotiated
+    SackScoreboard scoreboard;
+    SackReceiver rxSack;
+    /** RFC 6675 HighRxt: one past the highest sequence number retransmitted in this recovery. */
+    int highRxt;
+    /** RFC 6937 prr_delivered, prr_out, RecoverFS. */
+    int prrDelivered;
+    int prrOut;
+    int recoverFs;
+    /** Counters for TCP_INFO: segments retransmitted, recoveries entered, reorderings seen. */
+    int totalRetrans;
+    int recoveries;
+    int reordering;
     /** Sequence number being timed for an RTT sample, and when it was sent (Karn: cleared on any retransmission). */
     boolean rttTiming;
     int rttSeq;
@@ -477,7 +490,10 @@ public final class TcpPcb {
                 cc == null ? 0 : cc.cwnd(), cc == null ? 0 : cc.ssthresh(),
                 rtt == null ? 0 : rtt.srtt(), rtt == null ? 0 : rtt.rttvar(), rtt == null ? 0 : rtt.rto(), nrtx,
                 dupAcks, sndScale, rcvScale, tsOk, sackOk, ooseq == null ? 0 : ooseq.bytes(),
-                sendQueue == null ? 0 : sendQueue.length());
+                sendQueue == null ? 0 : sendQueue.length(),
+                totalRetrans, recoveries, scoreboard == null ? 0 : scoreboard.sackedBytes(),
+                scoreboard == null ? 0 : scoreboard.unsacked(sndUna, scoreboard.lostEdge(sndUna, mss)), reordering,
+                scoreboard == null ? 0 : scoreboard.dsacks, rxSack == null ? 0 : rxSack.dsacksSent);
     }
 
     @Override
