@@ -206,7 +206,10 @@ final class TcpOutput {
 
     /** Sends a bare ACK now. */
     void sendAck(TcpPcb pcb) {
-        emit(pcb, pcb.sndNxt, TcpPacket.ACK, 0, false);
+        // At SND.MAX, not SND.NXT: after a timeout SND.NXT goes back to SND.UNA (go-back-N),
+        // and an ACK numbered there lies below the peer's RCV.NXT, so the peer would drop it
+        // as unacceptable (RFC 9293 §3.10.7.4) and both ends could wait for each other.
+        emit(pcb, pcb.sndMax, TcpPacket.ACK, 0, false);
     }
 
     /** A challenge ACK (RFC 5961 §3.2, §4.2, §5.2), within the stack-wide rate limit. */

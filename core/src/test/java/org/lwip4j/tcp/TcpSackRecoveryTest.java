@@ -160,6 +160,19 @@ class TcpSackRecoveryTest {
     }
 
     @Test
+    void afterATimeoutPureAcksAreNumberedAtSndMaxSoThePeerAcceptsThem() {
+        try (TcpScript t = open(false)) {
+            t.conn.write(TcpSendTest.bytes(3000));
+            for (int i = 0; i < 3; i++) {
+                t.expect(ack().seq(S + 1000 * i).len(1000));
+            }
+            t.after(ms(1000)).expect(ack().seq(S).len(1000)); // go-back-N from SND.UNA
+            t.send(ack().seq(D).ack(S).payload("abc"));
+            t.after(ms(200)).expect(ack().seq(S + 3000).ack(D + 3)); // not S + 1000: below the peer's RCV.NXT
+        }
+    }
+
+    @Test
     void dsackReceivedIsCountedNotTakenAsData() {
         try (TcpScript t = open(true)) {
             tenInFlight(t);
