@@ -27,6 +27,9 @@ final class LossRecovery {
             // No SACK information: in recovery, the hole at SND.UNA after a partial ACK (RFC 6582).
             return pcb.inRecovery && Seq.le(pcb.highRxt, pcb.sndUna) ? pcb.sndUna + 1 : pcb.sndUna;
         }
+        if (tcp.rack().active(pcb)) {
+            return Seq.max(pcb.rackEdge, pcb.sndUna); // RFC 8985: time, not DupThresh, says what is lost
+        }
         return sb.lostEdge(pcb.sndUna, pcb.mss);
     }
 
@@ -48,6 +51,9 @@ final class LossRecovery {
         if (pcb.inRecovery || pcb.sndUna == pcb.sndMax || Seq.lt(pcb.sndUna, pcb.recover)) {
             return false;
         }
+        if (pcb.scoreboard.count() > 0 && tcp.rack().active(pcb)) {
+            return Seq.gt(lostEdge(pcb), pcb.sndUna); // RFC 8985 §7: RACK, not three duplicates
+        }
         return pcb.dupAcks >= SackScoreboard.DUP_THRESH || Seq.gt(lostEdge(pcb), pcb.sndUna);
     }
 
@@ -57,6 +63,7 @@ final class LossRecovery {
         pcb.inRecovery = true;
         pcb.recover = pcb.sndMax;
         pcb.recoveries++;
+        tcp.rack().recoveryStarted(pcb);
         pcb.cc.onCongestion(flight, pcb.mss, tcp.ctx.now());
         pcb.prrDelivered = 0;
         pcb.prrOut = 0;

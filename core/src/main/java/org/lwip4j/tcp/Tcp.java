@@ -54,6 +54,9 @@ public final class Tcp {
     private final TcpInput input;
     private final TcpOutput output;
     private final LossRecovery recovery;
+    private final Rack rack;
+    /** RACK-TLP (RFC 8985) for SACK connections made from now on; tests of RFC 6675's rules alone turn it off. */
+    boolean rackEnabled = true;
     private final TcpTimers timers;
     private final TcpListener listeners;
     /** Tests force ISNs through this (RFC 6528's generator otherwise). */
@@ -81,6 +84,7 @@ public final class Tcp {
         this.isnGenerator = new IsnGenerator(ctx.random());
         this.output = new TcpOutput(this);
         this.recovery = new LossRecovery(this);
+        this.rack = new Rack(this);
         this.timers = new TcpTimers(this);
         this.input = new TcpInput(this);
         this.listeners = new TcpListener(this);
@@ -95,6 +99,10 @@ public final class Tcp {
 
     TcpInput input() {
         return input;
+    }
+
+    Rack rack() {
+        return rack;
     }
 
     LossRecovery recovery() {

@@ -31,11 +31,12 @@ package org.lwip4j.tcp;
  * @param reordering     holes below SACKed data filled without a retransmission (reordering seen)
  * @param dsacksReceived D-SACK blocks received (RFC 2883: spurious retransmissions)
  * @param dsacksSent     D-SACK blocks sent (duplicates received)
+ * @param tlpProbes      tail loss probes sent (RFC 8985 §7)
  */
 public record TcpInfo(TcpState state, int sndUna, int sndNxt, int rcvNxt, int sndWnd, int rcvWnd, int mss, int cwnd,
         int ssthresh, long srtt, long rttvar, long rto, int retransmits, int dupAcks, int sndScale, int rcvScale,
         boolean timestamps, boolean sack, int ooseqBytes, int sendQueued,
         // loss recovery (RFC 2018, 2883, 6675)
         int totalRetrans, int recoveries, int sackedBytes, int lostBytes, int reordering, int dsacksReceived,
-        int dsacksSent) {
+        int dsacksSent, int tlpProbes) {
 }

@@ -341,9 +341,11 @@ final class TcpInput {
         if (pcb.sackOk && pcb.scoreboard == null) {
             pcb.scoreboard = new SackScoreboard();
             pcb.rxSack = new SackReceiver();
+            tcp.rack().init(pcb);
         }
         SackScoreboard sb = pcb.scoreboard;
         int sackedBefore = sb == null ? 0 : sb.sackedBytes();
+        int dsacksBefore = sb == null ? 0 : sb.dsacks;
         int holesBefore = sb == null ? 0 : sb.count();
         int oldUna = pcb.sndUna;
         int flight = pcb.sndMax - pcb.sndUna;
@@ -370,9 +372,12 @@ final class TcpInput {
         if (sb != null) {
             newlySacked = sb.update(pcb.sndUna, pcb.sndMax, tcp.rxOptions);
             delivered += sb.sackedBytes() - sackedBefore;
+            if (tcp.rack().active(pcb)) {
+                tcp.rack().onAck(pcb, dsacksBefore, now);
+            }
         }
         if (advanced) {
-            if (holesBefore > 0 && !pcb.inRecovery && Seq.le(pcb.highRxt, oldUna)) {
+            if (holesBefore > 0 && !pcb.inRecovery && Seq.le(pcb.highRxt, oldUna) && pcb.sentLog == null) {
                 pcb.reordering++; // a hole below SACKed data filled without a retransmission
             }
             if (pcb.inRecovery) {
@@ -405,6 +410,9 @@ final class TcpInput {
                 pcb.rtoTimer.cancel();
             } else {
                 tcp.timers().armRto(pcb); // RFC 6298 §5.3
+            }
+            if (pcb.sentLog != null) {
+                tcp.rack().armProbe(pcb); // RFC 8985 §7.2: on an ACK of new data
             }
             updateWindow(pcb, s, wnd);
             if (dataAcked > 0) {

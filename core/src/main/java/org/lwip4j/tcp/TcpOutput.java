@@ -96,6 +96,7 @@ final class TcpOutput {
             int avail = dataEnd - pcb.sndNxt;
             int flight = pcb.sndNxt - pcb.sndUna;
             int cwnd = pcb.cc.cwnd();
+            cwnd = CongestionControl.clampAdd(cwnd, pcb.probeBudget); // a tail loss probe (RFC 8985 §7.3)
             if (!pcb.inRecovery && pcb.dupAcks > 0 && pcb.dupAcks < 3) {
                 // RFC 3042 limited transmit: a new segment for each of the first two duplicate ACKs.
                 cwnd = CongestionControl.clampAdd(cwnd, pcb.dupAcks * pcb.mss);
@@ -156,7 +157,9 @@ final class TcpOutput {
                 pcb.rttSeq = pcb.sndNxt;
                 pcb.rttStart = now;
             }
+            tcp.rack().sent(pcb, pcb.sndNxt, pcb.sndNxt + len + (fin ? 1 : 0), fresh, now);
             pcb.sndNxt += len + (fin ? 1 : 0);
+            pcb.probeBudget = 0;
             if (pcb.inRecovery) {
                 pcb.prrOut += len + (fin ? 1 : 0); // RFC 6937: every byte sent in recovery
             }
@@ -167,6 +170,7 @@ final class TcpOutput {
             if (!pcb.rtoTimer.isScheduled()) {
                 tcp.timers().armRto(pcb);
             }
+            tcp.rack().armProbe(pcb);
         }
     }
 
@@ -196,6 +200,7 @@ final class TcpOutput {
         }
         pcb.totalRetrans++;
         emit(pcb, seq, TcpPacket.ACK | (fin ? TcpPacket.FIN : 0), len, false);
+        tcp.rack().sent(pcb, seq, seq + len + (fin ? 1 : 0), false, tcp.ctx.now());
         return len + (fin ? 1 : 0);
     }
 

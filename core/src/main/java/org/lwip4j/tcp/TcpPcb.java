@@ -170,6 +170,31 @@ public final class TcpPcb {
     int prrDelivered;
     int prrOut;
     int recoverFs;
+    // RACK-TLP (RFC 8985): made with the scoreboard
+    SentLog sentLog;
+    /** The reordering timer or, when {@link #lossTimerProbe}, the tail loss probe's timer. */
+    Timer lossTimer;
+    boolean lossTimerProbe;
+    long rackXmitTs;
+    int rackEndSeq;
+    long rackRtt;
+    long rackMinRtt;
+    /** Highest end of a delivered segment (RACK.fack). */
+    int rackFack;
+    boolean rackReorderingSeen;
+    /** This ACK delivered a segment out of order (counted once per ACK). */
+    boolean rackReordered;
+    int rackReoWndMult;
+    int rackDsackRecoveries;
+    /** RACK's verdict: unSACKed first transmissions below this are lost. */
+    int rackEdge;
+    /** A TLP is out (TLP.end_seq set), it was a retransmission, its end; probes sent. */
+    boolean tlpOut;
+    boolean tlpRetrans;
+    int tlpEnd;
+    int tlpProbes;
+    /** Bytes a probe may send beyond cwnd (RFC 8985 §7.3). */
+    int probeBudget;
     /** Counters for TCP_INFO: segments retransmitted, recoveries entered, reorderings seen. */
     int totalRetrans;
     int recoveries;
@@ -493,7 +518,7 @@ public final class TcpPcb {
                 sendQueue == null ? 0 : sendQueue.length(),
                 totalRetrans, recoveries, scoreboard == null ? 0 : scoreboard.sackedBytes(),
                 scoreboard == null ? 0 : scoreboard.unsacked(sndUna, scoreboard.lostEdge(sndUna, mss)), reordering,
-                scoreboard == null ? 0 : scoreboard.dsacks, rxSack == null ? 0 : rxSack.dsacksSent);
+                scoreboard == null ? 0 : scoreboard.dsacks, rxSack == null ? 0 : rxSack.dsacksSent, tlpProbes);
     }
 
     @Override

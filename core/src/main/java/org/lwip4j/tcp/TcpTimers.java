@@ -35,6 +35,9 @@ final class TcpTimers {
         pcb.keepaliveTimer.cancel();
         pcb.stateTimer.cancel();
         pcb.pollTimer.cancel();
+        if (pcb.lossTimer != null) {
+            pcb.lossTimer.cancel();
+        }
     }
 
     // ---------------------------------------------------------------- retransmission
@@ -71,6 +74,7 @@ final class TcpTimers {
         int flight = pcb.sndMax - pcb.sndUna;
         pcb.cc.onRetransmitTimeout(flight, pcb.mss, tcp.ctx.now());
         tcp.recovery().timeout(pcb);
+        tcp.rack().timeout(pcb);
         pcb.totalRetrans++;
         pcb.inRecovery = false;
         pcb.dupAcks = 0;

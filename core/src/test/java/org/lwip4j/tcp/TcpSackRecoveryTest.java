@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.lwip4j.stack.StackConfig.TcpOptions.Congestion;
 
 /**
- * The sender's loss recovery: SACK-based (RFC 6675) with PRR (RFC 6937) when SACK is on,
+ * The sender's loss recovery: SACK-based (RFC 6675, DupThresh rules, RACK off) with PRR (RFC 6937) when SACK is on,
  * NewReno (RFC 6582) with limited transmit (RFC 3042) when it is not. The peer is the
  * script; windows are pinned with NewReno, whose ssthresh is FlightSize / 2.
  */
@@ -24,6 +24,7 @@ class TcpSackRecoveryTest {
 
     static TcpScript open(boolean sack) {
         TcpScript t = new TcpScript(b -> b.congestion(Congestion.NEW_RENO));
+        t.tcp.rackEnabled = false; // RFC 6675's own rules; TcpRackTest has RACK-TLP
         Seg s = syn().mss(1000);
         if (sack) {
             s.sackPermitted();
