@@ -40,7 +40,7 @@ final class Rack {
         }
         pcb.sentLog = new SentLog(Math.max(64, tcp.cfg.sndBuf() / 256));
         pcb.lossTimer = tcp.ctx.timers().create(() -> fire(pcb));
-        pcb.rackMinRtt = Long.MAX_VALUE;
+        pcb.rackMinRtt = pcb.rtt.srtt() > 0 ? pcb.rtt.srtt() : Long.MAX_VALUE; // the handshake's RTT
         pcb.rackReoWndMult = 1;
         pcb.rackEdge = pcb.sndUna;
     }

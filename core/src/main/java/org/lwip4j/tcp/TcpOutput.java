@@ -199,7 +199,8 @@ final class TcpOutput {
             pcb.rttTiming = false; // Karn: no sample from what was sent twice
         }
         pcb.totalRetrans++;
-        emit(pcb, seq, TcpPacket.ACK | (fin ? TcpPacket.FIN : 0), len, false);
+        int psh = len > 0 && seq + len == dataEnd ? TcpPacket.PSH : 0; // as when it first went
+        emit(pcb, seq, TcpPacket.ACK | psh | (fin ? TcpPacket.FIN : 0), len, false);
         tcp.rack().sent(pcb, seq, seq + len + (fin ? 1 : 0), false, tcp.ctx.now());
         return len + (fin ? 1 : 0);
     }
