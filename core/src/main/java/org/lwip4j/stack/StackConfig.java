@@ -269,14 +269,24 @@ public record StackConfig(
      * @param ttl               {@code TCP_TTL}
      * @param challengeAckLimit challenge ACKs per second, stack-wide (RFC 5961 §7)
      * @param pollInterval      period of the poll callback ({@code TCP_SLOW_INTERVAL} times the pcb's interval)
+     * @param congestion        congestion control of new connections (CUBIC, RFC 9438, as Linux; or NewReno, RFC 5681)
      */
     public record TcpOptions(boolean enabled, int memNumPcb, int mss, int wnd, int sndBuf, int maxRtx, int synMaxRtx,
             Duration initialRto, Duration minRto, Duration maxRto, Duration msl, Duration finWait2Timeout,
             Duration delayedAck, int ooseqMaxBytes, int ooseqMaxPbufs, int localPortStart, int localPortEnd,
             Duration keepIdle, Duration keepInterval, int keepCount, boolean windowScaling, boolean timestamps,
-            boolean sack, int ttl, int challengeAckLimit, Duration pollInterval) {
+            boolean sack, int ttl, int challengeAckLimit, Duration pollInterval, Congestion congestion) {
+        /** The congestion control algorithms a connection can use. */
+        public enum Congestion {
+            /** CUBIC (RFC 9438), the default. */
+            CUBIC,
+            /** Reno/NewReno (RFC 5681, RFC 6582), lwIP's. */
+            NEW_RENO
+        }
+
         /** Checks ranges. */
         public TcpOptions {
+            java.util.Objects.requireNonNull(congestion, "congestion");
             positive("MEMP_NUM_TCP_PCB", memNumPcb);
             if (mss < 64 || mss > 65495) {
                 throw new IllegalArgumentException("TCP_MSS must be 64..65495, not " + mss);
@@ -319,7 +329,7 @@ public record StackConfig(
             return new TcpOptions(true, 1024, 1460, 256 << 10, 256 << 10, 12, 6, Duration.ofSeconds(1),
                     Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60),
                     Duration.ofMillis(100), 256 << 10, 256, 0xc000, 0xffff, Duration.ofHours(2),
-                    Duration.ofSeconds(75), 9, true, true, true, 64, 1000, Duration.ofMillis(500));
+                    Duration.ofSeconds(75), 9, true, true, true, 64, 1000, Duration.ofMillis(500), Congestion.CUBIC);
         }
 
         /** {@code opt.h}'s values: MSS 536, TCP_WND 4 MSS, TCP_SND_BUF 2 MSS, initial RTO 3 s, no options but MSS. */
@@ -327,7 +337,7 @@ public record StackConfig(
             return new TcpOptions(true, 5, 536, 4 * 536, 2 * 536, 12, 6, Duration.ofSeconds(3),
                     Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(20),
                     Duration.ofMillis(250), 4 * 536, 4, 0xc000, 0xffff, Duration.ofHours(2),
-                    Duration.ofSeconds(75), 9, false, false, false, 255, 1000, Duration.ofMillis(500));
+                    Duration.ofSeconds(75), 9, false, false, false, 255, 1000, Duration.ofMillis(500), Congestion.NEW_RENO);
         }
 
         /** A builder holding these values. */
@@ -363,6 +373,7 @@ public record StackConfig(
             private int ttl;
             private int challengeAckLimit;
             private Duration pollInterval;
+            private Congestion congestion;
 
             Builder(TcpOptions o) {
                 enabled = o.enabled; memNumPcb = o.memNumPcb; mss = o.mss; wnd = o.wnd; sndBuf = o.sndBuf;
@@ -372,6 +383,7 @@ public record StackConfig(
                 localPortEnd = o.localPortEnd; keepIdle = o.keepIdle; keepInterval = o.keepInterval;
                 keepCount = o.keepCount; windowScaling = o.windowScaling; timestamps = o.timestamps; sack = o.sack;
                 ttl = o.ttl; challengeAckLimit = o.challengeAckLimit; pollInterval = o.pollInterval;
+                congestion = o.congestion;
             }
 
             /** {@code LWIP_TCP}. */
@@ -420,13 +432,15 @@ public record StackConfig(
             public Builder challengeAckLimit(int v) { challengeAckLimit = v; return this; }
             /** Poll callback period unit. */
             public Builder pollInterval(Duration v) { pollInterval = v; return this; }
+            /** Congestion control of new connections. */
+            public Builder congestion(Congestion v) { congestion = v; return this; }
 
             /** The options; an {@link IllegalArgumentException} names the first out of range. */
             public TcpOptions build() {
                 return new TcpOptions(enabled, memNumPcb, mss, wnd, sndBuf, maxRtx, synMaxRtx, initialRto, minRto,
                         maxRto, msl, finWait2Timeout, delayedAck, ooseqMaxBytes, ooseqMaxPbufs, localPortStart,
                         localPortEnd, keepIdle, keepInterval, keepCount, windowScaling, timestamps, sack, ttl,
-                        challengeAckLimit, pollInterval);
+                        challengeAckLimit, pollInterval, congestion);
             }
         }
     }

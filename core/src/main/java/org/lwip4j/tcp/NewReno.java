@@ -3,8 +3,9 @@ package org.lwip4j.tcp;
 /**
  * Reno congestion control (RFC 5681) with appropriate byte counting (RFC 3465, L = 2 SMSS
  * in slow start): slow start below {@code ssthresh}, then congestion avoidance growing by
- * one SMSS per window of acknowledged bytes; halving on loss. NewReno's recovery (RFC 6582)
- * is driven by the sender through {@link #setCwnd}.
+ * one SMSS per window of acknowledged bytes; ssthresh = max(FlightSize / 2, 2 SMSS) on loss
+ * (RFC 5681 equation 4). NewReno's recovery (RFC 6582) is driven by the sender through
+ * {@link #setCwnd}.
  */
 final class NewReno implements CongestionControl {
     private int cwnd;
@@ -34,34 +35,27 @@ final class NewReno implements CongestionControl {
 
     @Override
     public void start(int mss) {
-        cwnd = initialWindow(mss);
+        cwnd = CongestionControl.initialWindow(mss);
         bytesAcked = 0;
     }
 
-    /** RFC 5681 §3.1 (RFC 3390): min(4 SMSS, max(2 SMSS, 4380 bytes)). */
-    static int initialWindow(int mss) {
-        return Math.min(4 * mss, Math.max(2 * mss, 4380));
-    }
-
     @Override
-    public void onAck(int acked, int flight, int mss) {
+    public void onAck(int acked, int flight, int mss, long now, long srtt) {
         if (cwnd < ssthresh) {
-            // RFC 3465 §2.2: slow start grows by the bytes acknowledged, at most 2 SMSS per ACK.
-            cwnd = clampAdd(cwnd, Math.min(acked, 2 * mss));
+            cwnd = CongestionControl.slowStart(cwnd, acked, mss);
             return;
         }
         // RFC 3465 §2.1: one SMSS per cwnd bytes acknowledged.
         bytesAcked += acked;
         if (bytesAcked >= cwnd) {
             bytesAcked -= cwnd;
-            cwnd = clampAdd(cwnd, mss);
+            cwnd = CongestionControl.clampAdd(cwnd, mss);
         }
     }
 
     @Override
-    public void onFastRetransmit(int flight, int mss) {
+    public void onCongestion(int flight, int mss, long now) {
         ssthresh = Math.max(flight / 2, 2 * mss);
-        cwnd = clampAdd(ssthresh, 3 * mss);
         bytesAcked = 0;
     }
 
@@ -73,19 +67,14 @@ final class NewReno implements CongestionControl {
     }
 
     @Override
-    public void onRetransmitTimeout(int flight, int mss) {
+    public void onRetransmitTimeout(int flight, int mss, long now) {
         ssthresh = Math.max(flight / 2, 2 * mss);
         cwnd = mss;
         bytesAcked = 0;
     }
 
     @Override
-    public void onIdleRestart(int mss) {
-        cwnd = Math.min(cwnd, initialWindow(mss));
-    }
-
-    private static int clampAdd(int a, int b) {
-        long s = (long) a + b;
-        return s > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) s;
+    public void onIdleRestart(int mss, long now) {
+        cwnd = Math.min(cwnd, CongestionControl.initialWindow(mss));
     }
 }

@@ -63,6 +63,49 @@ final class ReceiveQueue {
         return r;
     }
 
+    /** The index of the queued segment holding {@code seq}, or -1. */
+    private int holding(int seq) {
+        for (int i = 0; i < segments.size(); i++) {
+            Segment s = segments.get(i);
+            if (Seq.lt(seq, s.seq)) {
+                return -1;
+            }
+            if (Seq.lt(seq, s.end())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The start of the contiguous queued data holding {@code seq} (SACK blocks, RFC 2018), or {@code seq} when none holds it. */
+    int rangeStart(int seq) {
+        int i = holding(seq);
+        if (i < 0) {
+            return seq;
+        }
+        while (i > 0 && segments.get(i - 1).end() == segments.get(i).seq) {
+            i--;
+        }
+        return segments.get(i).seq;
+    }
+
+    /** The end of the contiguous queued data holding {@code seq}, or {@code seq} when none holds it. */
+    int rangeEnd(int seq) {
+        int i = holding(seq);
+        if (i < 0) {
+            return seq;
+        }
+        while (i + 1 < segments.size() && segments.get(i).end() == segments.get(i + 1).seq) {
+            i++;
+        }
+        return segments.get(i).end();
+    }
+
+    /** True when every byte of {@code [seq, end)} is queued already (a duplicate, RFC 2883). */
+    boolean covers(int seq, int end) {
+        return Seq.lt(seq, end) && holding(seq) >= 0 && Seq.ge(rangeEnd(seq), end);
+    }
+
     /**
      * Queues data {@code [seq, seq + p.totalLength())} (and a FIN after it when {@code fin}),
      * all of which lies after {@code rcvNxt} and inside the window; takes {@code p} (frees

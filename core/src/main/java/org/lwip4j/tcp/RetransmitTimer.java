@@ -23,6 +23,14 @@ final class RetransmitTimer {
 
     /** Takes one RTT measurement (RFC 6298 §2.2-2.3) and resets the backoff. */
     void sample(long rtt) {
+        sample(rtt, 1);
+    }
+
+    /**
+     * Takes one of {@code expected} RTT measurements per window (RFC 7323 §4.2: with
+     * timestamps every ACK gives one, so alpha and beta are divided by ExpectedSamples).
+     */
+    void sample(long rtt, int expected) {
         if (rtt < 0) {
             return;
         }
@@ -32,8 +40,9 @@ final class RetransmitTimer {
             sampled = true;
         } else {
             long err = Math.abs(srtt - rtt);
-            rttvar = rttvar - (rttvar >> 2) + (err >> 2);
-            srtt = srtt - (srtt >> 3) + (rtt >> 3);
+            long n = Math.max(expected, 1);
+            rttvar += (err - rttvar) / (4 * n);
+            srtt += (rtt - srtt) / (8 * n);
         }
         backoff = 0;
         rto = Math.min(Math.max(srtt + 4 * rttvar, min), max);

@@ -53,6 +53,10 @@ public final class Tcp {
     private final IsnGenerator isnGenerator;
     private final TcpInput input;
     private final TcpOutput output;
+    private final LossRecovery recovery;
+    private final Rack rack;
+    /** RACK-TLP (RFC 8985) for SACK connections made from now on; tests of RFC 6675's rules alone turn it off. */
+    boolean rackEnabled = true;
     private final TcpTimers timers;
     private final TcpListener listeners;
     /** Tests force ISNs through this (RFC 6528's generator otherwise). */
@@ -79,6 +83,8 @@ public final class Tcp {
         ctx.stats().addPool(pcbPool);
         this.isnGenerator = new IsnGenerator(ctx.random());
         this.output = new TcpOutput(this);
+        this.recovery = new LossRecovery(this);
+        this.rack = new Rack(this);
         this.timers = new TcpTimers(this);
         this.input = new TcpInput(this);
         this.listeners = new TcpListener(this);
@@ -93,6 +99,14 @@ public final class Tcp {
 
     TcpInput input() {
         return input;
+    }
+
+    Rack rack() {
+        return rack;
+    }
+
+    LossRecovery recovery() {
+        return recovery;
     }
 
     TcpOutput output() {
@@ -305,7 +319,7 @@ public final class Tcp {
         pcb.sendQueue = new SendQueue(cfg.sndBuf());
         pcb.ooseq = new ReceiveQueue(cfg.ooseqMaxBytes(), cfg.ooseqMaxPbufs());
         pcb.rtt = new RetransmitTimer(cfg.initialRto().toNanos(), cfg.minRto().toNanos(), cfg.maxRto().toNanos());
-        pcb.cc = new NewReno();
+        pcb.cc = CongestionControl.of(cfg.congestion());
         pcb.rcvWnd = cfg.wnd();
         pcb.rcvWndMax = cfg.wnd();
         pcb.tsOffset = ctx.random().nextInt();

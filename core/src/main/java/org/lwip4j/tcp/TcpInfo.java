@@ -24,8 +24,19 @@ package org.lwip4j.tcp;
  * @param sack        SACK-permitted negotiated
  * @param ooseqBytes  bytes in the out-of-order queue
  * @param sendQueued  bytes in the send buffer (unacknowledged and unsent)
+ * @param totalRetrans   segments retransmitted over the connection's life (fast, SACK, RTO)
+ * @param recoveries     fast recoveries entered (RFC 6582 / RFC 6675)
+ * @param sackedBytes    bytes the peer SACKed above SND.UNA (RFC 2018)
+ * @param lostBytes      unSACKed bytes RFC 6675's IsLost marks lost
+ * @param reordering     holes below SACKed data filled without a retransmission (reordering seen)
+ * @param dsacksReceived D-SACK blocks received (RFC 2883: spurious retransmissions)
+ * @param dsacksSent     D-SACK blocks sent (duplicates received)
+ * @param tlpProbes      tail loss probes sent (RFC 8985 §7)
  */
 public record TcpInfo(TcpState state, int sndUna, int sndNxt, int rcvNxt, int sndWnd, int rcvWnd, int mss, int cwnd,
         int ssthresh, long srtt, long rttvar, long rto, int retransmits, int dupAcks, int sndScale, int rcvScale,
-        boolean timestamps, boolean sack, int ooseqBytes, int sendQueued) {
+        boolean timestamps, boolean sack, int ooseqBytes, int sendQueued,
+        // loss recovery (RFC 2018, 2883, 6675)
+        int totalRetrans, int recoveries, int sackedBytes, int lostBytes, int reordering, int dsacksReceived,
+        int dsacksSent, int tlpProbes) {
 }

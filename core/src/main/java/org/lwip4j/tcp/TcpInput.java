@@ -93,6 +93,9 @@ final class TcpInput {
             if (pcb.state == TcpState.TIME_WAIT && fin) {
                 tcp.timers().enterTimeWait(pcb); // a retransmitted FIN: ACK it, wait 2 MSL again
             }
+            if (len > 0 && pcb.rxSack != null && Seq.lt(seq, pcb.rcvNxt)) {
+                pcb.rxSack.duplicate(seq, Seq.min(seq + len, pcb.rcvNxt)); // RFC 2883: data received twice
+            }
             pcb.ackNow = true;
             return p;
         }
@@ -169,6 +172,9 @@ final class TcpInput {
         int hl = s.headerLen;
         if (cut > 0) {
             int dataCut = Math.min(cut, len);
+            if (dataCut > 0 && pcb.rxSack != null) {
+                pcb.rxSack.duplicate(seq, seq + dataCut); // RFC 2883 §4.1.1: the part received twice
+            }
             hl += dataCut;
             len -= dataCut;
             seq += dataCut;
@@ -199,7 +205,14 @@ final class TcpInput {
             if (seq == pcb.rcvNxt) {
                 inOrder(pcb, data, len, fin);
             } else {
+                SackReceiver sack = pcb.rxSack;
+                if (sack != null && pcb.ooseq.covers(seq, seq + len)) {
+                    sack.duplicate(seq, seq + len); // RFC 2883 §4.2: a duplicate of queued data
+                }
                 pcb.ooseq.insert(seq, data, fin);
+                if (sack != null) {
+                    sack.outOfOrder(seq, seq + len, pcb.ooseq); // RFC 2018 §4: its block goes first
+                }
                 pcb.ackNow = true; // RFC 5681 §4.2: out-of-order data is acknowledged at once
             }
         }
@@ -314,18 +327,34 @@ final class TcpInput {
 
     /**
      * The ACK field (RFC 9293 §3.10.7.4 fifth, ESTABLISHED and after): new data acknowledged,
-     * RTT sample, congestion control, NewReno recovery; duplicate ACKs; the window update.
-     * Returns true when this ACK covers our FIN.
+     * RTT sample (RFC 6298, or RFC 7323 §4 from the echoed timestamp), congestion control,
+     * SACK blocks into the scoreboard (RFC 2018), loss recovery (RFC 6675 with PRR when SACK
+     * is on, else NewReno, RFC 6582); duplicate ACKs; the window update. Returns true when
+     * this ACK covers our FIN.
      */
     private boolean processAck(TcpPcb pcb, Tcp.Segment s, int len, boolean fin) {
         int ack = s.ack;
         int wnd = s.window << pcb.sndScale;
         int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
         boolean finAcked = false;
-        if (Seq.lt(pcb.sndUna, ack)) {
-            int flight = pcb.sndMax - pcb.sndUna;
-            int acked = ack - pcb.sndUna;
-            int dataAcked = Seq.gt(ack, pcb.dataSeq) ? Math.min(ack - pcb.dataSeq, pcb.sendQueue.length()) : 0;
+        long now = tcp.ctx.now();
+        if (pcb.sackOk && pcb.scoreboard == null) {
+            pcb.scoreboard = new SackScoreboard();
+            pcb.rxSack = new SackReceiver();
+            tcp.rack().init(pcb);
+        }
+        SackScoreboard sb = pcb.scoreboard;
+        int sackedBefore = sb == null ? 0 : sb.sackedBytes();
+        int dsacksBefore = sb == null ? 0 : sb.dsacks;
+        int holesBefore = sb == null ? 0 : sb.count();
+        int oldUna = pcb.sndUna;
+        int flight = pcb.sndMax - pcb.sndUna;
+        boolean advanced = Seq.lt(pcb.sndUna, ack);
+        int acked = 0;
+        int dataAcked = 0;
+        if (advanced) {
+            acked = ack - pcb.sndUna;
+            dataAcked = Seq.gt(ack, pcb.dataSeq) ? Math.min(ack - pcb.dataSeq, pcb.sendQueue.length()) : 0;
             if (pcb.finQueued && Seq.gt(ack, dataEnd)) {
                 finAcked = true;
             }
@@ -336,15 +365,32 @@ final class TcpInput {
                 pcb.sndNxt = ack;
             }
             pcb.nrtx = 0;
-            if (pcb.rttTiming && Seq.gt(ack, pcb.rttSeq)) {
-                pcb.rtt.sample(tcp.ctx.now() - pcb.rttStart);
-                pcb.rttTiming = false;
+            rttSample(pcb, ack, flight, now);
+        }
+        int newlySacked = 0;
+        int delivered = acked;
+        if (sb != null) {
+            newlySacked = sb.update(pcb.sndUna, pcb.sndMax, tcp.rxOptions);
+            delivered += sb.sackedBytes() - sackedBefore;
+            if (tcp.rack().active(pcb)) {
+                tcp.rack().onAck(pcb, dsacksBefore, now);
+            }
+        }
+        if (advanced) {
+            if (holesBefore > 0 && !pcb.inRecovery && Seq.le(pcb.highRxt, oldUna) && pcb.sentLog == null) {
+                pcb.reordering++; // a hole below SACKed data filled without a retransmission
             }
             if (pcb.inRecovery) {
                 if (Seq.ge(ack, pcb.recover)) {
-                    pcb.inRecovery = false;
-                    pcb.dupAcks = 0;
-                    pcb.cc.onRecoveryEnd(pcb.sndMax - pcb.sndUna, pcb.mss);
+                    if (sb != null) {
+                        tcp.recovery().exit(pcb);
+                    } else {
+                        pcb.inRecovery = false;
+                        pcb.dupAcks = 0;
+                        pcb.cc.onRecoveryEnd(pcb.sndMax - pcb.sndUna, pcb.mss);
+                    }
+                } else if (sb != null) {
+                    tcp.recovery().ack(pcb, delivered); // RFC 6937 on a partial ACK
                 } else {
                     // RFC 6582 §3.2 step 5: a partial ACK resends the next hole and deflates cwnd.
                     tcp.output().retransmitFirst(pcb);
@@ -353,12 +399,20 @@ final class TcpInput {
                 }
             } else {
                 pcb.dupAcks = 0;
-                pcb.cc.onAck(acked, flight, pcb.mss);
+                if (dataAcked > 0) {
+                    pcb.cc.onAck(dataAcked, flight, pcb.mss, now, pcb.rtt.srtt()); // data, not SYN or FIN
+                }
+                if (sb != null && tcp.recovery().shouldEnter(pcb)) {
+                    tcp.recovery().enter(pcb, delivered); // SACK says SND.UNA is lost (RFC 6675 §5)
+                }
             }
             if (pcb.sndUna == pcb.sndMax) {
                 pcb.rtoTimer.cancel();
             } else {
                 tcp.timers().armRto(pcb); // RFC 6298 §5.3
+            }
+            if (pcb.sentLog != null) {
+                tcp.rack().armProbe(pcb); // RFC 8985 §7.2: on an ACK of new data
             }
             updateWindow(pcb, s, wnd);
             if (dataAcked > 0) {
@@ -374,26 +428,62 @@ final class TcpInput {
             return finAcked;
         }
         // RFC 5681 §2: a duplicate ACK acknowledges nothing new, carries no data, SYN or FIN,
-        // leaves the window as it was, and arrives while data is outstanding.
-        boolean duplicate = ack == pcb.sndUna && len == 0 && !fin && wnd == pcb.sndWnd
-                && pcb.sndMax != pcb.sndUna && !pcb.persistTimer.isScheduled();
+        // leaves the window as it was, and arrives while data is outstanding. RFC 6675 §2:
+        // with SACK, an ACK at SND.UNA whose blocks SACK new data is one too.
+        boolean outstanding = pcb.sndMax != pcb.sndUna && ack == pcb.sndUna;
+        boolean classic = outstanding && len == 0 && !fin && wnd == pcb.sndWnd && !pcb.persistTimer.isScheduled();
+        boolean duplicate = classic || outstanding && newlySacked > 0;
         if (duplicate) {
             pcb.dupAcks++;
-            if (pcb.dupAcks == 3 && !pcb.inRecovery && Seq.gt(ack - 1, pcb.recover - 1)) {
+            if (sb != null) {
+                if (classic && tcp.rxOptions.sackCount() == 0) {
+                    delivered += pcb.mss; // RFC 6937 §3: one SMSS per duplicate ACK without SACK
+                }
+                if (pcb.inRecovery) {
+                    tcp.recovery().ack(pcb, delivered);
+                } else if (tcp.recovery().shouldEnter(pcb)) {
+                    tcp.recovery().enter(pcb, delivered);
+                    tcp.timers().armRto(pcb);
+                }
+            } else if (pcb.dupAcks == 3 && !pcb.inRecovery && Seq.gt(ack - 1, pcb.recover - 1)) {
                 // RFC 5681 §3.2 / RFC 6582 §3.2 steps 2-4: fast retransmit, enter recovery.
                 pcb.inRecovery = true;
                 pcb.recover = pcb.sndMax;
-                pcb.cc.onFastRetransmit(pcb.sndMax - pcb.sndUna, pcb.mss);
+                pcb.recoveries++;
+                pcb.cc.onCongestion(pcb.sndMax - pcb.sndUna, pcb.mss, now);
+                pcb.cc.setCwnd(CongestionControl.clampAdd(pcb.cc.ssthresh(), 3 * pcb.mss));
                 tcp.output().retransmitFirst(pcb);
                 tcp.timers().armRto(pcb);
             } else if (pcb.dupAcks > 3 && pcb.inRecovery) {
-                pcb.cc.setCwnd(pcb.cc.cwnd() + pcb.mss); // RFC 5681 §3.2 step 4: inflate
+                pcb.cc.setCwnd(CongestionControl.clampAdd(pcb.cc.cwnd(), pcb.mss)); // RFC 5681 §3.2 step 4: inflate
             }
         } else if (wnd != pcb.sndWnd) {
             pcb.dupAcks = 0;
         }
         updateWindow(pcb, s, wnd);
         return false;
+    }
+
+    /**
+     * An RTT sample from an ACK of new data: from the echoed timestamp when timestamps are on
+     * (RFC 7323 §4.1, ExpectedSamples per §4.2; retransmissions need no Karn then), else from
+     * the timed segment (RFC 6298 §3, Karn's algorithm).
+     */
+    private void rttSample(TcpPcb pcb, int ack, int flight, long now) {
+        if (pcb.tsOk && tcp.rxOptions.hasTimestamps() && tcp.rxOptions.tsEcr() != 0) {
+            int nowTs = (int) (now / 1_000_000L) + (int) pcb.tsOffset;
+            int ms = nowTs - tcp.rxOptions.tsEcr();
+            if (ms >= 0) {
+                int expected = Math.max(1, (flight + 2 * pcb.mss - 1) / (2 * pcb.mss));
+                pcb.rtt.sample(ms * 1_000_000L, expected);
+                pcb.rttTiming = false;
+                return;
+            }
+        }
+        if (pcb.rttTiming && Seq.gt(ack, pcb.rttSeq)) {
+            pcb.rtt.sample(now - pcb.rttStart);
+            pcb.rttTiming = false;
+        }
     }
 
     /** RFC 9293 §3.10.7.4: take the window from the newest segment (SND.WL1, SND.WL2). */

@@ -74,17 +74,38 @@ final class TcpOutput {
         long now = tcp.ctx.now();
         if (pcb.sndMax == pcb.sndUna && pcb.cc != null && pcb.lastSent != 0
                 && now - pcb.lastSent > pcb.rtt.rto()) {
-            pcb.cc.onIdleRestart(pcb.mss); // RFC 5681 §4.1
+            pcb.cc.onIdleRestart(pcb.mss, now); // RFC 5681 §4.1
         }
         while (true) {
+            boolean sackRecovery = pcb.inRecovery && pcb.scoreboard != null;
+            int room = 0;
+            if (sackRecovery) {
+                // RFC 6675 §5 (C): while cwnd - pipe allows, NextSeg rule 1 first (lost segments).
+                room = pcb.cc.cwnd() - tcp.recovery().pipe(pcb);
+                if (room > 0 && tcp.recovery().retransmitNext(pcb, room, false) > 0) {
+                    continue;
+                }
+            }
             int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
             if (pcb.finQueued && pcb.sndNxt == dataEnd + 1) {
+                if (sackRecovery && room > 0) {
+                    tcp.recovery().retransmitNext(pcb, room, true);
+                }
                 break; // everything, FIN included, is out
             }
             int avail = dataEnd - pcb.sndNxt;
             int flight = pcb.sndNxt - pcb.sndUna;
-            int wnd = Math.min(pcb.sndWnd, pcb.cc.cwnd());
+            int cwnd = pcb.cc.cwnd();
+            cwnd = CongestionControl.clampAdd(cwnd, pcb.probeBudget); // a tail loss probe (RFC 8985 §7.3)
+            if (!pcb.inRecovery && pcb.dupAcks > 0 && pcb.dupAcks < 3) {
+                // RFC 3042 limited transmit: a new segment for each of the first two duplicate ACKs.
+                cwnd = CongestionControl.clampAdd(cwnd, pcb.dupAcks * pcb.mss);
+            }
+            int wnd = Math.min(pcb.sndWnd, cwnd);
             int allowed = pcb.sndUna + wnd - pcb.sndNxt;
+            if (sackRecovery) {
+                allowed = Math.min(pcb.sndUna + pcb.sndWnd - pcb.sndNxt, room); // rule 2: new data within cwnd - pipe
+            }
             int len = Math.min(avail, pcb.mss);
             boolean fin = false;
             if (avail > 0) {
@@ -96,6 +117,9 @@ final class TcpOutput {
                     } else {
                         if (pcb.sndWnd == 0 && flight == 0) {
                             tcp.timers().armPersist(pcb);
+                        }
+                        if (sackRecovery && room > 0 && tcp.recovery().retransmitNext(pcb, room, true) > 0) {
+                            continue; // rule 3
                         }
                         break;
                     }
@@ -110,6 +134,9 @@ final class TcpOutput {
                 fin = true;
                 len = 0;
             } else {
+                if (sackRecovery && room > 0 && tcp.recovery().retransmitNext(pcb, room, true) > 0) {
+                    continue; // rule 3
+                }
                 break;
             }
             int flags = TcpPacket.ACK;
@@ -130,7 +157,12 @@ final class TcpOutput {
                 pcb.rttSeq = pcb.sndNxt;
                 pcb.rttStart = now;
             }
+            tcp.rack().sent(pcb, pcb.sndNxt, pcb.sndNxt + len + (fin ? 1 : 0), fresh, now);
             pcb.sndNxt += len + (fin ? 1 : 0);
+            pcb.probeBudget = 0;
+            if (pcb.inRecovery) {
+                pcb.prrOut += len + (fin ? 1 : 0); // RFC 6937: every byte sent in recovery
+            }
             if (Seq.gt(pcb.sndNxt, pcb.sndMax)) {
                 pcb.sndMax = pcb.sndNxt;
             }
@@ -138,6 +170,7 @@ final class TcpOutput {
             if (!pcb.rtoTimer.isScheduled()) {
                 tcp.timers().armRto(pcb);
             }
+            tcp.rack().armProbe(pcb);
         }
     }
 
@@ -148,13 +181,28 @@ final class TcpOutput {
             sendSyn(pcb, pcb.state == TcpState.SYN_RCVD);
             return;
         }
+        retransmit(pcb, pcb.sndUna, pcb.mss + 1); // a FIN right after a full segment goes with it
+    }
+
+    /**
+     * Resends at most {@code max} bytes of sequence space from {@code seq} (data, then our
+     * FIN if it falls inside); returns the sequence space sent, 0 when nothing was.
+     */
+    int retransmit(TcpPcb pcb, int seq, int max) {
         int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
-        int len = Math.min(pcb.mss, Math.max(0, Math.min(dataEnd, pcb.sndMax) - pcb.sndUna));
-        boolean fin = pcb.finQueued && pcb.sndUna + len == dataEnd && Seq.gt(pcb.sndMax, dataEnd);
+        int len = Math.min(Math.min(max, pcb.mss), Math.max(0, Math.min(dataEnd, pcb.sndMax) - seq));
+        boolean fin = pcb.finQueued && seq + len == dataEnd && Seq.gt(pcb.sndMax, dataEnd) && len < max;
         if (len == 0 && !fin) {
-            return;
+            return 0;
         }
-        emit(pcb, pcb.sndUna, TcpPacket.ACK | (fin ? TcpPacket.FIN : 0), len, false);
+        if (Seq.le(seq, pcb.rttSeq)) {
+            pcb.rttTiming = false; // Karn: no sample from what was sent twice
+        }
+        pcb.totalRetrans++;
+        int psh = len > 0 && seq + len == dataEnd ? TcpPacket.PSH : 0; // as when it first went
+        emit(pcb, seq, TcpPacket.ACK | psh | (fin ? TcpPacket.FIN : 0), len, false);
+        tcp.rack().sent(pcb, seq, seq + len + (fin ? 1 : 0), false, tcp.ctx.now());
+        return len + (fin ? 1 : 0);
     }
 
     /** Sends our SYN (active open) or SYN-ACK (passive or simultaneous open) at ISS with our options. */
@@ -164,7 +212,10 @@ final class TcpOutput {
 
     /** Sends a bare ACK now. */
     void sendAck(TcpPcb pcb) {
-        emit(pcb, pcb.sndNxt, TcpPacket.ACK, 0, false);
+        // At SND.MAX, not SND.NXT: after a timeout SND.NXT goes back to SND.UNA (go-back-N),
+        // and an ACK numbered there lies below the peer's RCV.NXT, so the peer would drop it
+        // as unacceptable (RFC 9293 §3.10.7.4) and both ends could wait for each other.
+        emit(pcb, pcb.sndMax, TcpPacket.ACK, 0, false);
     }
 
     /** A challenge ACK (RFC 5961 §3.2, §4.2, §5.2), within the stack-wide rate limit. */
@@ -263,6 +314,14 @@ final class TcpOutput {
             }
         } else if (pcb.tsOk) {
             o.setTimestamps(tsVal(pcb), pcb.tsRecent);
+        }
+        if (!syn && pcb.rxSack != null && (flags & ~TcpPacket.PSH) == TcpPacket.ACK) {
+            // RFC 2018 §3: the blocks that fit beside the timestamps and, on data, inside the MSS.
+            int max = pcb.tsOk ? 3 : 4;
+            if (len > 0) {
+                max = Math.min(max, (pcb.mss - len - 4) / TcpOptions.SACK_BLOCK_LEN);
+            }
+            pcb.rxSack.fill(o, pcb.rcvNxt, pcb.ooseq, max);
         }
         int hl = TcpPacket.HEADER_LEN + o.emitLen();
         int total = hl + len;

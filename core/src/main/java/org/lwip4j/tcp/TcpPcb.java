@@ -161,6 +161,44 @@ public final class TcpPcb {
     int dupAcks;
     boolean inRecovery;
     int recover;
+    // SACK (RFC 2018, 2883) and SACK-based recovery (RFC 6675, RFC 6937); made when SACK is negotiated
+    SackScoreboard scoreboard;
+    SackReceiver rxSack;
+    /** RFC 6675 HighRxt: one past the highest sequence number retransmitted in this recovery. */
+    int highRxt;
+    /** RFC 6937 prr_delivered, prr_out, RecoverFS. */
+    int prrDelivered;
+    int prrOut;
+    int recoverFs;
+    // RACK-TLP (RFC 8985): made with the scoreboard
+    SentLog sentLog;
+    /** The reordering timer or, when {@link #lossTimerProbe}, the tail loss probe's timer. */
+    Timer lossTimer;
+    boolean lossTimerProbe;
+    long rackXmitTs;
+    int rackEndSeq;
+    long rackRtt;
+    long rackMinRtt;
+    /** Highest end of a delivered segment (RACK.fack). */
+    int rackFack;
+    boolean rackReorderingSeen;
+    /** This ACK delivered a segment out of order (counted once per ACK). */
+    boolean rackReordered;
+    int rackReoWndMult;
+    int rackDsackRecoveries;
+    /** RACK's verdict: unSACKed first transmissions below this are lost. */
+    int rackEdge;
+    /** A TLP is out (TLP.end_seq set), it was a retransmission, its end; probes sent. */
+    boolean tlpOut;
+    boolean tlpRetrans;
+    int tlpEnd;
+    int tlpProbes;
+    /** Bytes a probe may send beyond cwnd (RFC 8985 §7.3). */
+    int probeBudget;
+    /** Counters for TCP_INFO: segments retransmitted, recoveries entered, reorderings seen. */
+    int totalRetrans;
+    int recoveries;
+    int reordering;
     /** Sequence number being timed for an RTT sample, and when it was sent (Karn: cleared on any retransmission). */
     boolean rttTiming;
     int rttSeq;
@@ -477,7 +515,10 @@ public final class TcpPcb {
                 cc == null ? 0 : cc.cwnd(), cc == null ? 0 : cc.ssthresh(),
                 rtt == null ? 0 : rtt.srtt(), rtt == null ? 0 : rtt.rttvar(), rtt == null ? 0 : rtt.rto(), nrtx,
                 dupAcks, sndScale, rcvScale, tsOk, sackOk, ooseq == null ? 0 : ooseq.bytes(),
-                sendQueue == null ? 0 : sendQueue.length());
+                sendQueue == null ? 0 : sendQueue.length(),
+                totalRetrans, recoveries, scoreboard == null ? 0 : scoreboard.sackedBytes(),
+                scoreboard == null ? 0 : scoreboard.unsacked(sndUna, scoreboard.lostEdge(sndUna, mss)), reordering,
+                scoreboard == null ? 0 : scoreboard.dsacks, rxSack == null ? 0 : rxSack.dsacksSent, tlpProbes);
     }
 
     @Override

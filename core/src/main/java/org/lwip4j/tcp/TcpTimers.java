@@ -35,6 +35,9 @@ final class TcpTimers {
         pcb.keepaliveTimer.cancel();
         pcb.stateTimer.cancel();
         pcb.pollTimer.cancel();
+        if (pcb.lossTimer != null) {
+            pcb.lossTimer.cancel();
+        }
     }
 
     // ---------------------------------------------------------------- retransmission
@@ -69,7 +72,10 @@ final class TcpTimers {
             return;
         }
         int flight = pcb.sndMax - pcb.sndUna;
-        pcb.cc.onRetransmitTimeout(flight, pcb.mss);
+        pcb.cc.onRetransmitTimeout(flight, pcb.mss, tcp.ctx.now());
+        tcp.recovery().timeout(pcb);
+        tcp.rack().timeout(pcb);
+        pcb.totalRetrans++;
         pcb.inRecovery = false;
         pcb.dupAcks = 0;
         pcb.recover = pcb.sndMax; // RFC 6582 §3.2 step 4

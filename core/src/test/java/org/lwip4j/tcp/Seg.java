@@ -29,6 +29,8 @@ final class Seg {
     Boolean timestamps;
     Integer tsVal;
     Integer tsEcr;
+    /** SACK blocks to send, or (as a pattern) exactly the blocks expected; {@code null} matches any. */
+    List<TcpOptionsRepr.SackBlock> sack;
     /** Whether the pattern requires the absence of options not named. */
     boolean noOptions;
     /** Set on parsed segments: the raw options. */
@@ -142,6 +144,21 @@ final class Seg {
         return this;
     }
 
+    /** Adds a SACK block {@code [left, right)} (RFC 2018 §3). */
+    Seg sack(int left, int right) {
+        if (sack == null) {
+            sack = new ArrayList<>();
+        }
+        sack.add(new TcpOptionsRepr.SackBlock(left, right));
+        return this;
+    }
+
+    /** As a pattern: no SACK blocks. */
+    Seg noSack() {
+        sack = new ArrayList<>();
+        return this;
+    }
+
     Seg noOptions() {
         noOptions = true;
         return this;
@@ -160,7 +177,7 @@ final class Seg {
         TcpOptionsRepr o = new TcpOptionsRepr(mss == null ? TcpOptions.ABSENT : mss,
                 wscale == null ? TcpOptions.ABSENT : wscale, Boolean.TRUE.equals(sackPermitted),
                 Boolean.TRUE.equals(timestamps), timestamps == null ? 0 : tsVal, timestamps == null ? 0 : tsEcr,
-                List.of());
+                sack == null ? List.of() : sack);
         return new TcpRepr(srcPort == null ? defaultSrc : srcPort, dstPort == null ? defaultDst : dstPort,
                 seq == null ? 0 : seq, ack == null ? 0 : ack, flags, window == null ? 65535 : window, 0, o, dataLen());
     }
@@ -184,6 +201,7 @@ final class Seg {
         s.timestamps = o.timestamps();
         s.tsVal = o.tsVal();
         s.tsEcr = o.tsEcr();
+        s.sack = new ArrayList<>(o.sackBlocks());
         return s;
     }
 
@@ -209,6 +227,9 @@ final class Seg {
         } else if (Boolean.TRUE.equals(timestamps) && tsEcr != null && !tsEcr.equals(actual.tsEcr)) {
             why.add("TSecr " + actual.tsEcr + " != " + tsEcr);
         }
+        if (sack != null && !sack.equals(actual.sack)) {
+            why.add("SACK blocks " + blocks(actual.sack) + " != " + blocks(sack));
+        }
         if (noOptions && !actual.parsedOptions.equals(TcpOptionsRepr.NONE)) {
             why.add("options " + actual.parsedOptions);
         }
@@ -231,6 +252,15 @@ final class Seg {
         }
     }
 
+    static String blocks(List<TcpOptionsRepr.SackBlock> b) {
+        StringBuilder sb = new StringBuilder("[");
+        for (TcpOptionsRepr.SackBlock k : b) {
+            sb.append(sb.length() > 1 ? " " : "").append(Integer.toUnsignedString(k.left())).append('-')
+                    .append(Integer.toUnsignedString(k.right()));
+        }
+        return sb.append(']').toString();
+    }
+
     static String flagNames(int f) {
         StringBuilder sb = new StringBuilder();
         String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
@@ -248,6 +278,7 @@ final class Seg {
                 + (ack == null ? "*" : Integer.toUnsignedString(ack)) + " win=" + window + " len=" + dataLen()
                 + (mss != null ? " mss=" + mss : "") + (wscale != null ? " ws=" + wscale : "")
                 + (Boolean.TRUE.equals(sackPermitted) ? " sackOK" : "")
-                + (Boolean.TRUE.equals(timestamps) ? " ts=" + tsVal + "/" + tsEcr : "");
+                + (Boolean.TRUE.equals(timestamps) ? " ts=" + tsVal + "/" + tsEcr : "")
+                + (sack != null && !sack.isEmpty() ? " sack=" + blocks(sack) : "");
     }
 }

@@ -28,6 +28,11 @@ class TcpSendTest {
         return t;
     }
 
+    /** Open with NewReno (RFC 5681/6582): the tests that pin its window arithmetic. */
+    static TcpScript openReno() {
+        return open(b -> b.congestion(org.lwip4j.stack.StackConfig.TcpOptions.Congestion.NEW_RENO));
+    }
+
     static byte[] bytes(int n) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -92,7 +97,7 @@ class TcpSendTest {
 
     @Test
     void conformance10_rtoResendsOnlyTheOldestSegmentWithALossWindowThenSlowStartGrows() {
-        try (TcpScript t = open()) {
+        try (TcpScript t = openReno()) {
             t.conn.write(bytes(4000));
             for (int i = 0; i < 4; i++) {
                 t.expect(ack().seq(S + 1000 * i).len(1000));
@@ -154,7 +159,7 @@ class TcpSendTest {
 
     @Test
     void conformance6_threeDuplicateAcksTriggerFastRetransmitOnlyPureDuplicatesCount() {
-        try (TcpScript t = open()) {
+        try (TcpScript t = openReno()) {
             t.conn.write(bytes(4000));
             for (int i = 0; i < 4; i++) {
                 t.expect(ack().seq(S + 1000 * i).len(1000));
@@ -176,7 +181,7 @@ class TcpSendTest {
 
     @Test
     void newRenoPartialAckResendsTheNextHoleAndFullAckEndsRecovery() {
-        try (TcpScript t = open()) {
+        try (TcpScript t = openReno()) {
             t.conn.write(bytes(4000));
             for (int i = 0; i < 4; i++) {
                 t.expect(ack().seq(S + 1000 * i).len(1000));
@@ -221,7 +226,7 @@ class TcpSendTest {
 
     @Test
     void conformance9_congestionAvoidanceWithByteCountingLetsOneMssOutPerMssAcked() {
-        try (TcpScript t = open()) {
+        try (TcpScript t = openReno()) {
             t.conn.cc.setCwnd(3000);
             ((NewReno) t.conn.cc).forceSsthresh(3000);
             t.conn.write(bytes(8000));

@@ -33,6 +33,7 @@ class TcpTransferTest {
     /** One direction's sender and the other end's receiver check. */
     static final class Flow {
         final int dir;
+        final long total;
         long sent;
         long received;
         boolean fin;
@@ -40,12 +41,17 @@ class TcpTransferTest {
         final byte[] chunk = new byte[16384];
 
         Flow(int dir) {
+            this(dir, TOTAL);
+        }
+
+        Flow(int dir, long total) {
             this.dir = dir;
+            this.total = total;
         }
 
         void pump(TcpPcb pcb) {
-            while (sent < TOTAL) {
-                int n = (int) Math.min(Math.min(pcb.sndbuf(), chunk.length), TOTAL - sent);
+            while (sent < total) {
+                int n = (int) Math.min(Math.min(pcb.sndbuf(), chunk.length), total - sent);
                 if (n <= 0) {
                     return;
                 }

@@ -1,0 +1,186 @@
+package org.lwip4j.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwip4j.tcp.Seg.ack;
+import static org.lwip4j.tcp.Seg.syn;
+import static org.lwip4j.tcp.TcpScript.ISS;
+import static org.lwip4j.tcp.TcpScript.ms;
+
+import org.junit.jupiter.api.Test;
+import org.lwip4j.stack.StackConfig.TcpOptions.Congestion;
+
+/**
+ * RACK-TLP (RFC 8985) on a SACK connection whose handshake took 10 ms (SRTT 10 ms,
+ * min_RTT 10 ms, RTO at its 1 s floor): the reordering window and its timer, the zero
+ * window once DupThresh segments are SACKed, tail loss probes and what their ACK says.
+ */
+class TcpRackTest {
+    static final int P = 1000;
+    static final int D = P + 1;
+    static final int S = ISS + 1;
+
+    static TcpScript open() {
+        TcpScript t = new TcpScript(b -> b.congestion(Congestion.NEW_RENO));
+        t.listen();
+        t.send(syn().seq(P).mss(1000).sackPermitted());
+        t.expect(Seg.synAck().seq(ISS).ack(D));
+        t.after(ms(10));
+        t.send(ack().seq(D).ack(S));
+        assertEquals(10_000_000L, t.conn.info().srtt());
+        return t;
+    }
+
+    static void inFlight(TcpScript t, int n) {
+        t.conn.cc.setCwnd(n * 1000);
+        t.conn.write(TcpSendTest.bytes(n * 1000));
+        for (int i = 0; i < n; i++) {
+            t.expect(ack().seq(S + 1000 * i).len(1000));
+        }
+        t.expectNothing();
+    }
+
+    static Seg sackAck(int ack, int... edges) {
+        Seg s = ack().seq(D).ack(S + ack);
+        for (int i = 0; i < edges.length; i += 2) {
+            s.sack(S + edges[i], S + edges[i + 1]);
+        }
+        return s;
+    }
+
+    @Test
+    void aHoleIsLostOnlyAfterTheReorderingWindowOfAQuarterMinRtt() {
+        try (TcpScript t = open()) {
+            inFlight(t, 10);
+            t.after(ms(10)).send(sackAck(0, 1000, 2000)); // segment 1 delivered, segment 0 not (yet)
+            t.expectNothing();
+            assertEquals(2_500_000L, t.tcp.rack().reoWnd(t.conn), "min_RTT / 4");
+            t.after(ms(2)).expectNothing();
+            t.after(ms(1)).expect(ack().seq(S).len(1000)); // 10 ms + 2.5 ms after it left: lost
+            assertTrue(t.conn.inRecovery);
+        }
+    }
+
+    @Test
+    void aSegmentThatArrivesInsideTheWindowIsNotResentAndReorderingIsSeen() {
+        try (TcpScript t = open()) {
+            inFlight(t, 10);
+            t.after(ms(10)).send(sackAck(0, 1000, 2000));
+            t.after(ms(1)).send(sackAck(2000)); // segment 0 was only late
+            t.after(ms(5)).expectNothing();
+            assertFalse(t.conn.inRecovery);
+            assertEquals(1, t.conn.info().reordering());
+            assertEquals(0, t.conn.info().totalRetrans());
+            // Reordering seen: even three SACKed segments above a hole wait for the window now.
+            t.send(sackAck(2000, 3000, 6000));
+            t.expectNothing();
+            assertFalse(t.conn.inRecovery);
+            t.after(ms(3)).expect(ack().seq(S + 2000).len(1000));
+        }
+    }
+
+    @Test
+    void withoutReorderingThreeSackedSegmentsMakeTheHoleLostAtOnce() {
+        try (TcpScript t = open()) {
+            inFlight(t, 10);
+            t.after(ms(10)).send(sackAck(0, 1000, 4000));
+            t.expect(ack().seq(S).len(1000));
+            assertEquals(0L, t.tcp.rack().reoWnd(t.conn));
+        }
+    }
+
+    @Test
+    void threeDuplicatesAloneDoNotStartRecoveryWhileTheWindowRuns() {
+        try (TcpScript t = open()) {
+            inFlight(t, 10);
+            t.after(ms(10));
+            t.send(sackAck(0, 1000, 2000));
+            t.send(sackAck(0, 1000, 2000).window(60000));
+            t.send(sackAck(0, 1000, 2000).window(50000));
+            t.expectNothing();
+            assertFalse(t.conn.inRecovery);
+            t.after(ms(3)).expect(ack().seq(S).len(1000));
+        }
+    }
+
+    @Test
+    void aTailLossProbeResendsTheLastSegmentAfterTwoSrtt() {
+        try (TcpScript t = open()) {
+            inFlight(t, 3);
+            t.after(ms(19)).expectNothing();
+            t.after(ms(1)).expect(ack().seq(S + 2000).len(1000)); // PTO = 2 SRTT; no new data: the last again
+            t.expectNothing();
+            assertEquals(1, t.conn.info().tlpProbes());
+            // Its ACK SACKs the probe: RACK finds the two before it lost at once.
+            t.after(ms(10)).send(sackAck(0, 2000, 3000));
+            t.expect(ack().seq(S).len(1000));
+            assertTrue(t.conn.inRecovery);
+            t.drain();
+            t.send(sackAck(3000));
+            assertFalse(t.conn.inRecovery);
+        }
+    }
+
+    @Test
+    void aProbeSendsNewDataWhenThereIsSomeBeyondTheWindow() {
+        try (TcpScript t = open()) {
+            t.conn.cc.setCwnd(2000);
+            t.conn.write(TcpSendTest.bytes(3000));
+            t.expect(ack().seq(S).len(1000));
+            t.expect(ack().seq(S + 1000).len(1000));
+            t.expectNothing();
+            t.after(ms(20)).expect(ack().seq(S + 2000).len(1000)); // beyond cwnd, inside the peer's window
+            assertEquals(1, t.conn.info().tlpProbes());
+        }
+    }
+
+    @Test
+    void oneSegmentInFlightWaitsForTheWorstCaseDelayedAckToo() {
+        try (TcpScript t = open()) {
+            t.conn.write(TcpSendTest.bytes(500));
+            t.expect(Seg.psh().seq(S).len(500));
+            t.after(ms(219)).expectNothing();
+            t.after(ms(1)).expect(Seg.psh().seq(S).len(500)); // 2 SRTT + WCDelAckT (200 ms)
+        }
+    }
+
+    @Test
+    void aProbeThatRepairedALossBringsTheWindowDownAndADsackSaysNothingWasLost() {
+        for (boolean dsack : new boolean[] {false, true}) {
+            try (TcpScript t = open()) {
+                t.conn.cc.setCwnd(10_000);
+                t.conn.write(TcpSendTest.bytes(500));
+                t.expect(Seg.psh().seq(S).len(500));
+                t.after(ms(220)).expect(Seg.psh().seq(S).len(500));
+                Seg a = ack().seq(D).ack(S + 500);
+                if (dsack) {
+                    a.sack(S, S + 500); // the original arrived too: the probe was a duplicate
+                }
+                t.after(ms(10)).send(a);
+                if (dsack) {
+                    assertEquals(10_500, t.conn.info().cwnd(), "no loss: slow start goes on");
+                } else {
+                    assertEquals(2000, t.conn.info().cwnd(), "RFC 8985 §7.4.2: the loss the probe repaired counts");
+                }
+            }
+        }
+    }
+
+    @Test
+    void noProbeBeforeAnRtoThatComesFirst() {
+        try (TcpScript t = new TcpScript(b -> b.minRto(ms(200)))) {
+            t.listen();
+            t.send(syn().seq(P).mss(1000).sackPermitted());
+            t.expect(Seg.synAck().seq(ISS).ack(D));
+            t.after(ms(100));
+            t.send(ack().seq(D).ack(S)); // SRTT 100 ms, RTO 300 ms; 2 SRTT + 200 ms > RTO
+            t.conn.write(TcpSendTest.bytes(500));
+            t.expect(Seg.psh().seq(S).len(500));
+            t.after(ms(299)).expectNothing();
+            t.after(ms(1)).expect(Seg.psh().seq(S).len(500));
+            assertEquals(0, t.conn.info().tlpProbes());
+            assertEquals(1, t.conn.info().retransmits());
+        }
+    }
+}
