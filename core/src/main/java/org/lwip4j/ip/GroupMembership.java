@@ -364,10 +364,14 @@ public final class GroupMembership {
         if (t == null) {
             return;
         }
-        t.stopTimers();
-        t.groups.removeIf(g -> g.users == 0);
-        if (netif.isUsable()) {
-            for (Group g : java.util.List.copyOf(t.groups)) {
+        if (!netif.isUsable()) {
+            t.stopTimers();
+            t.groups.removeIf(g -> g.users == 0);
+            return;
+        }
+        for (Group g : java.util.List.copyOf(t.groups)) {
+            // Groups joined in the same event (another listener ran first) are on their way already.
+            if (g.users > 0 && !g.retransmit.isScheduled()) {
                 stateChange(t, g, true);
             }
         }
