@@ -181,6 +181,37 @@ public final class Ip implements IpOutput {
         return f == null ? Err.VAL : f.outputPacket(packet, netif);
     }
 
+    /**
+     * Joins the multicast {@code group} on {@code netif}, or, when it is {@code null}, on the
+     * netif a packet to the group would leave by (lwIP's {@code igmp_joingroup},
+     * {@code mld6_joingroup}); counted per call. {@link Err#RTE} when no netif leads there.
+     *
+     * @throws IllegalArgumentException when {@code group} is not multicast, or of a family the stack lacks
+     */
+    public Err joinGroup(IpAddress group, Netif netif) {
+        NetworkProtocol f = familyOf(group);
+        Netif n = groupNetif(f, group, netif);
+        return n == null ? Err.RTE : f.joinGroup(n, group);
+    }
+
+    /** Leaves {@code group} once, as {@link #joinGroup} joined it; {@link Err#VAL} when not joined. */
+    public Err leaveGroup(IpAddress group, Netif netif) {
+        NetworkProtocol f = familyOf(group);
+        Netif n = groupNetif(f, group, netif);
+        return n == null ? Err.RTE : f.leaveGroup(n, group);
+    }
+
+    private Netif groupNetif(NetworkProtocol f, IpAddress group, Netif netif) {
+        if (!group.isMulticast()) {
+            throw new IllegalArgumentException("not a multicast group: " + group);
+        }
+        if (netif != null) {
+            return netif;
+        }
+        Route r = f.route(group, null, null, generation);
+        return r == null ? null : r.netif();
+    }
+
     /** Sends "port unreachable" about the datagram {@code info} describes, through its family (see {@link NetworkProtocol#portUnreachable}). */
     public void portUnreachable(Pbuf p, IpInfo info) {
         families[info.version()].portUnreachable(p, info);

@@ -13,6 +13,12 @@ import org.lwip4j.stack.Err;
 public interface IpOutput {
     /** {@link #output} option: set IPv4's don't-fragment bit (RFC 1191 PMTU discovery); IPv6 routers never fragment anyway. */
     int DONT_FRAGMENT = 1;
+    /**
+     * {@link #output} option: a packet to a multicast group the outgoing netif has joined is
+     * also delivered to ourselves (lwIP's {@code UDP_FLAGS_MULTICAST_LOOP}, IP_MULTICAST_LOOP;
+     * RFC 1112 §6.1, RFC 3493 §5.2).
+     */
+    int MULTICAST_LOOP = 2;
 
     /**
      * The route to {@code remote}: through {@code netif} when it is not {@code null}, else by
@@ -31,7 +37,7 @@ public interface IpOutput {
      * {@code protocol} with {@code ttl} (hop limit) and {@code tos} (traffic class). Does not
      * take the caller's reference and leaves {@code p} as it was.
      *
-     * @param options {@link #DONT_FRAGMENT} or 0
+     * @param options {@link #DONT_FRAGMENT}, {@link #MULTICAST_LOOP}, or 0
      */
     Err output(Pbuf p, Route r, int protocol, int ttl, int tos, int options);
 

@@ -44,6 +44,22 @@ public interface NetworkProtocol {
      */
     void portUnreachable(Pbuf p, IpInfo info);
 
+    /**
+     * Joins the multicast {@code group} (of this family) on {@code netif}, counted per call
+     * (IGMP, MLD): the first join reports it. {@link Err#MEM} when the netif has as many
+     * groups as it may.
+     *
+     * @throws IllegalArgumentException when {@code group} is not a multicast address
+     */
+    default Err joinGroup(Netif netif, IpAddress group) {
+        return Err.VAL;
+    }
+
+    /** Leaves {@code group} on {@code netif} once; {@link Err#VAL} when it was not joined. */
+    default Err leaveGroup(Netif netif, IpAddress group) {
+        return Err.VAL;
+    }
+
     /** Frees every packet the family holds (fragments under reassembly): the stack is closing. */
     void release();
 }

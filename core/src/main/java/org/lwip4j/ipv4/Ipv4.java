@@ -58,6 +58,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     private final Ipv4Reassembly reassembly;
     private final Ipv4Fragmenter fragmenter;
     private final Icmpv4 icmp;
+    private final Igmp igmp;
     private final Ip4Forwarder forwarder;
     private final Ip4Segmenter segmenter;
     private final TransportTable transports = new TransportTable();
@@ -84,6 +85,8 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         netifs.ethernet().register(EthernetFrame.TYPE_IPV4, this);
         netifs.ipLink().register(4, this);
         transports.register(Ipv4Packet.PROTO_ICMP, icmp, null);
+        this.igmp = new Igmp(ctx, this, netifs);
+        transports.register(Ipv4Packet.PROTO_IGMP, igmp, null);
         netifs.addListener(new NetifListener() {
             @Override
             public void removed(Netif netif) {
@@ -111,6 +114,21 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     /** The stack's ICMPv4. */
     public Icmpv4 icmp() {
         return icmp;
+    }
+
+    /** The stack's IGMP: multicast groups joined per netif. */
+    public Igmp igmp() {
+        return igmp;
+    }
+
+    @Override
+    public Err joinGroup(Netif netif, IpAddress group) {
+        return igmp.join(netif, ((Ip4Address) group).bits());
+    }
+
+    @Override
+    public Err leaveGroup(Netif netif, IpAddress group) {
+        return igmp.leave(netif, ((Ip4Address) group).bits());
     }
 
     /** The reassembly buffer. */
@@ -163,6 +181,12 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
             return;
         }
         boolean multicast = (dst & 0xf0000000) == 0xe0000000;
+        if (multicast && !igmp.isMember(inp, dst)) {
+            // A group this netif has not joined (RFC 1112 §7.2): not for us.
+            stats.drop++;
+            p.free();
+            return;
+        }
         boolean broadcast = !multicast && inp.ip4().isBroadcast(dst);
         if (linkBroadcast && !multicast && !broadcast) {
             // RFC 1122 §3.3.6: a unicast datagram that came in a link-layer broadcast is
@@ -466,7 +490,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     @Override
     public Err output(Pbuf p, Route r, int protocol, int ttl, int tos, int options) {
         return output(p, ((Ip4Address) r.local()).bits(), ((Ip4Address) r.remote()).bits(), ttl, tos, protocol, r.netif(),
-                r.nextHop(), (options & IpOutput.DONT_FRAGMENT) != 0);
+                r.nextHop(), options);
     }
 
     /**
@@ -489,10 +513,11 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         if (src == 0) {
             src = selectSource(out, dst);
         }
-        return output(p, src, dst, ttl, tos, protocol, out, null, df);
+        return output(p, src, dst, ttl, tos, protocol, out, null, df ? IpOutput.DONT_FRAGMENT : 0);
     }
 
-    private Err output(Pbuf p, int src, int dst, int ttl, int tos, int protocol, Netif out, IpAddress nextHop, boolean df) {
+    private Err output(Pbuf p, int src, int dst, int ttl, int tos, int protocol, Netif out, IpAddress nextHop, int options) {
+        boolean df = (options & IpOutput.DONT_FRAGMENT) != 0;
         int hl = Ipv4Packet.MIN_HEADER_LEN;
         int total = p.totalLength() + hl;
         if (total > 0xffff) {
@@ -518,6 +543,10 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         nextIdent = (nextIdent + 1) & 0xffff;
         Ipv4Packet.emit(pkt.segment(), pkt.offset(), tos, total, ident, df ? Ipv4Packet.FLAG_DF : 0, ttl, protocol,
                 src, dst, cfg.checksumGen());
+        if ((options & IpOutput.MULTICAST_LOOP) != 0 && (dst & 0xf0000000) == 0xe0000000 && igmp.isMember(out, dst)) {
+            // IP_MULTICAST_LOOP (RFC 1112 §6.1): a copy for our own members of the group.
+            out.loopOutput(pkt);
+        }
         Err e = send(pkt, out, dst, nextHop);
         if (ownHeader) {
             pkt.free();

@@ -78,6 +78,8 @@ public final class Icmpv6 implements TransportInput {
             case Icmpv6Packet.TYPE_ECHO_REQUEST -> echo(p, info);
             case Icmpv6Packet.TYPE_ROUTER_SOLICIT, Icmpv6Packet.TYPE_ROUTER_ADVERT, Icmpv6Packet.TYPE_NEIGHBOR_SOLICIT,
                     Icmpv6Packet.TYPE_NEIGHBOR_ADVERT, Icmpv6Packet.TYPE_REDIRECT -> ip.nd().input(p, info);
+            case Icmpv6Packet.TYPE_MLD_QUERY, Icmpv6Packet.TYPE_MLD_REPORT, Icmpv6Packet.TYPE_MLD_DONE,
+                    Icmpv6Packet.TYPE_MLDV2_REPORT -> ip.mld().input(p, info);
             default -> {
                 if (Icmpv6Packet.isError(type)) {
                     // §2.4 (b): errors of known and unknown types go to the sender's transport.

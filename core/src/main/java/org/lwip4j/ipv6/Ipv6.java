@@ -108,6 +108,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private final Ipv6Fragmenter fragmenter;
     private final Icmpv6 icmp;
     private final NeighborDiscovery nd;
+    private final Mld mld;
     private RawInput raw;
 
     /** IPv6 for the stack: registers itself with the link layers, ICMPv6 and ND, and with {@code ip} as its IPv6 family. */
@@ -123,6 +124,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 new ReassemblyLimits(cfg.memNumReassData(), cfg.reassMaxPbufs(), cfg.reassMaxAge()), new Ipv6Fragments(),
                 icmp::reassemblyTimedOut);
         this.nd = new NeighborDiscovery(ctx, netifs, this);
+        this.mld = new Mld(ctx, this, netifs);
         netifs.ethernet().register(EthernetFrame.TYPE_IPV6, this);
         netifs.ipLink().register(6, this);
         transports.register(Ipv6Packet.NH_ICMPV6, icmp, null);
@@ -158,6 +160,21 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     /** Neighbor Discovery: the neighbour cache and duplicate address detection. */
     public NeighborDiscovery nd() {
         return nd;
+    }
+
+    /** Multicast Listener Discovery: the groups joined per netif. */
+    public Mld mld() {
+        return mld;
+    }
+
+    @Override
+    public Err joinGroup(Netif netif, IpAddress group) {
+        return mld.join(netif, (Ip6Address) group);
+    }
+
+    @Override
+    public Err leaveGroup(Netif netif, IpAddress group) {
+        return mld.leave(netif, (Ip6Address) group);
     }
 
     /** The reassembler of IPv6 fragments (pools {@code IP6_REASSDATA}, {@code IP6_REASS_PBUF}). */
@@ -381,7 +398,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         if (lo == 1 && (hi == ALL_NODES_HI || (hi == ALL_NODES_IF_HI && inp.hasFlag(Netif.FLAG_LOOPBACK)))) {
             return true;
         }
-        return inp.ip6().isSolicitedNode(hi, lo);
+        return inp.ip6().isSolicitedNode(hi, lo) || mld.isMember(inp, hi, lo);
     }
 
     /** True when {@code hi:lo} is a valid address of ours that {@code inp} may receive: its own, or a global one of another netif. */
@@ -592,8 +609,23 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     public Err output(Pbuf p, Route r, int protocol, int ttl, int tos, int options) {
         Ip6Address src = (Ip6Address) r.local();
         Ip6Address dst = (Ip6Address) r.remote();
+        if ((options & IpOutput.MULTICAST_LOOP) != 0 && dst.isMulticast() && mld.isMember(r.netif(), dst.hi(), dst.lo())) {
+            // IPV6_MULTICAST_LOOP (RFC 3493 §5.2): our own members of the group get a copy.
+            loopCopy(p, src, dst, protocol, ttl, tos, r.netif());
+        }
         return output(p, src.hi(), src.lo(), dst.hi(), dst.lo(), protocol, ttl, tos, r.netif(), r.nextHop(),
                 (options & IpOutput.DONT_FRAGMENT) != 0);
+    }
+
+    /** Loops a copy of the packet {@code p} makes back into {@code out}'s input. */
+    private void loopCopy(Pbuf p, Ip6Address src, Ip6Address dst, int protocol, int ttl, int tos, Netif out) {
+        if (p.totalLength() > 0xffff || !p.addHeader(Ipv6Packet.HEADER_LEN)) {
+            return;
+        }
+        Ipv6Packet.emit(p.segment(), p.offset(), tos, 0, p.totalLength() - Ipv6Packet.HEADER_LEN, protocol, ttl,
+                src.hi(), src.lo(), dst.hi(), dst.lo());
+        out.loopOutput(p);
+        p.removeHeader(Ipv6Packet.HEADER_LEN);
     }
 
     /**

@@ -10,10 +10,12 @@ import org.lwip4j.wire.EthernetFrame;
 /**
  * Ethernet II framing (IEEE 802.3, RFC 894) for all Ethernet netifs of a stack (lwIP's
  * {@code ethernet.c}): received frames are checked, 802.1Q tags skipped, frames for other
- * unicast MACs dropped, and the payload handed to the protocol registered for its
+ * unicast MACs and for multicast groups the netif has not joined ({@link MacFilter}, unless
+ * the driver filters them) dropped, and the payload handed to the protocol registered for its
  * EtherType; outgoing packets get their header in the pbuf's header room.
  */
 public final class EthernetLink implements LinkLayer {
+    private static final long BROADCAST = 0xffff_ffff_ffffL;
     private final StackContext ctx;
     private int[] types = new int[0];
     private NetworkInput[] handlers = new NetworkInput[0];
@@ -99,6 +101,11 @@ public final class EthernetLink implements LinkLayer {
         boolean group = (dst & (1L << 40)) != 0;
         if (!group && dst != netif.mac().bits()) {
             // Unicast for another station (a bridge or promiscuous device delivered it).
+            drop(netif, frame);
+            return;
+        }
+        if (group && dst != BROADCAST && !netif.driver().filtersMulticast() && !netif.multicastMacs().accepts(dst)) {
+            // A group nobody on this netif joined (the driver does not filter for us).
             drop(netif, frame);
             return;
         }

@@ -61,6 +61,7 @@ public final class Netif {
     private final IoSource inputDrain = this::drainInput;
     /** Per-netif counters (for the CLI and, later, SNMP's ifTable). */
     private final NetifCounters counters = new NetifCounters();
+    private final MacFilter multicastMacs = new MacFilter(this);
     private volatile boolean removed;
     private FrameTap tap;
 
@@ -240,6 +241,11 @@ public final class Netif {
     /** The installed tap, or {@code null}. */
     public FrameTap tap() {
         return tap;
+    }
+
+    /** The multicast MACs this netif receives: the groups joined on it, of both families. */
+    public MacFilter multicastMacs() {
+        return multicastMacs;
     }
 
     /** Per-netif traffic counters. */

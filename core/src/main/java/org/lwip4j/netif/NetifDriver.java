@@ -52,6 +52,26 @@ public interface NetifDriver extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Adds ({@code add} true) or removes a multicast MAC from the device's receive filter
+     * (lwIP's {@code igmp_mac_filter} and {@code mld_mac_filter}): called on the loop when a
+     * netif joins its first group mapping to {@code group} and when it leaves the last one.
+     * A driver that filters in hardware programs it and returns true from
+     * {@link #filtersMulticast()}; the default ignores it, and the Ethernet layer then drops
+     * multicast frames of groups the netif has not joined itself.
+     */
+    default void setMulticastFilter(org.lwip4j.addr.MacAddress group, boolean add) {
+    }
+
+    /**
+     * True when the device delivers only the multicast frames of the MACs given to
+     * {@link #setMulticastFilter} (and broadcasts); false (the default) has the Ethernet
+     * layer filter them in software.
+     */
+    default boolean filtersMulticast() {
+        return false;
+    }
+
     /** Stops receiving and releases the device; idempotent. */
     @Override
     default void close() {

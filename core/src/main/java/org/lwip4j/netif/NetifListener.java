@@ -8,6 +8,10 @@ import org.lwip4j.addr.IpAddress;
  * to a removed address. Runs on the loop.
  */
 public interface NetifListener {
+    /** The netif was added to the stack (down, without addresses; its driver attached). */
+    default void added(Netif netif) {
+    }
+
     /** The netif went administratively up or down. */
     default void statusChanged(Netif netif) {
     }

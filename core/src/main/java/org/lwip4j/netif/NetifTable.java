@@ -70,12 +70,16 @@ public final class NetifTable {
             throw new IllegalArgumentException("a netif named " + name + " exists already");
         }
         boolean eth = driver.linkType() == LinkType.ETHERNET;
-        int flags = Netif.FLAG_LINK_UP | (eth ? Netif.FLAG_ETHERNET | Netif.FLAG_ETHARP | Netif.FLAG_BROADCAST | Netif.FLAG_IGMP : 0);
+        int flags = Netif.FLAG_LINK_UP | (eth ? Netif.FLAG_ETHERNET | Netif.FLAG_ETHARP | Netif.FLAG_BROADCAST | Netif.FLAG_IGMP
+                | Netif.FLAG_MLD6 : 0);
         MacAddress m = eth ? (mac != null ? mac : MacAddress.derivedFrom(name, macSalt)) : MacAddress.ZERO;
         Netif n = new Netif(ctx, driver, name, nextIndex++, m, flags, eth ? ethernet : ipLink, loopback, listeners);
         netifs.add(n);
         ctx.loop().addSource(n.inputDrain());
         driver.attach(n);
+        for (NetifListener l : listeners) {
+            l.added(n);
+        }
         return n;
     }
 

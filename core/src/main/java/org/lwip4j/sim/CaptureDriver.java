@@ -32,6 +32,8 @@ public final class CaptureDriver implements NetifDriver {
     private volatile Err transmitResult = Err.OK;
     private long refused;
     private volatile int gsoTypes;
+    private final java.util.Set<org.lwip4j.addr.MacAddress> filter = new java.util.LinkedHashSet<>();
+    private final java.util.List<String> filterCalls = new java.util.ArrayList<>();
 
     /** An Ethernet test netif with MTU 1500. */
     public CaptureDriver() {
@@ -86,6 +88,32 @@ public final class CaptureDriver implements NetifDriver {
         long t = n != null ? n.context().clock().nanoTime() : 0;
         captured.add(new CapturedFrame(t, frame.toByteArray()));
         return Err.OK;
+    }
+
+    /** The multicast MACs the netif has asked this device to receive, in the order first asked. */
+    public java.util.Set<org.lwip4j.addr.MacAddress> multicastFilter() {
+        synchronized (filter) {
+            return new java.util.LinkedHashSet<>(filter);
+        }
+    }
+
+    /** Every filter call so far, as {@code +mac} (added) or {@code -mac} (removed). */
+    public java.util.List<String> multicastFilterCalls() {
+        synchronized (filter) {
+            return java.util.List.copyOf(filterCalls);
+        }
+    }
+
+    @Override
+    public void setMulticastFilter(org.lwip4j.addr.MacAddress group, boolean add) {
+        synchronized (filter) {
+            if (add) {
+                filter.add(group);
+            } else {
+                filter.remove(group);
+            }
+            filterCalls.add((add ? "+" : "-") + group);
+        }
     }
 
     /** Declares the GSO super-frames this test device takes whole (bits {@code 1 << type}); none by default. */

@@ -160,6 +160,7 @@ public final class VirtualSwitch {
         private final Receiver receiver;
         private final LinkDirection up;
         private final LinkDirection down;
+        private final java.util.Set<org.lwip4j.addr.MacAddress> filter = new java.util.LinkedHashSet<>();
 
         Port(VirtualSwitch sw, int index, Impairments toSwitch, Impairments fromSwitch) {
             this.sw = sw;
@@ -196,6 +197,21 @@ public final class VirtualSwitch {
         /** The netif attached to this port, or {@code null}. */
         public Netif netif() {
             return receiver.netif();
+        }
+
+        /** The multicast MACs the station's netif asked to receive (its groups), in the order first asked. */
+        public java.util.Set<org.lwip4j.addr.MacAddress> multicastFilter() {
+            return java.util.Collections.unmodifiableSet(filter);
+        }
+
+        /** Records the station's multicast filter (the port floods every group anyway; the Ethernet layer filters). */
+        @Override
+        public void setMulticastFilter(org.lwip4j.addr.MacAddress group, boolean add) {
+            if (add) {
+                filter.add(group);
+            } else {
+                filter.remove(group);
+            }
         }
 
         @Override

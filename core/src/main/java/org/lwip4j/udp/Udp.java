@@ -12,6 +12,7 @@ import org.lwip4j.buffer.PoolStats;
 import org.lwip4j.ip.IcmpError;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
+import org.lwip4j.ip.IpOutput;
 import org.lwip4j.ip.PcbTable;
 import org.lwip4j.ip.Route;
 import org.lwip4j.netif.Netif;
@@ -31,6 +32,16 @@ import org.lwip4j.wire.UdpPacket;
  * <p>Demultiplexing is by hash: connected pcbs by their 4-tuple first, then the pcbs bound
  * to the destination port (bound address, then wildcard). A receive callback may close or
  * open pcbs, or send, while a datagram is being delivered.
+ *
+ * <p>Both families: a pcb bound to {@code ::} ({@link IpAddress#ANY_TYPE}, lwIP's
+ * {@code IPADDR_TYPE_ANY}) receives IPv4 datagrams too (with IPv4 source addresses) and
+ * sends to either family; it may share its port with a pcb on {@code 0.0.0.0}, which IPv4
+ * datagrams then reach first (CONFORMANCE item 34).
+ *
+ * <p>Multicast (RFC 1112 §6, RFC 3493 §5.2): per pcb a TTL or hop limit for multicast (1 by
+ * default), an outgoing netif, loopback of what it sends to groups we are members of (on by
+ * default), and group memberships, counted per netif by the family's IGMP or MLD. A
+ * multicast datagram goes to every pcb on the port that takes it, each with its own copy.
  */
 public final class Udp {
     /** IP protocol number of UDP (RFC 768). */
@@ -180,7 +191,8 @@ public final class Udp {
 
     private boolean portInUse(int port, IpAddress addr) {
         for (Object o : byPort.bucket(port)) {
-            if (overlaps(((UdpPcb) o).localAddr, addr)) {
+            // A pcb of both families keeps its ephemeral port free of either.
+            if (overlaps(((UdpPcb) o).localAddr, addr) || IpAddress.isAnyType(addr)) {
                 return true;
             }
         }
@@ -193,10 +205,58 @@ public final class Udp {
             return;
         }
         unindex(pcb);
+        if (pcb.memberships != null) {
+            for (UdpPcb.Membership m : pcb.memberships) {
+                ip.leaveGroup(m.group(), m.netif());
+            }
+            pcb.memberships = null;
+        }
         pcb.closed = true;
         pcb.bound = false;
         pcb.route = null;
         pcbPool.give(1);
+    }
+
+    Err joinGroup(UdpPcb pcb, IpAddress group, Netif netif) {
+        live(pcb);
+        ip.familyOf(group);
+        if (!group.isMulticast()) {
+            throw new IllegalArgumentException("not a multicast group: " + group);
+        }
+        Netif n = netif;
+        if (n == null) {
+            Route r = ip.route(group, null, null);
+            if (r == null) {
+                return Err.RTE;
+            }
+            n = r.netif();
+        }
+        if (pcb.memberships == null) {
+            pcb.memberships = new ArrayList<>(2);
+        }
+        for (UdpPcb.Membership m : pcb.memberships) {
+            if (m.group().equals(group) && m.netif() == n) {
+                return Err.USE;
+            }
+        }
+        Err e = ip.joinGroup(group, n);
+        if (e == Err.OK) {
+            pcb.memberships.add(new UdpPcb.Membership(group, n));
+        }
+        return e;
+    }
+
+    Err leaveGroup(UdpPcb pcb, IpAddress group, Netif netif) {
+        live(pcb);
+        if (pcb.memberships != null) {
+            for (UdpPcb.Membership m : pcb.memberships) {
+                if (m.group().equals(group) && (netif == null || m.netif() == netif)) {
+                    pcb.memberships.remove(m);
+                    return ip.leaveGroup(group, m.netif());
+                }
+            }
+        }
+        return Err.VAL;
     }
 
     /** Checks that {@code pcb} is used on the loop and not after {@code close()}. */
@@ -225,7 +285,8 @@ public final class Udp {
                 return e;
             }
         }
-        Route r = routeFor(pcb, dst, netif);
+        boolean multicast = dst.isMulticast();
+        Route r = routeFor(pcb, dst, netif == null && multicast ? pcb.mcastNetif : netif);
         if (r == null) {
             stats.rterr++;
             return Err.RTE;
@@ -255,7 +316,8 @@ public final class Udp {
         }
         int proto = pcb.lite ? PROTO_UDPLITE : PROTO_UDP;
         emitHeader(pcb, q, r, port, ulen, proto);
-        Err e = ip.output(q, r, proto, pcb.ttl, pcb.tos, 0);
+        Err e = multicast ? ip.output(q, r, proto, pcb.mcastTtl, pcb.tos, pcb.mcastLoop ? IpOutput.MULTICAST_LOOP : 0)
+                : ip.output(q, r, proto, pcb.ttl, pcb.tos, 0);
         if (ownHeader) {
             q.free();
         } else {
@@ -317,6 +379,10 @@ public final class Udp {
         int sport = UdpPacket.srcPort(s, off);
         int dport = UdpPacket.dstPort(s, off);
         int coverage = lite ? UdpPacket.checkLite(s, off, len) : len;
+        if (info.isMulticast()) {
+            deliverToAll(p, info, sport, dport, lite, coverage);
+            return;
+        }
         UdpPcb match = connectedMatch(info, sport, dport, lite, coverage);
         if (match == null) {
             match = bestUnconnected(info, dport, lite, coverage);
@@ -336,6 +402,58 @@ public final class Udp {
         } else {
             deliver(match, p, info, sport);
         }
+    }
+
+    /**
+     * A multicast datagram goes to every pcb on its port that takes it (RFC 1112 §6.2 as
+     * sockets do it): unconnected ones whose address is the wildcard or the group, connected
+     * ones whose remote end sent it. Each gets its own copy, made before any callback runs.
+     * Nobody: dropped and counted, without an ICMP error.
+     */
+    private void deliverToAll(Pbuf p, IpInfo info, int sport, int dport, boolean lite, int coverage) {
+        Object[] bucket = byPort.bucket(dport);
+        int n = 0;
+        int last = -1;
+        for (int i = 0; i < bucket.length; i++) {
+            if (takesMulticast((UdpPcb) bucket[i], info, sport, lite, coverage)) {
+                n++;
+                last = i;
+            }
+        }
+        if (n == 0) {
+            stats.proterr++;
+            stats.drop++;
+            p.free();
+            return;
+        }
+        p.removeHeader(UdpPacket.HEADER_LEN);
+        Pbuf[] copies = n == 1 ? null : new Pbuf[bucket.length];
+        if (copies != null) {
+            for (int i = 0; i < last; i++) {
+                if (!takesMulticast((UdpPcb) bucket[i], info, sport, lite, coverage)) {
+                    continue;
+                }
+                copies[i] = ctx.pbufs().allocPool(Layer.RAW, p.totalLength());
+                if (copies[i] == null) {
+                    stats.memerr++;
+                    continue;
+                }
+                copies[i].copyFrom(0, p, 0, p.totalLength());
+            }
+            for (int i = 0; i < last; i++) {
+                if (copies[i] != null) {
+                    deliver((UdpPcb) bucket[i], copies[i], info, sport);
+                }
+            }
+        }
+        deliver((UdpPcb) bucket[last], p, info, sport);
+    }
+
+    private boolean takesMulticast(UdpPcb pcb, IpInfo info, int sport, boolean lite, int coverage) {
+        if (!accepts(pcb, info, lite, coverage)) {
+            return false;
+        }
+        return !pcb.connected || (pcb.remotePort == sport && info.srcIs(pcb.remoteAddr));
     }
 
     /** Checks lengths and the checksum; the datagram's length, or -1 after dropping {@code p}. */
@@ -460,14 +578,19 @@ public final class Udp {
     /**
      * How well an unconnected pcb that matches the destination fits. A specific address
      * beats the wildcard; for a broadcast, which pcbs bound to any address may match, an
-     * address of the arrival netif beats the wildcard, which beats another netif's address.
+     * address of the arrival netif beats the wildcard, which beats another netif's address;
+     * the wildcard of both families ({@code ::}, {@link IpAddress#ANY_TYPE}) comes last for
+     * an IPv4 datagram, so a pcb on {@code 0.0.0.0} of the same port takes it first.
      */
     private static int rank(UdpPcb pcb, IpInfo info) {
         IpAddress la = pcb.localAddr;
-        if (la.isAny()) {
-            return 1;
+        if (la.version() != info.version()) {
+            return 0; // the wildcard of both families: the family's own wildcard beats it
         }
-        return info.isBroadcast() && !info.netif().hasAddress(la) ? 0 : 2;
+        if (la.isAny()) {
+            return 2;
+        }
+        return info.isBroadcast() && !info.netif().hasAddress(la) ? 1 : 3;
     }
 
     private boolean localMatches(UdpPcb pcb, IpInfo info) {
@@ -475,7 +598,7 @@ public final class Udp {
             return false;
         }
         IpAddress la = pcb.localAddr;
-        if (la.version() != info.version()) {
+        if (la.version() != info.version() && !(IpAddress.isAnyType(la) && info.version() == 4)) {
             return false;
         }
         if (info.isBroadcast()) {

@@ -33,6 +33,14 @@ public final class UdpPcb {
     int liteCoverageTx;
     int liteCoverageRx;
     Netif boundNetif;
+    /** TTL (hop limit) of multicast datagrams: 1 by default (RFC 1112 §6.1, RFC 3493 §5.2). */
+    int mcastTtl = 1;
+    /** IP_MULTICAST_IF: the netif multicast datagrams leave by, or {@code null} to route. */
+    Netif mcastNetif;
+    /** IP_MULTICAST_LOOP: our own members get a copy (on by default, RFC 1112 §6.1). */
+    boolean mcastLoop = true;
+    /** Groups this pcb joined, left again on close. */
+    java.util.List<Membership> memberships;
     /** The route of the last datagram sent, reused while it is fresh and goes to the same place. */
     Route route;
     UdpReceiver receiver;
@@ -44,8 +52,13 @@ public final class UdpPcb {
         this.ttl = ttl;
     }
 
+    /** A group joined by a pcb, on the netif it was joined on. */
+    record Membership(IpAddress group, Netif netif) {
+    }
+
     /**
-     * Binds to a local address (or {@code 0.0.0.0} for all) and port (0 picks a free
+     * Binds to a local address (or {@code 0.0.0.0} for all of IPv4, {@code ::} -
+     * {@link IpAddress#ANY_TYPE} - for all of both families) and port (0 picks a free
      * ephemeral port) ({@code udp_bind}). {@link Err#USE} when another pcb has the port on
      * the same or an overlapping address, unless both set {@link #setReuseAddress(boolean)}.
      */
@@ -181,6 +194,67 @@ public final class UdpPcb {
         }
         this.liteCoverageTx = tx;
         this.liteCoverageRx = rx;
+    }
+
+    /**
+     * Joins the multicast {@code group} on {@code netif} ({@code null}: the netif a datagram
+     * to the group would leave by) for this pcb (IP_ADD_MEMBERSHIP, IPV6_JOIN_GROUP): the
+     * netif's membership is counted, so it is reported when the first pcb joins and left
+     * when the last one leaves or closes. A multicast datagram goes to every pcb bound to its
+     * port with a matching address (the wildcard or the group). {@link Err#USE} when this pcb
+     * has joined it there already, {@link Err#RTE} when no netif leads to it, {@link Err#MEM}
+     * when the netif has as many groups as it may.
+     *
+     * @throws IllegalArgumentException when {@code group} is not multicast or of a family the stack lacks
+     */
+    public Err joinGroup(IpAddress group, Netif netif) {
+        return udp.joinGroup(this, Objects.requireNonNull(group, "group"), netif);
+    }
+
+    /** Leaves a group this pcb joined (IP_DROP_MEMBERSHIP); {@code netif} {@code null} matches any. {@link Err#VAL} when not joined. */
+    public Err leaveGroup(IpAddress group, Netif netif) {
+        return udp.leaveGroup(this, Objects.requireNonNull(group, "group"), netif);
+    }
+
+    /** TTL (IPv4) or hop limit (IPv6) of multicast datagrams ({@code udp_set_multicast_ttl}, IP_MULTICAST_TTL): 1..255, 1 by default. */
+    public void setMulticastTtl(int ttl) {
+        udp.live(this);
+        if (ttl < 1 || ttl > 255) {
+            throw new IllegalArgumentException("multicast TTL must be 1..255, not " + ttl);
+        }
+        this.mcastTtl = ttl;
+    }
+
+    /** The TTL or hop limit of multicast datagrams. */
+    public int multicastTtl() {
+        return mcastTtl;
+    }
+
+    /** The netif multicast datagrams leave by ({@code udp_set_multicast_netif_index}, IP_MULTICAST_IF); {@code null} routes them. */
+    public void setMulticastNetif(Netif netif) {
+        udp.live(this);
+        this.mcastNetif = netif;
+        this.route = null;
+    }
+
+    /** The netif multicast datagrams leave by, or {@code null}. */
+    public Netif multicastNetif() {
+        return mcastNetif;
+    }
+
+    /**
+     * Whether our own members of a group get a copy of what this pcb sends to it
+     * ({@code UDP_FLAGS_MULTICAST_LOOP}, IP_MULTICAST_LOOP). On by default, as RFC 1112 §6.1
+     * has it (lwIP's default is off).
+     */
+    public void setMulticastLoop(boolean on) {
+        udp.live(this);
+        this.mcastLoop = on;
+    }
+
+    /** True when sent multicast is looped back to our own members. */
+    public boolean multicastLoop() {
+        return mcastLoop;
     }
 
     /** The local address bound to. */

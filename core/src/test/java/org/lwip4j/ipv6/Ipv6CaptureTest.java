@@ -53,6 +53,8 @@ class Ipv6CaptureTest {
         stack = Stack.create(b.build(), clock);
         wire = new CaptureDriver();
         netif = stack.addNetif(wire, "eth0");
+        // This test counts frames on the wire; MLD reports are MldTest's (lwIP: no NETIF_FLAG_MLD6).
+        netif.setFlags(Netif.FLAG_MLD6, 0);
         netif.setUp(true);
         stack.netifs().setDefault(netif);
         netif.ip6().add(Ip6Address.parse(US), 64);
@@ -576,6 +578,17 @@ class Ipv6CaptureTest {
         assertIcmpChecksum(f);
         advance(Duration.ofMillis(1100));
         assertEquals(Ip6Addresses.State.PREFERRED, ll.state());
-        assertEquals(0, wire.count());
+        // Then the MLD report of the solicited-node group, held back until DAD was done.
+        var mld = wire.drain();
+        assertEquals(2, mld.size(), "the MLDv2 report and its one retransmission (robustness 2) within a second");
+        for (var c : mld) {
+            byte[] m = c.data();
+            assertEquals("333300000016", h(m, 0, 6));
+            assertEquals(h(ll.address().toBytes()), h(m, 14 + 8, 14 + 24), "from the link-local address, now valid");
+            assertEquals(1, m[14 + 7], "hop limit 1");
+            assertEquals("3a00050200000100", h(m, 14 + 40, 14 + 48), "hop-by-hop: Router Alert (MLD), PadN");
+            assertEquals(143, m[14 + 48] & 0xff);
+            assertEquals("04000000" + h(sn.toBytes()), h(m, 14 + 56, 14 + 76), "CHANGE_TO_EXCLUDE of no sources");
+        }
     }
 }

@@ -43,6 +43,8 @@ class Ipv6RoutingTest {
         stack = Stack.create(b.build(), clock);
         wire = new CaptureDriver();
         netif = stack.addNetif(wire, "eth0");
+        // This test counts frames on the wire; MLD reports are MldTest's (lwIP: no NETIF_FLAG_MLD6).
+        netif.setFlags(Netif.FLAG_MLD6, 0);
         netif.setUp(true);
         stack.netifs().setDefault(netif);
     }
@@ -242,6 +244,8 @@ class Ipv6RoutingTest {
         stack = Stack.create(StackConfig.builder().randomSeed(4).lwipIpv6(false).build(), clock);
         wire = new CaptureDriver();
         netif = stack.addNetif(wire, "eth0");
+        // This test counts frames on the wire; MLD reports are MldTest's (lwIP: no NETIF_FLAG_MLD6).
+        netif.setFlags(Netif.FLAG_MLD6, 0);
         netif.setUp(true);
         wire.inject(Packets6.ethernet(netif.mac().bits(), 0x0200_0000_0009L,
                 ipv6(17, "2001:db8::9", "2001:db8::1", 64, udp(1, 9, new byte[4], "2001:db8::9", "2001:db8::1"))));

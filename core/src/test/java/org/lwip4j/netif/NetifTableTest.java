@@ -70,7 +70,8 @@ class NetifTableTest {
         Netif tun = table.add(new CaptureDriver(LinkType.IP, 1500), "tun0", MacAddress.parse("02:00:00:00:00:43"));
         int first = eth.index();
         assertEquals(List.of(first + 1, first + 2), List.of(given.index(), tun.index()), "one after another");
-        int ethFlags = Netif.FLAG_LINK_UP | Netif.FLAG_ETHERNET | Netif.FLAG_ETHARP | Netif.FLAG_BROADCAST | Netif.FLAG_IGMP;
+        int ethFlags = Netif.FLAG_LINK_UP | Netif.FLAG_ETHERNET | Netif.FLAG_ETHARP | Netif.FLAG_BROADCAST | Netif.FLAG_IGMP
+                | Netif.FLAG_MLD6;
         assertEquals(ethFlags, eth.flags());
         assertEquals(ethFlags, given.flags());
         assertEquals(Netif.FLAG_LINK_UP, tun.flags());
