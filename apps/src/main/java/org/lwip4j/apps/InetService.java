@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.Map;
 import org.lwip4j.Stack;
 import org.lwip4j.addr.Ip4Address;
@@ -43,14 +46,93 @@ public abstract class InetService implements AutoCloseable {
         this.port = port;
     }
 
-    /** The any address of each family the stack has, IPv4 first. */
+    /**
+     * The any address of each family the stack has: {@code ::} first when the stack has IPv6,
+     * then {@code 0.0.0.0}.
+     */
     public static List<IpAddress> anyAddresses(Stack stack) {
         List<IpAddress> all = new ArrayList<>();
-        all.add(Ip4Address.ANY);
         if (stack.config().ip6().enabled()) {
             all.add(Ip6Address.ANY);
         }
+        all.add(Ip4Address.ANY);
         return all;
+    }
+
+    /**
+     * One pcb bound to {@code port} on each family's any address ({@link #anyAddresses}).
+     * Where {@code ::} is dual-stack (it takes IPv4 as well: lwIP's {@code IPADDR_TYPE_ANY},
+     * Linux's {@code ::} without {@code IPV6_V6ONLY}), {@code 0.0.0.0} is then in use by our
+     * own {@code ::} pcb and is left out; to tell that from another pcb holding
+     * {@code 0.0.0.0}, the IPv4 wildcard is tried (and released) first.
+     *
+     * @throws ErrException when the port is taken (nothing stays bound)
+     */
+    private static <P> List<P> bindEach(Stack stack, int port, String what, String proto, Supplier<P> make,
+            BiFunction<P, IpAddress, Err> bind, Consumer<P> close) {
+        List<IpAddress> anys = anyAddresses(stack);
+        List<P> bound = new ArrayList<>();
+        boolean ok = false;
+        try {
+            if (anys.size() > 1) {
+                P probe = make.get();
+                Err e = bind.apply(probe, Ip4Address.ANY);
+                close.accept(probe);
+                if (e != Err.OK) {
+                    throw bindFailed(what, proto, port, Ip4Address.ANY, e);
+                }
+            }
+            boolean ip6AnyBound = false;
+            for (IpAddress any : anys) {
+                P p = make.get();
+                Err e = bind.apply(p, any);
+                if (e != Err.OK) {
+                    close.accept(p);
+                    if (e == Err.USE && any.version() == 4 && ip6AnyBound) {
+                        continue; // our dual-stack :: has IPv4 too
+                    }
+                    throw bindFailed(what, proto, port, any, e);
+                }
+                bound.add(p);
+                ip6AnyBound |= any.version() == 6;
+            }
+            ok = true;
+            return bound;
+        } finally {
+            if (!ok) {
+                bound.forEach(close);
+            }
+        }
+    }
+
+    /**
+     * TCP listeners on {@code port} of every family's any address ({@link #anyAddresses}),
+     * with {@code backlog} and {@code accept}; on the loop.
+     *
+     * @throws ErrException with {@link Err#USE} when the port is taken (nothing stays bound)
+     */
+    public static List<TcpPcb> listenAll(Stack stack, int port, int backlog, String what, TcpPcb.AcceptCallback accept) {
+        List<TcpPcb> listeners = bindEach(stack, port, what, "TCP", stack::newTcpPcb, (p, a) -> p.bind(a, port), TcpPcb::close);
+        boolean ok = false;
+        try {
+            for (TcpPcb l : listeners) {
+                Err e = l.listen(backlog);
+                if (e != Err.OK) {
+                    throw bindFailed(what, "TCP", port, l.localAddr(), e);
+                }
+                l.onAccept(accept);
+            }
+            ok = true;
+            return listeners;
+        } finally {
+            if (!ok) {
+                listeners.forEach(TcpPcb::close);
+            }
+        }
+    }
+
+    private static ErrException bindFailed(String what, String proto, int port, IpAddress any, Err e) {
+        return new ErrException(e, "cannot bind the " + what + " to " + proto + " port " + port + " on " + any + ": " + e);
     }
 
     /**
@@ -63,20 +145,14 @@ public abstract class InetService implements AutoCloseable {
         stack.loop().checkInEventLoop(name + " started");
         boolean ok = false;
         try {
-            for (IpAddress any : anyAddresses(stack)) {
-                TcpPcb l = stack.newTcpPcb();
-                listeners.add(l);
-                check(l.bind(any, port), "TCP", any);
-                check(l.listen(16), "TCP", any);
-                l.onAccept((listener, conn) -> {
-                    accepted++;
-                    conn.onErr(err -> ended(conn));
-                    Runnable release = accepted(conn);
-                    connections.put(conn, release != null ? release : () -> { });
-                });
-                UdpPcb u = stack.newUdpPcb();
+            listeners.addAll(listenAll(stack, port, 16, name + " service", (listener, conn) -> {
+                accepted++;
+                conn.onErr(err -> ended(conn));
+                Runnable release = accepted(conn);
+                connections.put(conn, release != null ? release : () -> { });
+            }));
+            for (UdpPcb u : bindEach(stack, port, name + " service", "UDP", stack::newUdpPcb, (p, a) -> p.bind(a, port), UdpPcb::close)) {
                 udpPcbs.add(u);
-                check(u.bind(any, port), "UDP", any);
                 u.onReceive(this::onDatagram);
             }
             ok = true;
@@ -84,13 +160,6 @@ public abstract class InetService implements AutoCloseable {
             if (!ok) {
                 close();
             }
-        }
-    }
-
-    private void check(Err e, String proto, IpAddress any) {
-        if (e != Err.OK) {
-            throw new ErrException(e, "cannot bind the " + name + " service to " + proto + " port " + port + " on " + any
-                    + ": " + e);
         }
     }
 
@@ -153,7 +222,7 @@ public abstract class InetService implements AutoCloseable {
         return connections.size();
     }
 
-    /** The local addresses the service is bound to (one per family). */
+    /** The local addresses the service's TCP listeners are bound to ({@code ::} and {@code 0.0.0.0}, or {@code ::} alone when it is dual-stack). */
     public final List<IpAddress> boundAddresses() {
         List<IpAddress> all = new ArrayList<>();
         for (TcpPcb l : listeners) {

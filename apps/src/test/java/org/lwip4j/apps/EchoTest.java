@@ -32,7 +32,7 @@ class EchoTest {
         TwoStacks s = new TwoStacks(7 + family, Impairments.builder().delay(Duration.ofMillis(2)).loss(0.02)
                 .rate(1_000_000_000L).build());
         Echo echo = Echo.start(s.server);
-        assertEquals(List.of(org.lwip4j.addr.Ip4Address.ANY, org.lwip4j.addr.Ip6Address.ANY), echo.boundAddresses());
+        assertEquals(org.lwip4j.addr.Ip6Address.ANY, echo.boundAddresses().getFirst(), "bound to :: (and 0.0.0.0 unless :: is dual-stack)");
         TwoStacks.Conn c = s.connect(server(family), Echo.PORT);
         byte[] data = new byte[1 << 20];
         new SplittableRandom(family).nextBytes(data);

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.lwip4j.Stack;
-import org.lwip4j.addr.IpAddress;
 import org.lwip4j.apps.InetService;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ErrException;
@@ -58,26 +57,7 @@ public final class IperfServer implements AutoCloseable {
         Objects.requireNonNull(reports, "reports");
         stack.loop().checkInEventLoop("iperf server started");
         IperfServer s = new IperfServer(stack, port, reports);
-        boolean ok = false;
-        try {
-            for (IpAddress any : InetService.anyAddresses(stack)) {
-                TcpPcb l = stack.newTcpPcb();
-                s.listeners.add(l);
-                Err e = l.bind(any, port);
-                if (e == Err.OK) {
-                    e = l.listen(16);
-                }
-                if (e != Err.OK) {
-                    throw new ErrException(e, "cannot bind the iperf server to TCP port " + port + " on " + any + ": " + e);
-                }
-                l.onAccept((listener, conn) -> s.accepted(conn));
-            }
-            ok = true;
-        } finally {
-            if (!ok) {
-                s.close();
-            }
-        }
+        s.listeners.addAll(InetService.listenAll(stack, port, 16, "iperf server", (listener, conn) -> s.accepted(conn)));
         return s;
     }
 
