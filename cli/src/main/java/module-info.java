@@ -2,6 +2,7 @@
 module org.lwip4j.cli {
     requires org.lwip4j.core;
     requires org.lwip4j.netif;
+    requires org.lwip4j.apps;
     requires info.picocli;
     requires java.logging;
     requires jdk.unsupported;

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.apps.iperf.IperfClient;
+import org.lwip4j.apps.iperf.IperfMode;
 import org.lwip4j.netif.Ip4Interface;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lwip4j run}: one stack on one or more TAP/TUN devices, until SIGINT or SIGTERM.
  * Exit codes: 0 after a clean stop, 1 when a device cannot be opened (the message says what
- * is needed), 2 for a bad command line.
+ * is needed), 2 for a bad command line, 3 when the iperf client test ({@code --iperf-client}) failed.
  */
 @Command(name = "run",
         sortOptions = false,
@@ -29,7 +31,7 @@ import picocli.CommandLine.Spec;
             "Runs one lwip4j stack on TAP/TUN devices until Ctrl-C (SIGINT) or SIGTERM.",
             "",
             "With no options: TAP lwip0, stack 192.168.7.2/24, host side 192.168.7.1/24,",
-            "UDP echo on port 7. A device that exists is attached to and its host side left",
+            "echo on TCP and UDP port 7. A device that exists is attached to and its host side left",
             "alone; one that does not is created, brought up, and its host side gets",
             "--host-ip4 (default: the first other address of the stack's subnet).",
             "Several interfaces: repeat --if; with --forward the stack routes between them.",
@@ -41,12 +43,14 @@ import picocli.CommandLine.Spec;
             "  lwip4j run                 # TAP lwip0; then from the host: ping 192.168.7.2",
             "  lwip4j run --tap tap1 --ip4 10.0.0.2/24 --gw4 10.0.0.1 --pcap tap1.pcap --stats 5",
             "  lwip4j run --tun tun0 --ip4 10.8.0.2/24 --host-ip4 10.8.0.1/24",
+            "  lwip4j run --iperf --discard --chargen   # then from the host: iperf -c 192.168.7.2",
+            "  lwip4j run --no-echo -c 192.168.7.1 --iperf-time 5   # iperf -s on the host first",
             "  lwip4j run --forward --ready-file router.ready \\",
             "      --if tap:red0,ip4=10.1.0.1/24,host-ip4=10.1.0.2/24,netns=red \\",
             "      --if tap:blue0,ip4=10.2.0.1/24,host-ip4=10.2.0.2/24,netns=blue &",
             "  while [ ! -e router.ready ]; do kill -0 $! || break; sleep 0.2; done   # its devices are up",
             "",
-            "Exit codes: 0 stopped cleanly, 1 a device could not be opened, 2 bad arguments.",
+            "Exit codes: 0 stopped cleanly, 1 a device could not be opened, 2 bad arguments, 3 the iperf client test failed.",
         })
 public final class RunCommand implements Callable<Integer> {
     /** The TAP device used when no interface is named. */
@@ -85,11 +89,40 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "Capture the interface's frames, both directions, to a pcap file.")
     private String pcap;
 
+    // ---- Services and iperf (apps module): keep these options together. ----
     @Option(names = "--echo", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "UDP echo service on port 7, RFC 862 (default on; --no-echo turns it off).")
+            description = "Echo service on TCP and UDP port 7, RFC 862 (default on; --no-echo turns it off).")
     private boolean echo;
 
-    @Option(names = "--stats", paramLabel = "SECONDS", description = "Every SECONDS print one line of the counters that changed (the whole table is printed on exit).")
+    @Option(names = "--discard", description = "Discard service on TCP and UDP port 9 (RFC 863).")
+    private boolean discard;
+
+    @Option(names = "--chargen", description = "Character generator on TCP and UDP port 19 (RFC 864).")
+    private boolean chargen;
+
+    @Option(names = "--iperf", description = "iperf 2 server on TCP port 5001 (from the host: iperf -c ADDR); each test's result is printed.")
+    private boolean iperf;
+
+    @Option(names = {"-c", "--iperf-client"}, paramLabel = "ADDR",
+            description = "Once up, run an iperf 2 test to the iperf server (iperf -s) at ADDR, print its result and stop "
+                    + "(exit code 3 if the test failed).")
+    private String iperfClient;
+
+    @Option(names = "--iperf-time", paramLabel = "SECONDS", description = "How long the client test sends (default 10).")
+    private String iperfTime;
+
+    @Option(names = "--iperf-bytes", paramLabel = "N", description = "Send N bytes (K, M, G: powers of 1024) instead of for a time.")
+    private String iperfBytes;
+
+    @Option(names = "--iperf-mode", paramLabel = "MODE",
+            description = "normal (default); dual: both ways at once (iperf -d); tradeoff: one way, then back (iperf -r).")
+    private String iperfMode;
+
+    @Option(names = "--iperf-port", paramLabel = "PORT", description = "The iperf server's port (default 5001).")
+    private String iperfPort;
+
+    @Option(names = "--stats", paramLabel = "SECONDS", description = "Every SECONDS print one line of the counters that changed (TCP's among them) and a line of "
+                    + "TCP_INFO per TCP connection (the whole table, listeners too, is printed on exit).")
     private String stats;
 
     @Option(names = "--ready-file", paramLabel = "FILE",
@@ -195,7 +228,77 @@ public final class RunCommand implements Callable<Integer> {
         if (forward && list.size() < 2) {
             throw new UsageException("--forward needs at least two interfaces (add them with --if)");
         }
-        return new RunPlan(list, gw, forward, echo, interval, maxSleep);
+        return new RunPlan(list, gw, forward, services(), interval, maxSleep);
+    }
+
+    /** The services and the iperf client test the options ask for. */
+    private Services services() {
+        boolean clientOption = iperfTime != null || iperfBytes != null || iperfMode != null || iperfPort != null;
+        if (iperfClient == null) {
+            if (clientOption) {
+                throw new UsageException("--iperf-time, --iperf-bytes, --iperf-mode and --iperf-port belong to an iperf client "
+                        + "test: add --iperf-client ADDR");
+            }
+            return new Services(echo, discard, chargen, iperf, null, null);
+        }
+        org.lwip4j.addr.IpAddress server;
+        try {
+            server = org.lwip4j.addr.IpAddress.parse(iperfClient);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--iperf-client: not an IPv4 or IPv6 address: \"" + iperfClient + "\"");
+        }
+        if (iperfTime != null && iperfBytes != null) {
+            throw new UsageException("--iperf-time and --iperf-bytes exclude each other");
+        }
+        IperfClient.Options o;
+        if (iperfBytes != null) {
+            o = IperfClient.Options.bytes(parseBytes(iperfBytes));
+        } else {
+            double secs = 10;
+            if (iperfTime != null) {
+                try {
+                    secs = Double.parseDouble(iperfTime);
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--iperf-time: not a number of seconds: \"" + iperfTime + "\"");
+                }
+                if (!(secs >= 0.01) || secs > 86400) {
+                    throw new UsageException("--iperf-time needs 0.01 to 86400 seconds, not " + iperfTime);
+                }
+            }
+            o = IperfClient.Options.timed(Duration.ofMillis((long) (secs * 1000)));
+        }
+        if (iperfMode != null) {
+            try {
+                o = o.withMode(IperfMode.valueOf(iperfMode.toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--iperf-mode: normal, dual or tradeoff, not \"" + iperfMode + "\"");
+            }
+        }
+        if (iperfPort != null) {
+            if (!iperfPort.matches("\\d{1,5}") || Integer.parseInt(iperfPort) < 1 || Integer.parseInt(iperfPort) > 65535) {
+                throw new UsageException("--iperf-port needs a port 1..65535, not " + iperfPort);
+            }
+            o = o.withPort(Integer.parseInt(iperfPort));
+        }
+        return new Services(echo, discard, chargen, iperf, server, o);
+    }
+
+    /** {@code 1000}, {@code 64K}, {@code 16M}, {@code 1G} (powers of 1024), at most 2^31-1. */
+    static long parseBytes(String v) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,10})([KMG]?)", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(v);
+        if (!m.matches()) {
+            throw new UsageException("--iperf-bytes: not a byte count (like 1000, 64K, 16M): \"" + v + "\"");
+        }
+        long n = Long.parseLong(m.group(1)) << switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            default -> 0;
+        };
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new UsageException("--iperf-bytes needs 1 to 2147483647 bytes, not " + v);
+        }
+        return n;
     }
 
     /** Writes our process id to {@code file} at once (a temporary file renamed), so a reader never sees it half written. */
@@ -273,6 +376,6 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
         }
-        return 0;
+        return runner.iperfFailed() ? 3 : 0;
     }
 }

@@ -9,12 +9,12 @@ import org.lwip4j.addr.Ip4Address;
 
 /**
  * What a {@code run} does, checked as a whole: the interfaces, the default gateway,
- * forwarding, the echo service, the stats interval and how long the idle loop may sleep.
+ * forwarding, the services (echo, discard, chargen, iperf), the stats interval and how long the idle loop may sleep.
  *
  * @param interfaces    the interfaces, in order (see {@link #defaultInterface()})
  * @param gw4           the default gateway, or {@code null}; it must lie in one interface's subnet
  * @param forward       forward IPv4 packets between the interfaces ({@code IP_FORWARD})
- * @param echo          run the echo service on UDP port 7 (RFC 862)
+ * @param services      the services to run and the iperf client test, if any
  * @param statsInterval how often to print a line of the counters that changed, or {@code null} for none
  *                      (the whole table is printed at exit either way)
  * @param maxSleep      the longest the idle stack loop sleeps, or {@code null} for no limit
@@ -24,13 +24,14 @@ public record RunPlan(
         List<InterfaceSpec> interfaces,
         Ip4Address gw4,
         boolean forward,
-        boolean echo,
+        Services services,
         Duration statsInterval,
         Duration maxSleep) {
 
     /** Checks the plan as a whole; a bad one is a {@link UsageException} with a one-line reason. */
     public RunPlan {
         interfaces = List.copyOf(interfaces);
+        java.util.Objects.requireNonNull(services, "services");
         if (interfaces.isEmpty()) {
             throw new UsageException("no interface to run on");
         }
@@ -73,6 +74,11 @@ public record RunPlan(
         if (maxSleep != null && (maxSleep.isNegative() || maxSleep.isZero())) {
             throw new UsageException("--max-sleep-us needs a positive number of microseconds");
         }
+    }
+
+    /** True when the echo service runs (TCP and UDP port 7, RFC 862). */
+    public boolean echo() {
+        return services.echo();
     }
 
     /**

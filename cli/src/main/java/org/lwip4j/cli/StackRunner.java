@@ -15,21 +15,26 @@ import org.lwip4j.buffer.PoolStats;
 import org.lwip4j.addr.MacAddress;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifCounters;
-import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackConfig;
-import org.lwip4j.udp.UdpPcb;
+import org.lwip4j.apps.Chargen;
+import org.lwip4j.apps.Discard;
+import org.lwip4j.apps.Echo;
+import org.lwip4j.apps.iperf.IperfClient;
+import org.lwip4j.apps.iperf.IperfResult;
+import org.lwip4j.apps.iperf.IperfServer;
+import org.lwip4j.stack.ErrException;
 
 /**
  * Runs one stack as a {@link RunPlan} says: opens the devices (setting up the host side of
- * those it creates), adds a netif per device, captures, starts the echo service and the
- * loop; prints the stats periodically; and on {@link #stop()} releases everything in order
+ * those it creates), adds a netif per device, captures, starts the services (echo, discard,
+ * chargen, iperf) and the loop, runs the iperf client test if asked (then stops); prints the stats periodically; and on {@link #stop()} releases everything in order
  * (stats taken, drivers closed with the stack, captures flushed and closed) and prints the
  * final stats.
  */
 public final class StackRunner {
-    /** UDP echo port (RFC 862). */
-    public static final int ECHO_PORT = 7;
+    /** The echo port (RFC 862), TCP and UDP. */
+    public static final int ECHO_PORT = Echo.PORT;
 
     private final RunPlan plan;
     private final Platform platform;
@@ -43,6 +48,9 @@ public final class StackRunner {
     private long startedAt;
     private boolean started;
     private boolean done;
+    private volatile boolean iperfFailed;
+    /** The services started (echo, discard, chargen, iperf server); closed with the stack. */
+    private final List<AutoCloseable> services = new ArrayList<>();
 
     /** One interface: what was asked, the device, its netif and capture. */
     private static final class Attached {
@@ -101,6 +109,7 @@ public final class StackRunner {
             }
             stack.start();
             startedAt = System.nanoTime();
+            startIperfClient();
             if (plan.statsInterval() != null) {
                 long ms = Math.max(1, plan.statsInterval().toMillis());
                 ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("lwip4j-stats").unstarted(r));
@@ -143,18 +152,62 @@ public final class StackRunner {
         for (Attached a : attached) {
             a.netif.setUp(true);
         }
-        if (plan.echo()) {
-            UdpPcb echo = stack.newUdpPcb();
-            Err e = echo.bind(ECHO_PORT);
-            if (e != Err.OK) {
-                return "cannot bind the echo service to UDP port " + ECHO_PORT + ": " + e;
-            }
-            echo.onReceive((pcb, p, src, port, netif) -> {
-                pcb.sendTo(p, src, port);
-                p.free();
-            });
+        String failure = startServices();
+        if (failure != null) {
+            return failure;
         }
         return null;
+    }
+
+    /** On the loop: the services of the plan (apps module); a failure to bind is returned as text. */
+    private String startServices() {
+        Services sv = plan.services();
+        try {
+            if (sv.echo()) {
+                services.add(Echo.start(stack));
+            }
+            if (sv.discard()) {
+                services.add(Discard.start(stack));
+            }
+            if (sv.chargen()) {
+                services.add(Chargen.start(stack));
+            }
+            if (sv.iperf()) {
+                services.add(IperfServer.start(stack, this::printIperf));
+            }
+        } catch (ErrException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    private void printIperf(IperfResult r) {
+        synchronized (out) {
+            out.println("lwip4j: " + r);
+            out.flush();
+        }
+    }
+
+    /**
+     * Runs the plan's iperf client test, if any: its results are printed as they come, and
+     * once all are in the run stops (from a thread of its own, since stopping waits for the loop).
+     */
+    private void startIperfClient() {
+        Services sv = plan.services();
+        if (sv.iperfServer() == null) {
+            return;
+        }
+        IperfClient c = stack.call(() -> IperfClient.start(stack, sv.iperfServer(), sv.iperfOptions(), this::printIperf));
+        c.results().whenComplete((results, error) -> {
+            boolean ok = error == null && !results.isEmpty() && results.stream().allMatch(IperfResult::done);
+            iperfFailed = !ok;
+            Thread.ofPlatform().name("lwip4j-iperf-done").start(this::stop);
+        });
+    }
+
+    /** True when the iperf client test ran and failed (a stream aborted or refused). */
+    public boolean iperfFailed() {
+        return iperfFailed;
     }
 
     /** The text printed once the stack runs: what it is and how to reach it. */
@@ -198,9 +251,21 @@ public final class StackRunner {
                         .append(s.name()).append("    (the host side has no address yet; then:)\n");
             }
             sb.append("  ").append(prefix).append("ping ").append(s.ip4().address()).append('\n');
-            if (plan.echo()) {
-                sb.append("  echo hello | ").append(prefix).append("socat - UDP:").append(s.ip4().address()).append(':')
-                        .append(ECHO_PORT).append("    (UDP echo, RFC 862)\n");
+            String addr = s.ip4().address().toString();
+            Services sv = plan.services();
+            if (sv.echo()) {
+                sb.append("  echo hello | ").append(prefix).append("nc -u -w1 ").append(addr).append(' ').append(ECHO_PORT)
+                        .append("    (echo, RFC 862: UDP; without -u TCP)\n");
+            }
+            if (sv.discard()) {
+                sb.append("  ").append(prefix).append("nc ").append(addr).append(" 9 < FILE    (discard, RFC 863: TCP and UDP)\n");
+            }
+            if (sv.chargen()) {
+                sb.append("  ").append(prefix).append("nc ").append(addr).append(" 19 | head    (chargen, RFC 864: TCP and UDP)\n");
+            }
+            if (sv.iperf()) {
+                sb.append("  ").append(prefix).append("iperf -c ").append(addr).append(" -t 5    (iperf 2 server, TCP port ")
+                        .append(IperfServer.PORT).append(")\n");
             }
         }
         if (plan.forward() && attached.size() > 1) {
@@ -236,7 +301,8 @@ public final class StackRunner {
 
     /**
      * What {@code --stats N} prints every N seconds: one line with the counters that changed
-     * since the last such line (since the start for the first), or nothing when none did.
+     * since the last such line (since the start for the first), then a line of TCP_INFO per
+     * open TCP connection; or nothing when no counter changed.
      * The whole table is printed at exit ({@link #report()}).
      */
     String periodicReport() {
@@ -258,7 +324,8 @@ public final class StackRunner {
         if (changes.isEmpty()) {
             return "";
         }
-        return String.format(Locale.ROOT, "lwip4j: stats, last %.1f s (up %.1f s): %s%n", since, up, changes);
+        String conns = s.call(() -> TcpConnections.lines(stack, false)); // the connections' TCP_INFO, not the listeners
+        return String.format(Locale.ROOT, "lwip4j: stats, last %.1f s (up %.1f s): %s%n", since, up, changes) + conns;
     }
 
     /** The counters the periodic line compares, read on the loop. */
@@ -349,6 +416,7 @@ public final class StackRunner {
             }
         }
         sb.append(stack.stats().table());
+        sb.append(TcpConnections.table(stack));
         var loop = stack.loop();
         sb.append(String.format(Locale.ROOT, "event loop: failed tasks %d, sources %d, timers %d%n", loop.failedTasks(),
                 loop.failedSources(), loop.failedTimers()));

@@ -14,7 +14,7 @@ class BannerTest {
         FakePlatform platform = new FakePlatform();
         platform.create = created;
         RunPlan plan = new RunPlan(List.of(new InterfaceSpec(InterfaceSpec.Kind.TAP, "tap5", Ip4Interface.parse("10.5.0.2/24"),
-                hostIp4, null, null, null, null)), null, false, true, null, null);
+                hostIp4, null, null, null, null)), null, false, Services.echoOnly(), null, null);
         StackRunner runner = new StackRunner(plan, platform, new PrintWriter(new StringWriter()));
         runner.start();
         try {

@@ -37,7 +37,7 @@ class StatsReportTest {
     void periodicLinesShowOnlyWhatChangedAndIpv6GoesToTheIpv6Layer() throws Exception {
         FakePlatform platform = new FakePlatform();
         RunPlan plan = new RunPlan(List.of(new InterfaceSpec(InterfaceSpec.Kind.TUN, "tun9", Ip4Interface.parse("10.8.0.2/24"),
-                Ip4Interface.parse("10.8.0.1/24"), null, null, null, null)), null, false, true, Duration.ofHours(1), null);
+                Ip4Interface.parse("10.8.0.1/24"), null, null, null, null)), null, false, Services.echoOnly(), Duration.ofHours(1), null);
         StringWriter out = new StringWriter();
         StackRunner runner = new StackRunner(plan, platform, new PrintWriter(out, true));
         runner.start();

@@ -1,0 +1,152 @@
+package org.lwip4j.apps.iperf;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.lwip4j.Stack;
+import org.lwip4j.addr.IpAddress;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.ErrException;
+import org.lwip4j.tcp.TcpPcb;
+
+/**
+ * The sending end of one iperf stream: connects, writes the client header (when it has
+ * one) and then iperf's payload, the digits {@code 0123456789} over and over, for a number of
+ * bytes or a time, as fast as the send buffer takes it; once all of it is acknowledged it
+ * reports and closes.
+ */
+final class IperfSender {
+    /** iperf's payload pattern, long enough that any write is one slice of it. */
+    private static final byte[] PATTERN = new byte[65536 + 10];
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    static {
+        for (int i = 0; i < PATTERN.length; i++) {
+            PATTERN[i] = (byte) ('0' + i % 10);
+        }
+    }
+
+    private final Stack stack;
+    private final IpAddress remote;
+    private final int port;
+    private final IperfHeader header;
+    private final long amountBytes;
+    private final long durationNanos;
+    private final Consumer<IperfResult> report;
+    private final byte[] headerBytes = new byte[IperfHeader.LENGTH];
+    private TcpPcb pcb;
+    private long start;
+    private long written;
+    private boolean writingDone;
+    private boolean finished;
+
+    /**
+     * A stream to {@code remote}:{@code port} of {@code amount} (iperf's convention: bytes when
+     * positive, hundredths of a second when negative), starting with {@code header} when not null.
+     */
+    IperfSender(Stack stack, IpAddress remote, int port, IperfHeader header, int amount, Consumer<IperfResult> report) {
+        this.stack = stack;
+        this.remote = remote;
+        this.port = port;
+        this.header = header;
+        this.amountBytes = amount >= 0 ? amount : -1;
+        this.durationNanos = amount < 0 ? -(long) amount * 10_000_000L : -1;
+        this.report = report;
+    }
+
+    /** Opens the connection; a failure at once is reported as an aborted stream. */
+    void start() {
+        start = stack.context().now();
+        try {
+            pcb = stack.newTcpPcb();
+        } catch (ErrException e) {
+            failEarly(e.err());
+            return;
+        }
+        pcb.onErr(this::error);
+        Err e = pcb.connect(remote, port, this::connected);
+        if (e != Err.OK) {
+            TcpPcb p = pcb;
+            pcb = null;
+            p.close();
+            failEarly(e);
+        }
+    }
+
+    private void failEarly(Err e) {
+        finished = true;
+        report.accept(new IperfResult(IperfResult.Kind.ABORTED_LOCAL, null, 0, remote, port, 0, Duration.ZERO, e));
+    }
+
+    private void connected(TcpPcb c) {
+        start = stack.context().now();
+        c.onSent((p, len) -> pump());
+        c.onPoll(p -> pump(), POLL);
+        if (header != null) {
+            header.write(headerBytes, 0);
+            if (c.write(headerBytes, 0, headerBytes.length, TcpPcb.WRITE_MORE) == Err.OK) {
+                written += headerBytes.length;
+            }
+        }
+        pump();
+    }
+
+    private void pump() {
+        if (finished || pcb == null) {
+            return;
+        }
+        long now = stack.context().now();
+        if (!writingDone && durationNanos >= 0 && now - start >= durationNanos) {
+            writingDone = true;
+        }
+        while (!writingDone) {
+            long want = amountBytes >= 0 ? amountBytes - written : Long.MAX_VALUE;
+            int n = (int) Math.min(Math.min(want, pcb.sndbuf()), 65536);
+            if (want <= 0) {
+                writingDone = true;
+                break;
+            }
+            if (n <= 0) {
+                break;
+            }
+            if (pcb.write(PATTERN, (int) (written % 10), n, TcpPcb.WRITE_COPY) != Err.OK) {
+                break;
+            }
+            written += n;
+        }
+        if (writingDone && pcb.info().sendQueued() == 0) {
+            finished = true;
+            TcpPcb c = pcb;
+            report.accept(new IperfResult(IperfResult.Kind.CLIENT_DONE, c.localAddr(), c.localPort(), remote, port, written,
+                    Duration.ofNanos(now - start), Err.OK));
+            c.onPoll(null, POLL);
+            c.onErr(null);
+            if (c.close() != Err.OK) {
+                c.abort();
+            }
+        }
+    }
+
+    private void error(Err e) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        TcpPcb c = pcb;
+        report.accept(new IperfResult(e == Err.RST ? IperfResult.Kind.ABORTED_REMOTE : IperfResult.Kind.ABORTED_LOCAL,
+                c.localAddr(), c.localPort(), remote, port, written, Duration.ofNanos(Math.max(0,
+                        stack.context().now() - start)), e));
+    }
+
+    /** Stops the stream now (the owner closes): reported as aborted locally. */
+    void abort() {
+        if (!finished && pcb != null) {
+            error(Err.ABRT);
+            pcb.onErr(null);
+            pcb.abort();
+        }
+    }
+
+    boolean finished() {
+        return finished;
+    }
+}
