@@ -500,7 +500,22 @@ public final class Pbuf {
     /** Copies {@code n} bytes from chain offset {@code off} into {@code dst[dstOff..]}. */
     public void copyTo(int off, byte[] dst, int dstOff, int n) {
         Objects.checkFromIndexSize(dstOff, n, dst.length);
-        copyTo(off, MemorySegment.ofArray(dst), dstOff, n);
+        live();
+        Objects.checkFromIndexSize(off, n, totLen);
+        Pbuf q = this;
+        while (off > 0 && off >= q.len) {
+            off -= q.len;
+            q = q.next;
+        }
+        while (n > 0) {
+            int c = Math.min(n, q.len - off);
+            // The array overload: no MemorySegment view of dst per call (hot: TCP receive).
+            MemorySegment.copy(q.mem, ValueLayout.JAVA_BYTE, q.offset + off, dst, dstOff, c);
+            dstOff += c;
+            n -= c;
+            off = 0;
+            q = q.next;
+        }
     }
 
     /** The whole chain's payload as a new array (for tests and slow paths). */
@@ -532,7 +547,22 @@ public final class Pbuf {
     /** Copies {@code src[srcOff..srcOff+n)} into the chain at offset {@code off}. */
     public void copyFrom(int off, byte[] src, int srcOff, int n) {
         Objects.checkFromIndexSize(srcOff, n, src.length);
-        copyFrom(off, MemorySegment.ofArray(src), srcOff, n);
+        live();
+        Objects.checkFromIndexSize(off, n, totLen);
+        Pbuf q = this;
+        while (off > 0 && off >= q.len) {
+            off -= q.len;
+            q = q.next;
+        }
+        while (n > 0) {
+            int c = Math.min(n, q.len - off);
+            // The array overload: no MemorySegment view of src per call (hot: TCP segments).
+            MemorySegment.copy(src, srcOff, q.mem, ValueLayout.JAVA_BYTE, q.offset + off, c);
+            srcOff += c;
+            n -= c;
+            off = 0;
+            q = q.next;
+        }
     }
 
     /**

@@ -48,6 +48,11 @@ public final class Tcp {
     final PcbTable<TcpPcb> byPort = new PcbTable<>();
     /** Connections, by {@link #tupleKey}. */
     final PcbTable<TcpPcb> byTuple = new PcbTable<>();
+    /**
+     * Listeners only, by local port: a SYN's listener lookup walks these, not the connections
+     * that share the port in {@link #byPort} (100,000 of them on a busy server).
+     */
+    final PcbTable<TcpPcb> listening = new PcbTable<>();
     /** Every pcb in use, oldest first (recycling under exhaustion, listings). */
     final List<TcpPcb> active = new ArrayList<>();
     private final IsnGenerator isnGenerator;
@@ -455,6 +460,9 @@ public final class Tcp {
             byPort.remove(pcb.localPort, pcb);
             pcb.bound = false;
         }
+        if (pcb.state == TcpState.LISTEN) {
+            listening.remove(pcb.localPort, pcb);
+        }
         if (pcb.ooseq != null) {
             pcb.ooseq.clear();
         }
@@ -586,7 +594,7 @@ public final class Tcp {
 
     private TcpPcb lookupListener(IpInfo info, int dport) {
         TcpPcb any = null;
-        for (Object o : byPort.bucket(dport)) {
+        for (Object o : listening.bucket(dport)) {
             TcpPcb pcb = (TcpPcb) o;
             if (pcb.state != TcpState.LISTEN || pcb.localAddr.version() != info.version()
                     || (pcb.boundNetif != null && pcb.boundNetif != info.netif())) {

@@ -276,6 +276,7 @@ public final class TcpPcb {
         }
         this.backlog = backlog;
         state = TcpState.LISTEN;
+        tcp.listening.add(localPort, this);
         return Err.OK;
     }
 

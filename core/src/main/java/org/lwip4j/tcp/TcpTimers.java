@@ -1,31 +1,82 @@
 package org.lwip4j.tcp;
 
 import org.lwip4j.stack.Err;
-import org.lwip4j.stack.Timers;
+import org.lwip4j.stack.Timer;
 
 /**
  * What happens when a connection's timers fire (lwIP's {@code tcp_slowtmr}/{@code
  * tcp_fasttmr}, gVisor's {@code timer.go}): retransmission (RFC 6298 §5, RFC 5681 §3.1's
  * loss window), the delayed ACK (RFC 1122 §4.2.3.2), the persist timer and its zero-window
  * probes (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17), keepalive (RFC 1122 §4.2.3.6), TIME_WAIT's
- * 2 MSL (RFC 9293 §3.4.2), the FIN_WAIT_2 timeout, and the application's poll. Each pcb has
- * one {@link org.lwip4j.stack.Timer} object per timer, armed and re-armed without allocating.
+ * 2 MSL (RFC 9293 §3.4.2), the FIN_WAIT_2 timeout, and the application's poll.
+ *
+ * <p>A pcb's timer fields start as one shared, never-armed {@link #unarmed} timer (so
+ * {@code cancel()} and {@code isScheduled()} work on them anywhere); the first time a timer
+ * is armed, here, the pcb gets its own {@link Timer} object, then re-arms it without
+ * allocating. An idle connection thus holds only the timers it has used (the RTO timer of
+ * its handshake), not six: heap per connection matters with 100,000 of them.
  */
 final class TcpTimers {
     private final Tcp tcp;
+    /** Stands for every timer a pcb has not armed yet; never armed itself. */
+    private final Timer unarmed;
 
     TcpTimers(Tcp tcp) {
         this.tcp = tcp;
+        this.unarmed = tcp.ctx.timers().create(() -> {
+            throw new IllegalStateException("the shared unarmed TCP timer fired");
+        });
     }
 
     void create(TcpPcb pcb) {
-        Timers t = tcp.ctx.timers();
-        pcb.rtoTimer = t.create(() -> retransmitTimeout(pcb));
-        pcb.delackTimer = t.create(() -> delayedAck(pcb));
-        pcb.persistTimer = t.create(() -> persist(pcb));
-        pcb.keepaliveTimer = t.create(() -> keepalive(pcb));
-        pcb.stateTimer = t.create(() -> stateTimeout(pcb));
-        pcb.pollTimer = t.create(() -> poll(pcb));
+        pcb.rtoTimer = unarmed;
+        pcb.delackTimer = unarmed;
+        pcb.persistTimer = unarmed;
+        pcb.keepaliveTimer = unarmed;
+        pcb.stateTimer = unarmed;
+        pcb.pollTimer = unarmed;
+    }
+
+    private Timer rto(TcpPcb pcb) {
+        if (pcb.rtoTimer == unarmed) {
+            pcb.rtoTimer = tcp.ctx.timers().create(() -> retransmitTimeout(pcb));
+        }
+        return pcb.rtoTimer;
+    }
+
+    private Timer delack(TcpPcb pcb) {
+        if (pcb.delackTimer == unarmed) {
+            pcb.delackTimer = tcp.ctx.timers().create(() -> delayedAck(pcb));
+        }
+        return pcb.delackTimer;
+    }
+
+    private Timer persist(TcpPcb pcb) {
+        if (pcb.persistTimer == unarmed) {
+            pcb.persistTimer = tcp.ctx.timers().create(() -> persistTimeout(pcb));
+        }
+        return pcb.persistTimer;
+    }
+
+    private Timer keepalive(TcpPcb pcb) {
+        if (pcb.keepaliveTimer == unarmed) {
+            pcb.keepaliveTimer = tcp.ctx.timers().create(() -> keepaliveTimeout(pcb));
+        }
+        return pcb.keepaliveTimer;
+    }
+
+    private Timer state(TcpPcb pcb) {
+        if (pcb.stateTimer == unarmed) {
+            pcb.stateTimer = tcp.ctx.timers().create(() -> stateTimeout(pcb));
+        }
+        return pcb.stateTimer;
+    }
+
+    private Timer poll(TcpPcb pcb) {
+        if (pcb.pollTimer == unarmed) {
+            pcb.pollTimer = tcp.ctx.timers().create(() -> pollTimeout(pcb));
+        }
+        return pcb.pollTimer;
     }
 
     void cancelAll(TcpPcb pcb) {
@@ -43,7 +94,7 @@ final class TcpTimers {
     // ---------------------------------------------------------------- retransmission
 
     void armRto(TcpPcb pcb) {
-        pcb.rtoTimer.schedule(pcb.rtt.rto());
+        rto(pcb).schedule(pcb.rtt.rto());
     }
 
     /**
@@ -88,7 +139,7 @@ final class TcpTimers {
 
     void armDelayedAck(TcpPcb pcb) {
         if (!pcb.delackTimer.isScheduled()) {
-            pcb.delackTimer.schedule(tcp.cfg.delayedAck().toNanos());
+            delack(pcb).schedule(tcp.cfg.delayedAck().toNanos());
         }
     }
 
@@ -104,7 +155,7 @@ final class TcpTimers {
     void armPersist(TcpPcb pcb) {
         if (!pcb.persistTimer.isScheduled()) {
             pcb.rtoTimer.cancel();
-            pcb.persistTimer.schedule(persistDelay(pcb));
+            persist(pcb).schedule(persistDelay(pcb));
         }
     }
 
@@ -120,7 +171,7 @@ final class TcpTimers {
         pcb.persistProbes = 0;
     }
 
-    private void persist(TcpPcb pcb) {
+    private void persistTimeout(TcpPcb pcb) {
         if (pcb.freed) {
             return;
         }
@@ -136,7 +187,7 @@ final class TcpTimers {
         pcb.persistProbes++;
         tcp.output().zeroWindowProbe(pcb);
         pcb.persistBackoff++;
-        pcb.persistTimer.schedule(persistDelay(pcb));
+        persist(pcb).schedule(persistDelay(pcb));
     }
 
     // ---------------------------------------------------------------- keepalive
@@ -145,7 +196,7 @@ final class TcpTimers {
     void keepaliveReset(TcpPcb pcb) {
         pcb.keepProbes = 0;
         if (pcb.keepalive && pcb.state.synchronizedState()) {
-            pcb.keepaliveTimer.schedule(pcb.keepIdle);
+            keepalive(pcb).schedule(pcb.keepIdle);
         } else {
             pcb.keepaliveTimer.cancel();
         }
@@ -156,13 +207,13 @@ final class TcpTimers {
         keepaliveReset(pcb);
     }
 
-    private void keepalive(TcpPcb pcb) {
+    private void keepaliveTimeout(TcpPcb pcb) {
         if (pcb.freed || !pcb.keepalive) {
             return;
         }
         long idle = tcp.ctx.now() - pcb.lastReceived;
         if (pcb.keepProbes == 0 && idle < pcb.keepIdle) {
-            pcb.keepaliveTimer.schedule(pcb.keepIdle - idle); // input reset the probe count
+            keepalive(pcb).schedule(pcb.keepIdle - idle); // input reset the probe count
             return;
         }
         if (pcb.keepProbes >= pcb.keepCount) {
@@ -171,7 +222,7 @@ final class TcpTimers {
         }
         pcb.keepProbes++;
         tcp.output().keepaliveProbe(pcb);
-        pcb.keepaliveTimer.schedule(pcb.keepInterval);
+        keepalive(pcb).schedule(pcb.keepInterval);
     }
 
     // ---------------------------------------------------------------- TIME_WAIT, FIN_WAIT_2
@@ -183,13 +234,13 @@ final class TcpTimers {
         pcb.persistTimer.cancel();
         pcb.keepaliveTimer.cancel();
         pcb.pollTimer.cancel();
-        pcb.stateTimer.schedule(2 * tcp.cfg.msl().toNanos());
+        state(pcb).schedule(2 * tcp.cfg.msl().toNanos());
     }
 
     /** FIN_WAIT_2 after the application closed: the peer has this long to send its FIN. */
     void armFinWait2(TcpPcb pcb) {
         if (pcb.appClosed && !pcb.stateTimer.isScheduled()) {
-            pcb.stateTimer.schedule(tcp.cfg.finWait2Timeout().toNanos());
+            state(pcb).schedule(tcp.cfg.finWait2Timeout().toNanos());
         }
     }
 
@@ -206,13 +257,13 @@ final class TcpTimers {
 
     void pollReset(TcpPcb pcb, long interval) {
         if (interval > 0) {
-            pcb.pollTimer.schedulePeriodic(interval);
+            poll(pcb).schedulePeriodic(interval);
         } else {
             pcb.pollTimer.cancel();
         }
     }
 
-    private void poll(TcpPcb pcb) {
+    private void pollTimeout(TcpPcb pcb) {
         if (pcb.freed) {
             pcb.pollTimer.cancel();
             return;
