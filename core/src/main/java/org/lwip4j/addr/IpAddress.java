@@ -5,6 +5,20 @@ package org.lwip4j.addr;
  * callbacks), so IPv6 slots in without reshaping an API (lwIP's {@code ip_addr_t}).
  */
 public sealed interface IpAddress permits Ip4Address, Ip6Address {
+    /**
+     * The wildcard of both families (lwIP's {@code IPADDR_TYPE_ANY}): a pcb bound to it takes
+     * IPv4 and IPv6 traffic alike. It is IPv6's unspecified address {@code ::}, which is what
+     * Linux ({@code IPV6_V6ONLY} off, the default) and Java's sockets make of a bind to
+     * {@code ::}; {@link Ip4Address#ANY} stays IPv4 only. A stack without IPv6 takes it too
+     * (and then only IPv4 arrives).
+     */
+    IpAddress ANY_TYPE = Ip6Address.ANY;
+
+    /** True for {@link #ANY_TYPE}, the wildcard of both families. */
+    static boolean isAnyType(IpAddress a) {
+        return a.version() == 6 && a.isAny();
+    }
+
     /** 4 for IPv4, 6 for IPv6. */
     int version();
 
