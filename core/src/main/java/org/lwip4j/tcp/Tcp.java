@@ -60,9 +60,10 @@ public final class Tcp {
     private int nextPort;
     private long challengeSecond = Long.MIN_VALUE;
     private int challengeCount;
-    /** Challenge ACKs sent (RFC 5961), and those the rate limit held back. */
-    long challengeAcksSent;
-    long challengeAcksLimited;
+    /** Counters of the defences and the table. */
+    final TcpCounters counters = new TcpCounters();
+    /** Keys the per-connection timestamp offset (RFC 7323 §5.4, as Linux: a hash of the 4-tuple). */
+    private final SipHash tsKey;
 
     // Header of the segment being processed: read once, allocation-free.
     private final MemorySegment hdrScratch = MemorySegment.ofArray(new byte[TcpPacket.MAX_HEADER_LEN]);
@@ -78,6 +79,7 @@ public final class Tcp {
         this.pcbPool = new PoolStats("TCP_PCB", cfg.memNumPcb());
         ctx.stats().addPool(pcbPool);
         this.isnGenerator = new IsnGenerator(ctx.random());
+        this.tsKey = new SipHash(ctx.random().nextLong(), ctx.random().nextLong());
         this.output = new TcpOutput(this);
         this.timers = new TcpTimers(this);
         this.input = new TcpInput(this);
@@ -190,7 +192,12 @@ public final class Tcp {
 
     /** Challenge ACKs sent so far (RFC 5961). */
     public long challengeAcks() {
-        return challengeAcksSent;
+        return counters.challengeAcksSent;
+    }
+
+    /** The stack-wide counters of TCP's defences and table (a live view; read on the loop). */
+    public TcpCounters counters() {
+        return counters;
     }
 
     void live(TcpPcb pcb, String what) {
@@ -308,8 +315,34 @@ public final class Tcp {
         pcb.cc = new NewReno();
         pcb.rcvWnd = cfg.wnd();
         pcb.rcvWndMax = cfg.wnd();
-        pcb.tsOffset = ctx.random().nextInt();
+        pcb.tsOffset = tsOffset(pcb.localAddr, pcb.localPort, pcb.remoteAddr, pcb.remotePort);
         pcb.lastReceived = ctx.now();
+    }
+
+    /**
+     * The offset of a connection's timestamp clock: a keyed hash of its 4-tuple (RFC 7323
+     * §5.4's per-connection offset, as Linux), so the same connection has the same clock in
+     * each incarnation (RFC 6191) and a SYN cookie's TSval is what the connection goes on
+     * from.
+     */
+    int tsOffset(IpAddress local, int localPort, IpAddress remote, int remotePort) {
+        return (int) tsKey.start().word(hi(local)).word(lo(local)).word(hi(remote)).word(lo(remote))
+                .word(((long) (localPort & 0xffff) << 16) | (remotePort & 0xffff)).finish();
+    }
+
+    /** Our timestamp clock (milliseconds) for a connection, now. */
+    int tsClock(IpAddress local, int localPort, IpAddress remote, int remotePort) {
+        return (int) (ctx.now() / 1_000_000L) + tsOffset(local, localPort, remote, remotePort);
+    }
+
+    /** High 64 bits of an address as IPv6 (0 for IPv4, hashed in mapped form). */
+    static long hi(IpAddress a) {
+        return a instanceof Ip6Address a6 ? a6.hi() : 0;
+    }
+
+    /** Low 64 bits of an address as IPv6 (an IPv4 address mapped, {@code ::ffff:a.b.c.d}). */
+    static long lo(IpAddress a) {
+        return a instanceof Ip6Address a6 ? a6.lo() : IsnGenerator.mapped(((Ip4Address) a).bits());
     }
 
     /** The smallest shift that lets TCP_WND fit the 16-bit window field (RFC 7323 §2.2). */
@@ -465,11 +498,11 @@ public final class Tcp {
             challengeCount = 0;
         }
         if (challengeCount >= cfg.challengeAckLimit()) {
-            challengeAcksLimited++;
+            counters.challengeAcksLimited++;
             return false;
         }
         challengeCount++;
-        challengeAcksSent++;
+        counters.challengeAcksSent++;
         return true;
     }
 

@@ -105,8 +105,12 @@ public final class TcpPcb {
 
     // Listener
     int backlog;
+    /** Half-open connections in SYN_RCVD: the SYN queue, bounded by {@link #backlog}. */
     int pending;
     TcpPcb listener;
+    /** The SYN queue overflowed (SYN cookies went out), last at {@link #lastOverflow}. */
+    boolean overflowed;
+    long lastOverflow;
 
     // Send sequence space (RFC 9293 §3.3.1)
     int iss;
