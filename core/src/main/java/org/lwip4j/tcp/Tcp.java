@@ -1,6 +1,7 @@
 package org.lwip4j.tcp;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,6 +51,8 @@ public final class Tcp {
     final PcbTable<TcpPcb> byTuple = new PcbTable<>();
     /** Every pcb in use, oldest first (recycling under exhaustion, listings). */
     final List<TcpPcb> active = new ArrayList<>();
+    /** Connections in TIME_WAIT, in the order they entered it (the cap recycles the head). */
+    final ArrayDeque<TcpPcb> timeWaits = new ArrayDeque<>();
     private final IsnGenerator isnGenerator;
     private final TcpInput input;
     private final TcpOutput output;
@@ -107,8 +110,9 @@ public final class Tcp {
 
     /**
      * A new pcb ({@code tcp_new}). When {@code MEMP_NUM_TCP_PCB} are in use, the oldest pcb
-     * in TIME_WAIT, then LAST_ACK, then CLOSING is freed for it (lwIP's
-     * {@code tcp_alloc}), else an active one of lower priority is aborted.
+     * in TIME_WAIT, then the longest idle in LAST_ACK, then in CLOSING is freed for it (lwIP's
+     * {@code tcp_alloc}), else the longest idle connection of the lowest priority below the
+     * new pcb's is aborted ({@code tcp_kill_prio}).
      *
      * @throws ErrException with {@link Err#MEM} when none can be had (counted in the
      *         {@code TCP_PCB} pool's {@code err})
@@ -144,23 +148,61 @@ public final class Tcp {
     }
 
     private void recycle(int prio) {
-        for (TcpState s : new TcpState[] {TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSING}) {
+        if (!timeWaits.isEmpty()) {
+            counters.timeWaitRecycled++;
+            free(timeWaits.peekFirst());
+            return;
+        }
+        for (TcpState s : new TcpState[] {TcpState.LAST_ACK, TcpState.CLOSING}) {
+            TcpPcb idlest = null;
             for (TcpPcb p : active) {
-                if (p.state == s) {
-                    abort(p, s != TcpState.TIME_WAIT, Err.ABRT);
-                    return;
+                if (p.state == s && (idlest == null || p.lastReceived - idlest.lastReceived < 0)) {
+                    idlest = p;
                 }
+            }
+            if (idlest != null) {
+                abort(idlest, true, Err.ABRT);
+                return;
             }
         }
         TcpPcb victim = null;
         for (TcpPcb p : active) {
-            if (p.state.synchronizedState() && p.prio < prio && (victim == null || p.prio < victim.prio)) {
+            boolean connection = p.state != TcpState.CLOSED && p.state != TcpState.LISTEN;
+            if (connection && p.prio < prio && (victim == null || p.prio < victim.prio
+                    || (p.prio == victim.prio && p.lastReceived - victim.lastReceived < 0))) {
                 victim = p;
             }
         }
         if (victim != null) {
             abort(victim, true, Err.ABRT);
         }
+    }
+
+    /**
+     * A connection entered TIME_WAIT: counted against the cap, the oldest TIME_WAIT
+     * connection freed when it is reached (Linux's {@code tcp_max_tw_buckets}; RFC 9293 §3.4.2
+     * lets TIME_WAIT end early when timestamps guard the next incarnation, RFC 6191).
+     */
+    void timeWaitEntered(TcpPcb pcb) {
+        pcb.timeWaitSince = ctx.now();
+        timeWaits.remove(pcb);
+        while (timeWaits.size() >= cfg.maxTimeWait()) {
+            counters.timeWaitRecycled++;
+            free(timeWaits.peekFirst());
+        }
+        timeWaits.addLast(pcb);
+    }
+
+    /**
+     * May a SYN reopen a connection in TIME_WAIT? RFC 6191 §2: with timestamps on the old
+     * connection and in the SYN, when the SYN's TSval is above TS.Recent; otherwise (RFC 1122
+     * §4.2.2.13) when its sequence number is above the old connection's RCV.NXT.
+     */
+    boolean timeWaitReusable(TcpPcb pcb, Segment seg) {
+        if (pcb.tsOk && rxOptions.hasTimestamps()) {
+            return Seq.gt(rxOptions.tsVal(), pcb.tsRecent);
+        }
+        return Seq.gt(seg.seq, pcb.rcvNxt);
     }
 
     /** The pcbs in use, by local port then remote port (listings). */
@@ -477,6 +519,9 @@ public final class Tcp {
         if (pcb.ooseq != null) {
             pcb.ooseq.clear();
         }
+        if (pcb.state == TcpState.TIME_WAIT) {
+            timeWaits.remove(pcb);
+        }
         if (pcb.listener != null) {
             pcb.listener.pending--;
             pcb.listener = null;
@@ -564,9 +609,9 @@ public final class Tcp {
         }
         TcpPcb pcb = lookupConnection(info, seg.srcPort, seg.dstPort);
         if (pcb != null && pcb.state == TcpState.TIME_WAIT && (seg.flags & (TcpPacket.SYN | TcpPacket.ACK
-                | TcpPacket.RST)) == TcpPacket.SYN && Seq.gt(seg.seq, pcb.rcvNxt)) {
-            // RFC 1122 §4.2.2.13: a new SYN above the old connection's sequence space may
-            // reopen it from TIME_WAIT; the listener (if any) takes it.
+                | TcpPacket.RST)) == TcpPacket.SYN && timeWaitReusable(pcb, seg)) {
+            // A new incarnation reopens the connection from TIME_WAIT; the listener (if any) takes it.
+            counters.timeWaitReused++;
             free(pcb);
             pcb = null;
         }

@@ -179,6 +179,7 @@ final class TcpListener {
         pcb.rcvScale = pcb.wsOk ? tcp.ourScale() : 0;
         pcb.tsOk = ts;
         pcb.tsRecent = ts ? o.tsVal() : 0;
+        pcb.tsRecentTime = tcp.ctx.now();
         pcb.sackOk = ts && tcp.cfg.sack() && SynCookies.tsSackPermitted(o.tsEcr());
         pcb.peerMss = mss;
         int m = Math.min(mss, tcp.announcedMss(tcp.route(pcb)));

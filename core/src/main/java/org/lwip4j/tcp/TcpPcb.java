@@ -151,6 +151,10 @@ public final class TcpPcb {
     // Options negotiated
     boolean tsOk;
     int tsRecent;
+    /** When {@link #tsRecent} was last set (RFC 7323 §5.5's 24-day validity). */
+    long tsRecentTime;
+    /** When the connection entered TIME_WAIT (the oldest is recycled first). */
+    long timeWaitSince;
     long tsOffset;
     boolean sackOk;
     boolean wsOk;
