@@ -270,12 +270,16 @@ public record StackConfig(
      * @param challengeAckLimit challenge ACKs per second, stack-wide (RFC 5961 §7)
      * @param pollInterval      period of the poll callback ({@code TCP_SLOW_INTERVAL} times the pcb's interval)
      * @param congestion        congestion control of new connections (CUBIC, RFC 9438, as Linux; or NewReno, RFC 5681)
+     * @param synCookies        answer SYNs with SYN cookies when a listener's SYN queue is full (RFC 4987 §3.6)
+     * @param maxTimeWait       connections in TIME_WAIT at once, at most; the oldest is recycled for a new one
+     * @param ooseqStackMaxBytes out-of-order bytes queued by all connections together, at most
      */
     public record TcpOptions(boolean enabled, int memNumPcb, int mss, int wnd, int sndBuf, int maxRtx, int synMaxRtx,
             Duration initialRto, Duration minRto, Duration maxRto, Duration msl, Duration finWait2Timeout,
             Duration delayedAck, int ooseqMaxBytes, int ooseqMaxPbufs, int localPortStart, int localPortEnd,
             Duration keepIdle, Duration keepInterval, int keepCount, boolean windowScaling, boolean timestamps,
-            boolean sack, int ttl, int challengeAckLimit, Duration pollInterval, Congestion congestion) {
+            boolean sack, int ttl, int challengeAckLimit, Duration pollInterval,
+            boolean synCookies, int maxTimeWait, int ooseqStackMaxBytes, Congestion congestion) {
         /** The congestion control algorithms a connection can use. */
         public enum Congestion {
             /** CUBIC (RFC 9438), the default. */
@@ -306,6 +310,8 @@ public record StackConfig(
             positive("TCP_OOSEQ_MAX_BYTES", ooseqMaxBytes);
             positive("TCP_OOSEQ_MAX_PBUFS", ooseqMaxPbufs);
             positive("challenge ACK limit", challengeAckLimit);
+            positive("TIME_WAIT cap", maxTimeWait);
+            positive("stack-wide out-of-order bytes", ooseqStackMaxBytes);
             duration("initial RTO", initialRto);
             duration("min RTO", minRto);
             duration("max RTO", maxRto);
@@ -329,7 +335,8 @@ public record StackConfig(
             return new TcpOptions(true, 1024, 1460, 256 << 10, 256 << 10, 12, 6, Duration.ofSeconds(1),
                     Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60),
                     Duration.ofMillis(100), 256 << 10, 256, 0xc000, 0xffff, Duration.ofHours(2),
-                    Duration.ofSeconds(75), 9, true, true, true, 64, 1000, Duration.ofMillis(500), Congestion.CUBIC);
+                    Duration.ofSeconds(75), 9, true, true, true, 64, 1000, Duration.ofMillis(500),
+                    true, 4096, 16 << 20, Congestion.CUBIC);
         }
 
         /** {@code opt.h}'s values: MSS 536, TCP_WND 4 MSS, TCP_SND_BUF 2 MSS, initial RTO 3 s, no options but MSS. */
@@ -337,7 +344,8 @@ public record StackConfig(
             return new TcpOptions(true, 5, 536, 4 * 536, 2 * 536, 12, 6, Duration.ofSeconds(3),
                     Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(20),
                     Duration.ofMillis(250), 4 * 536, 4, 0xc000, 0xffff, Duration.ofHours(2),
-                    Duration.ofSeconds(75), 9, false, false, false, 255, 1000, Duration.ofMillis(500), Congestion.NEW_RENO);
+                    Duration.ofSeconds(75), 9, false, false, false, 255, 1000, Duration.ofMillis(500),
+                    true, 5, 4 * 4 * 536, Congestion.NEW_RENO);
         }
 
         /** A builder holding these values. */
@@ -373,6 +381,9 @@ public record StackConfig(
             private int ttl;
             private int challengeAckLimit;
             private Duration pollInterval;
+            private boolean synCookies;
+            private int maxTimeWait;
+            private int ooseqStackMaxBytes;
             private Congestion congestion;
 
             Builder(TcpOptions o) {
@@ -383,6 +394,7 @@ public record StackConfig(
                 localPortEnd = o.localPortEnd; keepIdle = o.keepIdle; keepInterval = o.keepInterval;
                 keepCount = o.keepCount; windowScaling = o.windowScaling; timestamps = o.timestamps; sack = o.sack;
                 ttl = o.ttl; challengeAckLimit = o.challengeAckLimit; pollInterval = o.pollInterval;
+                synCookies = o.synCookies; maxTimeWait = o.maxTimeWait; ooseqStackMaxBytes = o.ooseqStackMaxBytes;
                 congestion = o.congestion;
             }
 
@@ -432,6 +444,12 @@ public record StackConfig(
             public Builder challengeAckLimit(int v) { challengeAckLimit = v; return this; }
             /** Poll callback period unit. */
             public Builder pollInterval(Duration v) { pollInterval = v; return this; }
+            /** SYN cookies when a SYN queue is full (RFC 4987). */
+            public Builder synCookies(boolean v) { synCookies = v; return this; }
+            /** TIME_WAIT connections at once, at most. */
+            public Builder maxTimeWait(int v) { maxTimeWait = v; return this; }
+            /** Out-of-order bytes of all connections together, at most. */
+            public Builder ooseqStackMaxBytes(int v) { ooseqStackMaxBytes = v; return this; }
             /** Congestion control of new connections. */
             public Builder congestion(Congestion v) { congestion = v; return this; }
 
@@ -440,7 +458,7 @@ public record StackConfig(
                 return new TcpOptions(enabled, memNumPcb, mss, wnd, sndBuf, maxRtx, synMaxRtx, initialRto, minRto,
                         maxRto, msl, finWait2Timeout, delayedAck, ooseqMaxBytes, ooseqMaxPbufs, localPortStart,
                         localPortEnd, keepIdle, keepInterval, keepCount, windowScaling, timestamps, sack, ttl,
-                        challengeAckLimit, pollInterval, congestion);
+                        challengeAckLimit, pollInterval, synCookies, maxTimeWait, ooseqStackMaxBytes, congestion);
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.lwip4j.tcp;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -55,6 +56,8 @@ public final class Tcp {
     final PcbTable<TcpPcb> listening = new PcbTable<>();
     /** Every pcb in use, oldest first (recycling under exhaustion, listings). */
     final List<TcpPcb> active = new ArrayList<>();
+    /** Connections in TIME_WAIT, in the order they entered it (the cap recycles the head). */
+    final ArrayDeque<TcpPcb> timeWaits = new ArrayDeque<>();
     private final IsnGenerator isnGenerator;
     private final TcpInput input;
     private final TcpOutput output;
@@ -69,9 +72,10 @@ public final class Tcp {
     private int nextPort;
     private long challengeSecond = Long.MIN_VALUE;
     private int challengeCount;
-    /** Challenge ACKs sent (RFC 5961), and those the rate limit held back. */
-    long challengeAcksSent;
-    long challengeAcksLimited;
+    /** Counters of the defences and the table. */
+    final TcpCounters counters = new TcpCounters();
+    /** Keys the per-connection timestamp offset (RFC 7323 §5.4, as Linux: a hash of the 4-tuple). */
+    private final SipHash tsKey;
 
     // Header of the segment being processed: read once, allocation-free.
     private final MemorySegment hdrScratch = MemorySegment.ofArray(new byte[TcpPacket.MAX_HEADER_LEN]);
@@ -87,6 +91,7 @@ public final class Tcp {
         this.pcbPool = new PoolStats("TCP_PCB", cfg.memNumPcb());
         ctx.stats().addPool(pcbPool);
         this.isnGenerator = new IsnGenerator(ctx.random());
+        this.tsKey = new SipHash(ctx.random().nextLong(), ctx.random().nextLong());
         this.output = new TcpOutput(this);
         this.recovery = new LossRecovery(this);
         this.rack = new Rack(this);
@@ -124,8 +129,9 @@ public final class Tcp {
 
     /**
      * A new pcb ({@code tcp_new}). When {@code MEMP_NUM_TCP_PCB} are in use, the oldest pcb
-     * in TIME_WAIT, then LAST_ACK, then CLOSING is freed for it (lwIP's
-     * {@code tcp_alloc}), else an active one of lower priority is aborted.
+     * in TIME_WAIT, then the longest idle in LAST_ACK, then in CLOSING is freed for it (lwIP's
+     * {@code tcp_alloc}), else the longest idle connection of the lowest priority below the
+     * new pcb's is aborted ({@code tcp_kill_prio}).
      *
      * @throws ErrException with {@link Err#MEM} when none can be had (counted in the
      *         {@code TCP_PCB} pool's {@code err})
@@ -161,23 +167,61 @@ public final class Tcp {
     }
 
     private void recycle(int prio) {
-        for (TcpState s : new TcpState[] {TcpState.TIME_WAIT, TcpState.LAST_ACK, TcpState.CLOSING}) {
+        if (!timeWaits.isEmpty()) {
+            counters.timeWaitRecycled++;
+            free(timeWaits.peekFirst());
+            return;
+        }
+        for (TcpState s : new TcpState[] {TcpState.LAST_ACK, TcpState.CLOSING}) {
+            TcpPcb idlest = null;
             for (TcpPcb p : active) {
-                if (p.state == s) {
-                    abort(p, s != TcpState.TIME_WAIT, Err.ABRT);
-                    return;
+                if (p.state == s && (idlest == null || p.lastReceived - idlest.lastReceived < 0)) {
+                    idlest = p;
                 }
+            }
+            if (idlest != null) {
+                abort(idlest, true, Err.ABRT);
+                return;
             }
         }
         TcpPcb victim = null;
         for (TcpPcb p : active) {
-            if (p.state.synchronizedState() && p.prio < prio && (victim == null || p.prio < victim.prio)) {
+            boolean connection = p.state != TcpState.CLOSED && p.state != TcpState.LISTEN;
+            if (connection && p.prio < prio && (victim == null || p.prio < victim.prio
+                    || (p.prio == victim.prio && p.lastReceived - victim.lastReceived < 0))) {
                 victim = p;
             }
         }
         if (victim != null) {
             abort(victim, true, Err.ABRT);
         }
+    }
+
+    /**
+     * A connection entered TIME_WAIT: counted against the cap, the oldest TIME_WAIT
+     * connection freed when it is reached (Linux's {@code tcp_max_tw_buckets}; RFC 9293 §3.4.2
+     * lets TIME_WAIT end early when timestamps guard the next incarnation, RFC 6191).
+     */
+    void timeWaitEntered(TcpPcb pcb) {
+        pcb.timeWaitSince = ctx.now();
+        timeWaits.remove(pcb);
+        while (timeWaits.size() >= cfg.maxTimeWait()) {
+            counters.timeWaitRecycled++;
+            free(timeWaits.peekFirst());
+        }
+        timeWaits.addLast(pcb);
+    }
+
+    /**
+     * May a SYN reopen a connection in TIME_WAIT? RFC 6191 §2: with timestamps on the old
+     * connection and in the SYN, when the SYN's TSval is above TS.Recent; otherwise (RFC 1122
+     * §4.2.2.13) when its sequence number is above the old connection's RCV.NXT.
+     */
+    boolean timeWaitReusable(TcpPcb pcb, Segment seg) {
+        if (pcb.tsOk && rxOptions.hasTimestamps()) {
+            return Seq.gt(rxOptions.tsVal(), pcb.tsRecent);
+        }
+        return Seq.gt(seg.seq, pcb.rcvNxt);
     }
 
     /** The pcbs in use, by local port then remote port (listings). */
@@ -209,7 +253,12 @@ public final class Tcp {
 
     /** Challenge ACKs sent so far (RFC 5961). */
     public long challengeAcks() {
-        return challengeAcksSent;
+        return counters.challengeAcksSent;
+    }
+
+    /** The stack-wide counters of TCP's defences and table (a live view; read on the loop). */
+    public TcpCounters counters() {
+        return counters;
     }
 
     void live(TcpPcb pcb, String what) {
@@ -327,8 +376,34 @@ public final class Tcp {
         pcb.cc = CongestionControl.of(cfg.congestion());
         pcb.rcvWnd = cfg.wnd();
         pcb.rcvWndMax = cfg.wnd();
-        pcb.tsOffset = ctx.random().nextInt();
+        pcb.tsOffset = tsOffset(pcb.localAddr, pcb.localPort, pcb.remoteAddr, pcb.remotePort);
         pcb.lastReceived = ctx.now();
+    }
+
+    /**
+     * The offset of a connection's timestamp clock: a keyed hash of its 4-tuple (RFC 7323
+     * §5.4's per-connection offset, as Linux), so the same connection has the same clock in
+     * each incarnation (RFC 6191) and a SYN cookie's TSval is what the connection goes on
+     * from.
+     */
+    int tsOffset(IpAddress local, int localPort, IpAddress remote, int remotePort) {
+        return (int) tsKey.start().word(hi(local)).word(lo(local)).word(hi(remote)).word(lo(remote))
+                .word(((long) (localPort & 0xffff) << 16) | (remotePort & 0xffff)).finish();
+    }
+
+    /** Our timestamp clock (milliseconds) for a connection, now. */
+    int tsClock(IpAddress local, int localPort, IpAddress remote, int remotePort) {
+        return (int) (ctx.now() / 1_000_000L) + tsOffset(local, localPort, remote, remotePort);
+    }
+
+    /** High 64 bits of an address as IPv6 (0 for IPv4, hashed in mapped form). */
+    static long hi(IpAddress a) {
+        return a instanceof Ip6Address a6 ? a6.hi() : 0;
+    }
+
+    /** Low 64 bits of an address as IPv6 (an IPv4 address mapped, {@code ::ffff:a.b.c.d}). */
+    static long lo(IpAddress a) {
+        return a instanceof Ip6Address a6 ? a6.lo() : IsnGenerator.mapped(((Ip4Address) a).bits());
     }
 
     /** The smallest shift that lets TCP_WND fit the 16-bit window field (RFC 7323 §2.2). */
@@ -466,6 +541,9 @@ public final class Tcp {
         if (pcb.ooseq != null) {
             pcb.ooseq.clear();
         }
+        if (pcb.state == TcpState.TIME_WAIT) {
+            timeWaits.remove(pcb);
+        }
         if (pcb.listener != null) {
             pcb.listener.pending--;
             pcb.listener = null;
@@ -487,11 +565,11 @@ public final class Tcp {
             challengeCount = 0;
         }
         if (challengeCount >= cfg.challengeAckLimit()) {
-            challengeAcksLimited++;
+            counters.challengeAcksLimited++;
             return false;
         }
         challengeCount++;
-        challengeAcksSent++;
+        counters.challengeAcksSent++;
         return true;
     }
 
@@ -553,9 +631,9 @@ public final class Tcp {
         }
         TcpPcb pcb = lookupConnection(info, seg.srcPort, seg.dstPort);
         if (pcb != null && pcb.state == TcpState.TIME_WAIT && (seg.flags & (TcpPacket.SYN | TcpPacket.ACK
-                | TcpPacket.RST)) == TcpPacket.SYN && Seq.gt(seg.seq, pcb.rcvNxt)) {
-            // RFC 1122 §4.2.2.13: a new SYN above the old connection's sequence space may
-            // reopen it from TIME_WAIT; the listener (if any) takes it.
+                | TcpPacket.RST)) == TcpPacket.SYN && timeWaitReusable(pcb, seg)) {
+            // A new incarnation reopens the connection from TIME_WAIT; the listener (if any) takes it.
+            counters.timeWaitReused++;
             free(pcb);
             pcb = null;
         }

@@ -73,6 +73,9 @@ final class TcpInput {
             tcp.output().sendSyn(pcb, true);
             return p;
         }
+        if (pcb.tsOk && !rst && !paws(pcb, seq)) {
+            return p;
+        }
         // First: the acceptability test (RFC 9293 §3.10.7.4 table).
         int wnd = pcb.rcvWnd;
         boolean acceptable;
@@ -120,9 +123,11 @@ final class TcpInput {
         if (!s.has(TcpPacket.ACK)) {
             return p;
         }
-        // RFC 7323 §4.3: remember the peer's timestamp from the segment at the left window edge.
-        if (pcb.tsOk && tcp.rxOptions.hasTimestamps() && Seq.le(seq, pcb.lastAckSent)) {
+        // RFC 7323 §4.3 (R3): remember the peer's timestamp from an acceptable segment at the left window edge.
+        if (pcb.tsOk && tcp.rxOptions.hasTimestamps() && Seq.le(seq, pcb.lastAckSent)
+                && Seq.ge(tcp.rxOptions.tsVal(), pcb.tsRecent)) {
             pcb.tsRecent = tcp.rxOptions.tsVal();
+            pcb.tsRecentTime = tcp.ctx.now();
         }
         if (pcb.state == TcpState.SYN_RCVD) {
             if (Seq.lt(pcb.sndUna, s.ack) && Seq.le(s.ack, pcb.sndMax)) {
@@ -218,6 +223,54 @@ final class TcpInput {
         }
         return p;
     }
+
+    /**
+     * PAWS (RFC 7323 §5.3 R1, §3.2) for a non-RST segment on a connection with timestamps:
+     * one without the option is dropped (§3.2: SHOULD); one whose TSval is older than
+     * TS.Recent is a duplicate from an earlier wrap of the sequence space and gets an ACK
+     * instead of a hearing, unless TS.Recent is more than 24 days old (§5.5), when it is
+     * taken as it is. Returns true when the segment may go on.
+     */
+    private boolean paws(TcpPcb pcb, int seq) {
+        if (!tcp.rxOptions.hasTimestamps()) {
+            tcp.counters.pawsDrops++;
+            return false;
+        }
+        int tsVal = tcp.rxOptions.tsVal();
+        if (pcb.tsRecent - tsVal <= PAWS_WINDOW || disorderedAck(pcb, tsVal)) {
+            return true;
+        }
+        if (tcp.ctx.now() - pcb.tsRecentTime > PAWS_IDLE_NANOS) {
+            pcb.tsRecent = tsVal; // §5.5: TS.Recent has gone stale; this segment's clock is the one now
+            pcb.tsRecentTime = tcp.ctx.now();
+            return true;
+        }
+        tcp.counters.pawsDrops++;
+        pcb.ackNow = true; // §5.3 R1: "send an acknowledgment in reply"
+        return false;
+    }
+
+    /**
+     * Older timestamps by this much (one tick of our millisecond clock) still pass, as in
+     * Linux ({@code TCP_PAWS_WINDOW}): segments sent in the same tick may arrive reordered.
+     */
+    static final int PAWS_WINDOW = 1;
+
+    /**
+     * A pure duplicate ACK overtaken on the way by a later segment (Linux's
+     * {@code tcp_disordered_ack}): nothing but an ACK, at RCV.NXT, acknowledging SND.UNA with
+     * the same window, and older than TS.Recent by less than an RTO. Dropping it loses the
+     * duplicate-ACK count loss recovery needs and protects nothing: it cannot change state.
+     */
+    private boolean disorderedAck(TcpPcb pcb, int tsVal) {
+        Tcp.Segment s = seg;
+        return s.flags == TcpPacket.ACK && s.len == 0 && s.seq == pcb.rcvNxt && s.ack == pcb.sndUna
+                && (s.window << pcb.sndScale) == pcb.sndWnd
+                && (long) (pcb.tsRecent - tsVal) * 1_000_000L <= pcb.rtt.rto();
+    }
+
+    /** RFC 7323 §5.5: after 24 days of idleness TS.Recent is no longer valid. */
+    static final long PAWS_IDLE_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
 
     /** States in which data and FIN from the peer are still taken (RFC 9293 §3.10.7.4 seventh/eighth). */
     private static boolean receives(TcpPcb pcb) {
@@ -601,6 +654,7 @@ final class TcpInput {
         pcb.tsOk = tcp.cfg.timestamps() && o.hasTimestamps();
         if (pcb.tsOk) {
             pcb.tsRecent = o.tsVal();
+            pcb.tsRecentTime = tcp.ctx.now();
         }
         pcb.sackOk = tcp.cfg.sack() && o.sackPermitted();
         pcb.peerMss = o.mss() > 0 ? o.mss() : TcpListener.defaultMss(version);

@@ -274,6 +274,41 @@ final class TcpOutput {
         }
     }
 
+    /**
+     * A SYN-ACK that keeps no state: the SYN cookie {@code cookie} as its sequence number
+     * (RFC 4987 §3.6), our MSS for the route, and the window scale, SACK-permitted and
+     * timestamps as the listener decided ({@link TcpListener}).
+     */
+    void cookieSynAck(Route r, int sport, int dport, int cookie, int ack, boolean ws, boolean sack, boolean ts,
+            int tsVal, int tsEcr) {
+        TcpOptions o = tcp.txOptions;
+        o.clear();
+        o.setMss(tcp.announcedMss(r));
+        if (ws) {
+            o.setWindowScale(tcp.ourScale());
+        }
+        if (sack) {
+            o.setSackPermitted(true);
+        }
+        if (ts) {
+            o.setTimestamps(tsVal, tsEcr);
+        }
+        int hl = TcpPacket.HEADER_LEN + o.emitLen();
+        Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, hl);
+        if (q == null) {
+            tcp.stats.memerr++;
+            return;
+        }
+        MemorySegment s = q.segment();
+        TcpPacket.emit(s, q.offset(), sport, dport, cookie, ack, hl, TcpPacket.SYN | TcpPacket.ACK,
+                Math.min(tcp.cfg.wnd(), 0xffff), 0);
+        o.emit(s, q.offset() + TcpPacket.HEADER_LEN);
+        finish(q, r, hl);
+        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
+        q.free();
+        count(e);
+    }
+
     private void emitControl(Route r, int sport, int dport, int seq, int ack, int flags) {
         Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, TcpPacket.HEADER_LEN);
         if (q == null) {

@@ -105,8 +105,12 @@ public final class TcpPcb {
 
     // Listener
     int backlog;
+    /** Half-open connections in SYN_RCVD: the SYN queue, bounded by {@link #backlog}. */
     int pending;
     TcpPcb listener;
+    /** The SYN queue overflowed (SYN cookies went out), last at {@link #lastOverflow}. */
+    boolean overflowed;
+    long lastOverflow;
 
     // Send sequence space (RFC 9293 §3.3.1)
     int iss;
@@ -147,6 +151,10 @@ public final class TcpPcb {
     // Options negotiated
     boolean tsOk;
     int tsRecent;
+    /** When {@link #tsRecent} was last set (RFC 7323 §5.5's 24-day validity). */
+    long tsRecentTime;
+    /** When the connection entered TIME_WAIT (the oldest is recycled first). */
+    long timeWaitSince;
     long tsOffset;
     boolean sackOk;
     boolean wsOk;

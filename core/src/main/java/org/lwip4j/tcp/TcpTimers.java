@@ -229,6 +229,9 @@ final class TcpTimers {
 
     /** Enters TIME_WAIT for 2 MSL (RFC 9293 §3.4.2); other timers stop. */
     void enterTimeWait(TcpPcb pcb) {
+        if (pcb.state != TcpState.TIME_WAIT) {
+            tcp.timeWaitEntered(pcb);
+        }
         pcb.state = TcpState.TIME_WAIT;
         pcb.rtoTimer.cancel();
         pcb.persistTimer.cancel();

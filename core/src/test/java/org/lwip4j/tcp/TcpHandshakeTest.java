@@ -192,12 +192,15 @@ class TcpHandshakeTest {
             t.send(syn().seq(1000));
             t.expect(synAck().ack(1001));
             t.send(syn().seq(3000).ports(4001, 80));
-            t.expectNothing(); // backlog of 1 is full
+            Seg cookie = t.expect(synAck().ack(3001).ports(80, 4001)); // backlog of 1 is full: a SYN cookie
+            assertTrue(cookie.seq != ISS);
+            assertEquals(2, t.tcp.pcbs().size(), "the cookie kept no pcb");
             t.send(rst().seq(1001));
             assertEquals(1, t.tcp.pcbs().size(), "only the listener is left");
             assertEquals(List.of(), t.errors);
             t.send(syn().seq(3000).ports(4001, 80));
-            t.expect(synAck().ack(3001).ports(80, 4001));
+            t.expect(synAck().seq(ISS).ack(3001).ports(80, 4001)); // a queued half-open connection again
+            assertEquals(2, t.tcp.pcbs().size());
         }
     }
 

@@ -26,8 +26,8 @@ class TcpOptionsAndTimeoutsTest {
             head.concat(Pbuf.wrap(pkt, 48, pkt.length - 48));
             t.tun0.input(head);
             t.run();
-            t.expect(synAck().ack(1001).wscale(3).sackPermitted());
-            t.send(ack().seq(1001).ack(ISS + 1));
+            Seg sa = t.expect(synAck().ack(1001).wscale(3).sackPermitted());
+            t.send(ack().seq(1001).ack(ISS + 1).ts(10, sa.tsVal));
             assertEquals(1200 - 12, t.conn.mss());
             assertEquals(5, t.conn.info().sndScale());
         }

@@ -206,17 +206,28 @@ final class TcpScript implements AutoCloseable {
         return run();
     }
 
+    /** The segment {@code s} from another source address (spoofed floods, other peers). */
+    TcpScript sendFrom(String src, Seg s) {
+        wire.inject(bytes(src, s));
+        return run();
+    }
+
     /** {@code s} as an IPv4 packet with correct checksums. */
     byte[] bytes(Seg s) {
+        return bytes(PEER, s);
+    }
+
+    /** {@code s} as an IPv4 packet from {@code src} with correct checksums. */
+    byte[] bytes(String src, Seg s) {
         TcpRepr r = s.repr(PEER_PORT, PORT);
         byte[] tcpBytes = new byte[r.bufferLen() + r.payloadLen()];
         if (s.payload != null) {
             System.arraycopy(s.payload, 0, tcpBytes, r.bufferLen(), s.payload.length);
         }
         var seg = java.lang.foreign.MemorySegment.ofArray(tcpBytes);
-        r.emit(seg, 0, Checksum.pseudoHeaderV4(Ip4Address.parse(PEER).bits(), Ip4Address.parse(US).bits(), 6,
+        r.emit(seg, 0, Checksum.pseudoHeaderV4(Ip4Address.parse(src).bits(), Ip4Address.parse(US).bits(), 6,
                 tcpBytes.length));
-        return Packets.ipv4(6, PEER, US, 64, 0x4000, tcpBytes);
+        return Packets.ipv4(6, src, US, 64, 0x4000, tcpBytes);
     }
 
     /** Injects raw IPv4 bytes. */
