@@ -361,6 +361,12 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
                 }
             }
         }
+        if (newAddr instanceof Ip6Address a && a.isLinkLocal()) {
+            Ip6Addresses.Entry e = netif.ip6().find(a);
+            if (e != null && e.state().isValid()) {
+                rd.up(netif); // the link-local address is valid (DAD done): solicit routers
+            }
+        }
         if (oldAddr == null && newAddr instanceof Ip6Address a && netif.isUsable()) {
             Ip6Addresses.Entry e = netif.ip6().find(a);
             if (e != null && e.state() == Ip6Addresses.State.TENTATIVE) {
