@@ -25,7 +25,9 @@ import org.lwip4j.wire.Ipv6Packet;
  * multicast group we listen to (§4.1 SHOULD, {@code ip6MulticastPing}); sends destination
  * unreachable, packet too big, time exceeded and parameter problem errors; hands received
  * errors about our packets to the transport that sent them as {@link IcmpError}s (version
- * 6); passes Neighbor Discovery messages to {@link NeighborDiscovery}.
+ * 6); a Packet Too Big about a packet of ours lowers the destination's path MTU first (RFC
+ * 8201 §4, {@link DestinationCache}) and the transport hears the estimate; passes Neighbor
+ * Discovery messages to {@link NeighborDiscovery}.
  *
  * <p>Errors (§2.4): never about an ICMPv6 error message or a redirect (e.1), nor about a
  * packet to a multicast address or sent as a link-layer multicast or broadcast (e.2–e.4),
@@ -151,8 +153,17 @@ public final class Icmpv6 implements TransportInput {
         Ip6Address qsrc = address(Ipv6Packet.srcHi(q, 0), Ipv6Packet.srcLo(q, 0), zone);
         Ip6Address qdst = address(Ipv6Packet.dstHi(q, 0), Ipv6Packet.dstLo(q, 0), zone);
         int code = p.getByte(1);
-        int mtu = type == Icmpv6Packet.TYPE_PACKET_TOO_BIG
-                ? (int) Math.min(Integer.MAX_VALUE, Icmpv6Packet.mtu(p.segment(), p.offset())) : 0;
+        int mtu = 0;
+        if (type == Icmpv6Packet.TYPE_PACKET_TOO_BIG) {
+            if (!ip.isOwnAddress(qsrc.hi(), qsrc.lo())) {
+                // Not about a packet we sent: it cannot teach us a path MTU (RFC 8201 §4, §6).
+                stats.drop++;
+                return;
+            }
+            // RFC 8201 §4: the path MTU of the destination is lowered (never below 1280), and the
+            // transport hears the estimate.
+            mtu = ip.tooBig(qdst, Icmpv6Packet.mtu(p.segment(), p.offset()));
+        }
         sink.icmpError(new IcmpError(6, type, code, info.src(), qsrc, Bytes.u16(q, upperOff), qdst,
                 Bytes.u16(q, upperOff + 2), mtu));
     }

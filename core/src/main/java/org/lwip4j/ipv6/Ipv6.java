@@ -108,6 +108,8 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private final Ipv6Fragmenter fragmenter;
     private final Icmpv6 icmp;
     private final NeighborDiscovery nd;
+    private final Ip ipLayer;
+    private final Ip6Forwarder forwarder;
     private RawInput raw;
 
     /** IPv6 for the stack: registers itself with the link layers, ICMPv6 and ND, and with {@code ip} as its IPv6 family. */
@@ -116,6 +118,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         this.cfg = ctx.config().ip6();
         this.netifs = netifs;
         this.stats = ctx.stats().ip6;
+        this.ipLayer = ip;
         this.routes = new RouteTable(ip, 6);
         this.icmp = new Icmpv6(ctx, this);
         this.fragmenter = new Ipv6Fragmenter(ctx);
@@ -123,6 +126,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 new ReassemblyLimits(cfg.memNumReassData(), cfg.reassMaxPbufs(), cfg.reassMaxAge()), new Ipv6Fragments(),
                 icmp::reassemblyTimedOut);
         this.nd = new NeighborDiscovery(ctx, netifs, this);
+        this.forwarder = new Ip6Forwarder(ctx, this);
         netifs.ethernet().register(EthernetFrame.TYPE_IPV6, this);
         netifs.ipLink().register(6, this);
         transports.register(Ipv6Packet.NH_ICMPV6, icmp, null);
@@ -179,6 +183,34 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         return cfg;
     }
 
+    /** Something that moves routes changed (a default router, an on-link prefix, a redirect, a path MTU): routes are stale. */
+    void routesChanged() {
+        ipLayer.routesChanged();
+    }
+
+    /**
+     * The path MTU toward {@code dst} out of {@code out} (RFC 8201): the link MTU (an RA's MTU
+     * option, else the netif's), lowered by what Packet Too Big messages taught.
+     */
+    public int pathMtu(Netif out, Ip6Address dst) {
+        return pathMtu(out, dst.hi(), dst.lo());
+    }
+
+    private int pathMtu(Netif out, long hi, long lo) {
+        RouterDiscovery rd = nd.routers();
+        return rd.destinations().pathMtu(hi, lo, rd.linkMtu(out));
+    }
+
+    /**
+     * A Packet Too Big about a packet of ours to {@code dst} said {@code mtu} (RFC 8201 §4):
+     * the destination's estimate is lowered, never below 1280; returns the estimate now.
+     */
+    int tooBig(Ip6Address dst, long mtu) {
+        Netif out = route(dst, null);
+        int link = out == null ? Integer.MAX_VALUE : nd.routers().linkMtu(out);
+        return nd.routers().destinations().tooBig(dst.hi(), dst.lo(), mtu, link);
+    }
+
     // ---------------------------------------------------------------- input
 
     @Override
@@ -214,8 +246,11 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         }
         boolean multicast = (dstHi >>> 56) == 0xff;
         if (multicast ? !listening(inp, dstHi, dstLo) : !isLocal(inp, dstHi, dstLo)) {
-            // Not for us: this slice does not forward (packets to a tentative address are
-            // discarded silently too, RFC 4862 §5.4).
+            if (!multicast && cfg.forward() && !linkBroadcast && !inp.ip6().hasAny(dstHi, dstLo)) {
+                forwarder.forward(inp, p);
+                return;
+            }
+            // Not for us (packets to a tentative address are discarded silently too, RFC 4862 §5.4).
             stats.drop++;
             p.free();
             return;
@@ -381,6 +416,9 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         if (lo == 1 && (hi == ALL_NODES_HI || (hi == ALL_NODES_IF_HI && inp.hasFlag(Netif.FLAG_LOOPBACK)))) {
             return true;
         }
+        if (lo == 2 && hi == ALL_NODES_HI && cfg.forward()) {
+            return true; // a router listens to all-routers (RFC 4291 §2.7.1)
+        }
         return inp.ip6().isSolicitedNode(hi, lo);
     }
 
@@ -459,7 +497,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             if (nf.hasFlag(Netif.FLAG_LOOPBACK)) {
                 continue;
             }
-            int len = nf.ip6().onLinkPrefix(hi, lo);
+            int len = Math.max(nf.ip6().onLinkPrefix(hi, lo), nd.routers().prefixes().onLink(nf, hi, lo));
             if (len > bestLen) {
                 best = nf;
                 bestLen = len;
@@ -477,24 +515,41 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             return best;
         }
         Netif d = netifs.defaultNetif();
-        if (d != null && d.isUsable() && !d.ip6().gateway().isAny()) {
+        if (d != null && d.isUsable() && hasRouter(d)) {
             return d;
         }
         for (int i = 0, n = all.size(); i < n; i++) {
             Netif nf = all.get(i);
-            if (nf.isUsable() && !nf.ip6().gateway().isAny()) {
+            if (nf.isUsable() && hasRouter(nf)) {
                 return nf;
             }
         }
         return null;
     }
 
-    /** The neighbour to hand a packet for {@code dst} to on {@code out}: the destination when on-link or multicast, else a router. */
+    /** True when {@code nf} has a default router: a configured gateway, or one from the default router list. */
+    private boolean hasRouter(Netif nf) {
+        return !nf.ip6().gateway().isAny() || nd.routers().routers().has(nf);
+    }
+
+    /**
+     * The neighbour to hand a packet for {@code dst} to on {@code out} (RFC 4861 §5.2): the
+     * first hop a redirect named; the destination when on-link (an address prefix of
+     * {@code out}, or the prefix list) or multicast; a static route's gateway; the configured
+     * gateway; a router of the default router list (§6.3.6); else the destination.
+     */
     public Ip6Address nextHop(Netif out, Ip6Address dst) {
         long hi = dst.hi();
         long lo = dst.lo();
-        if ((hi >>> 56) == 0xff || isLinkLocal(hi) || out.ip6().onLinkPrefix(hi, lo) >= 0
-                || out.hasFlag(Netif.FLAG_LOOPBACK)) {
+        if ((hi >>> 56) == 0xff || out.hasFlag(Netif.FLAG_LOOPBACK)) {
+            return dst;
+        }
+        RouterDiscovery rd = nd.routers();
+        Ip6Address redirected = rd.destinations().redirect(out, hi, lo);
+        if (redirected != null) {
+            return redirected;
+        }
+        if (isLinkLocal(hi) || out.ip6().onLinkPrefix(hi, lo) >= 0 || rd.prefixes().onLink(out, hi, lo) >= 0) {
             return dst;
         }
         StaticRoute r = routes.lookup6(hi, lo, -1, out);
@@ -502,7 +557,11 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             return r.hasGateway() ? (Ip6Address) r.gateway() : dst;
         }
         Ip6Address gw = out.ip6().gateway();
-        return gw.isAny() ? dst : gw;
+        if (!gw.isAny()) {
+            return gw;
+        }
+        Ip6Address router = rd.routers().select(out);
+        return router != null ? router : dst;
     }
 
     /**
@@ -576,7 +635,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 return null;
             }
         }
-        return new Route(out, from, r6, nextHop(out, r6), out.mtu(), false, generation);
+        return new Route(out, from, r6, nextHop(out, r6), pathMtu(out, r6.hi(), r6.lo()), false, generation);
     }
 
     @Override
@@ -672,13 +731,16 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         if (!lo && isOwnAddress(dstHi, dstLo)) {
             return out.loopOutput(pkt);
         }
-        if (pkt.totalLength() > out.mtu() && pkt.gsoType() == Pbuf.GSO_NONE) {
-            if (!cfg.frag() || dontFragment) {
-                stats.err++;
-                icmp.tooBigLocally(pkt, out.mtu());
-                return Err.VAL;
+        if (pkt.totalLength() > Math.min(out.mtu(), Ipv6Packet.MIN_MTU) && pkt.gsoType() == Pbuf.GSO_NONE) {
+            int mtu = pathMtu(out, dstHi, dstLo);
+            if (pkt.totalLength() > mtu) {
+                if (!cfg.frag() || dontFragment) {
+                    stats.err++;
+                    icmp.tooBigLocally(pkt, mtu);
+                    return Err.VAL;
+                }
+                return fragmenter.fragment(pkt, out, nextHop, mtu);
             }
-            return fragmenter.fragment(pkt, out, nextHop, out.mtu());
         }
         Err e = out.output(pkt, nextHop);
         if (e != Err.OK) {

@@ -56,6 +56,7 @@ public final class NeighborCache {
     private final List<Neighbor> entries = new ArrayList<>();
     private long reachableNanos;
     private Neighbor last;
+    private RouterDiscovery links;
 
     NeighborCache(StackContext ctx, EthernetLink ethernet, Solicitor solicitor) {
         this.ctx = ctx;
@@ -70,6 +71,27 @@ public final class NeighborCache {
 
     Timers timers() {
         return ctx.timers();
+    }
+
+    /** Takes RetransTimer and ReachableTime per netif from router discovery (RFC 4861 §6.3.4). */
+    void setLinks(RouterDiscovery links) {
+        this.links = links;
+    }
+
+    private long retrans(Netif netif) {
+        return links == null ? cfg.retransTimer().toNanos() : links.retransNanos(netif);
+    }
+
+    private long reachable(Netif netif) {
+        return links == null ? reachableNanos : links.reachableNanos(netif);
+    }
+
+    /** Marks the neighbour {@code hi:lo} a router (an RA or a redirect named it, RFC 4861 §6.3.4, §8.3). */
+    void markRouter(Netif netif, long hi, long lo) {
+        Neighbor e = find(netif, hi, lo);
+        if (e != null) {
+            e.router = true;
+        }
     }
 
     /** Draws ReachableTime anew from BaseReachableTime (RFC 4861 §6.3.2: uniformly in 0.5..1.5 times). */
@@ -132,7 +154,7 @@ public final class NeighborCache {
             Err q = enqueue(e, packet);
             e.probes = 1;
             solicitor.solicit(netif, hi, lo, -1);
-            e.timer.schedule(cfg.retransTimer().toNanos());
+            e.timer.schedule(retrans(e.netif));
             return q;
         }
         e.lastUsed = ctx.now();
@@ -295,7 +317,7 @@ public final class NeighborCache {
         e.state = s;
         e.probes = 0;
         switch (s) {
-            case REACHABLE -> e.timer.schedule(reachableNanos);
+            case REACHABLE -> e.timer.schedule(reachable(e.netif));
             case STALE -> e.timer.cancel();
             default -> {
             }
@@ -309,7 +331,7 @@ public final class NeighborCache {
                 if (e.probes < cfg.maxMulticastSolicit()) {
                     e.probes++;
                     solicitor.solicit(e.netif, e.hi, e.lo, -1);
-                    e.timer.schedule(cfg.retransTimer().toNanos());
+                    e.timer.schedule(retrans(e.netif));
                 } else {
                     // RFC 4861 §7.2.2: resolution failed; the queued packets are dropped.
                     stats.err++;
@@ -321,13 +343,13 @@ public final class NeighborCache {
                 e.state = NeighborState.PROBE;
                 e.probes = 1;
                 solicitor.solicit(e.netif, e.hi, e.lo, e.mac);
-                e.timer.schedule(cfg.retransTimer().toNanos());
+                e.timer.schedule(retrans(e.netif));
             }
             case PROBE -> {
                 if (e.probes < cfg.maxUnicastSolicit()) {
                     e.probes++;
                     solicitor.solicit(e.netif, e.hi, e.lo, e.mac);
-                    e.timer.schedule(cfg.retransTimer().toNanos());
+                    e.timer.schedule(retrans(e.netif));
                 } else {
                     remove(e);
                 }

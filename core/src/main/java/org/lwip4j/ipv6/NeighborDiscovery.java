@@ -64,8 +64,10 @@ import org.lwip4j.wire.NdPacket;
  * with the modified EUI-64 of its MAC (RFC 4291 Appendix A) when {@code ip6StableIids} is
  * off (RFC 4862 §5.3).
  *
- * <p>Router solicitation and advertisement, SLAAC, MLD and redirects belong to a later
- * slice: RS, RA and redirects are counted and dropped here.
+ * <p>Router solicitation and advertisement, redirects and SLAAC are {@link RouterDiscovery}'s
+ * (with {@link DefaultRouterList}, {@link PrefixList}, {@link DestinationCache} and
+ * {@link Slaac}); RS are dropped (we send no RAs). MLD messages (ICMPv6 types 130-132, 143)
+ * do not come here: {@link Icmpv6} hands them to its MLD hook.
  */
 public final class NeighborDiscovery implements AddressResolver, NetifListener {
     /** RFC 7217 §6 IDGEN_RETRIES. */
@@ -77,6 +79,7 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
     private final EthernetLink ethernet;
     private final ProtoStats stats;
     private final NeighborCache cache;
+    private final RouterDiscovery rd;
     private final byte[] secretKey = new byte[16];
     private final List<Dad> dads = new ArrayList<>();
     private long conflicts;
@@ -105,6 +108,8 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
         for (int i = 0; i < secretKey.length; i++) {
             secretKey[i] = (byte) ctx.random().nextInt(256);
         }
+        this.rd = new RouterDiscovery(ctx, ip, cache, secretKey, ip::routesChanged);
+        cache.setLinks(rd);
         ethernet.registerResolver(6, this);
         netifs.addListener(this);
     }
@@ -112,6 +117,11 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
     /** The neighbour cache. */
     public NeighborCache cache() {
         return cache;
+    }
+
+    /** Router discovery: default routers, prefixes, destinations (redirects, path MTU), per-link parameters. */
+    public RouterDiscovery routers() {
+        return rd;
     }
 
     /** Addresses of ours another node claimed (NA or DAD NS for an address we use or try). */
@@ -211,7 +221,9 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
             switch (Icmpv6Packet.type(s, off)) {
                 case Icmpv6Packet.TYPE_NEIGHBOR_SOLICIT -> solicitation(p, info, netif, fixed);
                 case Icmpv6Packet.TYPE_NEIGHBOR_ADVERT -> advertisement(p, info, netif, fixed);
-                default -> stats.drop++; // RS, RA, redirect: the next slice.
+                case Icmpv6Packet.TYPE_ROUTER_ADVERT -> rd.advertisement(p, info, netif, fixed);
+                case Icmpv6Packet.TYPE_REDIRECT -> rd.redirect(p, info, netif, fixed);
+                default -> stats.drop++; // RS: we send no RAs (a host, or a router without an RA daemon; RFC 4861 §6.2.6).
             }
         } finally {
             p.free();
@@ -287,6 +299,13 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
         }
         long tllao = NdOption.find(s, off + fixed, len - fixed, NdOption.TARGET_LL_ADDR);
         long mac = tllao >= 0 && NdOption.valid(s, tllao) ? NdOption.linkLayerAddress(s, tllao) : -1;
+        if ((flags & NdPacket.NA_ROUTER) == 0) {
+            // §7.2.5: a router that stopped being one leaves the default router list.
+            Neighbor known = cache.find(netif, thi, tlo);
+            if (known != null && known.isRouter()) {
+                rd.routers().remove(netif, new Ip6Address(thi, tlo, netif.index()));
+            }
+        }
         cache.advertised(netif, thi, tlo, mac, solicited, (flags & NdPacket.NA_OVERRIDE) != 0,
                 (flags & NdPacket.NA_ROUTER) != 0);
     }
@@ -303,9 +322,17 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
         changed(netif);
     }
 
+    @Override
+    public void ip6AutoconfigChanged(Netif netif) {
+        if (netif.ip6().autoconfig()) {
+            rd.solicitAgain(netif);
+        }
+    }
+
     private void changed(Netif netif) {
         if (!netif.isUsable()) {
             cache.flush(netif);
+            rd.down(netif);
             for (Dad d : List.copyOf(dads)) {
                 if (d.netif == netif) {
                     cancel(d);
@@ -322,6 +349,7 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
                 startDad(netif, e.address());
             }
         }
+        rd.up(netif);
     }
 
     @Override
@@ -356,7 +384,7 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
             return;
         }
         // Added tentative; addressChanged starts DAD.
-        netif.ip6().add(a, 64).setDadCounter(counter);
+        netif.ip6().add(a, 64, null, null, Ip6Addresses.Origin.LINK_LOCAL).setDadCounter(counter);
     }
 
     private void startDad(Netif netif, Ip6Address addr) {
@@ -404,6 +432,10 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
                 cancel(d);
             }
         }
+        long now = ctx.now();
+        java.time.Duration valid = e.validUntil() < 0 ? null : java.time.Duration.ofNanos(Math.max(0, e.validUntil() - now));
+        java.time.Duration preferred = e.preferredUntil() < 0 ? null
+                : java.time.Duration.ofNanos(Math.max(0, e.preferredUntil() - now));
         netif.ip6().setState(a, Ip6Addresses.State.DUPLICATE);
         Ipv6.log().log(Level.WARNING, "{0}: {1} is used by another node (DAD failed)", netif.name(), a);
         if (a.isLinkLocal() && cfg.linkLocal() && cfg.stableIids() && e.dadCounter() < IDGEN_RETRIES
@@ -412,6 +444,10 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
             int next = e.dadCounter() + 1;
             netif.ip6().remove(a);
             addLinkLocal(netif, next);
+        } else if (e.origin() == Ip6Addresses.Origin.SLAAC && cfg.stableIids() && e.dadCounter() < IDGEN_RETRIES) {
+            // RFC 7217 §6 for a SLAAC address too: the next DAD counter, the same lifetimes.
+            netif.ip6().remove(a);
+            rd.slaac().form(netif, a.hi(), e.dadCounter() + 1, valid, preferred);
         }
     }
 
@@ -422,6 +458,7 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
 
     /** Drops every neighbour and stops every DAD: the stack is closing. */
     void clear() {
+        rd.clear();
         cache.clear();
         for (Dad d : List.copyOf(dads)) {
             cancel(d);

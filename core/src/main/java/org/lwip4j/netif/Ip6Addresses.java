@@ -43,6 +43,44 @@ public final class Ip6Addresses {
         }
     }
 
+    /** Where an address came from. */
+    public enum Origin {
+        /** Configured by the application ({@link #add}). */
+        MANUAL,
+        /** The netif's own link-local address (RFC 4862 §5.3). */
+        LINK_LOCAL,
+        /** Formed by stateless autoconfiguration from a router advertisement's prefix (RFC 4862 §5.5.3). */
+        SLAAC,
+        /** A temporary address for privacy (RFC 8981). */
+        TEMPORARY
+    }
+
+    /** What happened to an address: what {@link Listener}s hear (the CLI prints them). */
+    public enum Event {
+        /** Added (tentative while DAD runs, else preferred at once); with {@link Origin#SLAAC}: "SLAAC address formed". */
+        ADDED,
+        /** DAD found no other user (RFC 4862 §5.4): the address is usable now. */
+        DAD_SUCCEEDED,
+        /** DAD found another node using it (RFC 4862 §5.4.5): it is never used. */
+        DAD_FAILED,
+        /** Its preferred lifetime ended (RFC 4862 §5.5.4): kept for existing traffic, avoided for new. */
+        DEPRECATED,
+        /** A deprecated address was made preferred again by a router advertisement (RFC 4862 §5.5.3 e). */
+        PREFERRED_AGAIN,
+        /** Removed: by the application, or its valid lifetime ended (it became invalid, RFC 4862 §5.5.4). */
+        REMOVED
+    }
+
+    /**
+     * Hears every change of the netif's IPv6 addresses (lwIP's {@code netif_ext_callback}
+     * with {@code LWIP_NSC_IPV6_ADDR_STATE_CHANGED}); runs on the loop, after the change.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** {@code entry} (its state already the new one) went through {@code event} on {@code netif}. */
+        void addressEvent(Netif netif, Entry entry, Event event);
+    }
+
     /** One address of the netif, with its state and lifetimes. */
     public final class Entry {
         private final Ip6Address address;
@@ -50,13 +88,15 @@ public final class Ip6Addresses {
         private State state;
         private final Timer preferredTimer;
         private final Timer validTimer;
+        private final Origin origin;
         private int dadCounter;
         private boolean dadDeprecated;
 
-        private Entry(Ip6Address address, int prefixLength, State state) {
+        private Entry(Ip6Address address, int prefixLength, State state, Origin origin) {
             this.address = address;
             this.prefixLength = prefixLength;
             this.state = state;
+            this.origin = origin;
             this.preferredTimer = netif.context().timers().create(() -> setState(this.address, State.DEPRECATED));
             this.validTimer = netif.context().timers().create(() -> remove(this.address));
         }
@@ -74,6 +114,21 @@ public final class Ip6Addresses {
         /** Its state. */
         public State state() {
             return state;
+        }
+
+        /** Where it came from. */
+        public Origin origin() {
+            return origin;
+        }
+
+        /** Nanoseconds (on the stack's clock) when it becomes invalid and is removed, or -1 for an infinite valid lifetime. */
+        public long validUntil() {
+            return validTimer.isScheduled() ? validTimer.dueAt() : -1;
+        }
+
+        /** Nanoseconds (on the stack's clock) when it becomes deprecated, or -1 when that is not scheduled. */
+        public long preferredUntil() {
+            return preferredTimer.isScheduled() ? preferredTimer.dueAt() : -1;
         }
 
         /** True when the address lies in this entry's prefix (on-link, RFC 4861 §5.2). */
@@ -104,9 +159,57 @@ public final class Ip6Addresses {
     private long[] los = new long[0];
     private boolean[] usable = new boolean[0];
     private Ip6Address gateway = Ip6Address.ANY;
+    private final List<Listener> listeners = new ArrayList<>(1);
+    private boolean autoconfig;
 
     Ip6Addresses(Netif netif) {
         this.netif = netif;
+    }
+
+    /**
+     * Turns stateless address autoconfiguration from router advertisements on or off for this
+     * netif (lwIP's {@code netif_set_ip6_autoconfig_enabled}; RFC 4862 §5.5): when on, every
+     * autonomous prefix of an RA gets an address (RFC 7217 identifier by default, EUI-64 with
+     * {@code ip6StableIids} off) with the prefix's lifetimes, after DAD. Off by default, as in
+     * lwIP. Router discovery (default routers, on-link prefixes, MTU) runs either way.
+     * Turning it on solicits routers again so the addresses come without waiting for the next
+     * periodic RA. Addresses formed before stay when it is turned off, until their lifetimes
+     * end. On the loop.
+     */
+    public void setAutoconfig(boolean on) {
+        netif.checkLoop();
+        if (autoconfig != on) {
+            autoconfig = on;
+            netif.ip6AutoconfigChanged();
+        }
+    }
+
+    /** True when stateless address autoconfiguration is on for this netif (see {@link #setAutoconfig}). */
+    public boolean autoconfig() {
+        return autoconfig;
+    }
+
+    /** Adds a listener of address events (see {@link Event}); on the loop. */
+    public void addListener(Listener l) {
+        netif.checkLoop();
+        listeners.add(Objects.requireNonNull(l, "l"));
+    }
+
+    /** Removes a listener added with {@link #addListener}; on the loop. */
+    public void removeListener(Listener l) {
+        netif.checkLoop();
+        listeners.remove(l);
+    }
+
+    private void fire(Entry e, Event ev) {
+        for (Listener l : List.copyOf(listeners)) {
+            try {
+                l.addressEvent(netif, e, ev);
+            } catch (RuntimeException ex) {
+                System.getLogger("org.lwip4j.netif").log(System.Logger.Level.WARNING,
+                        "IPv6 address listener of " + netif.name() + " failed", ex);
+            }
+        }
     }
 
     /** The default router of this netif, or {@link Ip6Address#ANY} (static configuration; RA's default router list later). */
@@ -191,7 +294,17 @@ public final class Ip6Addresses {
      *         an address the netif has already, or a netif with {@code LWIP_IPV6_NUM_ADDRESSES} addresses
      */
     public Entry add(Ip6Address addr, int prefixLength, Duration valid, Duration preferred) {
+        return add(addr, prefixLength, valid, preferred, Origin.MANUAL);
+    }
+
+    /**
+     * Adds an address as {@link #add(Ip6Address, int, Duration, Duration)} does, recording
+     * where it came from (Neighbor Discovery adds link-local, SLAAC and temporary addresses
+     * this way). On the loop.
+     */
+    public Entry add(Ip6Address addr, int prefixLength, Duration valid, Duration preferred, Origin origin) {
         netif.checkLoop();
+        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(addr, "addr");
         if (addr.isMulticast() || addr.isAny()) {
             throw new IllegalArgumentException(addr + " cannot be a netif address");
@@ -209,17 +322,19 @@ public final class Ip6Addresses {
         }
         Ip6Address a = addr.isLinkLocal() ? addr.withZone(netif.index()) : addr.withZone(0);
         boolean dad = cfg.enabled() && cfg.dupDetectAttempts() > 0 && !netif.hasFlag(Netif.FLAG_LOOPBACK);
-        Entry e = new Entry(a, prefixLength, dad ? State.TENTATIVE : State.PREFERRED);
+        Entry e = new Entry(a, prefixLength, dad ? State.TENTATIVE : State.PREFERRED, origin);
         entries.add(e);
         setLifetimes(e, valid, preferred);
         index();
+        fire(e, Event.ADDED);
         netif.addressChanged(null, a);
         return e;
     }
 
     /**
      * Sets the lifetimes of an address from now (RFC 4862 §5.5.3 (e) as an RA refreshes
-     * them); {@code null} is infinite. A preferred lifetime of zero deprecates it at once.
+     * them); {@code null} is infinite. A preferred lifetime of zero deprecates it at once; a
+     * positive one makes a deprecated address preferred again.
      */
     public void setLifetimes(Entry e, Duration valid, Duration preferred) {
         netif.checkLoop();
@@ -228,12 +343,21 @@ public final class Ip6Addresses {
         if (valid != null) {
             e.validTimer.schedule(valid.toNanos());
         }
-        if (preferred != null) {
-            if (preferred.isZero() && e.state == State.PREFERRED) {
+        if (preferred != null && preferred.isZero()) {
+            if (e.state == State.PREFERRED) {
                 setState(e.address, State.DEPRECATED);
-            } else {
-                e.preferredTimer.schedule(preferred.toNanos());
+            } else if (e.state == State.TENTATIVE) {
+                e.dadDeprecated = true;
             }
+            return;
+        }
+        if (preferred != null) {
+            e.preferredTimer.schedule(preferred.toNanos());
+        }
+        if (e.state == State.TENTATIVE) {
+            e.dadDeprecated = false;
+        } else if (e.state == State.DEPRECATED) {
+            setState(e.address, State.PREFERRED);
         }
     }
 
@@ -263,8 +387,17 @@ public final class Ip6Addresses {
             e.validTimer.cancel();
             e.preferredTimer.cancel();
         }
+        State before = e.state;
         e.state = state;
         index();
+        Event ev = before == State.TENTATIVE
+                ? (state == State.DUPLICATE ? Event.DAD_FAILED : Event.DAD_SUCCEEDED)
+                : state == State.DEPRECATED ? Event.DEPRECATED
+                : state == State.DUPLICATE ? Event.DAD_FAILED
+                : state == State.PREFERRED && before == State.DEPRECATED ? Event.PREFERRED_AGAIN : null;
+        if (ev != null) {
+            fire(e, ev);
+        }
         netif.addressChanged(e.address, e.address);
         return true;
     }
@@ -280,6 +413,7 @@ public final class Ip6Addresses {
         e.preferredTimer.cancel();
         entries.remove(e);
         index();
+        fire(e, Event.REMOVED);
         netif.addressChanged(e.address, null);
         return true;
     }

@@ -225,6 +225,12 @@ public final class Netif {
         }
     }
 
+    void ip6AutoconfigChanged() {
+        for (NetifListener l : listeners) {
+            l.ip6AutoconfigChanged(this);
+        }
+    }
+
     void routesChanged() {
         for (NetifListener l : listeners) {
             l.routesChanged(this);

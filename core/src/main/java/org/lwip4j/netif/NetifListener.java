@@ -24,6 +24,10 @@ public interface NetifListener {
     default void routesChanged(Netif netif) {
     }
 
+    /** IPv6 stateless autoconfiguration was turned on or off for the netif ({@link Ip6Addresses#setAutoconfig}). */
+    default void ip6AutoconfigChanged(Netif netif) {
+    }
+
     /** The netif was removed from the stack. */
     default void removed(Netif netif) {
     }

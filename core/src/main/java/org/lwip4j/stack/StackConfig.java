@@ -211,14 +211,28 @@ public record StackConfig(
      *                            ({@code netif_create_ip6_linklocal_address}, RFC 4862 §5.3)
      * @param stableIids          interface identifiers per RFC 7217 (stable, opaque); false: modified EUI-64 (RFC 4291 Appendix A)
      * @param multicastPing       answer echo requests to multicast groups we listen to (RFC 4443 §4.1 SHOULD)
+     * @param forward             {@code LWIP_IPV6_FORWARD}: forward IPv6 packets between netifs (a router: no RS sent,
+     *                            RAs ignored)
+     * @param numRouters          {@code LWIP_ND6_NUM_ROUTERS}: default router list entries per stack, at most (RFC 4861 §6.3.4)
+     * @param numPrefixes         {@code LWIP_ND6_NUM_PREFIXES}: prefix list entries per stack, at most (RFC 4861 §6.3.4)
+     * @param numDestinations     {@code LWIP_ND6_NUM_DESTINATIONS}: destination cache entries (redirects, path MTU), at most
+     * @param maxRtrSolicitations RFC 4861 §10 MAX_RTR_SOLICITATIONS: router solicitations when a netif comes up (0: none,
+     *                            lwIP's {@code LWIP_IPV6_SEND_ROUTER_SOLICIT} off)
      */
     public record Ip6Options(boolean enabled, int numAddresses, int hopLimit, boolean frag, boolean reassembly,
             Duration reassMaxAge, int reassMaxPbufs, int memNumReassData, int numNeighbors, int queueing,
             int memNumQueue, int maxMulticastSolicit, int maxUnicastSolicit, Duration retransTimer,
             Duration reachableTime, Duration delayFirstProbe, int dupDetectAttempts, Duration dadMaxDelay,
-            boolean linkLocal, boolean stableIids, boolean multicastPing) {
+            boolean linkLocal, boolean stableIids, boolean multicastPing, boolean forward, int numRouters,
+            int numPrefixes, int numDestinations, int maxRtrSolicitations) {
         /** Checks ranges. */
         public Ip6Options {
+            if (maxRtrSolicitations < 0 || maxRtrSolicitations > 255) {
+                throw new IllegalArgumentException("MAX_RTR_SOLICITATIONS must be 0..255, not " + maxRtrSolicitations);
+            }
+            positive("LWIP_ND6_NUM_ROUTERS", numRouters);
+            positive("LWIP_ND6_NUM_PREFIXES", numPrefixes);
+            positive("LWIP_ND6_NUM_DESTINATIONS", numDestinations);
             positive("LWIP_IPV6_NUM_ADDRESSES", numAddresses);
             checkTtl("IP6_HOPLIM", hopLimit);
             duration("IP6_REASS_MAXAGE", reassMaxAge);
@@ -566,6 +580,11 @@ public record StackConfig(
         private boolean ip6LinkLocal = true;
         private boolean ip6StableIids = true;
         private boolean ip6MulticastPing = true;
+        private boolean lwipIpv6Forward = false;
+        private int lwipNd6NumRouters = 8;
+        private int lwipNd6NumPrefixes = 16;
+        private int lwipNd6NumDestinations = 256;
+        private int maxRtrSolicitations = 3;
 
         Builder() {
         }
@@ -695,6 +714,11 @@ public record StackConfig(
             ip6LinkLocal = o.linkLocal();
             ip6StableIids = o.stableIids();
             ip6MulticastPing = o.multicastPing();
+            lwipIpv6Forward = o.forward();
+            lwipNd6NumRouters = o.numRouters();
+            lwipNd6NumPrefixes = o.numPrefixes();
+            lwipNd6NumDestinations = o.numDestinations();
+            maxRtrSolicitations = o.maxRtrSolicitations();
             return this;
         }
 
@@ -740,6 +764,16 @@ public record StackConfig(
         public Builder ip6StableIids(boolean v) { ip6StableIids = v; return this; }
         /** Answer ICMPv6 echo requests to multicast groups we listen to. */
         public Builder ip6MulticastPing(boolean v) { ip6MulticastPing = v; return this; }
+        /** {@code LWIP_IPV6_FORWARD}. */
+        public Builder lwipIpv6Forward(boolean v) { lwipIpv6Forward = v; return this; }
+        /** {@code LWIP_ND6_NUM_ROUTERS}. */
+        public Builder lwipNd6NumRouters(int v) { lwipNd6NumRouters = v; return this; }
+        /** {@code LWIP_ND6_NUM_PREFIXES}. */
+        public Builder lwipNd6NumPrefixes(int v) { lwipNd6NumPrefixes = v; return this; }
+        /** {@code LWIP_ND6_NUM_DESTINATIONS}. */
+        public Builder lwipNd6NumDestinations(int v) { lwipNd6NumDestinations = v; return this; }
+        /** RFC 4861's {@code MAX_RTR_SOLICITATIONS} (0: send no RS). */
+        public Builder maxRtrSolicitations(int v) { maxRtrSolicitations = v; return this; }
 
         /** {@code PBUF_POOL_SIZE}. */
         public Builder pbufPoolSize(int v) { pbufPoolSize = v; return this; }
@@ -845,7 +879,8 @@ public record StackConfig(
                             ip6ReassMaxPbufs, memNumIp6ReassData, lwipNd6NumNeighbors, lwipNd6Queueing, memNumNd6Queue,
                             lwipNd6MaxMulticastSolicit, lwipNd6MaxUnicastSolicit, lwipNd6RetransTimer, lwipNd6ReachableTime,
                             lwipNd6DelayFirstProbeTime, lwipIpv6DupDetectAttempts, maxRtrSolicitationDelay, ip6LinkLocal,
-                            ip6StableIids, ip6MulticastPing),
+                            ip6StableIids, ip6MulticastPing, lwipIpv6Forward, lwipNd6NumRouters, lwipNd6NumPrefixes,
+                            lwipNd6NumDestinations, maxRtrSolicitations),
                     tcp,
                     randomSeed);
         }

@@ -48,7 +48,8 @@ class Ipv6CaptureTest {
 
     /** A stack with 2001:db8::1/64 preferred at once (no DAD, no link-local) unless tweaked. */
     private void setUp(Consumer<StackConfig.Builder> tweak) {
-        StackConfig.Builder b = StackConfig.builder().randomSeed(3).ip6LinkLocal(false).lwipIpv6DupDetectAttempts(0);
+        StackConfig.Builder b = StackConfig.builder().randomSeed(3).ip6LinkLocal(false).lwipIpv6DupDetectAttempts(0)
+                .maxRtrSolicitations(0);
         tweak.accept(b);
         stack = Stack.create(b.build(), clock);
         wire = new CaptureDriver();
@@ -549,7 +550,7 @@ class Ipv6CaptureTest {
 
     @Test
     void conformance32NoNdTrafficUntilUpAndLinkUpThenDadFirst() {
-        stack = Stack.create(StackConfig.builder().randomSeed(9).build(), clock);
+        stack = Stack.create(StackConfig.builder().randomSeed(9).maxRtrSolicitations(0).build(), clock);
         wire = new CaptureDriver();
         netif = stack.addNetif(wire, "eth0");
         wire.setLinkUp(false);

@@ -97,7 +97,7 @@ class Ipv6SimTest {
 
     @Test
     void linkLocalAddressesAreFormedAndPassDad() {
-        twoStacks();
+        twoStacks(StackConfig.builder().maxRtrSolicitations(0).build());
         Ip6Addresses.Entry la = na.ip6().linkLocal();
         assertNotNull(la, "formed when the netif came up");
         assertEquals(Ip6Addresses.State.TENTATIVE, la.state());
