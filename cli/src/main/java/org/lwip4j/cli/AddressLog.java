@@ -1,9 +1,7 @@
 package org.lwip4j.cli;
 
 import java.io.PrintWriter;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.netif.Ip6Addresses;
@@ -12,24 +10,17 @@ import org.lwip4j.netif.NetifListener;
 
 /**
  * Prints one {@code lwip4j:} line for every change of the stack's addresses as it happens:
- * an address added (with its state), DAD done or failed (RFC 4862 §5.4), deprecated or
- * preferred again (§5.5.4), removed. Hears the netifs' {@link NetifListener#addressChanged}
- * on the loop and remembers each IPv6 address's last state to say what changed.
+ * for IPv6 (the netifs' {@link Ip6Addresses.Listener} events) an address added or formed by
+ * SLAAC (RFC 4862 §5.5.3), DAD done or failed (§5.4), deprecated, preferred again or removed
+ * (§5.5.4); for IPv4 an address added, replaced or removed ({@link NetifListener}). Runs on
+ * the loop.
  */
-final class AddressLog implements NetifListener {
+final class AddressLog implements NetifListener, Ip6Addresses.Listener {
     private final PrintWriter out;
-    private final Map<String, Ip6Addresses.State> last = new HashMap<>();
     private volatile boolean muted;
 
     AddressLog(PrintWriter out) {
         this.out = out;
-    }
-
-    /** Records the states the netif's addresses have now, so only later changes are printed. */
-    void seed(Netif netif) {
-        for (Ip6Addresses.Entry e : netif.ip6().all()) {
-            last.put(key(netif, e.address()), e.state());
-        }
     }
 
     /** Prints nothing more: the run is stopping and tears its netifs down. */
@@ -37,13 +28,8 @@ final class AddressLog implements NetifListener {
         muted = true;
     }
 
-    @Override
-    public void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
-        if (muted) {
-            return;
-        }
-        String line = describe(netif, oldAddr, newAddr);
-        if (line != null) {
+    private void print(String line) {
+        if (line != null && !muted) {
             synchronized (out) {
                 out.println("lwip4j: " + line);
                 out.flush();
@@ -51,36 +37,37 @@ final class AddressLog implements NetifListener {
         }
     }
 
-    /** The line for one change (without the {@code lwip4j: } prefix), or null when there is nothing to say. */
-    String describe(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
-        if (newAddr instanceof Ip6Address a) {
-            Ip6Addresses.Entry e = netif.ip6().find(a);
-            if (e == null) {
-                return null;
-            }
-            Ip6Addresses.State before = last.put(key(netif, a), e.state());
-            String what = format(netif, e);
-            if (oldAddr == null) {
-                return what + " added, " + state(e.state()) + (e.state() == Ip6Addresses.State.TENTATIVE
-                        ? " (duplicate address detection running)" : "");
-            }
-            if (before == e.state()) {
-                return null;
-            }
-            return what + " " + state(e.state()) + switch (e.state()) {
-                case PREFERRED -> before == Ip6Addresses.State.TENTATIVE ? " (DAD done: no other node has it)"
-                        : before == Ip6Addresses.State.DEPRECATED ? " again (lifetimes refreshed)" : "";
-                case DEPRECATED -> before == Ip6Addresses.State.TENTATIVE ? " (DAD done; its preferred lifetime is over)"
-                        : " (preferred lifetime over: kept for existing traffic, not used for new)";
-                case DUPLICATE -> " (DAD failed: another node on the link has it; not used)";
-                case TENTATIVE -> "";
-            };
+    @Override
+    public void addressEvent(Netif netif, Ip6Addresses.Entry entry, Ip6Addresses.Event event) {
+        print(describe(netif, entry, event));
+    }
+
+    @Override
+    public void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
+        if (!(oldAddr instanceof Ip6Address) && !(newAddr instanceof Ip6Address)) {
+            print(describe4(netif, oldAddr, newAddr));
         }
-        if (oldAddr instanceof Ip6Address a && newAddr == null) {
-            last.remove(key(netif, a));
-            return netif.name() + " IPv6 " + display(netif, a) + " removed";
-        }
-        if (newAddr != null && oldAddr == null) {
+    }
+
+    /** The line for one IPv6 event (without the {@code lwip4j: } prefix). */
+    static String describe(Netif netif, Ip6Addresses.Entry e, Ip6Addresses.Event event) {
+        String what = format(netif, e);
+        return what + " " + switch (event) {
+            case ADDED -> (e.origin() == Ip6Addresses.Origin.SLAAC ? "SLAAC address formed from a router advertisement, "
+                    : e.origin() == Ip6Addresses.Origin.TEMPORARY ? "temporary address (RFC 8981) formed, " : "added, ")
+                    + state(e.state()) + (e.state() == Ip6Addresses.State.TENTATIVE ? " (duplicate address detection running)" : "");
+            case DAD_SUCCEEDED -> state(e.state()) + (e.state() == Ip6Addresses.State.PREFERRED
+                    ? " (DAD done: no other node has it)" : " (DAD done; its preferred lifetime is over)");
+            case DAD_FAILED -> "duplicate (DAD failed: another node on the link has it; not used)";
+            case DEPRECATED -> "deprecated (preferred lifetime over: kept for existing traffic, not used for new)";
+            case PREFERRED_AGAIN -> "preferred again (lifetimes refreshed by a router advertisement)";
+            case REMOVED -> "removed";
+        };
+    }
+
+    /** The line for one IPv4 change, or null when nothing changed. */
+    static String describe4(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
+        if (oldAddr == null && newAddr != null) {
             return netif.name() + " IPv4 " + newAddr + " added";
         }
         if (oldAddr != null && newAddr == null) {
@@ -105,9 +92,5 @@ final class AddressLog implements NetifListener {
     /** The state in words. */
     static String state(Ip6Addresses.State s) {
         return s.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static String key(Netif netif, Ip6Address a) {
-        return netif.index() + " " + a.withZone(0);
     }
 }

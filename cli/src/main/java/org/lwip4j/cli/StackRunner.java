@@ -79,8 +79,8 @@ public final class StackRunner {
             throw new IllegalStateException("already started");
         }
         started = true;
-        StackConfig config = StackConfig.builder().ipForward(plan.forward()).build();
-        // IPv6 forwarding (--forward routes both families) joins here once the core forwards IPv6.
+        // --forward routes both families.
+        StackConfig config = StackConfig.builder().ipForward(plan.forward()).lwipIpv6Forward(plan.forward()).build();
         stack = Stack.create(config);
         boolean ok = false;
         try {
@@ -153,12 +153,13 @@ public final class StackRunner {
             }
         }
         for (Attached a : attached) {
+            a.netif.ip6().setAutoconfig(plan.slaac()); // before up: the first RS goes out on link-up
             a.netif.setUp(true);
         }
         // From here on every address change is one line (the banner shows the states up to now).
         addressLog = new AddressLog(out);
         for (Attached a : attached) {
-            addressLog.seed(a.netif);
+            a.netif.ip6().addListener(addressLog);
         }
         stack.netifs().addListener(addressLog);
         if (plan.echo()) {

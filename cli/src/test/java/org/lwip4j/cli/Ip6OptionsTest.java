@@ -164,6 +164,16 @@ class Ip6OptionsTest {
                     text.toString());
             assertTrue(runner.report().contains("addresses:\n  tap6\n    IPv4 192.168.7.2/24\n"), runner.report());
             assertTrue(runner.report().contains("    IPv6 fd00:6::2/64 preferred\n"), runner.report());
+            // Later changes, one line each as they happen.
+            runner.stack().call(() -> {
+                n.ip6().add(Ip6Address.parse("fd00:6::9"), 64);
+                n.ip6().setLifetimes(n.ip6().find(Ip6Address.parse("fd00:6::2")), null, java.time.Duration.ZERO);
+                n.ip6().remove(Ip6Address.parse("fd00:6::9"));
+                return null;
+            });
+            assertTrue(text.toString().contains("lwip4j: tap6 IPv6 fd00:6::9/64 added, tentative (duplicate address detection "
+                    + "running)\nlwip4j: tap6 IPv6 fd00:6::2/64 deprecated (preferred lifetime over: kept for existing traffic, "
+                    + "not used for new)\nlwip4j: tap6 IPv6 fd00:6::9/64 removed\n"), text.toString());
         } finally {
             runner.stop();
         }
