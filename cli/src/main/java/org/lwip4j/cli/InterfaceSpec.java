@@ -1,11 +1,14 @@
 package org.lwip4j.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.addr.MacAddress;
 import org.lwip4j.netif.Ip4Interface;
 
@@ -25,6 +28,10 @@ import org.lwip4j.netif.Ip4Interface;
  * @param pcap    a capture file for this interface's frames, or {@code null}
  * @param netns   the network namespace ({@code ip netns}) the device lives in, or
  *                {@code null} for the current one
+ * @param ip6     the stack's IPv6 addresses beside the link-local one it always forms
+ *                (RFC 4862 §5.3, RFC 7217 identifier); may be empty
+ * @param hostIp6 the IPv6 address the host side gets when the device is created, or
+ *                {@code null} for none (the host side still has its own link-local address)
  */
 public record InterfaceSpec(
         Kind kind,
@@ -34,7 +41,9 @@ public record InterfaceSpec(
         Integer mtu,
         MacAddress mac,
         Path pcap,
-        String netns) {
+        String netns,
+        List<Ip6Cidr> ip6,
+        Ip6Cidr hostIp6) {
 
     /** What the device carries. */
     public enum Kind {
@@ -49,8 +58,19 @@ public record InterfaceSpec(
     /** Largest MTU an IPv4 packet can use. */
     public static final int MAX_MTU = 65535;
 
+    /** At most this many {@code --ip6} addresses per interface: room is left for the link-local one and SLAAC. */
+    public static final int MAX_IP6 = 4;
+
+    /** An interface without IPv6 addresses of its own (it still gets a link-local one). */
+    public InterfaceSpec(Kind kind, String name, Ip4Interface ip4, Ip4Interface hostIp4, Integer mtu, MacAddress mac,
+            Path pcap, String netns) {
+        this(kind, name, ip4, hostIp4, mtu, mac, pcap, netns, List.of(), null);
+    }
+
     /** Checks the values; a bad one is a {@link UsageException} with a one-line reason. */
     public InterfaceSpec {
+        ip6 = ip6 == null ? List.of() : List.copyOf(ip6);
+        checkIp6(name, ip6, hostIp6);
         Objects.requireNonNull(kind, "kind");
         checkIfName(name, "device name");
         Objects.requireNonNull(ip4, "ip4");
@@ -93,9 +113,10 @@ public record InterfaceSpec(
 
     /**
      * Parses an {@code --if} value: {@code KIND:NAME,ip4=ADDR/LEN[,host-ip4=ADDR/LEN|none]
-     * [,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]}, KIND being {@code tap} or {@code tun}.
-     * Without {@code host-ip4} the host side gets the first address of the subnet that is
-     * not the stack's.
+     * [,ip6=ADDR/LEN]...[,host-ip6=ADDR/LEN|none][,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]},
+     * KIND being {@code tap} or {@code tun}; {@code ip6} may be repeated. Without
+     * {@code host-ip4} the host side gets the first address of the subnet that is not the
+     * stack's; without {@code host-ip6}, likewise in the first {@code ip6} prefix.
      *
      * @throws UsageException with a one-line reason
      */
@@ -120,6 +141,9 @@ public record InterfaceSpec(
         MacAddress mac = null;
         Path pcap = null;
         String netns = null;
+        List<Ip6Cidr> ip6 = new ArrayList<>();
+        Ip6Cidr host6 = null;
+        boolean host6Given = false;
         Set<String> seen = new HashSet<>();
         for (int i = 1; i < parts.length; i++) {
             String kv = parts[i].strip();
@@ -129,7 +153,7 @@ public record InterfaceSpec(
             }
             String key = kv.substring(0, eq).strip().toLowerCase(Locale.ROOT);
             String value = kv.substring(eq + 1).strip();
-            if (!seen.add(key)) {
+            if (!seen.add(key) && !key.equals("ip6")) {
                 throw new UsageException("--if " + text + ": " + key + " given twice");
             }
             switch (key) {
@@ -142,8 +166,13 @@ public record InterfaceSpec(
                 case "mac" -> mac = parseMac(value, "mac");
                 case "pcap" -> pcap = parsePath(value, "pcap");
                 case "netns" -> netns = value;
+                case "ip6" -> ip6.add(Ip6Cidr.parse(value, "ip6"));
+                case "host-ip6" -> {
+                    host6Given = true;
+                    host6 = value.equalsIgnoreCase("none") ? null : Ip6Cidr.parse(value, "host-ip6");
+                }
                 default -> throw new UsageException("--if " + text + ": unknown key \"" + key
-                        + "\" (known: ip4, host-ip4, mtu, mac, pcap, netns)");
+                        + "\" (known: ip4, host-ip4, ip6, host-ip6, mtu, mac, pcap, netns)");
             }
         }
         if (ip4 == null) {
@@ -152,7 +181,10 @@ public record InterfaceSpec(
         if (!hostGiven) {
             host = defaultHostAddress(ip4);
         }
-        return new InterfaceSpec(kind, name, ip4, host, mtu, mac, pcap, netns);
+        if (!host6Given) {
+            host6 = defaultHostAddress6(ip6);
+        }
+        return new InterfaceSpec(kind, name, ip4, host, mtu, mac, pcap, netns, ip6, host6);
     }
 
     /**
@@ -176,6 +208,79 @@ public record InterfaceSpec(
             first++;
         }
         return new Ip4Interface(Ip4Address.of(first), len);
+    }
+
+    /**
+     * The IPv6 host side's default: in the prefix of the stack's first IPv6 address, the
+     * first address that is not the stack's ({@code fd00:7::1/64} for a stack at
+     * {@code fd00:7::2/64}); the other one of a /127 (RFC 6164), none for a /128 or when the
+     * stack has no IPv6 address of its own.
+     */
+    public static Ip6Cidr defaultHostAddress6(List<Ip6Cidr> stack) {
+        if (stack.isEmpty()) {
+            return null;
+        }
+        Ip6Cidr s = stack.getFirst();
+        int len = s.prefixLength();
+        if (len == 128) {
+            return null;
+        }
+        Ip6Address net = (Ip6Address) s.prefix().address();
+        long lo = len == 127 ? s.address().lo() ^ 1 : net.lo() + 1;
+        if (len < 127 && lo == s.address().lo() && net.hi() == s.address().hi()) {
+            lo++;
+        }
+        return new Ip6Cidr(new Ip6Address(net.hi(), lo, 0), len);
+    }
+
+    /** The IPv6 checks of one interface: the stack's addresses, and the host side's against them. */
+    private static void checkIp6(String name, List<Ip6Cidr> ip6, Ip6Cidr host) {
+        if (ip6.size() > MAX_IP6) {
+            throw new UsageException(name + ": at most " + MAX_IP6 + " IPv6 addresses per interface (beside the link-local "
+                    + "one, with room for SLAAC), not " + ip6.size());
+        }
+        Set<Ip6Address> seen = new HashSet<>();
+        for (Ip6Cidr a : ip6) {
+            if (a.address().isLinkLocal()) {
+                throw new UsageException(name + ": " + a + " is link-local; the stack forms its own link-local address "
+                        + "(RFC 4862 §5.3, RFC 7217 identifier): give global or unique-local (fd00::/8) addresses");
+            }
+            if (!seen.add(a.address().withZone(0))) {
+                throw new UsageException(name + ": IPv6 address " + a.address() + " is given twice");
+            }
+        }
+        if (host == null) {
+            return;
+        }
+        Ip6Cidr.checkUnicast(host.address(), name + ": host-ip6");
+        if (host.address().isLinkLocal()) {
+            throw new UsageException(name + ": host address " + host + " is link-local; the host side forms its own "
+                    + "link-local address, give it a global or unique-local one");
+        }
+        if (ip6.isEmpty()) {
+            throw new UsageException(name + ": a host-side IPv6 address (" + host + ") needs an IPv6 address of the stack "
+                    + "in the same prefix (--ip6 or ip6=)");
+        }
+        Ip6Cidr inside = null;
+        for (Ip6Cidr a : ip6) {
+            if (a.address().withZone(0).equals(host.address().withZone(0))) {
+                throw new UsageException(name + ": the host side and the stack cannot both have " + a.address()
+                        + " (give the host side another address of the prefix, or none)");
+            }
+            if (inside == null && a.contains(host.address())) {
+                inside = a;
+            }
+        }
+        if (inside == null) {
+            throw new UsageException(name + ": host address " + host + " is outside the stack's IPv6 prefixes "
+                    + ip6.stream().map(a -> a.prefix().toString()).toList() + ", so the stack could not answer it; give the "
+                    + "host side an address in one of them");
+        }
+        if (!host.contains(inside.address())) {
+            throw new UsageException(name + ": the host side's prefix " + host.prefix() + " does not hold the stack's address "
+                    + inside.address() + ", so the host would have no route to it; give the host side a prefix that holds it "
+                    + "(e.g. /" + inside.prefixLength() + ")");
+        }
     }
 
     /** Parses {@code a.b.c.d/len} strictly (four decimal parts). */

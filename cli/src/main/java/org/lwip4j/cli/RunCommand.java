@@ -31,9 +31,11 @@ import picocli.CommandLine.Spec;
             "Runs one lwip4j stack on TAP/TUN devices until Ctrl-C (SIGINT) or SIGTERM.",
             "",
             "With no options: TAP lwip0, stack 192.168.7.2/24, host side 192.168.7.1/24,",
-            "echo on TCP and UDP port 7. A device that exists is attached to and its host side left",
-            "alone; one that does not is created, brought up, and its host side gets",
-            "--host-ip4 (default: the first other address of the stack's subnet).",
+            "echo on TCP and UDP port 7; IPv6 on every interface with a link-local address (RFC 7217",
+            "identifier, after DAD), more with --ip6 or --slaac. A device that exists is",
+            "attached to and its host side left alone; one that does not is created, brought",
+            "up, and its host side gets --host-ip4 (default: the first other address of the",
+            "stack's subnet) and --host-ip6 (likewise in the first --ip6 prefix).",
             "Several interfaces: repeat --if; with --forward the stack routes between them.",
             "",
         },
@@ -45,6 +47,8 @@ import picocli.CommandLine.Spec;
             "  lwip4j run --tun tun0 --ip4 10.8.0.2/24 --host-ip4 10.8.0.1/24",
             "  lwip4j run --iperf --discard --chargen   # then from the host: iperf -c 192.168.7.2",
             "  lwip4j run --no-echo -c 192.168.7.1 --iperf-time 5   # iperf -s on the host first",
+            "  lwip4j run --ip6 fd00:7::2/64           # host side fd00:7::1/64; ping fd00:7::2",
+            "  lwip4j run --slaac --tap tap2           # addresses and router from the host's RAs",
             "  lwip4j run --forward --ready-file router.ready \\",
             "      --if tap:red0,ip4=10.1.0.1/24,host-ip4=10.1.0.2/24,netns=red \\",
             "      --if tap:blue0,ip4=10.2.0.1/24,host-ip4=10.2.0.2/24,netns=blue &",
@@ -141,12 +145,31 @@ public final class RunCommand implements Callable<Integer> {
                     + "their own, so the JIT compiles them sooner than a trickle of real traffic would (default on).")
     private boolean warmup;
 
+    // ---- IPv6 (every interface also gets a link-local address with an RFC 7217 identifier)
+    @Option(names = "--ip6", paramLabel = "ADDR/LEN",
+            description = "An IPv6 address of the stack beside its link-local one (repeatable; e.g. fd00:7::2/64).")
+    private List<String> ip6 = new ArrayList<>();
+
+    @Option(names = "--host-ip6", paramLabel = "ADDR/LEN|none",
+            description = "IPv6 address for the host side of a created device (default: first other address of the first --ip6 prefix).")
+    private String hostIp6;
+
+    @Option(names = "--gw6", paramLabel = "ADDR[%IF]",
+            description = "IPv6 default router: a link-local address (with %IF when there are several interfaces) or one in an --ip6 prefix.")
+    private String gw6;
+
+    @Option(names = "--slaac",
+            description = "Take IPv6 addresses and default routers from router advertisements (SLAAC, RFC 4862) on every interface.")
+    private boolean slaac;
+    // ---- end of IPv6 options
+
     @Option(names = "--if", paramLabel = "SPEC",
             description = {"A further interface (repeatable): tap:NAME or tun:NAME, then",
-                ",ip4=ADDR/LEN[,host-ip4=ADDR/LEN|none][,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]"})
+                ",ip4=ADDR/LEN[,host-ip4=ADDR/LEN|none][,ip6=ADDR/LEN]...[,host-ip6=ADDR/LEN|none]",
+                "[,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]"})
     private List<String> ifs = new ArrayList<>();
 
-    @Option(names = "--forward", description = "Forward IPv4 between the interfaces (the stack as a router).")
+    @Option(names = "--forward", description = "Forward IPv4 and IPv6 between the interfaces (the stack as a router).")
     private boolean forward;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -169,7 +192,7 @@ public final class RunCommand implements Callable<Integer> {
     RunPlan plan() {
         List<InterfaceSpec> list = new ArrayList<>();
         boolean primary = tap != null || tun != null || ip4 != null || mtu != null || mac != null || hostIp4 != null
-                || ifs.isEmpty();
+                || !ip6.isEmpty() || hostIp6 != null || ifs.isEmpty();
         if (tap != null && tun != null) {
             throw new UsageException("--tap and --tun exclude each other (use --if for several interfaces)");
         }
@@ -191,9 +214,21 @@ public final class RunCommand implements Callable<Integer> {
                 host = InterfaceSpec.parseCidr(hostIp4, "--host-ip4");
             }
             Integer m = mtu == null ? null : InterfaceSpec.parseMtu(mtu, "--mtu");
+            List<Ip6Cidr> addr6 = new ArrayList<>();
+            for (String a : ip6) {
+                addr6.add(Ip6Cidr.parse(a, "--ip6"));
+            }
+            Ip6Cidr host6;
+            if (hostIp6 == null) {
+                host6 = InterfaceSpec.defaultHostAddress6(addr6);
+            } else if (hostIp6.equalsIgnoreCase("none")) {
+                host6 = null;
+            } else {
+                host6 = Ip6Cidr.parse(hostIp6, "--host-ip6");
+            }
             list.add(new InterfaceSpec(kind, name, addr, host, m,
                     mac == null ? null : InterfaceSpec.parseMac(mac, "--mac"),
-                    pcap == null ? null : InterfaceSpec.parsePath(pcap, "--pcap"), netns));
+                    pcap == null ? null : InterfaceSpec.parsePath(pcap, "--pcap"), netns, addr6, host6));
         }
         for (String s : ifs) {
             list.add(InterfaceSpec.parse(s));
@@ -228,7 +263,8 @@ public final class RunCommand implements Callable<Integer> {
         if (forward && list.size() < 2) {
             throw new UsageException("--forward needs at least two interfaces (add them with --if)");
         }
-        return new RunPlan(list, gw, forward, services(), interval, maxSleep);
+        RunPlan.Gateway6 g6 = gw6 == null ? null : RunPlan.Gateway6.parse(gw6);
+        return new RunPlan(list, gw, forward, services(), interval, maxSleep, g6, slaac);
     }
 
     /** The services and the iperf client test the options ask for. */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.lwip4j.Stack;
 import org.lwip4j.buffer.PoolStats;
 import org.lwip4j.addr.MacAddress;
+import org.lwip4j.netif.Ip6Addresses;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifCounters;
 import org.lwip4j.stack.ProtoStats;
@@ -51,6 +52,7 @@ public final class StackRunner {
     private volatile boolean iperfFailed;
     /** The services started (echo, discard, chargen, iperf server); closed with the stack. */
     private final List<AutoCloseable> services = new ArrayList<>();
+    private AddressLog addressLog;
 
     /** One interface: what was asked, the device, its netif and capture. */
     private static final class Attached {
@@ -85,7 +87,8 @@ public final class StackRunner {
             throw new IllegalStateException("already started");
         }
         started = true;
-        StackConfig config = StackConfig.builder().ipForward(plan.forward()).build();
+        // --forward routes both families.
+        StackConfig config = StackConfig.builder().ipForward(plan.forward()).lwipIpv6Forward(plan.forward()).build();
         stack = Stack.create(config);
         boolean ok = false;
         try {
@@ -137,6 +140,9 @@ public final class StackRunner {
                 n.setMtu(s.mtu());
             }
             n.ip4().set(s.ip4());
+            for (Ip6Cidr c : s.ip6()) {
+                n.ip6().add(c.address(), c.prefixLength());
+            }
             a.unhandled = new UnhandledFrames(s.kind() == InterfaceSpec.Kind.TAP, a.capture != null ? a.capture.tap() : null);
             n.setTap(a.unhandled);
         }
@@ -149,9 +155,22 @@ public final class StackRunner {
                 stack.netifs().setDefault(a.netif);
             }
         }
+        InterfaceSpec def6 = plan.gateway6Interface();
         for (Attached a : attached) {
+            if (a.spec == def6) {
+                a.netif.ip6().setGateway(plan.gw6().address());
+            }
+        }
+        for (Attached a : attached) {
+            a.netif.ip6().setAutoconfig(plan.slaac()); // before up: the first RS goes out on link-up
             a.netif.setUp(true);
         }
+        // From here on every address change is one line (the banner shows the states up to now).
+        addressLog = new AddressLog(out);
+        for (Attached a : attached) {
+            a.netif.ip6().addListener(addressLog);
+        }
+        stack.netifs().addListener(addressLog);
         String failure = startServices();
         if (failure != null) {
             return failure;
@@ -210,8 +229,30 @@ public final class StackRunner {
         return iperfFailed;
     }
 
-    /** The text printed once the stack runs: what it is and how to reach it. */
+    /** The text printed once the stack runs: what it is and how to reach it (addresses read on the loop). */
     public synchronized String banner() {
+        return stack == null ? bannerOnLoop() : stack.call(this::bannerOnLoop);
+    }
+
+    /** Every address of {@code a}'s netif with its state, one per line, indented: what banner and stats show. */
+    private static void addresses(StringBuilder sb, Attached a, String indent) {
+        if (a.netif == null) {
+            return;
+        }
+        for (var v4 : a.netif.ip4().all()) {
+            sb.append(indent).append("IPv4 ").append(v4).append('\n');
+        }
+        for (Ip6Addresses.Entry e : a.netif.ip6().all()) {
+            sb.append(indent).append("IPv6 ").append(AddressLog.display(a.netif, e.address())).append('/')
+                    .append(e.prefixLength()).append(' ').append(AddressLog.state(e.state())).append('\n');
+        }
+        if (!a.netif.ip6().gateway().isAny()) {
+            sb.append(indent).append("IPv6 default router ").append(AddressLog.display(a.netif, a.netif.ip6().gateway()))
+                    .append('\n');
+        }
+    }
+
+    private String bannerOnLoop() {
         StringBuilder sb = new StringBuilder();
         sb.append("lwip4j: stack running on ").append(attached.size()).append(attached.size() == 1 ? " interface" : " interfaces")
                 .append(plan.forward() ? ", forwarding between them" : "").append('\n');
@@ -237,6 +278,13 @@ public final class StackRunner {
                 sb.append("  capture ").append(s.pcap());
             }
             sb.append('\n');
+            if (a.device.created() && s.hostIp6() != null) {
+                sb.append("           host side IPv6 ").append(s.hostIp6()).append('\n');
+            }
+            addresses(sb, a, "           ");
+        }
+        if (plan.slaac()) {
+            sb.append("  IPv6 addresses and default routers from router advertisements (SLAAC)\n");
         }
         if (plan.gw4() != null) {
             sb.append("  default gateway ").append(plan.gw4()).append('\n');
@@ -267,6 +315,14 @@ public final class StackRunner {
                 sb.append("  ").append(prefix).append("iperf -c ").append(addr).append(" -t 5    (iperf 2 server, TCP port ")
                         .append(IperfServer.PORT).append(")\n");
             }
+            if (a.netif != null) {
+                for (Ip6Addresses.Entry e : a.netif.ip6().all()) {
+                    if (e.state() != Ip6Addresses.State.DUPLICATE) {
+                        sb.append("  ").append(prefix).append("ping ").append(AddressLog.display(a.netif, e.address()))
+                                .append('\n');
+                    }
+                }
+            }
         }
         if (plan.forward() && attached.size() > 1) {
             sb.append("Route through it (on each side):\n");
@@ -276,6 +332,12 @@ public final class StackRunner {
                     if (b != a) {
                         sb.append("  ").append(prefix).append("ip route add ").append(b.spec.ip4().network()).append('/')
                                 .append(b.spec.ip4().prefixLength()).append(" via ").append(a.spec.ip4().address()).append('\n');
+                        if (!a.spec.ip6().isEmpty()) {
+                            for (Ip6Cidr p : b.spec.ip6()) {
+                                sb.append("  ").append(prefix).append("ip -6 route add ").append(p.prefix()).append(" via ")
+                                        .append(a.spec.ip6().getFirst().address()).append('\n');
+                            }
+                        }
                     }
                 }
             }
@@ -393,6 +455,13 @@ public final class StackRunner {
             sb.append(String.format(Locale.ROOT, "%-10s %10d %12d %8d %10d %12d %8d %8d%n", a.netif.name(), c.inPackets,
                     c.inOctets, c.inDiscards, c.outPackets, c.outOctets, c.outDiscards, c.queueDrops.get()));
         }
+        sb.append("addresses:\n");
+        for (Attached a : attached) {
+            if (a.netif != null) {
+                sb.append("  ").append(a.netif.name()).append('\n');
+                addresses(sb, a, "    ");
+            }
+        }
         for (Attached a : attached) {
             if (a.unhandled == null) {
                 continue;
@@ -465,6 +534,9 @@ public final class StackRunner {
 
     /** Closes the stack (and with it the drivers of added netifs), drivers never added, and captures. */
     private void release() {
+        if (addressLog != null) {
+            addressLog.mute();
+        }
         if (stack != null) {
             stack.close();
         }

@@ -87,6 +87,10 @@ public final class TuntapPlatform implements Platform {
                 host.setAddress4(spec.hostIp4().address(), spec.hostIp4().prefixLength());
             }
             host.setUp(true);
+            if (spec.hostIp6() != null) {
+                // After up: the kernel takes IPv6 addresses only on a device with IPv6 running.
+                host.addAddress6(spec.hostIp6().address(), spec.hostIp6().prefixLength());
+            }
         } catch (TuntapException e) {
             throw new DeviceException("setting up the host side of " + device.name() + ": " + e.getMessage(), e);
         }

@@ -41,7 +41,7 @@ final class FakePlatform implements Platform {
 
     @Override
     public synchronized void configureHost(InterfaceSpec spec, OpenedDevice device) {
-        hostConfigured.add(device.name() + " " + spec.hostIp4());
+        hostConfigured.add(device.name() + " " + spec.hostIp4() + (spec.hostIp6() != null ? " " + spec.hostIp6() : ""));
     }
 
     @Override

@@ -16,7 +16,10 @@ import org.lwip4j.stack.StackContext;
 
 /**
  * Raw IP pcbs of one stack (lwIP's {@code raw.c}): every received packet is offered to the
- * pcbs of its protocol before the transport sees it; a pcb may eat it or pass it on.
+ * pcbs of its protocol before the transport sees it; a pcb may eat it or pass it on. A pcb
+ * bound to {@link IpAddress#ANY_TYPE} is dual-stack: it receives the protocol's packets of
+ * both families and sends to either, the family of each destination choosing the route and
+ * the header; one bound to {@code 0.0.0.0} (the default) stays IPv4 only.
  */
 public final class Raw implements RawInput {
     private static final System.Logger LOG = System.getLogger("org.lwip4j.raw");
@@ -74,8 +77,24 @@ public final class Raw implements RawInput {
         }
     }
 
+    /** Refuses an address of a family the stack lacks; {@link IpAddress#ANY_TYPE} is always taken. */
     void checkFamily(IpAddress addr) {
-        ip.familyOf(addr);
+        if (!IpAddress.isAnyType(addr)) {
+            ip.familyOf(addr);
+        }
+    }
+
+    /**
+     * True when a pcb bound to {@code local} takes a packet that {@code info} describes by its
+     * destination: its own address, the wildcard of that packet's family, or
+     * {@link IpAddress#ANY_TYPE}, which takes both families (lwIP's {@code IPADDR_TYPE_ANY}
+     * in {@code raw_input_local_match}).
+     */
+    static boolean localMatches(IpAddress local, IpInfo info) {
+        if (!local.isAny()) {
+            return info.dstIs(local);
+        }
+        return local.version() == info.version() || IpAddress.isAnyType(local);
     }
 
     Err send(RawPcb pcb, Pbuf p, IpAddress dst) {
@@ -114,8 +133,7 @@ public final class Raw implements RawInput {
             if (pcb.boundNetif != null && pcb.boundNetif != info.netif()) {
                 continue;
             }
-            if (!pcb.localAddr.isAny() && !info.dstIs(pcb.localAddr)
-                    || pcb.localAddr.isAny() && pcb.localAddr.version() != info.version()) {
+            if (!localMatches(pcb.localAddr, info)) {
                 continue;
             }
             if (pcb.connected && !info.srcIs(pcb.remoteAddr)) {

@@ -37,7 +37,11 @@ public final class RawPcb {
         return protocol;
     }
 
-    /** Receives only packets to this local address ({@code raw_bind}); {@code 0.0.0.0} for all. */
+    /**
+     * Receives only packets to this local address ({@code raw_bind}): {@code 0.0.0.0} for
+     * every IPv4 packet of the protocol (the default), {@link IpAddress#ANY_TYPE} ({@code ::})
+     * for every one of both families (lwIP's {@code IPADDR_TYPE_ANY}).
+     */
     public Err bind(IpAddress addr) {
         raw.live(this);
         raw.checkFamily(addr);

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """UDP echo client (RFC 862): sends one datagram of each SIZE to ADDR:PORT and checks that
-exactly the same bytes come back. Prints one line per size; exit status 0 when all matched.
+exactly the same bytes come back (IPv6 when ADDR has a colon). Prints one line per size; exit status 0 when all matched.
 A lost datagram is sent again (three tries); an echo of an earlier size is ignored."""
 import os
 import socket
@@ -8,7 +8,7 @@ import sys
 
 addr, port = sys.argv[1], int(sys.argv[2])
 sizes = [int(x) for x in sys.argv[3:]]
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
 s.settimeout(3.0)
 failed = 0
