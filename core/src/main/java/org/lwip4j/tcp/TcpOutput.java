@@ -72,7 +72,7 @@ final class TcpOutput {
 
     private void sendData(TcpPcb pcb) {
         long now = tcp.ctx.now();
-        if (pcb.sndMax == pcb.sndUna && pcb.cc != null && pcb.lastSent != 0
+        if (pcb.sndMax == pcb.sndUna && pcb.cc != null && Seq.gt(pcb.sndMax, pcb.iss + 1)
                 && now - pcb.lastSent > pcb.rtt.rto()) {
             pcb.cc.onIdleRestart(pcb.mss, now); // RFC 5681 §4.1
         }
