@@ -147,6 +147,9 @@ final class TcpOutput {
                 flags |= TcpPacket.FIN;
             }
             boolean fresh = pcb.sndNxt == pcb.sndMax;
+            if (pcb.sackOk && pcb.scoreboard == null) {
+                tcp.recovery().sender(pcb); // the first data: RACK dates it from here
+            }
             Err e = emit(pcb, pcb.sndNxt, flags, len, false);
             if (e == Err.MEM) {
                 tcp.timers().armRto(pcb);
