@@ -20,6 +20,26 @@ final class LossRecovery {
         this.tcp = tcp;
     }
 
+    /**
+     * The sender's SACK state of a SACK connection (scoreboard, RACK's log and timer), made
+     * when it first sends data or first hears a SACK block, so idle connections hold none.
+     */
+    SackScoreboard sender(TcpPcb pcb) {
+        if (pcb.scoreboard == null) {
+            pcb.scoreboard = new SackScoreboard();
+            tcp.rack().init(pcb);
+        }
+        return pcb.scoreboard;
+    }
+
+    /** The receiver's SACK blocks of a SACK connection, made when first needed (out-of-order or duplicate data). */
+    SackReceiver receiver(TcpPcb pcb) {
+        if (pcb.rxSack == null) {
+            pcb.rxSack = new SackReceiver();
+        }
+        return pcb.rxSack;
+    }
+
     /** RFC 6675 IsLost as an edge: unSACKed sequence numbers below it are lost. */
     int lostEdge(TcpPcb pcb) {
         SackScoreboard sb = pcb.scoreboard;

@@ -43,6 +43,9 @@ final class Rack {
         pcb.rackMinRtt = pcb.rtt.srtt() > 0 ? pcb.rtt.srtt() : Long.MAX_VALUE; // the handshake's RTT
         pcb.rackReoWndMult = 1;
         pcb.rackEdge = pcb.sndUna;
+        pcb.rackFack = pcb.sndUna; // nothing delivered yet: not 0, which half the sequence space lies below
+        pcb.rackEndSeq = pcb.sndUna;
+        pcb.rackXmitTs = tcp.ctx.now();
     }
 
     /** {@code [s, e)} left at {@code now}, new ({@code fresh}) or again. */

@@ -96,8 +96,8 @@ final class TcpInput {
             if (pcb.state == TcpState.TIME_WAIT && fin) {
                 tcp.timers().enterTimeWait(pcb); // a retransmitted FIN: ACK it, wait 2 MSL again
             }
-            if (len > 0 && pcb.rxSack != null && Seq.lt(seq, pcb.rcvNxt)) {
-                pcb.rxSack.duplicate(seq, Seq.min(seq + len, pcb.rcvNxt)); // RFC 2883: data received twice
+            if (len > 0 && pcb.sackOk && Seq.lt(seq, pcb.rcvNxt)) {
+                tcp.recovery().receiver(pcb).duplicate(seq, Seq.min(seq + len, pcb.rcvNxt)); // RFC 2883: data received twice
             }
             pcb.ackNow = true;
             return p;
@@ -177,8 +177,8 @@ final class TcpInput {
         int hl = s.headerLen;
         if (cut > 0) {
             int dataCut = Math.min(cut, len);
-            if (dataCut > 0 && pcb.rxSack != null) {
-                pcb.rxSack.duplicate(seq, seq + dataCut); // RFC 2883 §4.1.1: the part received twice
+            if (dataCut > 0 && pcb.sackOk) {
+                tcp.recovery().receiver(pcb).duplicate(seq, seq + dataCut); // RFC 2883 §4.1.1: the part received twice
             }
             hl += dataCut;
             len -= dataCut;
@@ -210,7 +210,7 @@ final class TcpInput {
             if (seq == pcb.rcvNxt) {
                 inOrder(pcb, data, len, fin);
             } else {
-                SackReceiver sack = pcb.rxSack;
+                SackReceiver sack = pcb.sackOk ? tcp.recovery().receiver(pcb) : null;
                 if (sack != null && pcb.ooseq.covers(seq, seq + len)) {
                     sack.duplicate(seq, seq + len); // RFC 2883 §4.2: a duplicate of queued data
                 }
@@ -391,10 +391,8 @@ final class TcpInput {
         int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
         boolean finAcked = false;
         long now = tcp.ctx.now();
-        if (pcb.sackOk && pcb.scoreboard == null) {
-            pcb.scoreboard = new SackScoreboard();
-            pcb.rxSack = new SackReceiver();
-            tcp.rack().init(pcb);
+        if (pcb.sackOk && pcb.scoreboard == null && tcp.rxOptions.sackCount() > 0) {
+            tcp.recovery().sender(pcb); // blocks for data sent before the scoreboard existed (a SYN cookie's pcb)
         }
         SackScoreboard sb = pcb.scoreboard;
         int sackedBefore = sb == null ? 0 : sb.sackedBytes();

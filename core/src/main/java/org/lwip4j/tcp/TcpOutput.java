@@ -72,7 +72,7 @@ final class TcpOutput {
 
     private void sendData(TcpPcb pcb) {
         long now = tcp.ctx.now();
-        if (pcb.sndMax == pcb.sndUna && pcb.cc != null && pcb.lastSent != 0
+        if (pcb.sndMax == pcb.sndUna && pcb.cc != null && Seq.gt(pcb.sndMax, pcb.iss + 1)
                 && now - pcb.lastSent > pcb.rtt.rto()) {
             pcb.cc.onIdleRestart(pcb.mss, now); // RFC 5681 §4.1
         }
@@ -147,6 +147,9 @@ final class TcpOutput {
                 flags |= TcpPacket.FIN;
             }
             boolean fresh = pcb.sndNxt == pcb.sndMax;
+            if (pcb.sackOk && pcb.scoreboard == null) {
+                tcp.recovery().sender(pcb); // the first data: RACK dates it from here
+            }
             Err e = emit(pcb, pcb.sndNxt, flags, len, false);
             if (e == Err.MEM) {
                 tcp.timers().armRto(pcb);

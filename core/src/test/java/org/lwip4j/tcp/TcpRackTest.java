@@ -91,6 +91,26 @@ class TcpRackTest {
     }
 
     @Test
+    void noReorderingIsSeenOnTheFirstDeliveryWhateverTheIsn() {
+        for (int isn : new int[] {0x7fff_f000, 0x8000_1000, -5000, 3}) {
+            try (TcpScript t = new TcpScript()) {
+                t.tcp.isnOverride = () -> isn;
+                t.listen();
+                t.send(syn().seq(P).mss(1000).sackPermitted());
+                t.expect(Seg.synAck().seq(isn).ack(D));
+                t.after(ms(10));
+                t.send(ack().seq(D).ack(isn + 1));
+                t.conn.cc.setCwnd(5000);
+                t.conn.write(TcpSendTest.bytes(5000));
+                t.drain();
+                t.after(ms(10)).send(ack().seq(D).ack(isn + 1).sack(isn + 1001, isn + 4001));
+                assertEquals(0, t.conn.info().reordering(), "ISN " + isn);
+                t.expect(ack().seq(isn + 1).len(1000)); // reo_wnd 0: lost at once
+            }
+        }
+    }
+
+    @Test
     void threeDuplicatesAloneDoNotStartRecoveryWhileTheWindowRuns() {
         try (TcpScript t = open()) {
             inFlight(t, 10);
