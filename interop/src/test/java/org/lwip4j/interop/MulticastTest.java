@@ -108,4 +108,39 @@ class MulticastTest {
                     line);
         }
     }
+
+    @Test
+    void theStackReceivesWhatTheKernelSendsToAnIpv6GroupOnlyWhileJoined() {
+        // TestStack turns IPv6 off on the host side; this test turns it on, without DAD.
+        peer.ns().run("sysctl", "-qw", "net.ipv6.conf." + peer.device() + ".accept_dad=0").check();
+        peer.ns().run("sysctl", "-qw", "net.ipv6.conf." + peer.device() + ".disable_ipv6=0").check();
+        List<String> got = new CopyOnWriteArrayList<>();
+        UdpPcb pcb = net.call(() -> {
+            UdpPcb p = net.stack().newUdpPcb();
+            p.bind(org.lwip4j.addr.Ip6Address.ANY, 9102);
+            p.onReceive((pc, d, src, port, n) -> {
+                got.add(new String(d.toByteArray()));
+                d.free();
+            });
+            return p;
+        });
+        Path send = Scripts.copy(dir, "mcast6_send.py");
+        peer.ns().python(Duration.ofSeconds(10), send, "ff05::1:77", "9102", peer.device(), "6e6f", "3").check(); // "no"
+        assertEquals(Err.OK, net.call(() -> pcb.joinGroup(org.lwip4j.addr.Ip6Address.parse("ff05::1:77"), peer.netif())));
+        peer.ns().python(Duration.ofSeconds(10), send, "ff05::1:77", "9102", peer.device(), "796573", "3").check(); // "yes"
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (got.size() < 3 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertEquals(List.of("yes", "yes", "yes"), got, "none of what came before the join");
+        assertTrue(net.call(() -> net.stack().stats().mld6.xmit) > 0, "the stack sent MLD reports");
+        net.call(() -> {
+            pcb.close();
+            return null;
+        });
+    }
 }
