@@ -104,6 +104,24 @@ public final class PbufPool {
     }
 
     /**
+     * {@code p} itself when its first node holds all its bytes, else one contiguous heap copy
+     * of them ({@code p} then freed): what a parser that reads a small message in one segment
+     * calls. Takes over {@code p}; {@code null} (with {@code p} freed) when memory is short.
+     */
+    public Pbuf contiguous(Pbuf p) {
+        int len = p.totalLength();
+        if (p.length() >= len) {
+            return p;
+        }
+        Pbuf c = allocRam(Layer.RAW, len);
+        if (c != null) {
+            c.copyFrom(0, p, 0, len);
+        }
+        p.free();
+        return c;
+    }
+
+    /**
      * {@code p} itself when the stack may edit its bytes in place ({@link Pbuf#isExclusive()}),
      * else a pool copy with {@code layer}'s header room and the same offload marks, {@code p}
      * then freed: what a layer calls before rewriting a packet someone else may still read.

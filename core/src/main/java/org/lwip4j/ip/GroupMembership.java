@@ -3,6 +3,7 @@ package org.lwip4j.ip;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.lwip4j.netif.Netif;
+import org.lwip4j.netif.NetifListener;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.StackContext;
 import org.lwip4j.wire.MldPacket;
@@ -58,6 +59,37 @@ public final class GroupMembership {
     public GroupMembership(StackContext ctx, ReportSender sender) {
         this.ctx = ctx;
         this.sender = sender;
+    }
+
+    /**
+     * What keeps this engine in step with the netifs: every netif but the loopback joins
+     * {@code hi:lo} (all-systems, all-nodes: never reported) as it is added; a netif's
+     * usability and its removal are followed ({@link #usableChanged}, {@link #removed}).
+     */
+    public NetifListener netifListener(long hi, long lo) {
+        return new NetifListener() {
+            @Override
+            public void added(Netif netif) {
+                if (!netif.hasFlag(Netif.FLAG_LOOPBACK)) {
+                    join(netif, hi, lo);
+                }
+            }
+
+            @Override
+            public void statusChanged(Netif netif) {
+                usableChanged(netif);
+            }
+
+            @Override
+            public void linkChanged(Netif netif) {
+                usableChanged(netif);
+            }
+
+            @Override
+            public void removed(Netif netif) {
+                GroupMembership.this.removed(netif);
+            }
+        };
     }
 
     /** The state of {@code netif}, or {@code null} when nothing was ever joined on it. */

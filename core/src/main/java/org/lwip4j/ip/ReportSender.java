@@ -28,4 +28,32 @@ public interface ReportSender {
 
     /** Sends an IGMPv2 leave or MLDv1 done for {@code group}. */
     void sendLeave(Netif netif, Group group);
+
+    /**
+     * Where a report that starts at record {@code from} of {@code list} ends (exclusive): as
+     * many records as fit in {@code room} bytes, at least one. A record is
+     * {@code recordLen} bytes, plus {@code addrLen} per source when {@code withSources}.
+     */
+    static int batchEnd(Group[] list, int from, int count, boolean withSources, int room, int recordLen, int addrLen) {
+        int bytes = 0;
+        int k = from;
+        while (k < count) {
+            int r = recordLen + (withSources ? addrLen * list[k].sources() : 0);
+            if (k > from && bytes + r > room) {
+                break;
+            }
+            bytes += r;
+            k++;
+        }
+        return k;
+    }
+
+    /** The bytes of records {@code from} to {@code to} (exclusive), measured as {@link #batchEnd} does. */
+    static int batchBytes(Group[] list, int from, int to, boolean withSources, int recordLen, int addrLen) {
+        int bytes = 0;
+        for (int k = from; k < to; k++) {
+            bytes += recordLen + (withSources ? addrLen * list[k].sources() : 0);
+        }
+        return bytes;
+    }
 }

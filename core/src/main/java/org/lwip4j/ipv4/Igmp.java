@@ -1,7 +1,7 @@
 package org.lwip4j.ipv4;
 
 import java.lang.foreign.MemorySegment;
-import org.lwip4j.addr.IpAddress;
+import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
@@ -11,13 +11,13 @@ import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.ReportSender;
 import org.lwip4j.ip.TransportInput;
 import org.lwip4j.netif.Netif;
-import org.lwip4j.netif.NetifListener;
 import org.lwip4j.netif.NetifTable;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackContext;
 import org.lwip4j.wire.IgmpPacket;
 import org.lwip4j.wire.Ipv4Packet;
+import org.lwip4j.wire.MldPacket;
 
 /**
  * IGMP for the host (lwIP's {@code igmp.c}): IGMPv3 (RFC 3376) by default, IGMPv2 (RFC
@@ -58,29 +58,7 @@ public final class Igmp implements TransportInput, ReportSender {
         this.ip = ip;
         this.stats = ctx.stats().igmp;
         this.groups = new GroupMembership(ctx, this);
-        netifs.addListener(new NetifListener() {
-            @Override
-            public void added(Netif netif) {
-                if (!netif.hasFlag(Netif.FLAG_LOOPBACK)) {
-                    groups.join(netif, 0, ALL_SYSTEMS & 0xffff_ffffL);
-                }
-            }
-
-            @Override
-            public void statusChanged(Netif netif) {
-                groups.usableChanged(netif);
-            }
-
-            @Override
-            public void linkChanged(Netif netif) {
-                groups.usableChanged(netif);
-            }
-
-            @Override
-            public void removed(Netif netif) {
-                groups.removed(netif);
-            }
-        });
+        netifs.addListener(groups.netifListener(0, ALL_SYSTEMS & 0xffff_ffffL));
     }
 
     /** The group state machine (for tests and statistics). */
@@ -111,13 +89,9 @@ public final class Igmp implements TransportInput, ReportSender {
 
     private static long checkGroup(int group) {
         if ((group & 0xf000_0000) != 0xe000_0000) {
-            throw new IllegalArgumentException("not an IPv4 multicast group: " + IpAddress.of(bytes(group)));
+            throw new IllegalArgumentException("not an IPv4 multicast group: " + Ip4Address.of(group));
         }
         return group & 0xffff_ffffL;
-    }
-
-    private static byte[] bytes(int a) {
-        return new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
     }
 
     // ---------------------------------------------------------------- input
@@ -126,17 +100,11 @@ public final class Igmp implements TransportInput, ReportSender {
     public void input(Pbuf p, IpInfo info) {
         stats.recv++;
         int len = p.totalLength();
-        if (p.length() < len) {
-            Pbuf c = ctx.pbufs().allocRam(Layer.RAW, len);
-            if (c == null) {
-                stats.memerr++;
-                stats.drop++;
-                p.free();
-                return;
-            }
-            c.copyFrom(0, p, 0, len);
-            p.free();
-            p = c;
+        p = ctx.pbufs().contiguous(p);
+        if (p == null) {
+            stats.memerr++;
+            stats.drop++;
+            return;
         }
         try {
             read(p.segment(), p.offset(), len, info.netif());
@@ -222,18 +190,11 @@ public final class Igmp implements TransportInput, ReportSender {
             return;
         }
         int room = netif.mtu() - IP_HEADER_LEN - IgmpPacket.HEADER_LEN;
+        boolean withSources = type == MldPacket.MODE_IS_INCLUDE;
         int i = 0;
         while (i < count) {
-            int bytes = 0;
-            int k = i;
-            while (k < count) {
-                int r = IgmpPacket.RECORD_LEN + 4 * sources(type, list[k]);
-                if (k > i && bytes + r > room) {
-                    break;
-                }
-                bytes += r;
-                k++;
-            }
+            int k = ReportSender.batchEnd(list, i, count, withSources, room, IgmpPacket.RECORD_LEN, 4);
+            int bytes = ReportSender.batchBytes(list, i, k, withSources, IgmpPacket.RECORD_LEN, 4);
             Pbuf p = packet(IgmpPacket.HEADER_LEN + bytes);
             if (p == null) {
                 return;
@@ -244,7 +205,7 @@ public final class Igmp implements TransportInput, ReportSender {
             long r = IgmpPacket.firstRecord(m);
             for (int j = i; j < k; j++) {
                 Group g = list[j];
-                int ns = sources(type, g);
+                int ns = withSources ? g.sources() : 0;
                 IgmpPacket.emitRecord(s, r, type, (int) g.lo(), ns);
                 for (int x = 0; x < ns; x++) {
                     IgmpPacket.setRecordSource(s, r, x, (int) g.sourceLo(x));
@@ -254,10 +215,6 @@ public final class Igmp implements TransportInput, ReportSender {
             send(p, netif, V3_ROUTERS, IgmpPacket.HEADER_LEN + bytes);
             i = k;
         }
-    }
-
-    private static int sources(int type, Group g) {
-        return type == org.lwip4j.wire.MldPacket.MODE_IS_INCLUDE ? g.sources() : 0;
     }
 
     @Override

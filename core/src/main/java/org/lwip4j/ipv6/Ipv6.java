@@ -50,7 +50,7 @@ import org.lwip4j.wire.Ipv6Packet;
  * ours (RFC 4862 §5.4): a link-local one of the arrival netif (its scope is the link, RFC
  * 4007 §9), a global one of any netif (weak host); a multicast destination must be a group
  * the netif listens to: all-nodes, or the solicited-node group of one of its addresses
- * (RFC 4291 §2.7.1; joined groups come with MLD). Packets for others are dropped: this
+ * (RFC 4291 §2.7.1), or a group joined through {@link Mld}. Packets for others are dropped: this
  * slice does not forward.
  *
  * <p>The extension headers are walked with {@link Ipv6ExtHeaders} (RFC 8200 §4):
@@ -81,7 +81,7 @@ import org.lwip4j.wire.Ipv6Packet;
  * (RFC 8201 §4), as from the first hop.
  *
  * <p>Designed for, built later: forwarding (hop limit, Packet Too Big instead of
- * fragmenting, no forwarding of link-local scope), MLD-joined groups in {@link #listening},
+ * fragmenting, no forwarding of link-local scope),
  * path MTU per destination, router advertisements feeding the default router and on-link
  * prefixes ({@link org.lwip4j.netif.Ip6Addresses#setGateway} and the address prefixes are
  * what routing reads).

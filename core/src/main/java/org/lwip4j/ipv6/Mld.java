@@ -65,24 +65,8 @@ public final class Mld implements ReportSender {
         this.ip = ip;
         this.stats = ctx.stats().mld6;
         this.groups = new GroupMembership(ctx, this);
+        netifs.addListener(groups.netifListener(Ipv6.ALL_NODES_HI, 1));
         netifs.addListener(new NetifListener() {
-            @Override
-            public void added(Netif netif) {
-                if (!netif.hasFlag(Netif.FLAG_LOOPBACK)) {
-                    groups.join(netif, Ipv6.ALL_NODES_HI, 1);
-                }
-            }
-
-            @Override
-            public void statusChanged(Netif netif) {
-                groups.usableChanged(netif);
-            }
-
-            @Override
-            public void linkChanged(Netif netif) {
-                groups.usableChanged(netif);
-            }
-
             @Override
             public void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
                 if (netif.hasFlag(Netif.FLAG_LOOPBACK)) {
@@ -100,11 +84,6 @@ public final class Mld implements ReportSender {
                 } else if (newAddr == null && oldAddr instanceof Ip6Address a) {
                     groups.leave(netif, Ip6Address.SOLICITED_NODE_HI, Ip6Address.solicitedNodeLo(a.lo()));
                 }
-            }
-
-            @Override
-            public void removed(Netif netif) {
-                groups.removed(netif);
             }
         });
     }
@@ -149,17 +128,11 @@ public final class Mld implements ReportSender {
     void input(Pbuf p, IpInfo info) {
         stats.recv++;
         int len = p.totalLength();
-        if (p.length() < len) {
-            Pbuf c = ctx.pbufs().allocRam(Layer.RAW, len);
-            if (c == null) {
-                stats.memerr++;
-                stats.drop++;
-                p.free();
-                return;
-            }
-            c.copyFrom(0, p, 0, len);
-            p.free();
-            p = c;
+        p = ctx.pbufs().contiguous(p);
+        if (p == null) {
+            stats.memerr++;
+            stats.drop++;
+            return;
         }
         try {
             read(p.segment(), p.offset(), len, info);
@@ -237,18 +210,11 @@ public final class Mld implements ReportSender {
             return;
         }
         int room = netif.mtu() - HEADERS - MldPacket.V2_REPORT_LEN;
+        boolean withSources = type == MldPacket.MODE_IS_INCLUDE;
         int i = 0;
         while (i < count) {
-            int bytes = 0;
-            int k = i;
-            while (k < count) {
-                int r = MldPacket.RECORD_LEN + 16 * sources(type, list[k]);
-                if (k > i && bytes + r > room) {
-                    break;
-                }
-                bytes += r;
-                k++;
-            }
+            int k = ReportSender.batchEnd(list, i, count, withSources, room, MldPacket.RECORD_LEN, 16);
+            int bytes = ReportSender.batchBytes(list, i, k, withSources, MldPacket.RECORD_LEN, 16);
             int len = MldPacket.V2_REPORT_LEN + bytes;
             Pbuf p = packet(len);
             if (p == null) {
@@ -260,7 +226,7 @@ public final class Mld implements ReportSender {
             long r = MldPacket.firstRecord(m);
             for (int j = i; j < k; j++) {
                 Group g = list[j];
-                int ns = sources(type, g);
+                int ns = withSources ? g.sources() : 0;
                 MldPacket.emitRecord(s, r, type, g.hi(), g.lo(), ns);
                 for (int x = 0; x < ns; x++) {
                     MldPacket.setRecordSource(s, r, x, g.sourceHi(x), g.sourceLo(x));
@@ -270,10 +236,6 @@ public final class Mld implements ReportSender {
             send(p, netif, Ipv6.ALL_NODES_HI, V2_ROUTERS_LO, len);
             i = k;
         }
-    }
-
-    private static int sources(int type, Group g) {
-        return type == MldPacket.MODE_IS_INCLUDE ? g.sources() : 0;
     }
 
     @Override

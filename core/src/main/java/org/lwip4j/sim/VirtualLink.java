@@ -121,6 +121,7 @@ public final class VirtualLink {
 
     /** One end of a {@link VirtualLink}: the driver of one netif. */
     public static final class Endpoint implements NetifDriver {
+        private final MulticastFilter filter = new MulticastFilter();
         private final Simulator sim;
         private final VirtualLink link;
         private final Receiver receiver;
@@ -157,6 +158,17 @@ public final class VirtualLink {
         @Override
         public Err transmit(Pbuf frame) {
             return transmitOn(sim, out, link.maxFrame(), frame);
+        }
+
+        /** The multicast MACs the netif asked this end to receive (its groups), in the order first asked. */
+        public java.util.Set<org.lwip4j.addr.MacAddress> multicastFilter() {
+            return filter.view();
+        }
+
+        /** Records the netif's multicast filter (the cable carries every frame; the Ethernet layer filters). */
+        @Override
+        public void setMulticastFilter(org.lwip4j.addr.MacAddress group, boolean add) {
+            filter.set(group, add);
         }
 
         /** The netif attached to this end, or {@code null}. */

@@ -160,7 +160,7 @@ public final class VirtualSwitch {
         private final Receiver receiver;
         private final LinkDirection up;
         private final LinkDirection down;
-        private final java.util.Set<org.lwip4j.addr.MacAddress> filter = new java.util.LinkedHashSet<>();
+        private final MulticastFilter filter = new MulticastFilter();
 
         Port(VirtualSwitch sw, int index, Impairments toSwitch, Impairments fromSwitch) {
             this.sw = sw;
@@ -201,17 +201,13 @@ public final class VirtualSwitch {
 
         /** The multicast MACs the station's netif asked to receive (its groups), in the order first asked. */
         public java.util.Set<org.lwip4j.addr.MacAddress> multicastFilter() {
-            return java.util.Collections.unmodifiableSet(filter);
+            return filter.view();
         }
 
         /** Records the station's multicast filter (the port floods every group anyway; the Ethernet layer filters). */
         @Override
         public void setMulticastFilter(org.lwip4j.addr.MacAddress group, boolean add) {
-            if (add) {
-                filter.add(group);
-            } else {
-                filter.remove(group);
-            }
+            filter.set(group, add);
         }
 
         @Override

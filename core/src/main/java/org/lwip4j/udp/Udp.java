@@ -113,7 +113,9 @@ public final class Udp {
     Err bind(UdpPcb pcb, IpAddress addr, int port) {
         live(pcb);
         UdpPcb.checkPort(port);
-        ip.familyOf(addr);
+        if (!IpAddress.isAnyType(addr)) {
+            ip.familyOf(addr); // the wildcard of both families binds on a stack of either
+        }
         if (port == 0) {
             port = ephemeralPort(addr);
             if (port == 0) {
@@ -380,7 +382,13 @@ public final class Udp {
         int dport = UdpPacket.dstPort(s, off);
         int coverage = lite ? UdpPacket.checkLite(s, off, len) : len;
         if (info.isMulticast()) {
-            deliverToAll(p, info, sport, dport, lite, coverage);
+            // To every pcb that takes it; nobody: dropped and counted, without an ICMP error.
+            p.removeHeader(UdpPacket.HEADER_LEN);
+            if (!deliverToEach(byPort.bucket(dport), null, p, info, sport, lite, coverage)) {
+                stats.proterr++;
+                stats.drop++;
+                p.free();
+            }
             return;
         }
         UdpPcb match = connectedMatch(info, sport, dport, lite, coverage);
@@ -397,56 +405,11 @@ public final class Udp {
             return;
         }
         p.removeHeader(UdpPacket.HEADER_LEN);
-        if ((info.isBroadcast() || info.isMulticast()) && match.reuseAddr) {
-            deliverWithCopies(match, p, info, sport, dport, lite, coverage);
+        if (info.isBroadcast() && match.reuseAddr) {
+            deliverToEach(byPort.bucket(dport), match, p, info, sport, lite, coverage);
         } else {
             deliver(match, p, info, sport);
         }
-    }
-
-    /**
-     * A multicast datagram goes to every pcb on its port that takes it (RFC 1112 §6.2 as
-     * sockets do it): unconnected ones whose address is the wildcard or the group, connected
-     * ones whose remote end sent it. Each gets its own copy, made before any callback runs.
-     * Nobody: dropped and counted, without an ICMP error.
-     */
-    private void deliverToAll(Pbuf p, IpInfo info, int sport, int dport, boolean lite, int coverage) {
-        Object[] bucket = byPort.bucket(dport);
-        int n = 0;
-        int last = -1;
-        for (int i = 0; i < bucket.length; i++) {
-            if (takesMulticast((UdpPcb) bucket[i], info, sport, lite, coverage)) {
-                n++;
-                last = i;
-            }
-        }
-        if (n == 0) {
-            stats.proterr++;
-            stats.drop++;
-            p.free();
-            return;
-        }
-        p.removeHeader(UdpPacket.HEADER_LEN);
-        Pbuf[] copies = n == 1 ? null : new Pbuf[bucket.length];
-        if (copies != null) {
-            for (int i = 0; i < last; i++) {
-                if (!takesMulticast((UdpPcb) bucket[i], info, sport, lite, coverage)) {
-                    continue;
-                }
-                copies[i] = ctx.pbufs().allocPool(Layer.RAW, p.totalLength());
-                if (copies[i] == null) {
-                    stats.memerr++;
-                    continue;
-                }
-                copies[i].copyFrom(0, p, 0, p.totalLength());
-            }
-            for (int i = 0; i < last; i++) {
-                if (copies[i] != null) {
-                    deliver((UdpPcb) bucket[i], copies[i], info, sport);
-                }
-            }
-        }
-        deliver((UdpPcb) bucket[last], p, info, sport);
     }
 
     private boolean takesMulticast(UdpPcb pcb, IpInfo info, int sport, boolean lite, int coverage) {
@@ -547,17 +510,28 @@ public final class Udp {
     }
 
     /**
-     * SOF_REUSEADDR: every other unconnected matching pcb that set it gets its own copy of a
-     * broadcast or multicast datagram, after the best match got the original. The copies
-     * are made first (a callback may change its datagram), and a pcb that an earlier
-     * callback closed gets none, so callbacks may close or open pcbs.
+     * Hands a broadcast or multicast datagram to several pcbs, each its own copy, made
+     * before any callback runs (a callback may change its datagram, close or open pcbs; a
+     * pcb an earlier callback closed gets none). With {@code match} (a broadcast, or a
+     * multicast, to SOF_REUSEADDR pcbs): {@code match} gets the original and every other
+     * unconnected matching pcb that set SOF_REUSEADDR a copy ({@code SO_REUSE_RXTOALL}).
+     * Without (a multicast, RFC 1112 §6.2 as sockets do it): every pcb on the port that
+     * takes it ({@link #takesMulticast}) gets one. False when nobody took it ({@code p}
+     * not taken over then).
      */
-    private void deliverWithCopies(UdpPcb match, Pbuf p, IpInfo info, int sport, int dport, boolean lite, int coverage) {
-        Object[] bucket = byPort.bucket(dport);
+    private boolean deliverToEach(Object[] bucket, UdpPcb match, Pbuf p, IpInfo info, int sport, boolean lite,
+            int coverage) {
         Pbuf[] copies = new Pbuf[bucket.length];
+        UdpPcb owner = match;
         for (int i = 0; i < bucket.length; i++) {
             UdpPcb pcb = (UdpPcb) bucket[i];
-            if (pcb == match || !pcb.reuseAddr || !candidate(pcb, info, lite, coverage)) {
+            boolean takes = match != null ? pcb != match && pcb.reuseAddr && candidate(pcb, info, lite, coverage)
+                    : takesMulticast(pcb, info, sport, lite, coverage);
+            if (!takes) {
+                continue;
+            }
+            if (owner == null) {
+                owner = pcb;
                 continue;
             }
             copies[i] = ctx.pbufs().allocPool(Layer.RAW, p.totalLength());
@@ -567,12 +541,16 @@ public final class Udp {
             }
             copies[i].copyFrom(0, p, 0, p.totalLength());
         }
-        deliver(match, p, info, sport);
+        if (owner == null) {
+            return false;
+        }
+        deliver(owner, p, info, sport);
         for (int i = 0; i < bucket.length; i++) {
             if (copies[i] != null) {
                 deliver((UdpPcb) bucket[i], copies[i], info, sport);
             }
         }
+        return true;
     }
 
     /**

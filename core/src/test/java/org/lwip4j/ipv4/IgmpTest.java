@@ -346,4 +346,98 @@ class IgmpTest {
         }
         assertEquals(Err.MEM, igmp.join(netif, G + 100));
     }
+
+    @Test
+    void theLearnedRobustnessAndQueryIntervalSetTheOlderQuerierTimeout() {
+        igmp.join(netif, G);
+        advance(Duration.ofSeconds(2));
+        inject("224.0.0.1", queryV3(10, 0, 3, 60)); // QRV 3, QQI 60 s
+        assertEquals(3, igmp.membership().of(netif).robustness());
+        inject("224.0.0.1", queryV2(20, 0));
+        advance(Duration.ofSeconds(180)); // 3 * 60 s + 2 s
+        assertEquals(2, igmp.membership().mode(netif));
+        advance(Duration.ofSeconds(3));
+        assertEquals(3, igmp.membership().mode(netif));
+    }
+
+    @Test
+    void aModeChangeCancelsThePendingVersion3Response() {
+        igmp.join(netif, G);
+        advance(Duration.ofSeconds(2));
+        wire.clear();
+        inject("224.0.0.1", queryV3(100, 0, 2, 125)); // a general response within 10 s
+        inject("224.0.0.1", queryV2(100, 0)); // now IGMPv2
+        advance(Duration.ofSeconds(11));
+        List<CapturedFrame> got = wire.drain();
+        assertEquals(1, got.size());
+        assertEquals("1600", h(igmpOf(got.get(0).data(), "239.1.2.3"), 0, 2), "only the IGMPv2 report");
+    }
+
+    @Test
+    void joiningInIgmpv2ModeSendsAnUnsolicitedV2ReportRepeatedOnceWithin10Seconds() {
+        inject("224.0.0.1", queryV2(10, 0));
+        advance(Duration.ofSeconds(2));
+        wire.clear();
+        igmp.join(netif, G2);
+        assertEquals("1600", h(igmpOf(wire.poll().data(), "239.9.9.9"), 0, 2));
+        advance(Duration.ofSeconds(10));
+        assertEquals(1, wire.count(), "repeated once ([Robustness Variable] - 1)");
+        assertEquals("1600", h(igmpOf(wire.poll().data(), "239.9.9.9"), 0, 2));
+        advance(Duration.ofSeconds(20));
+        assertEquals(0, wire.count());
+    }
+
+    @Test
+    void aGroupQueryWhileAGeneralResponseIsDueSoonerAddsNothing() {
+        igmp.join(netif, G);
+        advance(Duration.ofSeconds(2));
+        wire.clear();
+        inject("224.0.0.1", queryV3(1, 0, 2, 125)); // general, within 0.1 s
+        inject("239.1.2.3", queryV3(100, G, 2, 125)); // group, within 10 s: covered
+        advance(Duration.ofSeconds(11));
+        assertEquals(1, wire.count(), "the general response only");
+    }
+
+    @Test
+    void sourceQueriesMergeAndAPendingGroupResponseStaysGroupWide() {
+        igmp.join(netif, G);
+        advance(Duration.ofSeconds(2));
+        wire.clear();
+        int s1 = Ip4Address.parse("10.0.0.1").bits();
+        int s2 = Ip4Address.parse("10.0.0.2").bits();
+        inject("239.1.2.3", queryV3(100, G, 2, 125, s1));
+        inject("239.1.2.3", queryV3(100, G, 2, 125, s2, s1));
+        advance(Duration.ofSeconds(11));
+        byte[] m = igmpOf(wire.poll().data(), "224.0.0.22");
+        assertEquals("00000001" + "01000002" + "ef010203" + "0a000001" + "0a000002", h(m, 4, 24), "the union");
+        inject("239.1.2.3", queryV3(100, G, 2, 125));
+        inject("239.1.2.3", queryV3(100, G, 2, 125, s1));
+        advance(Duration.ofSeconds(11));
+        m = igmpOf(wire.poll().data(), "224.0.0.22");
+        assertEquals("00000001" + "02000000" + "ef010203", h(m, 4, 16), "group-specific pending: the whole group");
+        assertEquals(0, wire.count());
+    }
+
+    @Test
+    void aCurrentStateReportLargerThanTheMtuIsSplit() {
+        stack.close();
+        stack = Stack.create(StackConfig.builder().randomSeed(5).lwipIpv6(false).build(), clock);
+        wire = new CaptureDriver(org.lwip4j.netif.LinkType.ETHERNET, 300);
+        netif = stack.addNetif(wire, "eth0");
+        netif.ip4().set(Ip4Interface.parse("192.168.1.2/24"));
+        netif.setUp(true);
+        igmp = stack.ipv4().igmp();
+        for (int i = 0; i < 40; i++) {
+            igmp.join(netif, G + i);
+        }
+        advance(Duration.ofSeconds(5));
+        wire.clear();
+        inject("224.0.0.1", queryV3(10, 0, 2, 125));
+        advance(Duration.ofSeconds(2));
+        List<CapturedFrame> got = wire.drain();
+        assertEquals(2, got.size(), "(300 - 24 - 8) / 8 = 33 records, then 7");
+        assertEquals(33, igmpOf(got.get(0).data(), "224.0.0.22")[7]);
+        assertEquals(7, igmpOf(got.get(1).data(), "224.0.0.22")[7]);
+        assertTrue(got.get(0).data().length - 14 <= 300);
+    }
 }

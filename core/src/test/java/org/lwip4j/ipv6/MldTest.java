@@ -245,4 +245,48 @@ class MldTest {
         advance(Duration.ofSeconds(2));
         assertEquals(0, wire.count());
     }
+
+    @Test
+    void inMldv1AnotherHostsReportSuppressesOursAndThenNoDoneIsSent() {
+        mld.join(netif, G);
+        advance(Duration.ofSeconds(2));
+        inject("fe80::1", "ff02::1", queryV1(10000, Ip6Address.ANY, "fe80::1", "ff02::1"));
+        wire.clear();
+        inject("fe80::2", G.toString(), Packets6.icmpv6(131, 0, 0, G.toBytes(), "fe80::2", G.toString()));
+        advance(Duration.ofSeconds(11));
+        List<CapturedFrame> got = wire.drain();
+        assertEquals(1, got.size(), "only the solicited-node group's report");
+        assertEquals(h(ll.solicitedNode()), h(got.get(0).data(), 38, 54));
+        mld.leave(netif, G);
+        assertEquals(0, wire.count(), "not the last reporter: no done");
+    }
+
+    @Test
+    void aQueryForAUnicastAddressIsIgnored() {
+        inject("fe80::1", "ff02::1", queryV1(1000, Ip6Address.parse("2001:db8::1"), "fe80::1", "ff02::1"));
+        assertEquals(1, stack.stats().mld6.proterr);
+        assertThrows(IllegalArgumentException.class, () -> mld.leave(netif, Ip6Address.parse("2001:db8::1")));
+    }
+
+    @Test
+    void aCurrentStateReportLargerThanTheMtuIsSplit() {
+        stack.close();
+        stack = Stack.create(StackConfig.builder().randomSeed(6).lwipIpv6DupDetectAttempts(0).build(), clock);
+        wire = new CaptureDriver(org.lwip4j.netif.LinkType.ETHERNET, 1280);
+        netif = stack.addNetif(wire, "eth0");
+        netif.setUp(true);
+        mld = stack.ipv6().mld();
+        ll = netif.ip6().linkLocal().address();
+        for (int i = 0; i < 61; i++) {
+            mld.join(netif, new Ip6Address(G.hi(), G.lo() + i, 0));
+        }
+        advance(Duration.ofSeconds(3));
+        wire.clear();
+        inject("fe80::1", "ff02::1", queryV2(1000, Ip6Address.ANY, "fe80::1", "ff02::1"));
+        advance(Duration.ofSeconds(2));
+        List<CapturedFrame> got = wire.drain();
+        assertEquals(2, got.size(), "(1280 - 48 - 8) / 20 = 61 records, then 1 (62 groups)");
+        assertEquals(61, mldOf(got.get(0).data(), "ff02::16", ll)[7]);
+        assertEquals(1, mldOf(got.get(1).data(), "ff02::16", ll)[7]);
+    }
 }

@@ -301,4 +301,59 @@ class UdpMulticastTest {
         sender.close();
         sender6.close();
     }
+
+    @Test
+    void membershipMisuseAndMissingRoutes() {
+        Stack s = net.stack();
+        UdpPcb pcb = s.newUdpPcb();
+        assertEquals(Err.RTE, pcb.joinGroup(G4, null), "no netif leads to the group");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> pcb.joinGroup(Ip4Address.parse("10.0.0.1"), null));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> pcb.setMulticastTtl(0));
+        Netif n = SimNet.attach(s, sw.newPort(), "eth0", "10.0.0.1/24");
+        Netif other = SimNet.attach(s, sw.newPort(), "eth1", "10.0.1.1/24");
+        assertEquals(Err.OK, pcb.joinGroup(G4, null));
+        assertEquals(Err.VAL, pcb.leaveGroup(G4, other), "joined on another netif");
+        assertEquals(Err.OK, pcb.leaveGroup(G4, n));
+        assertEquals(Err.VAL, pcb.leaveGroup(G6, null), "never joined");
+        pcb.close();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> pcb.joinGroup(G4, n));
+    }
+
+    @Test
+    void aConnectedPcbGetsMulticastOnlyFromItsPeer() {
+        fourStacks();
+        Stack b = stacks.get(1);
+        List<String> got = new ArrayList<>();
+        UdpPcb pcb = receiver(b, Ip4Address.ANY, PORT, got);
+        pcb.joinGroup(G4, null);
+        assertEquals(Err.OK, pcb.connect(Ip4Address.parse("10.0.0.3"), PORT));
+        UdpPcb fromA = stacks.get(0).newUdpPcb();
+        fromA.bind(PORT);
+        UdpPcb fromC = stacks.get(2).newUdpPcb();
+        fromC.bind(PORT);
+        send(stacks.get(0), fromA, G4, "a");
+        send(stacks.get(2), fromC, G4, "c");
+        net.runFor(Duration.ofMillis(200));
+        assertEquals(List.of("c from 10.0.0.3"), got);
+        fromA.close();
+        fromC.close();
+    }
+
+    @Test
+    void theWildcardOfBothFamiliesBindsOnAnIpv4OnlyStackToo() {
+        org.lwip4j.stack.StackConfig v4only = org.lwip4j.stack.StackConfig.builder().lwipIpv6(false).build();
+        Stack a = net.stack(v4only);
+        Stack b = net.stack(v4only);
+        VirtualLink link = net.link(Impairments.NONE);
+        SimNet.attach(a, link.endpointA(), "eth0", "10.2.0.1/24");
+        SimNet.attach(b, link.endpointB(), "eth0", "10.2.0.2/24");
+        List<String> got = new ArrayList<>();
+        receiver(b, IpAddress.ANY_TYPE, PORT, got);
+        UdpPcb sender = a.newUdpPcb();
+        send(a, sender, Ip4Address.parse("10.2.0.2"), "only v4");
+        net.runFor(Duration.ofSeconds(1));
+        assertEquals(List.of("only v4 from 10.2.0.1"), got);
+        sender.close();
+    }
 }
