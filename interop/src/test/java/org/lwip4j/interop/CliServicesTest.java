@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,22 +22,11 @@ class CliServicesTest {
     @TempDir
     Path dir;
 
-    private static List<String> lwip4j(String... args) {
-        List<String> c = new ArrayList<>();
-        c.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        c.add("--enable-native-access=ALL-UNNAMED");
-        c.add("-cp");
-        c.add(System.getProperty("java.class.path"));
-        c.add("org.lwip4j.cli.Main");
-        c.addAll(List.of(args));
-        return c;
-    }
-
     @Test
     void servicesAnswerKernelClientsAndStatsShowTcpInfo() {
         try (NetNs ns = NetNs.create()) {
             String tap = NetNs.uniqueName("s");
-            Cmd.Background cli = Cmd.start(lwip4j("run", "--tap", tap, "--ip4", "10.79.0.2/24", "--netns", ns.name(),
+            Cmd.Background cli = Cmd.start(CliTest.lwip4j("run", "--tap", tap, "--ip4", "10.79.0.2/24", "--netns", ns.name(),
                     "--discard", "--chargen", "--iperf", "--stats", "0.5", "--no-warmup"));
             try (cli) {
                 cli.awaitLine(l -> l.startsWith(READY), Duration.ofSeconds(30));
@@ -79,7 +67,7 @@ class CliServicesTest {
                 ns.run("ip", "addr", "add", "10.79.1.1/24", "dev", tap).check();
                 ns.run("ip", "link", "set", "dev", tap, "up").check();
                 try (Cmd.Background server = Cmd.start(ns.inside("iperf", "-s", "-B", "10.79.1.1", "-p", "5001"))) {
-                    Cmd.Result r = Cmd.run(Duration.ofSeconds(60), lwip4j("run", "--tap", tap, "--ip4", "10.79.1.2/24",
+                    Cmd.Result r = Cmd.run(Duration.ofSeconds(60), CliTest.lwip4j("run", "--tap", tap, "--ip4", "10.79.1.2/24",
                             "--netns", ns.name(), "--no-echo", "--no-warmup", "-c", "10.79.1.1", "--iperf-time", "1"));
                     assertEquals(0, r.exit(), r.toString());
                     assertTrue(r.output().lines().anyMatch(l -> l.matches("lwip4j: iperf CLIENT_DONE \\[10\\.79\\.1\\.2:\\d+ -> "
@@ -96,7 +84,7 @@ class CliServicesTest {
     void anIperfClientRunToNoServerExitsWithThree() {
         try (NetNs ns = NetNs.create()) {
             String tap = NetNs.uniqueName("n");
-            Cmd.Result r = Cmd.run(Duration.ofSeconds(60), lwip4j("run", "--tap", tap, "--ip4", "10.79.2.2/24", "--netns",
+            Cmd.Result r = Cmd.run(Duration.ofSeconds(60), CliTest.lwip4j("run", "--tap", tap, "--ip4", "10.79.2.2/24", "--netns",
                     ns.name(), "--no-warmup", "-c", "10.79.2.1", "--iperf-time", "1"));
             assertEquals(3, r.exit(), r.toString());
             assertTrue(r.output().contains("iperf ABORTED_REMOTE"), r.toString());

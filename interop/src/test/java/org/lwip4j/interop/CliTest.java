@@ -26,7 +26,7 @@ class CliTest {
     Path dir;
 
     /** The command line that runs the CLI's main class in a new JVM, with this test's class path. */
-    private static List<String> lwip4j(String... args) {
+    static List<String> lwip4j(String... args) {
         List<String> c = new ArrayList<>();
         c.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         c.add("--enable-native-access=ALL-UNNAMED");
