@@ -97,7 +97,7 @@ class ServiceOptionsTest {
             assertTrue(banner.contains("iperf -c 10.6.0.2 -t 5"), banner);
             String table = runner.report();
             assertTrue(table.contains("TCP connections (TCP_INFO"), table);
-            assertTrue(table.contains("tcp 0.0.0.0:5001 LISTEN") || table.contains("tcp :::5001 LISTEN"), table);
+            assertTrue(table.contains("tcp 0.0.0.0:5001 LISTEN") || table.contains("tcp [::]:5001 LISTEN"), table);
         } finally {
             runner.stop();
         }
