@@ -21,18 +21,7 @@ class DiscardChargenTest {
         Discard d = Discard.start(s.server);
         TwoStacks.Conn c = s.connect(TwoStacks.SERVER6, Discard.PORT);
         byte[] data = new byte[300_000];
-        int[] sent = {0};
-        Runnable pump = () -> {
-            while (sent[0] < data.length) {
-                int n = Math.min(c.pcb.sndbuf(), data.length - sent[0]);
-                if (n <= 0 || c.pcb.write(data, sent[0], n, 1) != Err.OK) {
-                    return;
-                }
-                sent[0] += n;
-            }
-        };
-        c.pcb.onSent((p, n) -> pump.run());
-        pump.run();
+        c.send(data);
         s.await(() -> d.bytesDiscarded() == data.length, "all discarded: " + d.bytesDiscarded());
         c.pcb.shutdown(false, true);
         s.await(() -> c.fin, "FIN answered");

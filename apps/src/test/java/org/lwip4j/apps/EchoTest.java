@@ -36,18 +36,7 @@ class EchoTest {
         TwoStacks.Conn c = s.connect(server(family), Echo.PORT);
         byte[] data = new byte[1 << 20];
         new SplittableRandom(family).nextBytes(data);
-        int[] sent = {0};
-        Runnable pump = () -> {
-            while (sent[0] < data.length) {
-                int n = Math.min(c.pcb.sndbuf(), data.length - sent[0]);
-                if (n <= 0 || c.pcb.write(data, sent[0], n, 1) != Err.OK) {
-                    return;
-                }
-                sent[0] += n;
-            }
-        };
-        c.pcb.onSent((p, n) -> pump.run());
-        pump.run();
+        c.send(data);
         s.await(() -> c.received.size() == data.length || !c.errors.isEmpty(), "all echoed: " + c.received.size());
         assertArrayEquals(data, c.received.toByteArray());
         assertEquals(1, echo.openConnections());

@@ -67,6 +67,22 @@ public final class TwoStacks {
             this.pcb = pcb;
         }
 
+        /** Sends all of {@code data} as the send buffer takes it (on each sent callback). */
+        public void send(byte[] data) {
+            int[] sent = {0};
+            Runnable pump = () -> {
+                while (sent[0] < data.length) {
+                    int n = Math.min(pcb.sndbuf(), data.length - sent[0]);
+                    if (n <= 0 || pcb.write(data, sent[0], n, TcpPcb.WRITE_COPY) != Err.OK) {
+                        return;
+                    }
+                    sent[0] += n;
+                }
+            };
+            pcb.onSent((p, n) -> pump.run());
+            pump.run();
+        }
+
         /** Received bytes as a string (ASCII). */
         public String text() {
             return received.toString(java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -15,7 +15,7 @@ import org.lwip4j.netif.Ip4Interface;
 import picocli.CommandLine;
 
 class RunPlanTest {
-    private static RunPlan plan(String... args) {
+    static RunPlan plan(String... args) {
         CommandLine cl = Main.commandLine(new FakePlatform(), new ManualStop());
         String[] all = new String[args.length + 1];
         all[0] = "run";

@@ -26,18 +26,11 @@ import org.lwip4j.stack.StackConfig;
 import org.lwip4j.tcp.TcpPcb;
 import org.lwip4j.tcp.TcpState;
 import org.lwip4j.testing.SimNet;
-import picocli.CommandLine;
 
 /** The service and iperf options of {@code run}, the services a run starts, and the TCP lines of {@code --stats}. */
 class ServiceOptionsTest {
     private static RunPlan plan(String... args) {
-        CommandLine cl = Main.commandLine(new FakePlatform(), new ManualStop());
-        String[] all = new String[args.length + 1];
-        all[0] = "run";
-        System.arraycopy(args, 0, all, 1, args.length);
-        cl.parseArgs(all);
-        RunCommand run = cl.getSubcommands().get("run").getCommand();
-        return run.plan();
+        return RunPlanTest.plan(args);
     }
 
     @Test
@@ -104,7 +97,7 @@ class ServiceOptionsTest {
             assertTrue(banner.contains("iperf -c 10.6.0.2 -t 5"), banner);
             String table = runner.report();
             assertTrue(table.contains("TCP connections (TCP_INFO"), table);
-            assertTrue(table.contains("tcp 0.0.0.0:5001 LISTEN") || table.contains("tcp :::5001 LISTEN"), table);
+            assertTrue(table.contains("tcp 0.0.0.0:5001 LISTEN") || table.contains("tcp [::]:5001 LISTEN"), table);
         } finally {
             runner.stop();
         }

@@ -363,6 +363,7 @@ public final class Tcp {
         pcb.rcvScale = cfg.windowScaling() ? ourScale() : 0;
         pcb.state = TcpState.SYN_SENT;
         indexConnection(pcb);
+        pcb.rttStart = ctx.now(); // the SYN-ACK's RTT sample is timed from here (RFC 6298 §2.2)
         output.sendSyn(pcb, false);
         timers.armRto(pcb);
         return Err.OK;

@@ -60,12 +60,24 @@ class TcpKernelTest {
         return m.group(2) + " " + m.group(3);
     }
 
-    static String await(CompletableFuture<String> f, String what) throws Exception {
+    static String await(TestStack net, CompletableFuture<String> f, String what) throws Exception {
         try {
             return f.get(120, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError(what + " did not finish within 120 s", e);
+            throw new AssertionError(what + " did not finish within 120 s; the stack's TCP pcbs: " + pcbs(net), e);
         }
+    }
+
+    /** Every TCP pcb of the stack with its TCP_INFO (for failure messages). */
+    static String pcbs(TestStack net) {
+        return net.call(() -> {
+            StringBuilder sb = new StringBuilder();
+            for (TcpPcb p : net.stack().tcp().pcbs()) {
+                sb.append("\n  ").append(p).append(p.state() == TcpState.LISTEN ? "" : " " + p.info());
+            }
+            sb.append("\n  TCP stats: ").append(java.util.Arrays.toString(net.stack().stats().tcp.values()));
+            return sb.toString();
+        });
     }
 
     /** Kernel client sends to a stack server, which hashes and answers with its digest. */
@@ -77,7 +89,7 @@ class TcpKernelTest {
                     Integer.toString(port), Long.toString(bytes));
             assertEquals(0, r.exit(), r.toString());
             String kernel = bytesAndDigest(r);
-            String stack = await(sink.done, "the stack's sink");
+            String stack = await(net, sink.done, "the stack's sink");
             assertEquals(bytes + " " + kernel.split(" ")[1], stack, "what the stack received is what the kernel sent");
             assertTrue(r.output().contains("reply sha256 " + kernel.split(" ")[1] + " len " + bytes), r.toString());
         } finally {
@@ -93,7 +105,7 @@ class TcpKernelTest {
             Cmd.Result r = peer.ns().python(Duration.ofSeconds(180), Scripts.copy(dir, "tcp_bulk.py"), "recv", peer.stackIp(),
                     Integer.toString(port));
             assertEquals(0, r.exit(), r.toString());
-            assertEquals(await(source.done, "the stack's source"), bytesAndDigest(r), "what the kernel received is what the stack sent");
+            assertEquals(await(net, source.done, "the stack's source"), bytesAndDigest(r), "what the kernel received is what the stack sent");
         } finally {
             net.call(l::close);
         }
@@ -106,7 +118,7 @@ class TcpKernelTest {
             server.awaitLine("listening"::equals, Duration.ofSeconds(20));
             TcpBulk.Source source = new TcpBulk.Source(bytes, port);
             TcpBulk.connect(net.stack(), Ip4Address.parse(peer.hostIp()), port, source::attach, source.done);
-            String sent = await(source.done, "the stack's client");
+            String sent = await(net, source.done, "the stack's client");
             Cmd.Result r = server.finish(Duration.ofSeconds(120));
             assertEquals(0, r.exit(), r.toString());
             assertEquals(sent, bytesAndDigest(r), "what the kernel server received is what the stack's client sent");
@@ -120,7 +132,7 @@ class TcpKernelTest {
             server.awaitLine("listening"::equals, Duration.ofSeconds(20));
             TcpBulk.Sink sink = new TcpBulk.Sink(false);
             TcpBulk.connect(net.stack(), Ip4Address.parse(peer.hostIp()), port, sink::attach, sink.done);
-            String got = await(sink.done, "the stack's client");
+            String got = await(net, sink.done, "the stack's client");
             Cmd.Result r = server.finish(Duration.ofSeconds(120));
             assertEquals(0, r.exit(), r.toString());
             assertEquals(bytesAndDigest(r), got, "what the stack's client received is what the kernel server sent");

@@ -45,10 +45,14 @@ public record IperfResult(Kind kind, IpAddress local, int localPort, IpAddress r
         return kind == Kind.SERVER_DONE || kind == Kind.CLIENT_DONE;
     }
 
-    /** One line, as iperf prints it: {@code [ 10.0.0.1:5001 <- 10.0.0.2:40000] 0.0-10.0 sec 1.10 GBytes 943 Mbits/sec}. */
+    /** One line: {@code iperf SERVER_DONE [10.0.0.1:5001 <- 10.0.0.2:40000] 0.0-10.0 sec 1179648000 bytes 943 Mbits/sec}. */
     @Override
     public String toString() {
-        String dir = kind == Kind.CLIENT_DONE ? " -> " : " <- ";
+        String dir = switch (kind) {
+            case CLIENT_DONE -> " -> ";
+            case SERVER_DONE -> " <- ";
+            case ABORTED_LOCAL, ABORTED_REMOTE -> " -- "; // either direction
+        };
         return String.format(Locale.ROOT, "iperf %s [%s:%d%s%s:%d] 0.0-%.1f sec %d bytes %s%s", kind, local, localPort,
                 dir, remote, remotePort, duration.toNanos() / 1e9, bytes, rate(bitsPerSecond()),
                 error == Err.OK ? "" : " (" + error + ")");

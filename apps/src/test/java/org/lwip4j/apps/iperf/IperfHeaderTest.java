@@ -45,4 +45,20 @@ class IperfHeaderTest {
         assertEquals(0, IperfHeader.of(IperfMode.NORMAL, 5001, 1).flags());
         assertEquals(IperfHeader.FLAG_VERSION1, IperfHeader.of(IperfMode.TRADEOFF, 5001, 1).flags());
     }
+
+    @Test
+    void aResultPrintsItsEndsBytesAndRate() {
+        IperfResult r = new IperfResult(IperfResult.Kind.SERVER_DONE, org.lwip4j.addr.Ip4Address.parse("10.0.0.1"), 5001,
+                org.lwip4j.addr.Ip4Address.parse("10.0.0.2"), 40000, 1_250_000_000L, Duration.ofSeconds(10),
+                org.lwip4j.stack.Err.OK);
+        assertEquals(1e9, r.bitsPerSecond());
+        assertEquals("iperf SERVER_DONE [10.0.0.1:5001 <- 10.0.0.2:40000] 0.0-10.0 sec 1250000000 bytes 1.00 Gbits/sec",
+                r.toString());
+        IperfResult refused = new IperfResult(IperfResult.Kind.ABORTED_REMOTE, org.lwip4j.addr.Ip4Address.parse("10.0.0.2"),
+                40001, org.lwip4j.addr.Ip4Address.parse("10.0.0.1"), 5001, 0, Duration.ZERO, org.lwip4j.stack.Err.RST);
+        assertEquals(0, refused.bitsPerSecond());
+        assertEquals("iperf ABORTED_REMOTE [10.0.0.2:40001 -- 10.0.0.1:5001] 0.0-0.0 sec 0 bytes 0.00 bits/sec (RST)",
+                refused.toString());
+        assertEquals("943 Mbits/sec", IperfResult.rate(943e6));
+    }
 }

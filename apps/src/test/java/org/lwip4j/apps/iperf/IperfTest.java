@@ -41,7 +41,7 @@ class IperfTest {
 
     @Test
     void aTimedTestOverIpv6SendsForItsTime() {
-        TwoStacks s = new TwoStacks(62, Impairments.builder().delay(Duration.ofMillis(1)).rate(50_000_000L).build());
+        TwoStacks s = new TwoStacks(62, Impairments.builder().delay(Duration.ofMillis(1)).rate(20_000_000L).build());
         List<IperfResult> server = new ArrayList<>();
         IperfServer srv = IperfServer.start(s.server, server::add);
         IperfClient c = IperfClient.start(s.client, TwoStacks.SERVER6, IperfClient.Options.timed(Duration.ofSeconds(2)));
@@ -101,7 +101,7 @@ class IperfTest {
 
     @Test
     void aTakenPortIsAnErrExceptionAndCloseAbortsRunningStreams() {
-        TwoStacks s = new TwoStacks(65);
+        TwoStacks s = new TwoStacks(65, Impairments.builder().delay(Duration.ofMillis(1)).rate(10_000_000L).build());
         TcpPcb squatter = s.server.newTcpPcb();
         squatter.bind(org.lwip4j.addr.Ip6Address.ANY, IperfServer.PORT);
         ErrException e = assertThrows(ErrException.class, () -> IperfServer.start(s.server, r -> { }));
