@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.Stack;
@@ -174,6 +175,12 @@ class TcpTsoTest {
             }
         }
         return true;
+    }
+
+    /** As {@code TcpTransferTest}: let the leak detector forget these pbufs before heap measurements in this JVM. */
+    @AfterAll
+    static void letTheLeakDetectorForgetTheseStacks() {
+        TcpTransferTest.letTheLeakDetectorForgetTheseStacks();
     }
 
     @AfterEach
