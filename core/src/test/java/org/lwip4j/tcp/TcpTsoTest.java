@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.Stack;
 import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.Ip6Address;
+import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
@@ -51,6 +53,7 @@ class TcpTsoTest {
         int overMtu;
         int largest;
         final List<Integer> gsoSizes = new ArrayList<>();
+        final List<Integer> gsoTypes = new ArrayList<>();
 
         End(int gso) {
             this.gso = gso;
@@ -89,6 +92,7 @@ class TcpTsoTest {
             if (frame.gsoType() != Pbuf.GSO_NONE) {
                 superFrames++;
                 gsoSizes.add(frame.gsoSize());
+                gsoTypes.add(frame.gsoType());
             } else if (len > mtu()) {
                 overMtu++;
             }
@@ -201,10 +205,14 @@ class TcpTsoTest {
 
     /** Sends {@link #TOTAL} bytes from {@code a} to {@code dst}:5001 on {@code b}; checks each byte there. */
     private void transfer(Stack a, Stack b, String dst) {
+        transfer(a, b, IpAddress.parse(dst));
+    }
+
+    private void transfer(Stack a, Stack b, IpAddress dst) {
         long[] received = {0};
         long[] bad = {-1};
         TcpPcb l = b.newTcpPcb();
-        assertEquals(Err.OK, l.bind(Ip4Address.ANY, 5001));
+        assertEquals(Err.OK, l.bind(dst.version() == 6 ? Ip6Address.ANY : Ip4Address.ANY, 5001));
         assertEquals(Err.OK, l.listen(1));
         l.onAccept((lst, c) -> c.onRecv((pcb, p) -> {
             if (p == null) {
@@ -239,7 +247,7 @@ class TcpTsoTest {
             }
         };
         c.onSent(pump);
-        assertEquals(Err.OK, c.connect(Ip4Address.parse(dst), 5001, pcb -> pump.sent(pcb, 0)));
+        assertEquals(Err.OK, c.connect(dst, 5001, pcb -> pump.sent(pcb, 0)));
         assertTrue(run(() -> received[0] == TOTAL, Duration.ofSeconds(60)), "transfer stalled at " + received[0]);
         assertEquals(-1, bad[0], "corrupted at byte " + bad[0]);
         c.abort();
@@ -267,6 +275,32 @@ class TcpTsoTest {
         assertEquals(0, b.stats().tcp.drop);
         // B's own driver has no TSO: its segments (the ACKs) stay small.
         assertEquals(0, w.b().superFrames);
+    }
+
+    @Test
+    void overIpv6TcpSendsTcpv6SuperSegmentsAndAStackTakesThemWhole() {
+        Stack a = stack(false);
+        Stack b = stack(false);
+        Wire w = wire(1 << Pbuf.GSO_TCPV6);
+        Netif na = attach(a, w.a(), "tso0", "10.0.0.1/24");
+        Netif nb = attach(b, w.b(), "eth0", "10.0.0.2/24");
+        Ip6Address ga = Ip6Address.parse("fd00:77::1");
+        Ip6Address gb = Ip6Address.parse("fd00:77::2");
+        na.ip6().add(ga, 64);
+        nb.ip6().add(gb, 64);
+        assertTrue(run(() -> preferred(na, ga) && preferred(nb, gb), Duration.ofSeconds(10)), "DAD done");
+        transfer(a, b, gb);
+
+        assertTrue(w.a().superFrames > 0, "TCPv6 super-segments sent: " + w.a().superFrames);
+        assertTrue(w.a().gsoTypes.stream().allMatch(t -> t == Pbuf.GSO_TCPV6), "GSO types " + w.a().gsoTypes);
+        assertTrue(b.stats().tcp.recv < TOTAL / 1440, "B took them whole: " + b.stats().tcp.recv);
+        assertEquals(0, b.stats().tcp.chkerr);
+        assertEquals(0, w.a().overMtu);
+    }
+
+    private static boolean preferred(Netif n, Ip6Address a) {
+        var e = n.ip6().find(a);
+        return e != null && e.state() == org.lwip4j.netif.Ip6Addresses.State.PREFERRED;
     }
 
     @Test
