@@ -85,9 +85,10 @@ final class TcpOutput {
             int flight = pcb.sndNxt - pcb.sndUna;
             int wnd = Math.min(pcb.sndWnd, pcb.cc.cwnd());
             int allowed = pcb.sndUna + wnd - pcb.sndNxt;
-            int len = Math.min(avail, maxSegment(pcb));
+            int len = Math.min(avail, pcb.mss);
             boolean fin = false;
             if (avail > 0) {
+                len = Math.min(avail, maxSegment(pcb)); // more than the MSS where the device cuts (TSO)
                 if (len > allowed && allowed >= pcb.mss) {
                     len = allowed - allowed % pcb.mss; // a super-segment: the whole segments that fit
                 } else if (len > allowed) {
