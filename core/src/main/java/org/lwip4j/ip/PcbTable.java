@@ -157,8 +157,19 @@ public final class PcbTable<P> {
         }
     }
 
-    private static int index(long key, int mask) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32)) & mask;
+    /**
+     * The home slot of {@code key}: every bit of the key reaches the low bits (a 64-bit
+     * finalizer of MurmurHash3's kind). Tuple keys differ only in their top bits between
+     * connections from one host to one service (the local port is bits 48..63): a multiply
+     * alone left those bits out of the index, so such connections shared one slot.
+     */
+    static int index(long key, int mask) {
+        long h = key;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) h & mask;
     }
 }

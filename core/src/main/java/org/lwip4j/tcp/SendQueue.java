@@ -11,7 +11,8 @@ import org.lwip4j.buffer.Pbuf;
  * grows by doubling up to its capacity, so an idle connection holds little memory.
  */
 final class SendQueue {
-    private static final int INITIAL = 4096;
+    /** Smallest ring: a connection that writes a request of 1 KiB holds 1 KiB, not more. */
+    private static final int INITIAL = 1024;
 
     private final int capacity;
     private byte[] ring = new byte[0];
@@ -25,6 +26,11 @@ final class SendQueue {
     /** Bytes held (sent and unacknowledged, plus unsent). */
     int length() {
         return length;
+    }
+
+    /** Bytes the ring holds now (grows on demand up to the capacity). */
+    int ringCapacity() {
+        return ring.length;
     }
 
     /** Room left for the application ({@code tcp_sndbuf}). */

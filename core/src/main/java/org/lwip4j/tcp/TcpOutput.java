@@ -109,7 +109,10 @@ final class TcpOutput {
             int len = Math.min(avail, pcb.mss);
             boolean fin = false;
             if (avail > 0) {
-                if (len > allowed) {
+                len = Math.min(avail, maxSegment(pcb)); // more than the MSS where the device cuts (TSO)
+                if (len > allowed && allowed >= pcb.mss) {
+                    len = allowed - allowed % pcb.mss; // a super-segment: the whole segments that fit
+                } else if (len > allowed) {
                     // RFC 9293 §3.8.6.2.1 / RFC 1122 §4.2.3.4: into a window smaller than a
                     // segment goes a window-sized segment, once nothing else is in flight.
                     if (allowed > 0 && flight == 0 && pcb.sndWnd <= pcb.cc.cwnd()) {
@@ -175,6 +178,27 @@ final class TcpOutput {
             }
             tcp.rack().armProbe(pcb);
         }
+    }
+
+    /**
+     * Payload bytes one segment of {@code pcb} may carry: the MSS, or, when the outgoing
+     * netif's driver cuts TCP super-segments itself (TSO, {@code NetifDriver.gsoTypes()}),
+     * as many whole MSS as fit an IP packet of 64 KiB. The device cuts them into MSS-sized
+     * segments with the same headers (sequence numbers advanced, FIN and PSH on the last).
+     */
+    private int maxSegment(TcpPcb pcb) {
+        Route r = tcp.route(pcb);
+        if (r == null || (r.netif().driver().gsoTypes() & (1 << gsoType(r))) == 0) {
+            return pcb.mss;
+        }
+        return Math.max(pcb.mss, MAX_SUPER_PAYLOAD - MAX_SUPER_PAYLOAD % pcb.mss);
+    }
+
+    /** Largest payload of a super-segment: a 64 KiB IP packet less the largest IPv4 and TCP headers. */
+    static final int MAX_SUPER_PAYLOAD = 0xffff - 60 - TcpPacket.MAX_HEADER_LEN;
+
+    private static int gsoType(Route r) {
+        return r.version() == 6 ? Pbuf.GSO_TCPV6 : Pbuf.GSO_TCPV4;
     }
 
     /** Resends the oldest unacknowledged segment (fast retransmit, NewReno partial ACK; RFC 5681 §3.2, RFC 6582). */
@@ -382,7 +406,16 @@ final class TcpOutput {
         if (len > 0) {
             pcb.sendQueue.copyTo(seq - pcb.dataSeq, q, hl, len);
         }
-        finish(q, r, total);
+        if (len > pcb.mss) {
+            // TSO: the device cuts it and completes each segment's checksum from the
+            // pseudo-header sum left in the field (Linux's CHECKSUM_PARTIAL).
+            q.setGso(gsoType(r), pcb.mss);
+            q.setChecksumPartial(0, TcpPacket.Field.CHECKSUM);
+            long pseudo = tcp.ip.pseudoHeader(r, Tcp.PROTO_TCP, total);
+            TcpPacket.setChecksum(s, q.offset(), Checksum.fold(pseudo));
+        } else {
+            finish(q, r, total);
+        }
         Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
         q.free();
         count(e);

@@ -221,6 +221,8 @@ public final class TcpPcb {
     long lastReceived;
     long lastSent;
 
+    // One shared never-armed stand-in until first armed; arm them only through TcpTimers,
+    // which gives the pcb its own Timer then (cancel and isScheduled work anywhere).
     Timer rtoTimer;
     Timer delackTimer;
     Timer persistTimer;

@@ -112,4 +112,20 @@ class PcbTableTest {
         assertEquals(1000, all.size());
         assertEquals(1000, table.size());
     }
+
+    /**
+     * Connections from one host and port range to one service differ only in the local port,
+     * the key's top 16 bits: they must spread over the slots, not share one home slot (a
+     * lookup would then walk them all, and a table of 100,000 would cost per segment what a
+     * list does).
+     */
+    @Test
+    void keysDifferingOnlyInTheirTopBitsSpreadOverTheSlots() {
+        int mask = (1 << 12) - 1;
+        java.util.Set<Integer> homes = new java.util.HashSet<>();
+        for (long port = 2000; port < 3000; port++) {
+            homes.add(PcbTable.index((port << 48) | (5000L << 32) | 0x0a000002L, mask));
+        }
+        assertTrue(homes.size() > 800, "1000 keys on " + homes.size() + " home slots of 4096");
+    }
 }

@@ -33,6 +33,10 @@ import org.lwip4j.tcp.TcpPcb;
  * super-frames with partial checksums, which the stack takes whole);
  * {@code --no-offload} opens it plain, one 1500-byte frame per read, for comparison.
  *
+ * <p>It also measures the other direction, the stack's raw-API client sending to the
+ * kernel's {@code iperf -s} on the TAP's host side (with the header, TCP hands the kernel
+ * 64 KiB super-frames to cut: TSO).
+ *
  * <p>What it prints: first, the first 16 MiB through the just-started stack in this fresh
  * process (the time of {@code iperf -n 16M} from launch to exit, beside the same over veth),
  * then {@code --seconds} of each path, repeated {@code --rounds} times alternating, then the
@@ -102,6 +106,11 @@ public final class TcpTapBench {
                     System.out.printf("round %d: kernel veth %.2f Gbit/s, stack over TAP %.2f Gbit/s"
                             + " (sink saw %.2f), ratio %.3f%n", r + 1, k, s, sinkGbps, s / k);
                     results.add(new double[] {k, s});
+                }
+                for (int r = 0; r < rounds; r++) {
+                    double out = stackSends(stack, nsS, seconds);
+                    System.out.printf("round %d: stack over TAP -> kernel iperf -s: %.2f Gbit/s (%s)%n", r + 1, out,
+                            offload ? "TSO: 64 KiB super-frames out" : "MSS-sized frames");
                 }
                 double warm = first16MiB(nsS, STACK_IP);
                 double warmKernel = first16MiB(nsA, VETH_B_IP);
@@ -178,6 +187,55 @@ public final class TcpTapBench {
         });
         stack.start();
         return stack;
+    }
+
+    /**
+     * The other direction: the stack's raw-API client sends to the kernel's {@code iperf -s}
+     * on the TAP's host side for {@code seconds}; Gbit/s acknowledged by the kernel.
+     */
+    private static double stackSends(Stack stack, String nsS, int seconds) throws Exception {
+        Process server = new ProcessBuilder("ip", "netns", "exec", nsS, "iperf", "-s", "-B", TAP_HOST_IP, "-p",
+                "5002").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Thread.sleep(300);
+            AtomicLong acked = new AtomicLong();
+            byte[] chunk = new byte[65536];
+            TcpPcb[] conn = new TcpPcb[1];
+            long[] window = new long[2];
+            stack.call(() -> {
+                TcpPcb c = stack.newTcpPcb();
+                TcpPcb.SentCallback pump = (pcb, n) -> {
+                    acked.addAndGet(n);
+                    while (pcb.sndbuf() > 0) {
+                        if (pcb.write(chunk, 0, Math.min(pcb.sndbuf(), chunk.length), TcpPcb.WRITE_COPY) != Err.OK) {
+                            return;
+                        }
+                    }
+                };
+                c.onSent(pump);
+                c.onErr(e -> System.out.println("stack client: " + e));
+                if (c.connect(Ip4Address.parse(TAP_HOST_IP), 5002, pcb -> pump.sent(pcb, 0)) != Err.OK) {
+                    throw new IllegalStateException("connect failed");
+                }
+                conn[0] = c;
+                return null;
+            });
+            Thread.sleep(1000); // slow start and the JIT
+            window[0] = acked.get();
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            window[1] = acked.get();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            stack.call(() -> {
+                conn[0].onErr(e -> { });
+                conn[0].abort();
+                return null;
+            });
+            return (window[1] - window[0]) * 8 / secs / 1e9;
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
     }
 
     /** {@code iperf -c host -t seconds} from namespace {@code ns}: the client's Gbit/s. */

@@ -157,6 +157,19 @@ public abstract sealed class TuntapDriver implements NetifDriver permits TapDriv
         return engine.completesChecksums();
     }
 
+    /**
+     * TCP super-frames (TSO) for the families whose offload the options turn on
+     * ({@link Offload#TSO4}, {@link Offload#TSO6}, which need the virtio-net header): the
+     * kernel takes a frame of up to 64 KiB with a GSO request in its header and cuts it
+     * itself, so the stack writes one frame where it would write up to 44. The same options
+     * let the kernel hand such frames in; without them, none either way.
+     */
+    @Override
+    public int gsoTypes() {
+        var o = engine.options().offloads();
+        return (o.contains(Offload.TSO4) ? 1 << Pbuf.GSO_TCPV4 : 0) | (o.contains(Offload.TSO6) ? 1 << Pbuf.GSO_TCPV6 : 0);
+    }
+
     /** Writes one whole frame; on the loop. {@link Err#MEM} when the device refuses it for now, {@link Err#IF} when it is down or gone. */
     @Override
     public Err transmit(Pbuf frame) {
