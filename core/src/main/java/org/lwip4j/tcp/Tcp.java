@@ -667,45 +667,98 @@ public final class Tcp {
     }
 
     /**
-     * ICMP errors about our segments (RFC 1122 §4.2.3.9): recorded on the connection they
-     * concern as a soft error; they do not abort it (RFC 5927's advice against blind resets).
+     * ICMP errors about our segments (RFC 1122 §4.2.3.9, family-neutral: ICMPv4 and ICMPv6
+     * through the IP seam's {@link IcmpError}). An error must name a connection we have and
+     * quote a sequence number in flight, SND.UNA ≤ SEG.SEQ &lt; SND.MAX (RFC 5927 §4.1),
+     * else it is ignored: a blind attacker cannot guess one. Then: "fragmentation needed" /
+     * "packet too big" lowers the MSS ({@link #pathMtu}); a hard error (protocol or port
+     * unreachable) ends a connection that is still opening, with {@link Err#RST}, and is soft
+     * once it is synchronized (RFC 5927 §4.2, as Linux); every other error is soft, recorded on
+     * the connection ({@link TcpPcb#softError()}) and reported if the open then times out.
+     * Source quench is ignored (RFC 6633).
      */
-    private void icmpError(IcmpError err) {
+    void icmpError(IcmpError err) {
+        TcpPcb pcb = null;
         for (Object o : byTuple.bucket(tupleKey(err.localPort(), err.remotePort(), IpInfo.hash32(err.remoteAddr())))) {
-            TcpPcb pcb = (TcpPcb) o;
-            if (pcb.remotePort == err.remotePort() && pcb.localPort == err.localPort()
-                    && pcb.remoteAddr.equals(err.remoteAddr())) {
-                pcb.softError = err;
-                if (err.nextHopMtu() > 0) {
-                    pathMtu(pcb, err.nextHopMtu());
-                }
-                return;
+            TcpPcb c = (TcpPcb) o;
+            if (c.remotePort == err.remotePort() && c.localPort == err.localPort()
+                    && c.remoteAddr.equals(err.remoteAddr()) && c.localAddr.equals(err.localAddr())) {
+                pcb = c;
+                break;
             }
         }
+        if (pcb == null || !err.hasSecondWord() || !Seq.ge(err.secondWord(), pcb.sndUna)
+                || !Seq.lt(err.secondWord(), pcb.sndMax)) {
+            counters.icmpIgnored++;
+            return;
+        }
+        if (err.nextHopMtu() > 0 || isTooBig(err)) {
+            pathMtu(pcb, err.nextHopMtu());
+            return;
+        }
+        if (err.version() == 4 && err.type() == 4) {
+            counters.icmpIgnored++; // source quench (RFC 6633)
+            return;
+        }
+        if (isHard(err) && !pcb.state.synchronizedState()) {
+            counters.icmpHardErrors++;
+            pcb.softError = err;
+            abort(pcb, false, Err.RST); // "connection refused"
+            return;
+        }
+        counters.icmpSoftErrors++;
+        pcb.softError = err;
+    }
+
+    private static boolean isTooBig(IcmpError err) {
+        return err.version() == 4 ? err.type() == 3 && err.code() == 4 : err.type() == 2;
+    }
+
+    /**
+     * RFC 1122 §4.2.3.9: protocol and port unreachable are hard (code 4, fragmentation
+     * needed, is PMTU's); for ICMPv6 (RFC 4443 §3.1, §3.4) port unreachable and "unrecognized
+     * next header".
+     */
+    private static boolean isHard(IcmpError err) {
+        if (err.version() == 4) {
+            return err.type() == 3 && (err.code() == 2 || err.code() == 3);
+        }
+        return (err.type() == 1 && err.code() == 4) || (err.type() == 4 && err.code() == 1);
     }
 
     /**
      * PMTU discovery (RFC 1191 §6.2 for IPv4's "fragmentation needed", RFC 8201 §4 for
      * IPv6's "packet too big"): a smaller MTU on the path lowers the connection's MSS, and
      * what is in flight goes again in segments that fit. An MTU no smaller than the one in
-     * use, or below the minimum IP MTU (RFC 791: 68), changes nothing.
+     * use, or below the family's minimum (RFC 791: 68; RFC 8200 §5: 1280), changes nothing.
+     * Every TCP segment leaves with DF set ({@link org.lwip4j.ip.IpOutput#DONT_FRAGMENT}), so
+     * routers report instead of fragmenting.
      */
     void pathMtu(TcpPcb pcb, int mtu) {
-        if (!pcb.state.synchronizedState() || mtu < 68) {
+        int v6 = pcb.remoteAddr.version() == 6 ? 1 : 0;
+        if (!pcb.state.synchronizedState() || mtu < (v6 == 1 ? 1280 : 68)) {
+            counters.icmpIgnored++;
             return;
         }
-        int headers = (pcb.remoteAddr.version() == 6 ? 40 : 20) + TcpPacket.HEADER_LEN
-                + (pcb.tsOk ? TcpOutput.TS_OPTION_LEN : 0);
+        int headers = (v6 == 1 ? 40 : 20) + TcpPacket.HEADER_LEN + (pcb.tsOk ? TcpOutput.TS_OPTION_LEN : 0);
         int mss = mtu - headers;
         if (mss >= pcb.mss || mss < 8) {
             return;
         }
+        counters.pmtuLowered++;
         pcb.mss = mss;
         if (pcb.sndMax != pcb.sndUna) {
             pcb.sndNxt = pcb.sndUna;
             pcb.rttTiming = false;
             output.output(pcb);
         }
+    }
+
+    /** The error an open that timed out reports: {@link Err#RTE} after an "unreachable", else {@link Err#ABRT}. */
+    static Err timeoutErr(TcpPcb pcb) {
+        IcmpError e = pcb.softError;
+        boolean unreachable = e != null && (e.version() == 4 ? e.type() == 3 : e.type() == 1);
+        return unreachable && !pcb.state.synchronizedState() ? Err.RTE : Err.ABRT;
     }
 
     /** Calls {@code r}, a callback, counting and logging what it throws. */

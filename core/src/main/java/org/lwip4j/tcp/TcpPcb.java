@@ -474,6 +474,14 @@ public final class TcpPcb {
         return remotePort;
     }
 
+    /**
+     * The last ICMP error about this connection that did not end it (RFC 1122 §4.2.3.9's
+     * soft errors, as Linux's {@code SO_ERROR}), or {@code null}.
+     */
+    public org.lwip4j.ip.IcmpError softError() {
+        return softError;
+    }
+
     /** The MSS this side sends with (the peer's, clamped to the route). */
     public int mss() {
         return mss;
