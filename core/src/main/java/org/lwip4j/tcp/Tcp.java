@@ -63,6 +63,7 @@ public final class Tcp {
     private int nextPort;
     private long challengeSecond = Long.MIN_VALUE;
     private int challengeCount;
+    private int challengeBudget;
     /** Counters of the defences and the table. */
     final TcpCounters counters = new TcpCounters();
     /** Keys the per-connection timestamp offset (RFC 7323 §5.4, as Linux: a hash of the 4-tuple). */
@@ -535,14 +536,21 @@ public final class Tcp {
 
     // ---------------------------------------------------------------- RFC 5961 rate limit
 
-    /** True when one more challenge ACK fits this second's budget (RFC 5961 §7). */
+    /**
+     * True when one more challenge ACK fits this second's budget (RFC 5961 §7). The budget
+     * is the configured limit less a random part of up to half of it, drawn each second: a
+     * fixed stack-wide count lets an off-path attacker learn through the limit whether a
+     * guessed 4-tuple exists (CVE-2016-5696; Linux randomizes it the same way).
+     */
     boolean challengeAckAllowed() {
         long second = Math.floorDiv(ctx.now(), 1_000_000_000L);
         if (second != challengeSecond) {
             challengeSecond = second;
             challengeCount = 0;
+            int limit = cfg.challengeAckLimit();
+            challengeBudget = limit - (limit >= 2 ? ctx.random().nextInt(limit / 2) : 0);
         }
-        if (challengeCount >= cfg.challengeAckLimit()) {
+        if (challengeCount >= challengeBudget) {
             counters.challengeAcksLimited++;
             return false;
         }
