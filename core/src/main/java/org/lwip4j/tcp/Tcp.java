@@ -60,12 +60,16 @@ public final class Tcp {
     private final TcpListener listeners;
     /** Tests force ISNs through this (RFC 6528's generator otherwise). */
     IntSupplier isnOverride;
-    private int nextPort;
+    /** RFC 6056 Algorithm 3's counter ("next_ephemeral") and secret key. */
+    private int nextEphemeral;
+    private final SipHash portKey;
     private long challengeSecond = Long.MIN_VALUE;
     private int challengeCount;
     private int challengeBudget;
     /** Counters of the defences and the table. */
-    final TcpCounters counters = new TcpCounters();
+    final TcpCounters counters;
+    /** Out-of-order bytes of all connections together (bounded by {@code ooseqStackMaxBytes}). */
+    final ReceiveQueue.Budget ooseqBudget;
     /** Keys the per-connection timestamp offset (RFC 7323 §5.4, as Linux: a hash of the 4-tuple). */
     private final SipHash tsKey;
 
@@ -83,13 +87,15 @@ public final class Tcp {
         this.pcbPool = new PoolStats("TCP_PCB", cfg.memNumPcb());
         ctx.stats().addPool(pcbPool);
         this.isnGenerator = new IsnGenerator(ctx.random());
+        this.ooseqBudget = new ReceiveQueue.Budget(cfg.ooseqStackMaxBytes());
+        this.counters = new TcpCounters(ooseqBudget);
         this.tsKey = new SipHash(ctx.random().nextLong(), ctx.random().nextLong());
         this.output = new TcpOutput(this);
         this.timers = new TcpTimers(this);
         this.input = new TcpInput(this);
         this.listeners = new TcpListener(this);
-        int range = cfg.localPortEnd() - cfg.localPortStart() + 1;
-        this.nextPort = cfg.localPortStart() + ctx.random().nextInt(range);
+        this.portKey = new SipHash(ctx.random().nextLong(), ctx.random().nextLong());
+        this.nextEphemeral = ctx.random().nextInt();
         ip.registerTransport(PROTO_TCP, this::input, this::icmpError);
     }
 
@@ -256,18 +262,25 @@ public final class Tcp {
 
     // ---------------------------------------------------------------- binding and tables
 
+    /**
+     * Binds {@code pcb} ({@code tcp_bind}). {@link IpAddress#ANY_TYPE} binds to the wildcard
+     * of both families, and a stack without IPv6 takes it too. A port is shared only under
+     * SO_REUSEADDR: with a connection in TIME_WAIT when this pcb has it set, or with pcbs
+     * that all have it set when neither listens (the 4-tuple is then checked at connect).
+     */
     Err bind(TcpPcb pcb, IpAddress addr, int port) {
-        ip.familyOf(addr);
+        if (!IpAddress.isAnyType(addr) || ip.family(6) != null) {
+            ip.familyOf(addr);
+        }
         if (port == 0) {
-            port = ephemeralPort(addr);
+            port = ephemeralPort(addr, null, 0);
             if (port == 0) {
                 return Err.USE;
             }
         } else {
             for (Object o : byPort.bucket(port)) {
                 TcpPcb other = (TcpPcb) o;
-                if (other != pcb && overlaps(other.localAddr, addr)
-                        && !(pcb.reuseAddr && other.state == TcpState.TIME_WAIT)) {
+                if (other != pcb && overlaps(other.localAddr, addr) && !reusable(pcb, other)) {
                     return Err.USE;
                 }
             }
@@ -279,19 +292,44 @@ public final class Tcp {
         return Err.OK;
     }
 
-    private static boolean overlaps(IpAddress a, IpAddress b) {
+    /** SO_REUSEADDR: may {@code pcb} share its port with {@code other}? */
+    private static boolean reusable(TcpPcb pcb, TcpPcb other) {
+        if (!pcb.reuseAddr) {
+            return false;
+        }
+        return other.state == TcpState.TIME_WAIT
+                || (other.reuseAddr && other.state != TcpState.LISTEN && pcb.state != TcpState.LISTEN);
+    }
+
+    /** True when pcbs bound to {@code a} and to {@code b} could take the same segment. */
+    static boolean overlaps(IpAddress a, IpAddress b) {
+        if (IpAddress.isAnyType(a) || IpAddress.isAnyType(b)) {
+            return true; // the wildcard of both families overlaps every address
+        }
         return a.version() == b.version() && (a.equals(b) || a.isAny() || b.isAny());
     }
 
-    private int ephemeralPort(IpAddress addr) {
+    /**
+     * An ephemeral port (RFC 6056 §3.3.3, Algorithm 3 "Simple Hash-Based"): the search starts
+     * at an offset that is a keyed hash of the local address and the destination, plus a
+     * counter that moves on with each port handed out; so ports to one destination do not
+     * repeat soon and ports to others cannot be predicted from them. The first port no
+     * overlapping pcb holds is taken, so two pcbs never collide; 0 when the range is full.
+     */
+    int ephemeralPort(IpAddress local, IpAddress remote, int remotePort) {
         int start = cfg.localPortStart();
         int range = cfg.localPortEnd() - start + 1;
+        SipHash h = portKey.start().word(hi(local)).word(lo(local));
+        if (remote != null) {
+            h.word(hi(remote)).word(lo(remote)).word(remotePort);
+        }
+        int offset = (int) h.finish();
         for (int tries = 0; tries < range; tries++) {
-            int port = nextPort;
-            nextPort = nextPort == cfg.localPortEnd() ? start : nextPort + 1;
+            int port = start + Integer.remainderUnsigned(offset + nextEphemeral, range);
+            nextEphemeral++;
             boolean used = false;
             for (Object o : byPort.bucket(port)) {
-                used |= overlaps(((TcpPcb) o).localAddr, addr);
+                used |= overlaps(((TcpPcb) o).localAddr, local);
             }
             if (!used) {
                 return port;
@@ -322,15 +360,22 @@ public final class Tcp {
             return Err.RTE;
         }
         if (!pcb.bound) {
-            Err e = bind(pcb, r.local(), 0);
-            if (e != Err.OK) {
-                return e;
+            int localPort = ephemeralPort(r.local(), addr, port);
+            if (localPort == 0) {
+                return Err.USE;
             }
+            pcb.localAddr = r.local();
+            pcb.localPort = localPort;
+            pcb.bound = true;
+            byPort.add(localPort, pcb);
         }
         if (pcb.localAddr.isAny()) {
             byPort.remove(pcb.localPort, pcb);
             pcb.localAddr = r.local();
             byPort.add(pcb.localPort, pcb);
+        }
+        if (tupleTaken(pcb, addr, port)) {
+            return Err.USE; // SO_REUSEADDR shared the port, but the 4-tuple is another connection's
         }
         pcb.remoteAddr = addr;
         pcb.remotePort = port;
@@ -350,10 +395,22 @@ public final class Tcp {
         return Err.OK;
     }
 
+    /** True when another connection has the 4-tuple {@code pcb} would have to {@code addr}:{@code port}. */
+    private boolean tupleTaken(TcpPcb pcb, IpAddress addr, int port) {
+        for (Object o : byTuple.bucket(tupleKey(pcb.localPort, port, IpInfo.hash32(addr)))) {
+            TcpPcb c = (TcpPcb) o;
+            if (c != pcb && c.remotePort == port && c.localPort == pcb.localPort && c.remoteAddr.equals(addr)
+                    && c.localAddr.equals(pcb.localAddr)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The state every connection starts with (buffers, estimators), before the handshake. */
     void initConnection(TcpPcb pcb) {
         pcb.sendQueue = new SendQueue(cfg.sndBuf());
-        pcb.ooseq = new ReceiveQueue(cfg.ooseqMaxBytes(), cfg.ooseqMaxPbufs());
+        pcb.ooseq = new ReceiveQueue(cfg.ooseqMaxBytes(), cfg.ooseqMaxPbufs(), ooseqBudget);
         pcb.rtt = new RetransmitTimer(cfg.initialRto().toNanos(), cfg.minRto().toNanos(), cfg.maxRto().toNanos());
         pcb.cc = new NewReno();
         pcb.rcvWnd = cfg.wnd();
@@ -656,12 +713,29 @@ public final class Tcp {
         return null;
     }
 
+    /**
+     * The listener for a segment to {@code dport}: one bound to the destination address
+     * first, then one bound to its family's wildcard, then one bound to the wildcard of both
+     * families ({@link IpAddress#ANY_TYPE}).
+     */
     private TcpPcb lookupListener(IpInfo info, int dport) {
         TcpPcb any = null;
+        TcpPcb anyType = null;
         for (Object o : byPort.bucket(dport)) {
             TcpPcb pcb = (TcpPcb) o;
-            if (pcb.state != TcpState.LISTEN || pcb.localAddr.version() != info.version()
-                    || (pcb.boundNetif != null && pcb.boundNetif != info.netif())) {
+            if (pcb.state != TcpState.LISTEN || (pcb.boundNetif != null && pcb.boundNetif != info.netif())) {
+                continue;
+            }
+            if (IpAddress.isAnyType(pcb.localAddr)) {
+                if (anyType == null) {
+                    anyType = pcb;
+                }
+                if (info.version() == 6 && any == null) {
+                    any = pcb;
+                }
+                continue;
+            }
+            if (pcb.localAddr.version() != info.version()) {
                 continue;
             }
             if (info.dstIs(pcb.localAddr)) {
@@ -671,7 +745,7 @@ public final class Tcp {
                 any = pcb;
             }
         }
-        return any;
+        return any != null ? any : anyType;
     }
 
     /**

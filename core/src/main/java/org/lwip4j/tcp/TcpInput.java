@@ -190,6 +190,7 @@ final class TcpInput {
             if (pcb.appClosed || pcb.rxShut) {
                 if (len > 0) {
                     // RFC 9293 §3.10.4: data for a closed receive side resets the connection.
+                    tcp.counters.rstAfterClose++;
                     tcp.abort(pcb, true, Err.RST);
                     return p;
                 }
