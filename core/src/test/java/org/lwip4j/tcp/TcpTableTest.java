@@ -218,4 +218,23 @@ class TcpTableTest {
         assertEquals(List.of(), SimNet.leakedPbufs(a));
         assertEquals(List.of(), SimNet.leakedPbufs(b));
     }
+
+    /**
+     * Found by the 4 MiB transfer: after a timeout rewound SND.NXT, our bare ACKs carried it,
+     * below the peer's RCV.NXT, so a peer also retransmitting found them unacceptable and
+     * dropped them, and both stalled for good. An ACK goes at SND.MAX.
+     */
+    @Test
+    void aBareAckAfterARetransmissionTimeoutCarriesSndMax() {
+        try (TcpScript t = new TcpScript(b -> b.timestamps(false))) {
+            t.established(1000, syn().mss(1000));
+            t.conn.write(new byte[3000]);
+            t.expect(ack().seq(ISS + 1).len(1000));
+            t.expect(ack().seq(ISS + 1001).len(1000));
+            t.expect(Seg.psh().seq(ISS + 2001).len(1000));
+            t.after(TcpScript.ms(1000)).expect(ack().seq(ISS + 1).len(1000));
+            t.send(ack().seq(1001).ack(ISS + 1).payload("x"));
+            t.after(TcpScript.ms(100)).expect(ack().seq(ISS + 3001).ack(1002).len(0));
+        }
+    }
 }
