@@ -24,8 +24,18 @@ package org.lwip4j.tcp;
  * @param sack        SACK-permitted negotiated
  * @param ooseqBytes  bytes in the out-of-order queue
  * @param sendQueued  bytes in the send buffer (unacknowledged and unsent)
+ * @param windowScaling window scaling negotiated (RFC 7323 §2)
+ * @param peerMss     the MSS the peer announced (or the default it implied)
+ * @param bytesAcked  bytes of ours the peer acknowledged ({@code tcpi_bytes_acked}), SYN and FIN not counted
+ * @param bytesReceived bytes received in order ({@code tcpi_bytes_received})
+ * @param segsIn      segments received for this connection ({@code tcpi_segs_in})
+ * @param segsOut     segments sent, retransmissions included ({@code tcpi_segs_out})
+ * @param dataSegsIn  segments received with data ({@code tcpi_data_segs_in})
+ * @param dataSegsOut segments sent with data ({@code tcpi_data_segs_out})
  */
 public record TcpInfo(TcpState state, int sndUna, int sndNxt, int rcvNxt, int sndWnd, int rcvWnd, int mss, int cwnd,
         int ssthresh, long srtt, long rttvar, long rto, int retransmits, int dupAcks, int sndScale, int rcvScale,
-        boolean timestamps, boolean sack, int ooseqBytes, int sendQueued) {
+        boolean timestamps, boolean sack, int ooseqBytes, int sendQueued,
+        boolean windowScaling, int peerMss, long bytesAcked, long bytesReceived, long segsIn, long segsOut,
+        long dataSegsIn, long dataSegsOut) {
 }

@@ -332,6 +332,10 @@ final class TcpOutput {
         Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
         q.free();
         count(e);
+        pcb.segsOut++;
+        if (len > 0) {
+            pcb.dataSegsOut++;
+        }
         if (ack) {
             pcb.lastAckSent = pcb.rcvNxt;
             pcb.ackNow = false;

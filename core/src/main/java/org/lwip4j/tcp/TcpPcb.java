@@ -151,6 +151,13 @@ public final class TcpPcb {
     // Options negotiated
     boolean tsOk;
     int tsRecent;
+    // TCP_INFO counters
+    long bytesAcked;
+    long bytesReceived;
+    long segsIn;
+    long segsOut;
+    long dataSegsIn;
+    long dataSegsOut;
     /** When {@link #tsRecent} was last set (RFC 7323 §5.5's 24-day validity). */
     long tsRecentTime;
     /** When the connection entered TIME_WAIT (the oldest is recycled first). */
@@ -493,7 +500,8 @@ public final class TcpPcb {
                 cc == null ? 0 : cc.cwnd(), cc == null ? 0 : cc.ssthresh(),
                 rtt == null ? 0 : rtt.srtt(), rtt == null ? 0 : rtt.rttvar(), rtt == null ? 0 : rtt.rto(), nrtx,
                 dupAcks, sndScale, rcvScale, tsOk, sackOk, ooseq == null ? 0 : ooseq.bytes(),
-                sendQueue == null ? 0 : sendQueue.length());
+                sendQueue == null ? 0 : sendQueue.length(),
+                wsOk, peerMss, bytesAcked, bytesReceived, segsIn, segsOut, dataSegsIn, dataSegsOut);
     }
 
     @Override
