@@ -354,10 +354,16 @@ public final class Tcp {
         if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != addr.version()) {
             return Err.VAL;
         }
+        if (addr.isAny() || addr.isMulticast()) {
+            return Err.VAL; // RFC 9293 §3.9.1.1 (MUST-46): no OPEN to a group
+        }
         Route r = ip.route(addr, pcb.bound ? pcb.localAddr : null, pcb.boundNetif);
         if (r == null) {
             stats.rterr++;
             return Err.RTE;
+        }
+        if (r.broadcast()) {
+            return Err.VAL; // nor to a broadcast address
         }
         if (!pcb.bound) {
             int localPort = ephemeralPort(r.local(), addr, port);

@@ -237,4 +237,24 @@ class TcpTableTest {
             t.after(TcpScript.ms(100)).expect(ack().seq(ISS + 3001).ack(1002).len(0));
         }
     }
+
+    @Test
+    void must46_noOpenToAGroupOrABroadcastAddress() {
+        try (TcpScript t = new TcpScript()) {
+            assertEquals(Err.VAL, t.stack.newTcpPcb().connect(Ip4Address.parse("224.0.0.9"), 80, p -> { }));
+            assertEquals(Err.VAL, t.stack.newTcpPcb().connect(Ip4Address.BROADCAST, 80, p -> { }));
+            assertEquals(Err.VAL, t.stack.newTcpPcb().connect(Ip4Address.ANY, 80, p -> { }));
+            t.expectNothing();
+        }
+    }
+
+    @Test
+    void must63_aSynFromNobodyIsNotAConnection() {
+        try (TcpScript t = new TcpScript()) {
+            t.listen();
+            t.sendFrom("0.0.0.0", syn().seq(5));
+            t.expectNothing();
+            assertEquals(1, t.tcp.pcbs().size());
+        }
+    }
 }
