@@ -124,6 +124,9 @@ final class TcpInput {
         if (!s.has(TcpPacket.ACK)) {
             return p;
         }
+        // An acceptable ACK answers our zero-window probes: the peer is there, and a window may
+        // stay closed as long as it answers (RFC 9293 §3.8.6.1, MUST-37); only unanswered probes count.
+        pcb.persistProbes = 0;
         // RFC 7323 §4.3 (R3): remember the peer's timestamp from an acceptable segment at the left window edge.
         if (pcb.tsOk && tcp.rxOptions.hasTimestamps() && Seq.le(seq, pcb.lastAckSent)
                 && Seq.ge(tcp.rxOptions.tsVal(), pcb.tsRecent)) {
