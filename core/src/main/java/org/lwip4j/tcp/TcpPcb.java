@@ -209,7 +209,9 @@ public final class TcpPcb {
     }
 
     /**
-     * Binds to a local address and port ({@code tcp_bind}); port 0 picks an ephemeral port.
+     * Binds to a local address and port ({@code tcp_bind}); port 0 picks an ephemeral port
+     * (RFC 6056). {@link IpAddress#ANY_TYPE} binds to the wildcard of both families: a
+     * listener there accepts IPv4 and IPv6 connections.
      *
      * @return {@link Err#USE} when another pcb holds the address and port
      * @throws IllegalStateException when already bound or not CLOSED
