@@ -77,7 +77,7 @@ final class TcpInput {
             tcp.output().sendSyn(pcb, true);
             return p;
         }
-        if (pcb.tsOk && !rst && !paws(pcb, seq)) {
+        if (pcb.tsOk && !rst && !paws(pcb)) {
             return p;
         }
         // First: the acceptability test (RFC 9293 §3.10.7.4 table).
@@ -228,7 +228,7 @@ final class TcpInput {
      * instead of a hearing, unless TS.Recent is more than 24 days old (§5.5), when it is
      * taken as it is. Returns true when the segment may go on.
      */
-    private boolean paws(TcpPcb pcb, int seq) {
+    private boolean paws(TcpPcb pcb) {
         if (!tcp.rxOptions.hasTimestamps()) {
             tcp.counters.pawsDrops++;
             return false;

@@ -162,4 +162,49 @@ class TcpIcmpTest {
             assertEquals(1, t.tcp.counters().icmpIgnored());
         }
     }
+
+    /**
+     * IPv6's Packet Too Big reaches TCP through the same family-neutral hook
+     * ({@link org.lwip4j.ip.IcmpError}, RFC 8201 §4): the MSS drops to the MTU less 60 bytes,
+     * an MTU under IPv6's minimum of 1280 is ignored, and so is one quoting no byte in flight.
+     */
+    @Test
+    void ipv6PacketTooBigLowersTheMssThroughTheSameHook() {
+        org.lwip4j.testing.SimNet net = new org.lwip4j.testing.SimNet(9);
+        org.lwip4j.stack.StackConfig cfg = org.lwip4j.stack.StackConfig.builder().loopbackNetif(false)
+                .tcp(b -> b.timestamps(false)).build();
+        org.lwip4j.Stack a = net.stack(cfg);
+        org.lwip4j.Stack b = net.stack(cfg);
+        org.lwip4j.sim.VirtualLink link = net.link(org.lwip4j.sim.Impairments.builder()
+                .delay(java.time.Duration.ofMillis(10)).build());
+        org.lwip4j.netif.Netif na = org.lwip4j.testing.SimNet.attach(a, link.endpointA(), "eth0", "10.1.0.1/24");
+        org.lwip4j.netif.Netif nb = org.lwip4j.testing.SimNet.attach(b, link.endpointB(), "eth0", "10.1.0.2/24");
+        org.lwip4j.addr.Ip6Address ga = org.lwip4j.addr.Ip6Address.parse("fd00:79::1");
+        org.lwip4j.addr.Ip6Address gb = org.lwip4j.addr.Ip6Address.parse("fd00:79::2");
+        na.ip6().add(ga, 64);
+        nb.ip6().add(gb, 64);
+        net.runUntil(() -> false, java.time.Duration.ofSeconds(5)); // DAD
+        TcpPcb listener = b.newTcpPcb();
+        assertEquals(Err.OK, listener.bind(org.lwip4j.addr.IpAddress.ANY_TYPE, 5001));
+        listener.listen(1);
+        TcpPcb client = a.newTcpPcb();
+        int[] up = new int[1];
+        assertEquals(Err.OK, client.connect(gb, 5001, p -> up[0]++));
+        org.junit.jupiter.api.Assertions.assertTrue(net.runUntil(() -> up[0] == 1, java.time.Duration.ofSeconds(5)));
+        assertEquals(1440, client.mss());
+        client.write(new byte[3000]);
+        int una = client.info().sndUna();
+        long header = ((long) client.localPort() << 48) | (5001L << 32) | (una & 0xffffffffL);
+        Tcp tcp = a.tcp();
+        tcp.icmpError(new org.lwip4j.ip.IcmpError(6, 2, 0, gb, ga, client.localPort(), gb, 5001, 1279, 8, header));
+        assertEquals(1440, client.mss(), "below IPv6's minimum MTU");
+        long blind = (header & ~0xffffffffL) | ((una - 1) & 0xffffffffL);
+        tcp.icmpError(new org.lwip4j.ip.IcmpError(6, 2, 0, gb, ga, client.localPort(), gb, 5001, 1300, 8, blind));
+        assertEquals(1440, client.mss(), "nothing in flight at that sequence number");
+        tcp.icmpError(new org.lwip4j.ip.IcmpError(6, 2, 0, gb, ga, client.localPort(), gb, 5001, 1300, 8, header));
+        assertEquals(1300 - 60, client.mss());
+        assertEquals(1, tcp.counters().pmtuLowered());
+        a.close();
+        b.close();
+    }
 }
