@@ -34,6 +34,10 @@ class StackFootprintTest {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 4; i++) {
             System.gc();
+            // The leak detector's weak map of freed pbufs drops its dead entries only when touched:
+            // without this, what an earlier test freed is counted in "before" and vanishes later.
+            org.lwip4j.testing.LeakDetector.installed().history(org.lwip4j.buffer.Pbuf.wrap(new byte[1]));
+            System.gc();
             used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
@@ -50,8 +54,16 @@ class StackFootprintTest {
         for (int i = 0; i < STACKS; i++) {
             keep.add(idleStack(clock, i));
         }
-        long perStack = (heapUsed() - before) / STACKS;
-        System.out.println("idle stack + one netif: " + perStack + " bytes of heap (" + keep.size() + " stacks)");
+        long with = heapUsed();
+        int n = keep.size();
+        keep.clear();
+        long after = heapUsed();
+        // Two views of the same stacks: what they added, and what letting them go gave back. Heap
+        // an earlier test left behind that the JVM lets go of lazily (soft references, cleaners)
+        // can fall into either window and only ever lowers that view's figure; the larger holds.
+        long perStack = Math.max(with - before, with - after) / STACKS;
+        System.out.println("idle stack + one netif: " + perStack + " bytes of heap (" + n + " stacks; added "
+                + (with - before) / STACKS + ", given back " + (with - after) / STACKS + ")");
         assertTrue(perStack <= LIMIT, perStack + " bytes per idle stack, over " + LIMIT);
         assertTrue(perStack > 0, "the measurement saw the stacks");
     }

@@ -16,9 +16,32 @@ import org.lwip4j.addr.IpAddress;
  * @param remoteAddr destination address of the quoted packet
  * @param remotePort destination port of the quoted packet
  * @param nextHopMtu the MTU in a "fragmentation needed" / "packet too big" message, else 0
+ * @param quotedLen  bytes of the quoted transport header that came back, 4 to 8
+ * @param quotedHeader the first {@code quotedLen} bytes of the quoted transport header, big-endian in the
+ *                   high bytes of the long (a TCP segment's ports then sequence number), zero beyond
  */
 public record IcmpError(int version, int type, int code, IpAddress reporter, IpAddress localAddr, int localPort,
-        IpAddress remoteAddr, int remotePort, int nextHopMtu) {
+        IpAddress remoteAddr, int remotePort, int nextHopMtu, int quotedLen, long quotedHeader) {
+
+    /** An error of which only the ports of the quoted transport header are known. */
+    public IcmpError(int version, int type, int code, IpAddress reporter, IpAddress localAddr, int localPort,
+            IpAddress remoteAddr, int remotePort, int nextHopMtu) {
+        this(version, type, code, reporter, localAddr, localPort, remoteAddr, remotePort, nextHopMtu, 4,
+                ((long) (localPort & 0xffff) << 48) | ((long) (remotePort & 0xffff) << 32));
+    }
+
+    /**
+     * The second 32-bit word of the quoted transport header (TCP's sequence number, RFC 5927
+     * §4.1's check); meaningful when {@link #hasSecondWord()}.
+     */
+    public int secondWord() {
+        return (int) quotedHeader;
+    }
+
+    /** True when the quote reached the transport header's second 32-bit word (RFC 792 quotes 8 bytes). */
+    public boolean hasSecondWord() {
+        return quotedLen >= 8;
+    }
 
     /** True for "port unreachable" (ICMPv4 3/3, ICMPv6 1/4): the peer has no socket there. */
     public boolean isPortUnreachable() {

@@ -152,8 +152,13 @@ public final class Icmpv4 implements TransportInput {
         int dport = p.getU16(quoted + qhl + 2);
         int code = p.getByte(1);
         int mtu = type == Icmpv4Packet.TYPE_DEST_UNREACH && code == Icmpv4Packet.UNREACH_FRAG_NEEDED ? p.getU16(6) : 0;
+        int qlen = Math.min(8, len - quoted - qhl);
+        long header = ((long) sport << 48) | ((long) dport << 32);
+        if (qlen >= 8) {
+            header |= get32(p, quoted + qhl + 4) & 0xffffffffL;
+        }
         sink.icmpError(new IcmpError(4, type, code, Ip4Address.of(info.src4()), Ip4Address.of(qsrc), sport,
-                Ip4Address.of(qdst), dport, mtu));
+                Ip4Address.of(qdst), dport, mtu, qlen, header));
     }
 
     private static int get32(Pbuf p, int off) {

@@ -167,7 +167,7 @@ public final class Icmpv6 implements TransportInput {
             mtu = ip.tooBig(qdst, Icmpv6Packet.mtu(p.segment(), p.offset()));
         }
         sink.icmpError(new IcmpError(6, type, code, info.src(), qsrc, Bytes.u16(q, upperOff), qdst,
-                Bytes.u16(q, upperOff + 2), mtu));
+                Bytes.u16(q, upperOff + 2), mtu, Math.min(8, n - upperOff), quotedHeader(q, upperOff, n)));
     }
 
     /**
@@ -192,7 +192,16 @@ public final class Icmpv6 implements TransportInput {
         Ip6Address src = address(Ipv6Packet.srcHi(q, 0), Ipv6Packet.srcLo(q, 0), 0);
         Ip6Address dst = address(Ipv6Packet.dstHi(q, 0), Ipv6Packet.dstLo(q, 0), 0);
         sink.icmpError(new IcmpError(6, Icmpv6Packet.TYPE_PACKET_TOO_BIG, 0, src, src, Bytes.u16(q, upperOff), dst,
-                Bytes.u16(q, upperOff + 2), mtu));
+                Bytes.u16(q, upperOff + 2), mtu, Math.min(8, n - upperOff), quotedHeader(q, upperOff, n)));
+    }
+
+    /** The first (up to) 8 bytes of the quoted transport header, big-endian, zero beyond the quote. */
+    private static long quotedHeader(MemorySegment q, int off, int n) {
+        long h = 0;
+        for (int i = 0; i < 8; i++) {
+            h = (h << 8) | (off + i < n ? Bytes.u8(q, off + i) : 0);
+        }
+        return h;
     }
 
     private static Ip6Address address(long hi, long lo, int zone) {

@@ -8,8 +8,10 @@ import org.lwip4j.buffer.Pbuf;
  * "seventh, process the segment text"; lwIP's {@code ooseq}): sorted by sequence number,
  * trimmed against each other so no byte is held twice, segments contained in others
  * dropped, bounded in bytes and in pbufs (lwIP's {@code TCP_OOSEQ_MAX_BYTES} and
- * {@code TCP_OOSEQ_MAX_PBUFS}: the highest segments give way first). A FIN that arrives out
- * of order is remembered with the segment that carries it.
+ * {@code TCP_OOSEQ_MAX_PBUFS}: the highest segments give way first) and by a {@link Budget}
+ * of bytes all connections share, so many connections cannot hold the pool hostage with
+ * holes together. A FIN that arrives out of order is remembered with the segment that
+ * carries it.
  */
 final class ReceiveQueue {
     /** One queued segment: data {@code [seq, seq + len)}, then a FIN when {@code fin}. */
@@ -24,7 +26,20 @@ final class ReceiveQueue {
         }
     }
 
+    /** Out-of-order bytes of every queue of a stack together, bounded. */
+    static final class Budget {
+        final long max;
+        long used;
+        /** Segments refused because the budget was spent. */
+        long refused;
+
+        Budget(long max) {
+            this.max = max;
+        }
+    }
+
     private final ArrayList<Segment> segments = new ArrayList<>();
+    private final Budget budget;
     private final int maxBytes;
     private final int maxPbufs;
     private int bytes;
@@ -33,8 +48,13 @@ final class ReceiveQueue {
     private boolean tookFin;
 
     ReceiveQueue(int maxBytes, int maxPbufs) {
+        this(maxBytes, maxPbufs, new Budget(Long.MAX_VALUE));
+    }
+
+    ReceiveQueue(int maxBytes, int maxPbufs, Budget budget) {
         this.maxBytes = maxBytes;
         this.maxPbufs = maxPbufs;
+        this.budget = budget;
     }
 
     boolean isEmpty() {
@@ -168,11 +188,16 @@ final class ReceiveQueue {
         }
         int chain = p == null ? 0 : p.chainLength();
         // Make room by dropping the highest segments, never lower ones for higher data.
-        while ((bytes + len > maxBytes || pbufs + chain > maxPbufs) && !segments.isEmpty()
-                && Seq.gt(segments.get(segments.size() - 1).seq, seq)) {
+        while ((bytes + len > maxBytes || pbufs + chain > maxPbufs || budget.used + len > budget.max)
+                && !segments.isEmpty() && Seq.gt(segments.get(segments.size() - 1).seq, seq)) {
             remove(segments.size() - 1);
         }
         if (bytes + len > maxBytes || pbufs + chain > maxPbufs) {
+            free(p);
+            return false;
+        }
+        if (budget.used + len > budget.max) {
+            budget.refused++;
             free(p);
             return false;
         }
@@ -183,6 +208,7 @@ final class ReceiveQueue {
         s.fin = fin;
         segments.add(Math.min(i, segments.size()), s);
         bytes += len;
+        budget.used += len;
         pbufs += chain;
         return true;
     }
@@ -202,6 +228,7 @@ final class ReceiveQueue {
             }
             segments.remove(0);
             bytes -= s.len;
+            budget.used -= s.len;
             pbufs -= s.p == null ? 0 : s.p.chainLength();
             Pbuf p = s.p;
             int cut = rcvNxt - s.seq;
@@ -244,6 +271,7 @@ final class ReceiveQueue {
             }
         }
         segments.clear();
+        budget.used -= bytes;
         bytes = 0;
         pbufs = 0;
         return all;
@@ -252,6 +280,7 @@ final class ReceiveQueue {
     private void remove(int i) {
         Segment s = segments.remove(i);
         bytes -= s.len;
+        budget.used -= s.len;
         pbufs -= s.p == null ? 0 : s.p.chainLength();
         free(s.p);
     }

@@ -69,11 +69,16 @@ public final class Tcp {
     private final TcpListener listeners;
     /** Tests force ISNs through this (RFC 6528's generator otherwise). */
     IntSupplier isnOverride;
-    private int nextPort;
+    /** RFC 6056 Algorithm 3's counter ("next_ephemeral") and secret key. */
+    private int nextEphemeral;
+    private final SipHash portKey;
     private long challengeSecond = Long.MIN_VALUE;
     private int challengeCount;
+    private int challengeBudget;
     /** Counters of the defences and the table. */
-    final TcpCounters counters = new TcpCounters();
+    final TcpCounters counters;
+    /** Out-of-order bytes of all connections together (bounded by {@code ooseqStackMaxBytes}). */
+    final ReceiveQueue.Budget ooseqBudget;
     /** Keys the per-connection timestamp offset (RFC 7323 §5.4, as Linux: a hash of the 4-tuple). */
     private final SipHash tsKey;
 
@@ -91,6 +96,8 @@ public final class Tcp {
         this.pcbPool = new PoolStats("TCP_PCB", cfg.memNumPcb());
         ctx.stats().addPool(pcbPool);
         this.isnGenerator = new IsnGenerator(ctx.random());
+        this.ooseqBudget = new ReceiveQueue.Budget(cfg.ooseqStackMaxBytes());
+        this.counters = new TcpCounters(ooseqBudget);
         this.tsKey = new SipHash(ctx.random().nextLong(), ctx.random().nextLong());
         this.output = new TcpOutput(this);
         this.recovery = new LossRecovery(this);
@@ -98,8 +105,8 @@ public final class Tcp {
         this.timers = new TcpTimers(this);
         this.input = new TcpInput(this);
         this.listeners = new TcpListener(this);
-        int range = cfg.localPortEnd() - cfg.localPortStart() + 1;
-        this.nextPort = cfg.localPortStart() + ctx.random().nextInt(range);
+        this.portKey = new SipHash(ctx.random().nextLong(), ctx.random().nextLong());
+        this.nextEphemeral = ctx.random().nextInt();
         ip.registerTransport(PROTO_TCP, this::input, this::icmpError);
     }
 
@@ -274,18 +281,25 @@ public final class Tcp {
 
     // ---------------------------------------------------------------- binding and tables
 
+    /**
+     * Binds {@code pcb} ({@code tcp_bind}). {@link IpAddress#ANY_TYPE} binds to the wildcard
+     * of both families, and a stack without IPv6 takes it too. A port is shared only under
+     * SO_REUSEADDR: with a connection in TIME_WAIT when this pcb has it set, or with pcbs
+     * that all have it set when neither listens (the 4-tuple is then checked at connect).
+     */
     Err bind(TcpPcb pcb, IpAddress addr, int port) {
-        ip.familyOf(addr);
+        if (!IpAddress.isAnyType(addr) || ip.family(6) != null) {
+            ip.familyOf(addr);
+        }
         if (port == 0) {
-            port = ephemeralPort(addr);
+            port = ephemeralPort(addr, null, 0);
             if (port == 0) {
                 return Err.USE;
             }
         } else {
             for (Object o : byPort.bucket(port)) {
                 TcpPcb other = (TcpPcb) o;
-                if (other != pcb && overlaps(other.localAddr, addr)
-                        && !(pcb.reuseAddr && other.state == TcpState.TIME_WAIT)) {
+                if (other != pcb && overlaps(other.localAddr, addr) && !reusable(pcb, other)) {
                     return Err.USE;
                 }
             }
@@ -297,19 +311,44 @@ public final class Tcp {
         return Err.OK;
     }
 
-    private static boolean overlaps(IpAddress a, IpAddress b) {
+    /** SO_REUSEADDR: may {@code pcb} share its port with {@code other}? */
+    private static boolean reusable(TcpPcb pcb, TcpPcb other) {
+        if (!pcb.reuseAddr) {
+            return false;
+        }
+        return other.state == TcpState.TIME_WAIT
+                || (other.reuseAddr && other.state != TcpState.LISTEN && pcb.state != TcpState.LISTEN);
+    }
+
+    /** True when pcbs bound to {@code a} and to {@code b} could take the same segment. */
+    static boolean overlaps(IpAddress a, IpAddress b) {
+        if (IpAddress.isAnyType(a) || IpAddress.isAnyType(b)) {
+            return true; // the wildcard of both families overlaps every address
+        }
         return a.version() == b.version() && (a.equals(b) || a.isAny() || b.isAny());
     }
 
-    private int ephemeralPort(IpAddress addr) {
+    /**
+     * An ephemeral port (RFC 6056 §3.3.3, Algorithm 3 "Simple Hash-Based"): the search starts
+     * at an offset that is a keyed hash of the local address and the destination, plus a
+     * counter that moves on with each port handed out; so ports to one destination do not
+     * repeat soon and ports to others cannot be predicted from them. The first port no
+     * overlapping pcb holds is taken, so two pcbs never collide; 0 when the range is full.
+     */
+    int ephemeralPort(IpAddress local, IpAddress remote, int remotePort) {
         int start = cfg.localPortStart();
         int range = cfg.localPortEnd() - start + 1;
+        SipHash h = portKey.start().word(hi(local)).word(lo(local));
+        if (remote != null) {
+            h.word(hi(remote)).word(lo(remote)).word(remotePort);
+        }
+        int offset = (int) h.finish();
         for (int tries = 0; tries < range; tries++) {
-            int port = nextPort;
-            nextPort = nextPort == cfg.localPortEnd() ? start : nextPort + 1;
+            int port = start + Integer.remainderUnsigned(offset + nextEphemeral, range);
+            nextEphemeral++;
             boolean used = false;
             for (Object o : byPort.bucket(port)) {
-                used |= overlaps(((TcpPcb) o).localAddr, addr);
+                used |= overlaps(((TcpPcb) o).localAddr, local);
             }
             if (!used) {
                 return port;
@@ -334,21 +373,34 @@ public final class Tcp {
         if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != addr.version()) {
             return Err.VAL;
         }
+        if (addr.isAny() || addr.isMulticast()) {
+            return Err.VAL; // RFC 9293 §3.9.1.1 (MUST-46): no OPEN to a group
+        }
         Route r = ip.route(addr, pcb.bound ? pcb.localAddr : null, pcb.boundNetif);
         if (r == null) {
             stats.rterr++;
             return Err.RTE;
         }
+        if (r.broadcast()) {
+            return Err.VAL; // nor to a broadcast address
+        }
         if (!pcb.bound) {
-            Err e = bind(pcb, r.local(), 0);
-            if (e != Err.OK) {
-                return e;
+            int localPort = ephemeralPort(r.local(), addr, port);
+            if (localPort == 0) {
+                return Err.USE;
             }
+            pcb.localAddr = r.local();
+            pcb.localPort = localPort;
+            pcb.bound = true;
+            byPort.add(localPort, pcb);
         }
         if (pcb.localAddr.isAny()) {
             byPort.remove(pcb.localPort, pcb);
             pcb.localAddr = r.local();
             byPort.add(pcb.localPort, pcb);
+        }
+        if (tupleTaken(pcb, addr, port)) {
+            return Err.USE; // SO_REUSEADDR shared the port, but the 4-tuple is another connection's
         }
         pcb.remoteAddr = addr;
         pcb.remotePort = port;
@@ -369,10 +421,22 @@ public final class Tcp {
         return Err.OK;
     }
 
+    /** True when another connection has the 4-tuple {@code pcb} would have to {@code addr}:{@code port}. */
+    private boolean tupleTaken(TcpPcb pcb, IpAddress addr, int port) {
+        for (Object o : byTuple.bucket(tupleKey(pcb.localPort, port, IpInfo.hash32(addr)))) {
+            TcpPcb c = (TcpPcb) o;
+            if (c != pcb && c.remotePort == port && c.localPort == pcb.localPort && c.remoteAddr.equals(addr)
+                    && c.localAddr.equals(pcb.localAddr)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The state every connection starts with (buffers, estimators), before the handshake. */
     void initConnection(TcpPcb pcb) {
         pcb.sendQueue = new SendQueue(cfg.sndBuf());
-        pcb.ooseq = new ReceiveQueue(cfg.ooseqMaxBytes(), cfg.ooseqMaxPbufs());
+        pcb.ooseq = new ReceiveQueue(cfg.ooseqMaxBytes(), cfg.ooseqMaxPbufs(), ooseqBudget);
         pcb.rtt = new RetransmitTimer(cfg.initialRto().toNanos(), cfg.minRto().toNanos(), cfg.maxRto().toNanos());
         pcb.cc = CongestionControl.of(cfg.congestion());
         pcb.rcvWnd = cfg.wnd();
@@ -558,14 +622,21 @@ public final class Tcp {
 
     // ---------------------------------------------------------------- RFC 5961 rate limit
 
-    /** True when one more challenge ACK fits this second's budget (RFC 5961 §7). */
+    /**
+     * True when one more challenge ACK fits this second's budget (RFC 5961 §7). The budget
+     * is the configured limit less a random part of up to half of it, drawn each second: a
+     * fixed stack-wide count lets an off-path attacker learn through the limit whether a
+     * guessed 4-tuple exists (CVE-2016-5696; Linux randomizes it the same way).
+     */
     boolean challengeAckAllowed() {
         long second = Math.floorDiv(ctx.now(), 1_000_000_000L);
         if (second != challengeSecond) {
             challengeSecond = second;
             challengeCount = 0;
+            int limit = cfg.challengeAckLimit();
+            challengeBudget = limit - (limit >= 2 ? ctx.random().nextInt(limit / 2) : 0);
         }
-        if (challengeCount >= cfg.challengeAckLimit()) {
+        if (challengeCount >= challengeBudget) {
             counters.challengeAcksLimited++;
             return false;
         }
@@ -671,12 +742,29 @@ public final class Tcp {
         return null;
     }
 
+    /**
+     * The listener for a segment to {@code dport}: one bound to the destination address
+     * first, then one bound to its family's wildcard, then one bound to the wildcard of both
+     * families ({@link IpAddress#ANY_TYPE}).
+     */
     private TcpPcb lookupListener(IpInfo info, int dport) {
         TcpPcb any = null;
+        TcpPcb anyType = null;
         for (Object o : listening.bucket(dport)) {
             TcpPcb pcb = (TcpPcb) o;
-            if (pcb.state != TcpState.LISTEN || pcb.localAddr.version() != info.version()
-                    || (pcb.boundNetif != null && pcb.boundNetif != info.netif())) {
+            if (pcb.state != TcpState.LISTEN || (pcb.boundNetif != null && pcb.boundNetif != info.netif())) {
+                continue;
+            }
+            if (IpAddress.isAnyType(pcb.localAddr)) {
+                if (anyType == null) {
+                    anyType = pcb;
+                }
+                if (info.version() == 6 && any == null) {
+                    any = pcb;
+                }
+                continue;
+            }
+            if (pcb.localAddr.version() != info.version()) {
                 continue;
             }
             if (info.dstIs(pcb.localAddr)) {
@@ -686,49 +774,102 @@ public final class Tcp {
                 any = pcb;
             }
         }
-        return any;
+        return any != null ? any : anyType;
     }
 
     /**
-     * ICMP errors about our segments (RFC 1122 §4.2.3.9): recorded on the connection they
-     * concern as a soft error; they do not abort it (RFC 5927's advice against blind resets).
+     * ICMP errors about our segments (RFC 1122 §4.2.3.9, family-neutral: ICMPv4 and ICMPv6
+     * through the IP seam's {@link IcmpError}). An error must name a connection we have and
+     * quote a sequence number in flight, SND.UNA ≤ SEG.SEQ &lt; SND.MAX (RFC 5927 §4.1),
+     * else it is ignored: a blind attacker cannot guess one. Then: "fragmentation needed" /
+     * "packet too big" lowers the MSS ({@link #pathMtu}); a hard error (protocol or port
+     * unreachable) ends a connection that is still opening, with {@link Err#RST}, and is soft
+     * once it is synchronized (RFC 5927 §4.2, as Linux); every other error is soft, recorded on
+     * the connection ({@link TcpPcb#softError()}) and reported if the open then times out.
+     * Source quench is ignored (RFC 6633).
      */
-    private void icmpError(IcmpError err) {
+    void icmpError(IcmpError err) {
+        TcpPcb pcb = null;
         for (Object o : byTuple.bucket(tupleKey(err.localPort(), err.remotePort(), IpInfo.hash32(err.remoteAddr())))) {
-            TcpPcb pcb = (TcpPcb) o;
-            if (pcb.remotePort == err.remotePort() && pcb.localPort == err.localPort()
-                    && pcb.remoteAddr.equals(err.remoteAddr())) {
-                pcb.softError = err;
-                if (err.nextHopMtu() > 0) {
-                    pathMtu(pcb, err.nextHopMtu());
-                }
-                return;
+            TcpPcb c = (TcpPcb) o;
+            if (c.remotePort == err.remotePort() && c.localPort == err.localPort()
+                    && c.remoteAddr.equals(err.remoteAddr()) && c.localAddr.equals(err.localAddr())) {
+                pcb = c;
+                break;
             }
         }
+        if (pcb == null || !err.hasSecondWord() || !Seq.ge(err.secondWord(), pcb.sndUna)
+                || !Seq.lt(err.secondWord(), pcb.sndMax)) {
+            counters.icmpIgnored++;
+            return;
+        }
+        if (err.nextHopMtu() > 0 || isTooBig(err)) {
+            pathMtu(pcb, err.nextHopMtu());
+            return;
+        }
+        if (err.version() == 4 && err.type() == 4) {
+            counters.icmpIgnored++; // source quench (RFC 6633)
+            return;
+        }
+        if (isHard(err) && !pcb.state.synchronizedState()) {
+            counters.icmpHardErrors++;
+            pcb.softError = err;
+            abort(pcb, false, Err.RST); // "connection refused"
+            return;
+        }
+        counters.icmpSoftErrors++;
+        pcb.softError = err;
+    }
+
+    private static boolean isTooBig(IcmpError err) {
+        return err.version() == 4 ? err.type() == 3 && err.code() == 4 : err.type() == 2;
+    }
+
+    /**
+     * RFC 1122 §4.2.3.9: protocol and port unreachable are hard (code 4, fragmentation
+     * needed, is PMTU's); for ICMPv6 (RFC 4443 §3.1, §3.4) port unreachable and "unrecognized
+     * next header".
+     */
+    private static boolean isHard(IcmpError err) {
+        if (err.version() == 4) {
+            return err.type() == 3 && (err.code() == 2 || err.code() == 3);
+        }
+        return (err.type() == 1 && err.code() == 4) || (err.type() == 4 && err.code() == 1);
     }
 
     /**
      * PMTU discovery (RFC 1191 §6.2 for IPv4's "fragmentation needed", RFC 8201 §4 for
      * IPv6's "packet too big"): a smaller MTU on the path lowers the connection's MSS, and
      * what is in flight goes again in segments that fit. An MTU no smaller than the one in
-     * use, or below the minimum IP MTU (RFC 791: 68), changes nothing.
+     * use, or below the family's minimum (RFC 791: 68; RFC 8200 §5: 1280), changes nothing.
+     * Every TCP segment leaves with DF set ({@link org.lwip4j.ip.IpOutput#DONT_FRAGMENT}), so
+     * routers report instead of fragmenting.
      */
     void pathMtu(TcpPcb pcb, int mtu) {
-        if (!pcb.state.synchronizedState() || mtu < 68) {
+        int v6 = pcb.remoteAddr.version() == 6 ? 1 : 0;
+        if (!pcb.state.synchronizedState() || mtu < (v6 == 1 ? 1280 : 68)) {
+            counters.icmpIgnored++;
             return;
         }
-        int headers = (pcb.remoteAddr.version() == 6 ? 40 : 20) + TcpPacket.HEADER_LEN
-                + (pcb.tsOk ? TcpOutput.TS_OPTION_LEN : 0);
+        int headers = (v6 == 1 ? 40 : 20) + TcpPacket.HEADER_LEN + (pcb.tsOk ? TcpOutput.TS_OPTION_LEN : 0);
         int mss = mtu - headers;
         if (mss >= pcb.mss || mss < 8) {
             return;
         }
+        counters.pmtuLowered++;
         pcb.mss = mss;
         if (pcb.sndMax != pcb.sndUna) {
             pcb.sndNxt = pcb.sndUna;
             pcb.rttTiming = false;
             output.output(pcb);
         }
+    }
+
+    /** The error an open that timed out reports: {@link Err#RTE} after an "unreachable", else {@link Err#ABRT}. */
+    static Err timeoutErr(TcpPcb pcb) {
+        IcmpError e = pcb.softError;
+        boolean unreachable = e != null && (e.version() == 4 ? e.type() == 3 : e.type() == 1);
+        return unreachable && !pcb.state.synchronizedState() ? Err.RTE : Err.ABRT;
     }
 
     /** Calls {@code r}, a callback, counting and logging what it throws. */

@@ -19,10 +19,12 @@ public final class TcpCounters {
     long icmpHardErrors;
     long icmpSoftErrors;
     long pmtuLowered;
-    long ooseqStackDrops;
     long rstAfterClose;
 
-    TcpCounters() {
+    private final ReceiveQueue.Budget ooseq;
+
+    TcpCounters(ReceiveQueue.Budget ooseq) {
+        this.ooseq = ooseq;
     }
 
     /** Challenge ACKs sent (RFC 5961 §3-5). */
@@ -92,7 +94,12 @@ public final class TcpCounters {
 
     /** Out-of-order segments refused because the stack-wide bound was reached. */
     public long ooseqStackDrops() {
-        return ooseqStackDrops;
+        return ooseq.refused;
+    }
+
+    /** Out-of-order bytes queued by all connections now. */
+    public long ooseqBytes() {
+        return ooseq.used;
     }
 
     /** Connections reset because data arrived after the application closed (RFC 9293 §3.10.4). */

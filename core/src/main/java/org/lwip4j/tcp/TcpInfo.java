@@ -32,11 +32,22 @@ package org.lwip4j.tcp;
  * @param dsacksReceived D-SACK blocks received (RFC 2883: spurious retransmissions)
  * @param dsacksSent     D-SACK blocks sent (duplicates received)
  * @param tlpProbes      tail loss probes sent (RFC 8985 §7)
+ * @param windowScaling window scaling negotiated (RFC 7323 §2)
+ * @param peerMss     the MSS the peer announced (or the default it implied)
+ * @param bytesAcked  bytes of ours the peer acknowledged ({@code tcpi_bytes_acked}), SYN and FIN not counted
+ * @param bytesReceived bytes received in order ({@code tcpi_bytes_received})
+ * @param segsIn      segments received for this connection ({@code tcpi_segs_in})
+ * @param segsOut     segments sent, retransmissions included ({@code tcpi_segs_out})
+ * @param dataSegsIn  segments received with data ({@code tcpi_data_segs_in})
+ * @param dataSegsOut segments sent with data ({@code tcpi_data_segs_out})
  */
 public record TcpInfo(TcpState state, int sndUna, int sndNxt, int rcvNxt, int sndWnd, int rcvWnd, int mss, int cwnd,
         int ssthresh, long srtt, long rttvar, long rto, int retransmits, int dupAcks, int sndScale, int rcvScale,
         boolean timestamps, boolean sack, int ooseqBytes, int sendQueued,
         // loss recovery (RFC 2018, 2883, 6675)
         int totalRetrans, int recoveries, int sackedBytes, int lostBytes, int reordering, int dsacksReceived,
-        int dsacksSent, int tlpProbes) {
+        int dsacksSent, int tlpProbes,
+        // negotiation and totals (Linux TCP_INFO)
+        boolean windowScaling, int peerMss, long bytesAcked, long bytesReceived, long segsIn, long segsOut,
+        long dataSegsIn, long dataSegsOut) {
 }

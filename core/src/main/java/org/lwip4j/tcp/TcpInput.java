@@ -47,6 +47,10 @@ final class TcpInput {
     /** The state machine; returns the part of {@code p} still owned (to free), or {@code null}. */
     private Pbuf process(TcpPcb pcb, Pbuf p) {
         Tcp.Segment s = seg;
+        pcb.segsIn++;
+        if (s.len > 0) {
+            pcb.dataSegsIn++;
+        }
         pcb.lastReceived = tcp.ctx.now();
         pcb.keepProbes = 0;
         if (pcb.state == TcpState.SYN_SENT) {
@@ -73,7 +77,7 @@ final class TcpInput {
             tcp.output().sendSyn(pcb, true);
             return p;
         }
-        if (pcb.tsOk && !rst && !paws(pcb, seq)) {
+        if (pcb.tsOk && !rst && !paws(pcb)) {
             return p;
         }
         // First: the acceptability test (RFC 9293 §3.10.7.4 table).
@@ -123,6 +127,9 @@ final class TcpInput {
         if (!s.has(TcpPacket.ACK)) {
             return p;
         }
+        // An acceptable ACK answers our zero-window probes: the peer is there, and a window may
+        // stay closed as long as it answers (RFC 9293 §3.8.6.1, MUST-37); only unanswered probes count.
+        pcb.persistProbes = 0;
         // RFC 7323 §4.3 (R3): remember the peer's timestamp from an acceptable segment at the left window edge.
         if (pcb.tsOk && tcp.rxOptions.hasTimestamps() && Seq.le(seq, pcb.lastAckSent)
                 && Seq.ge(tcp.rxOptions.tsVal(), pcb.tsRecent)) {
@@ -147,7 +154,9 @@ final class TcpInput {
             tcp.output().challengeAck(pcb); // too old to be a real ACK (RFC 5961 §5.2)
             return p;
         }
+        int unaBefore = pcb.sndUna;
         boolean finAcked = processAck(pcb, s, len, fin);
+        countAcked(pcb, unaBefore, finAcked);
         if (pcb.freed) {
             return p;
         }
@@ -196,6 +205,7 @@ final class TcpInput {
             if (pcb.appClosed || pcb.rxShut) {
                 if (len > 0) {
                     // RFC 9293 §3.10.4: data for a closed receive side resets the connection.
+                    tcp.counters.rstAfterClose++;
                     tcp.abort(pcb, true, Err.RST);
                     return p;
                 }
@@ -231,7 +241,7 @@ final class TcpInput {
      * instead of a hearing, unless TS.Recent is more than 24 days old (§5.5), when it is
      * taken as it is. Returns true when the segment may go on.
      */
-    private boolean paws(TcpPcb pcb, int seq) {
+    private boolean paws(TcpPcb pcb) {
         if (!tcp.rxOptions.hasTimestamps()) {
             tcp.counters.pawsDrops++;
             return false;
@@ -272,6 +282,14 @@ final class TcpInput {
     /** RFC 7323 §5.5: after 24 days of idleness TS.Recent is no longer valid. */
     static final long PAWS_IDLE_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
 
+    /** TCP_INFO's bytes acked: SND.UNA's advance, less our SYN and FIN when this ACK covered them. */
+    private static void countAcked(TcpPcb pcb, int unaBefore, boolean finAcked) {
+        int advanced = pcb.sndUna - unaBefore;
+        if (advanced > 0) {
+            pcb.bytesAcked += advanced - (finAcked ? 1 : 0) - (unaBefore == pcb.iss ? 1 : 0);
+        }
+    }
+
     /** States in which data and FIN from the peer are still taken (RFC 9293 §3.10.7.4 seventh/eighth). */
     private static boolean receives(TcpPcb pcb) {
         return switch (pcb.state) {
@@ -283,12 +301,14 @@ final class TcpInput {
     /** Data at RCV.NXT: delivered with whatever it lets out of the out-of-order queue, then the FIN if any. */
     private void inOrder(TcpPcb pcb, Pbuf data, int len, boolean fin) {
         pcb.rcvNxt += len;
+        pcb.bytesReceived += len;
         boolean filled = !pcb.ooseq.isEmpty();
         if (filled && !fin) {
             Pbuf more = pcb.ooseq.takeContiguous(pcb.rcvNxt);
             if (more != null) {
                 int n = more.totalLength();
                 pcb.rcvNxt += n;
+                pcb.bytesReceived += n;
                 len += n;
                 if (data == null) {
                     data = more;

@@ -51,6 +51,12 @@ final class TcpListener {
                 tcp.stats.drop++;
                 return;
             }
+            IpAddress src = info.src();
+            if (src.isAny() || src.isMulticast() || (src instanceof org.lwip4j.addr.Ip4Address a4 && a4.bits() == -1)) {
+                tcp.stats.proterr++; // RFC 9293 §3.10.7.2 (MUST-63): no connection from a group or nobody
+                tcp.stats.drop++;
+                return;
+            }
             if (listener.pending >= listener.backlog) {
                 overflow(listener, info, seg); // the SYN queue is full
                 return;

@@ -237,12 +237,17 @@ final class TcpOutput {
         emit(pcb, pcb.iss, TcpPacket.SYN | (withAck ? TcpPacket.ACK : 0), 0, true);
     }
 
-    /** Sends a bare ACK now. */
+    /**
+     * Sends a bare ACK now, at the highest sequence number sent (SND.MAX; Linux's
+     * {@code snd_nxt}, which a retransmission never moves back): after a timeout rewound
+     * SND.NXT the peer's RCV.NXT may lie beyond it, and an ACK below RCV.NXT is
+     * unacceptable there (RFC 9293 §3.10.7.4), so two sides both retransmitting would
+     * discard each other's ACKs forever. While a zero-window probe is out, SND.NXT.
+     */
     void sendAck(TcpPcb pcb) {
-        // At SND.MAX, not SND.NXT: after a timeout SND.NXT goes back to SND.UNA (go-back-N),
-        // and an ACK numbered there lies below the peer's RCV.NXT, so the peer would drop it
-        // as unacceptable (RFC 9293 §3.10.7.4) and both ends could wait for each other.
-        emit(pcb, pcb.sndMax, TcpPacket.ACK, 0, false);
+        int seq = pcb.persistTimer != null && pcb.persistTimer.isScheduled() ? pcb.sndNxt
+                : Seq.max(pcb.sndNxt, pcb.sndMax);
+        emit(pcb, seq, TcpPacket.ACK, 0, false);
     }
 
     /** A challenge ACK (RFC 5961 §3.2, §4.2, §5.2), within the stack-wide rate limit. */
@@ -419,6 +424,10 @@ final class TcpOutput {
         Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
         q.free();
         count(e);
+        pcb.segsOut++;
+        if (len > 0) {
+            pcb.dataSegsOut++;
+        }
         if (ack) {
             pcb.lastAckSent = pcb.rcvNxt;
             pcb.ackNow = false;

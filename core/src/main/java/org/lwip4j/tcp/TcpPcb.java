@@ -151,6 +151,13 @@ public final class TcpPcb {
     // Options negotiated
     boolean tsOk;
     int tsRecent;
+    // TCP_INFO counters
+    long bytesAcked;
+    long bytesReceived;
+    long segsIn;
+    long segsOut;
+    long dataSegsIn;
+    long dataSegsOut;
     /** When {@link #tsRecent} was last set (RFC 7323 §5.5's 24-day validity). */
     long tsRecentTime;
     /** When the connection entered TIME_WAIT (the oldest is recycled first). */
@@ -242,7 +249,9 @@ public final class TcpPcb {
     }
 
     /**
-     * Binds to a local address and port ({@code tcp_bind}); port 0 picks an ephemeral port.
+     * Binds to a local address and port ({@code tcp_bind}); port 0 picks an ephemeral port
+     * (RFC 6056). {@link IpAddress#ANY_TYPE} binds to the wildcard of both families: a
+     * listener there accepts IPv4 and IPv6 connections.
      *
      * @return {@link Err#USE} when another pcb holds the address and port
      * @throws IllegalStateException when already bound or not CLOSED
@@ -515,6 +524,14 @@ public final class TcpPcb {
         return remotePort;
     }
 
+    /**
+     * The last ICMP error about this connection that did not end it (RFC 1122 §4.2.3.9's
+     * soft errors, as Linux's {@code SO_ERROR}), or {@code null}.
+     */
+    public org.lwip4j.ip.IcmpError softError() {
+        return softError;
+    }
+
     /** The MSS this side sends with (the peer's, clamped to the route). */
     public int mss() {
         return mss;
@@ -529,7 +546,8 @@ public final class TcpPcb {
                 sendQueue == null ? 0 : sendQueue.length(),
                 totalRetrans, recoveries, scoreboard == null ? 0 : scoreboard.sackedBytes(),
                 scoreboard == null ? 0 : scoreboard.unsacked(sndUna, scoreboard.lostEdge(sndUna, mss)), reordering,
-                scoreboard == null ? 0 : scoreboard.dsacks, rxSack == null ? 0 : rxSack.dsacksSent, tlpProbes);
+                scoreboard == null ? 0 : scoreboard.dsacks, rxSack == null ? 0 : rxSack.dsacksSent, tlpProbes,
+                wsOk, peerMss, bytesAcked, bytesReceived, segsIn, segsOut, dataSegsIn, dataSegsOut);
     }
 
     @Override

@@ -111,7 +111,7 @@ final class TcpTimers {
             return;
         }
         if (pcb.nrtx >= (syn ? tcp.cfg.synMaxRtx() : tcp.cfg.maxRtx())) {
-            tcp.abort(pcb, false, Err.ABRT); // no RST: the peer is unreachable (as lwIP and Linux)
+            tcp.abort(pcb, false, Tcp.timeoutErr(pcb)); // no RST: the peer is unreachable (as lwIP and Linux)
             return;
         }
         pcb.nrtx++;

@@ -257,10 +257,35 @@ class TcpSendTest {
             t.send(ack().seq(D).ack(S).window(0)); // zero-window answer: backoff kept
             t.after(ms(1999)).expectNothing();
             t.after(ms(1)).expect(ack().seq(S).len(1));
-            t.send(ack().seq(D).ack(S).window(0));
+            t.send(ack().seq(D).ack(S).window(0)); // answered: the count of unanswered probes starts again
             t.after(ms(4000)).expect(ack().seq(S).len(1));
-            t.after(ms(8000));
-            assertEquals(List.of(Err.ABRT), t.errors);
+            t.after(ms(8000)).expect(ack().seq(S).len(1));
+            t.after(ms(16000)).expect(ack().seq(S).len(1));
+            assertEquals(List.of(), t.errors);
+            t.after(ms(32000));
+            assertEquals(List.of(Err.ABRT), t.errors, "three probes unanswered");
+        }
+    }
+
+    @Test
+    void must37_aZeroWindowMayStayClosedAsLongAsTheProbesAreAnswered() {
+        try (TcpScript t = open(b -> b.maxRtx(3))) {
+            t.send(ack().seq(D).ack(S).window(0));
+            t.conn.write(bytes(100));
+            int probes = 0;
+            for (int second = 0; second < 600; second++) { // ten minutes, every probe answered
+                t.after(ms(1000));
+                List<Seg> sent = t.drain();
+                if (!sent.isEmpty()) {
+                    assertEquals(1, sent.size());
+                    assertEquals(1, sent.get(0).dataLen(), "a probe: " + sent);
+                    probes++;
+                    t.send(ack().seq(D).ack(S).window(0));
+                }
+            }
+            assertTrue(probes > 10, "probes: " + probes);
+            assertEquals(List.of(), t.errors);
+            assertEquals(TcpState.ESTABLISHED, t.conn.state());
         }
     }
 
