@@ -315,6 +315,13 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 drop(p, Drop.BAD_LENGTH);
                 return;
             }
+            if (ext.fragmentOffset() == 0 && total - ext.upperOffset() < minUpperHeader(ext.upperProtocol())) {
+                // RFC 7112 §5: a first fragment must hold the whole header chain through the
+                // upper-layer header: Parameter Problem code 3, pointer 0.
+                icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_INCOMPLETE_CHAIN, 0, multicast || linkBroadcast, inp);
+                drop(p, Drop.TRUNCATED);
+                return;
+            }
             Pbuf whole = reassembler.input(p);
             if (whole != null) {
                 process(inp, whole, multicast, linkBroadcast, true);
@@ -370,6 +377,15 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         } finally {
             in.clear();
         }
+    }
+
+    /** The least bytes of the upper-layer header of {@code protocol} a first fragment must carry (RFC 7112 §5). */
+    private static int minUpperHeader(int protocol) {
+        return switch (protocol) {
+            case Ipv6Packet.NH_TCP -> 20;
+            case Ipv6Packet.NH_UDP, Ipv6Packet.NH_UDPLITE, Ipv6Packet.NH_ICMPV6 -> 8;
+            default -> 0;
+        };
     }
 
     /** Offset of the next header field that names the upper layer at {@code hl}. */
