@@ -73,7 +73,7 @@ import org.lwip4j.wire.Ipv6Packet;
  * on-link prefixes of the netifs' addresses and the static IPv6 routes; else a netif with a
  * default router, the default netif first. The source is selected by RFC 6724 §5 rules 1
  * (same address), 2 (appropriate scope), 3 (avoid deprecated) and 8 (longest matching
- * prefix) among the outgoing netif's valid addresses. Packets to our own addresses are
+ * prefix), 7 (temporary addresses, RFC 8981) among the outgoing netif's valid addresses. Packets to our own addresses are
  * looped back; packets above the MTU are fragmented (RFC 8200 §4.5: only the source
  * fragments; the unfragmentable part is the fixed header with any hop-by-hop and routing
  * headers), unless the transport asked for {@link IpOutput#DONT_FRAGMENT} or fragmentation
@@ -619,6 +619,11 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         boolean db = b.state() == Ip6Addresses.State.DEPRECATED;
         if (da != db) {
             return db; // rule 3: avoid deprecated addresses
+        }
+        boolean ta = a.origin() == Ip6Addresses.Origin.TEMPORARY;
+        boolean tb = b.origin() == Ip6Addresses.Origin.TEMPORARY;
+        if (ta != tb) {
+            return ta; // rule 7: prefer temporary addresses (RFC 8981 §3.3, where they are on)
         }
         return a.address().commonPrefixLength(dst) > b.address().commonPrefixLength(dst); // rule 8
     }

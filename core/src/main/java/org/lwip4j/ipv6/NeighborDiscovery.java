@@ -355,6 +355,7 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
     @Override
     public void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
         if (oldAddr instanceof Ip6Address a && newAddr == null) {
+            rd.slaac().removed(netif, a);
             for (Dad d : List.copyOf(dads)) {
                 if (d.netif == netif && d.address.equals(a)) {
                     cancel(d);
@@ -377,6 +378,7 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
 
     @Override
     public void removed(Netif netif) {
+        rd.slaac().flush(netif);
         changed(netif);
     }
 
@@ -454,6 +456,8 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
             // RFC 7217 §6 for a SLAAC address too: the next DAD counter, the same lifetimes.
             netif.ip6().remove(a);
             rd.slaac().form(netif, a.hi(), e.dadCounter() + 1, valid, preferred);
+        } else if (e.origin() == Ip6Addresses.Origin.TEMPORARY) {
+            rd.slaac().temporaryDuplicate(netif, e, valid, preferred);
         }
     }
 
