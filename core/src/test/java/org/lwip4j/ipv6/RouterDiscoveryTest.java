@@ -228,4 +228,73 @@ class RouterDiscoveryTest {
         assertEquals(0, f.rd().routers().all().size());
         assertFalse(f.rd().routers().has(f.netif));
     }
+
+    @Test
+    void linkDownForgetsRoutersPrefixesAndRedirectsAndLinkUpSolicitsAgain() {
+        f = new Nd6Fixture(b -> { });
+        f.advance(Duration.ofSeconds(15));
+        assertEquals(3, f.sent(133).size());
+        f.netif.ip6().add(Ip6Address.parse("2001:db8:1::5"), 64);
+        f.advance(Duration.ofSeconds(3));
+        f.ra(raMsg(1800, pio("2001:db8:7::", 64, 0x80, 600, 600), mtu(1400)));
+        redirect(ROUTER, "fe80::3", FAR.toString(), 255);
+        assertEquals(1, f.rd().routers().all().size());
+        assertEquals(1, f.rd().prefixes().all().size());
+        assertEquals(1, f.rd().destinations().size());
+        f.wire.setLinkUp(false);
+        f.run();
+        assertEquals(0, f.rd().routers().all().size());
+        assertEquals(0, f.rd().prefixes().all().size());
+        assertEquals(0, f.rd().destinations().size());
+        assertEquals(0, f.rd().link(f.netif).mtu(), "link parameters forgotten");
+        f.wire.drain();
+        f.wire.setLinkUp(true);
+        f.advance(Duration.ofSeconds(1));
+        assertEquals(1, f.sent(133).size(), "soliciting again");
+    }
+
+    @Test
+    void turningAutoconfigurationOnSolicitsAgain() {
+        f = new Nd6Fixture(b -> { });
+        f.advance(Duration.ofSeconds(15));
+        assertEquals(3, f.sent(133).size());
+        f.advance(Duration.ofSeconds(15));
+        assertEquals(0, f.sent(133).size());
+        f.netif.ip6().setAutoconfig(true);
+        f.advance(Duration.ofSeconds(1));
+        assertEquals(1, f.sent(133).size());
+        f.netif.ip6().setAutoconfig(false);
+        f.advance(Duration.ofSeconds(1));
+        f.netif.ip6().setAutoconfig(false);
+        assertFalse(f.netif.ip6().autoconfig());
+    }
+
+    @Test
+    void aRouterWhoseLinkLayerAddressIsKnownIsChosenFirst() {
+        host();
+        f.ra(raMsg(1800));
+        f.ra("fe80::2", 255, raMsg("fe80::2", 0, 0, 1800, 0, 0, sllao(0x0200_0000_0002L)));
+        assertEquals(Ip6Address.parse("fe80::2").withZone(f.netif.index()), f.rd().routers().select(f.netif),
+                "RFC 4861 §6.3.6: reachable (or probably so) first");
+        assertEquals(2, f.rd().routers().all().size());
+        assertTrue(f.rd().routers().find(f.netif, Ip6Address.parse("fe80::1")).expiresAt() > 0);
+        assertNull(f.rd().routers().select(f.stack.netifs().loopbackNetif()));
+    }
+
+    @Test
+    void prefixesAreKeptMaskedToTheirLength() {
+        host();
+        f.ra(raMsg(1800, pio("2001:db8:1:ffff:1::", 48, 0x80, 600, 600), pio("2001:db8:2::1:2:3:4", 96, 0x80, 600, 600)));
+        var all = f.rd().prefixes().all();
+        assertEquals(Ip6Address.parse("2001:db8:1::"), all.get(0).prefix());
+        assertEquals(48, all.get(0).length());
+        assertEquals(Ip6Address.parse("2001:db8:2:0:1:2::"), all.get(1).prefix());
+        assertEquals(f.rd().prefixes().onLink(f.netif, Ip6Address.parse("2001:db8:1:ab::1").hi(),
+                Ip6Address.parse("2001:db8:1:ab::1").lo()), 48);
+        assertEquals(-1, f.rd().prefixes().onLink(f.netif, Ip6Address.parse("2001:db8:2:0:1:3::").hi(),
+                Ip6Address.parse("2001:db8:2:0:1:3::").lo()), "outside the /96");
+        assertEquals(96, f.rd().prefixes().onLink(f.netif, Ip6Address.parse("2001:db8:2:0:1:2:ff:1").hi(),
+                Ip6Address.parse("2001:db8:2:0:1:2:ff:1").lo()));
+        assertTrue(all.get(0).expiresAt() > 0);
+    }
 }
