@@ -110,6 +110,8 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
         }
         this.rd = new RouterDiscovery(ctx, ip, cache, secretKey, ip::routesChanged);
         cache.setLinks(rd);
+        cache.setUnreachable((netif, q) -> ip.icmp().sendError(q, Icmpv6Packet.TYPE_DEST_UNREACH,
+                Icmpv6Packet.UNREACH_ADDRESS, 0, false, netif));
         ethernet.registerResolver(6, this);
         netifs.addListener(this);
     }

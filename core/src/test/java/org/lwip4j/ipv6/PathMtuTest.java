@@ -6,6 +6,7 @@ import static org.lwip4j.ipv6.Packets6.icmpv6;
 import static org.lwip4j.ipv6.Packets6.ipv6;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,25 @@ class PathMtuTest {
         var frames = f.wire.drain().stream().map(x -> x.data()).filter(d -> d[14 + 6] == 44).toList();
         assertEquals(2, frames.size(), "two fragments");
         assertTrue(frames.get(0).length - 14 <= 1300);
+        pcb.close();
+    }
+
+    @Test
+    void theSenderHearsAddressUnreachableWhenResolutionFails() {
+        var pcb = f.stack.newUdpPcb();
+        pcb.bind(Ip6Address.ANY, 0);
+        java.util.List<org.lwip4j.ip.IcmpError> errors = new java.util.ArrayList<>();
+        pcb.onError(errors::add);
+        var p = f.stack.pbuf(new byte[20]);
+        pcb.sendTo(p, Ip6Address.parse("2001:db8:1::77"), 9);
+        p.free();
+        f.advance(Duration.ofSeconds(2));
+        assertEquals(List.of(), errors);
+        f.advance(Duration.ofSeconds(2));
+        assertEquals(1, errors.size(), "RFC 4861 §7.2.2, RFC 4443 §3.1");
+        assertEquals(1, errors.get(0).type());
+        assertEquals(3, errors.get(0).code());
+        assertEquals(0, f.stack.stats().pool("ND6_QUEUE").used);
         pcb.close();
     }
 }
