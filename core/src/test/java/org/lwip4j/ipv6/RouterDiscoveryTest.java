@@ -297,4 +297,44 @@ class RouterDiscoveryTest {
                 Ip6Address.parse("2001:db8:2:0:1:2:ff:1").lo()));
         assertTrue(all.get(0).expiresAt() > 0);
     }
+
+    private int echoRepliesToAllRouters() {
+        f.netif.ip6().add(Ip6Address.parse("2001:db8:1::5"), 64);
+        f.advance(Duration.ofSeconds(3));
+        String sn = Ip6Address.parse("2001:db8:1::5").solicitedNode().toString();
+        f.inject(Ip6Address.parse("2001:db8:1::5").solicitedNode().multicastMac().bits(), 0x0200_0000_0009L,
+                ipv6(58, "2001:db8:1::9", sn, 255, icmpv6(135, 0, 0, cat(Ip6Address.parse("2001:db8:1::5").toBytes(),
+                        sllao(0x0200_0000_0009L)), "2001:db8:1::9", sn)));
+        f.wire.drain();
+        f.inject(0x3333_0000_0002L, 0x0200_0000_0009L, ipv6(58, "2001:db8:1::9", "ff02::2", 64,
+                icmpv6(128, 0, 0x0001_0001, new byte[4], "2001:db8:1::9", "ff02::2")));
+        return f.wire.drain().stream().map(x -> x.data()).filter(d -> d.length > 54 && (d[14 + 40] & 0xff) == 129)
+                .toList().size();
+    }
+
+    @Test
+    void aRouterListensToAllRoutersAHostDoesNot() {
+        f = new Nd6Fixture(b -> b.lwipIpv6Forward(true).ip6LinkLocal(false));
+        assertEquals(1, echoRepliesToAllRouters());
+        f.close();
+        f = new Nd6Fixture(b -> b.ip6LinkLocal(false));
+        assertEquals(0, echoRepliesToAllRouters());
+    }
+
+    @Test
+    void aRemovedListenerHearsNothingAndAThrowingOneHarmsNoOther() {
+        host();
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        Ip6Addresses.Listener l = (n, e, ev) -> heard.add(ev.name());
+        f.netif.ip6().addListener((n, e, ev) -> {
+            throw new IllegalStateException("a careless listener");
+        });
+        f.netif.ip6().addListener(l);
+        f.netif.ip6().add(Ip6Address.parse("2001:db8:1::6"), 64);
+        assertEquals(java.util.List.of("ADDED"), heard);
+        f.netif.ip6().removeListener(l);
+        f.netif.ip6().remove(Ip6Address.parse("2001:db8:1::6"));
+        assertEquals(java.util.List.of("ADDED"), heard);
+        assertTrue(f.events.contains("REMOVED MANUAL 2001:db8:1::6"), "the fixture's listener still hears");
+    }
 }
