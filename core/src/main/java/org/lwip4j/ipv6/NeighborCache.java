@@ -313,10 +313,15 @@ public final class NeighborCache {
 
     /** Upper-layer reachability confirmation (RFC 4861 §7.3.1), e.g. TCP acknowledging new data. */
     public void confirm(Netif netif, Ip6Address addr) {
-        Neighbor e = find(netif, addr);
-        if (e != null && e.state != NeighborState.INCOMPLETE) {
-            enter(e, NeighborState.REACHABLE);
+        Neighbor e = find(netif, addr.hi(), addr.lo());
+        if (e == null || e.state == NeighborState.INCOMPLETE) {
+            return;
         }
+        long full = reachable(netif);
+        if (e.state == NeighborState.REACHABLE && e.timer.dueAt() - ctx.now() > full / 2) {
+            return; // confirmed recently: no timer work per acknowledgement
+        }
+        enter(e, NeighborState.REACHABLE);
     }
 
     private void enter(Neighbor e, NeighborState s) {

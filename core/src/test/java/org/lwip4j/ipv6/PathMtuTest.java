@@ -114,4 +114,25 @@ class PathMtuTest {
         assertEquals(0, f.stack.stats().pool("ND6_QUEUE").used);
         pcb.close();
     }
+
+    @Test
+    void upperLayerProgressConfirmsTheNextHopReachable() {
+        String sn = Ip6Address.parse(US).solicitedNode().toString();
+        f.inject(Ip6Address.parse(US).solicitedNode().multicastMac().bits(), Nd6Fixture.ROUTER_MAC, ipv6(58, "fe80::1", sn,
+                255, icmpv6(135, 0, 0, Packets6.cat(Ip6Address.parse(US).toBytes(), Nd6Fixture.sllao(Nd6Fixture.ROUTER_MAC)),
+                        "fe80::1", sn)));
+        var n = f.stack.ipv6().nd().cache().find(f.netif, Ip6Address.parse("fe80::1"));
+        assertEquals(NeighborState.DELAY, n.state(), "learned STALE, then our NA went to it");
+        var route = f.stack.ip().route(Ip6Address.parse("2001:db8:9::1"), null, null);
+        f.stack.ip().confirmReachable(route);
+        assertEquals(NeighborState.REACHABLE, n.state(), "RFC 4861 §7.3.1");
+        long due = n.timerDue();
+        f.advance(Duration.ofSeconds(1));
+        f.stack.ip().confirmReachable(route);
+        assertEquals(due, n.timerDue(), "confirmed recently: the timer is left alone");
+        f.advance(Duration.ofSeconds(60));
+        assertEquals(NeighborState.STALE, n.state());
+        f.stack.ip().confirmReachable(route);
+        assertEquals(NeighborState.REACHABLE, n.state());
+    }
 }
