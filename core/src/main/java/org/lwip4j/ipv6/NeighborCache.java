@@ -58,6 +58,7 @@ public final class NeighborCache {
     private Neighbor last;
     private RouterDiscovery links;
     private java.util.function.BiConsumer<Netif, Pbuf> unreachable;
+    private java.util.function.Consumer<Neighbor> lost;
 
     NeighborCache(StackContext ctx, EthernetLink ethernet, Solicitor solicitor) {
         this.ctx = ctx;
@@ -77,6 +78,11 @@ public final class NeighborCache {
     /** Tells the senders of packets dropped when resolution fails (RFC 4861 §7.2.2: ICMPv6 address unreachable). */
     void setUnreachable(java.util.function.BiConsumer<Netif, Pbuf> unreachable) {
         this.unreachable = unreachable;
+    }
+
+    /** Hears of neighbours found unreachable (resolution or probes failed), so what routes through them is re-decided (RFC 4861 §7.3.3). */
+    void setLost(java.util.function.Consumer<Neighbor> lost) {
+        this.lost = lost;
     }
 
     /** Takes RetransTimer and ReachableTime per netif from router discovery (RFC 4861 §6.3.4). */
@@ -352,6 +358,9 @@ public final class NeighborCache {
                     queuePool.give(queued.length);
                     stats.drop += queued.length;
                     remove(e);
+                    if (lost != null) {
+                        lost.accept(e);
+                    }
                     for (Pbuf q : queued) {
                         if (unreachable != null) {
                             unreachable.accept(e.netif, q);
@@ -374,6 +383,9 @@ public final class NeighborCache {
                     e.timer.schedule(retrans(e.netif));
                 } else {
                     remove(e);
+                    if (lost != null) {
+                        lost.accept(e);
+                    }
                 }
             }
             case STALE -> {

@@ -110,6 +110,7 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
         }
         this.rd = new RouterDiscovery(ctx, ip, cache, secretKey, ip::routesChanged);
         cache.setLinks(rd);
+        cache.setLost(n -> rd.destinations().unreachable(n.netif(), n.hi, n.lo));
         cache.setUnreachable((netif, q) -> ip.icmp().sendError(q, Icmpv6Packet.TYPE_DEST_UNREACH,
                 Icmpv6Packet.UNREACH_ADDRESS, 0, false, netif));
         ethernet.registerResolver(6, this);

@@ -337,4 +337,25 @@ class RouterDiscoveryTest {
         assertEquals(java.util.List.of("ADDED"), heard);
         assertTrue(f.events.contains("REMOVED MANUAL 2001:db8:1::6"), "the fixture's listener still hears");
     }
+
+    @Test
+    void aRedirectToANeighborFoundUnreachableIsForgotten() {
+        host();
+        f.ra(raMsg(1800));
+        redirect(ROUTER, "fe80::3", FAR.toString(), 255);
+        Ip6Address r3 = Ip6Address.parse("fe80::3").withZone(f.netif.index());
+        assertEquals(r3, f.stack.ip().route(FAR, null, null).nextHop());
+        // fe80::3 is STALE (from the TLLAO); traffic makes it DELAY, then PROBE, and no one answers.
+        var pcb = f.stack.newUdpPcb();
+        pcb.bind(Ip6Address.ANY, 0);
+        var p = f.stack.pbuf(new byte[8]);
+        pcb.sendTo(p, FAR, 9);
+        p.free();
+        f.advance(Duration.ofSeconds(5 + 3 + 1));
+        assertNull(f.stack.ipv6().nd().cache().find(f.netif, Ip6Address.parse("fe80::3")), "NUD failed");
+        assertEquals(Ip6Address.parse("fe80::1").withZone(f.netif.index()), f.stack.ip().route(FAR, null, null).nextHop(),
+                "RFC 4861 §7.3.3: next-hop determination again");
+        assertEquals(0, f.rd().destinations().size());
+        pcb.close();
+    }
 }
