@@ -49,9 +49,9 @@ import org.lwip4j.wire.Ipv6Packet;
  * destination is refused. A unicast destination must be a valid (not tentative) address of
  * ours (RFC 4862 §5.4): a link-local one of the arrival netif (its scope is the link, RFC
  * 4007 §9), a global one of any netif (weak host); a multicast destination must be a group
- * the netif listens to: all-nodes, or the solicited-node group of one of its addresses
- * (RFC 4291 §2.7.1; joined groups come with MLD). Packets for others are dropped: this
- * slice does not forward.
+ * the netif listens to: all-nodes, all-routers when forwarding, or the solicited-node group
+ * of one of its addresses (RFC 4291 §2.7.1; joined groups come with MLD). Unicast packets
+ * for others go to {@link Ip6Forwarder} when {@code lwipIpv6Forward} is on, else are dropped.
  *
  * <p>The extension headers are walked with {@link Ipv6ExtHeaders} (RFC 8200 §4):
  * hop-by-hop only right after the fixed header (else Parameter Problem code 1); unknown
@@ -80,11 +80,11 @@ import org.lwip4j.wire.Ipv6Packet;
  * is off: then the packet is refused and the transport hears a Packet Too Big with the MTU
  * (RFC 8201 §4), as from the first hop.
  *
- * <p>Designed for, built later: forwarding (hop limit, Packet Too Big instead of
- * fragmenting, no forwarding of link-local scope), MLD-joined groups in {@link #listening},
- * path MTU per destination, router advertisements feeding the default router and on-link
- * prefixes ({@link org.lwip4j.netif.Ip6Addresses#setGateway} and the address prefixes are
- * what routing reads).
+ * <p>Routing also reads what router discovery learned ({@link RouterDiscovery}): on-link
+ * prefixes from RAs beside the addresses' prefixes, the default router list after a
+ * configured gateway, redirects per destination; a route's MTU is the path MTU
+ * ({@link #pathMtu}: an RA's MTU option, lowered per destination by Packet Too Big, RFC 8201),
+ * and source fragmentation cuts to it.
  */
 public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private static final System.Logger LOG = System.getLogger("org.lwip4j.ipv6");
