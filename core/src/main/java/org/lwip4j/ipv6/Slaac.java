@@ -211,7 +211,13 @@ final class Slaac {
                 continue;
             }
             netif.ip6().setLifetimes(e, Duration.ofNanos(valid), Duration.ofNanos(preferred));
-            any |= preferred > 0;
+            long advance = regenAdvanceNanos(netif);
+            if (preferred > advance) {
+                t.regen.schedule(preferred - advance); // §3.5: renewed before its new deprecation time
+            } else {
+                t.regen.cancel();
+            }
+            any |= preferred > advance;
         }
         if (!any) {
             formTemporary(netif, hi, validNanos, preferredNanos, 0);

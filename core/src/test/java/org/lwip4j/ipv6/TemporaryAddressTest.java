@@ -89,6 +89,10 @@ class TemporaryAddressTest {
         long now = f.clock.nanoTime();
         assertEquals(now + 7200 * S, t.validUntil());
         assertEquals(now + 300 * S, t.preferredUntil());
+        // At the new regeneration time the prefix is preferred too shortly for another one (§3.4).
+        f.advance(Duration.ofSeconds(301));
+        assertEquals(1, temporaries().size());
+        assertEquals(Ip6Addresses.State.DEPRECATED, t.state());
     }
 
     @Test
