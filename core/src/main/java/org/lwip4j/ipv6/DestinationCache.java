@@ -169,6 +169,27 @@ public final class DestinationCache {
         changed.run();
     }
 
+    /**
+     * Neighbour {@code hi:lo} on {@code netif} is unreachable (RFC 4861 §7.3.3): redirects to
+     * it are dropped, so next-hop determination runs again for their destinations.
+     */
+    void unreachable(Netif netif, long hi, long lo) {
+        boolean any = false;
+        for (Destination d : List.copyOf(entries)) {
+            if (d.netif == netif && d.redirect != null && d.redirect.hi() == hi && d.redirect.lo() == lo) {
+                d.redirect = null;
+                d.netif = null;
+                if (d.pmtu == 0) {
+                    remove(d);
+                }
+                any = true;
+            }
+        }
+        if (any) {
+            changed.run();
+        }
+    }
+
     /** Drops what was learned through {@code netif} (it went down or was removed): its redirects. */
     void flush(Netif netif) {
         boolean any = false;

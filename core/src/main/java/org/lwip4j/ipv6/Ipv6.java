@@ -49,9 +49,10 @@ import org.lwip4j.wire.Ipv6Packet;
  * destination is refused. A unicast destination must be a valid (not tentative) address of
  * ours (RFC 4862 §5.4): a link-local one of the arrival netif (its scope is the link, RFC
  * 4007 §9), a global one of any netif (weak host); a multicast destination must be a group
- * the netif listens to: all-nodes, or the solicited-node group of one of its addresses
- * (RFC 4291 §2.7.1), or a group joined through {@link Mld}. Packets for others are dropped: this
- * slice does not forward.
+ * the netif listens to: all-nodes, all-routers when forwarding, the solicited-node group
+ * of one of its addresses (RFC 4291 §2.7.1), or a group joined through {@link Mld}. Unicast
+ * packets for others go to {@link Ip6Forwarder} when {@code lwipIpv6Forward} is on, else are
+ * dropped.
  *
  * <p>The extension headers are walked with {@link Ipv6ExtHeaders} (RFC 8200 §4):
  * hop-by-hop only right after the fixed header (else Parameter Problem code 1); unknown
@@ -73,18 +74,18 @@ import org.lwip4j.wire.Ipv6Packet;
  * on-link prefixes of the netifs' addresses and the static IPv6 routes; else a netif with a
  * default router, the default netif first. The source is selected by RFC 6724 §5 rules 1
  * (same address), 2 (appropriate scope), 3 (avoid deprecated) and 8 (longest matching
- * prefix) among the outgoing netif's valid addresses. Packets to our own addresses are
+ * prefix), 7 (temporary addresses, RFC 8981) among the outgoing netif's valid addresses. Packets to our own addresses are
  * looped back; packets above the MTU are fragmented (RFC 8200 §4.5: only the source
  * fragments; the unfragmentable part is the fixed header with any hop-by-hop and routing
  * headers), unless the transport asked for {@link IpOutput#DONT_FRAGMENT} or fragmentation
  * is off: then the packet is refused and the transport hears a Packet Too Big with the MTU
  * (RFC 8201 §4), as from the first hop.
  *
- * <p>Designed for, built later: forwarding (hop limit, Packet Too Big instead of
- * fragmenting, no forwarding of link-local scope),
- * path MTU per destination, router advertisements feeding the default router and on-link
- * prefixes ({@link org.lwip4j.netif.Ip6Addresses#setGateway} and the address prefixes are
- * what routing reads).
+ * <p>Routing also reads what router discovery learned ({@link RouterDiscovery}): on-link
+ * prefixes from RAs beside the addresses' prefixes, the default router list after a
+ * configured gateway, redirects per destination; a route's MTU is the path MTU
+ * ({@link #pathMtu}: an RA's MTU option, lowered per destination by Packet Too Big, RFC 8201),
+ * and source fragmentation cuts to it.
  */
 public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private static final System.Logger LOG = System.getLogger("org.lwip4j.ipv6");
@@ -332,6 +333,13 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 drop(p, Drop.BAD_LENGTH);
                 return;
             }
+            if (ext.fragmentOffset() == 0 && total - ext.upperOffset() < minUpperHeader(ext.upperProtocol())) {
+                // RFC 7112 §5: a first fragment must hold the whole header chain through the
+                // upper-layer header: Parameter Problem code 3, pointer 0.
+                icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_INCOMPLETE_CHAIN, 0, multicast || linkBroadcast, inp);
+                drop(p, Drop.TRUNCATED);
+                return;
+            }
             Pbuf whole = reassembler.input(p);
             if (whole != null) {
                 process(inp, whole, multicast, linkBroadcast, true);
@@ -387,6 +395,15 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         } finally {
             in.clear();
         }
+    }
+
+    /** The least bytes of the upper-layer header of {@code protocol} a first fragment must carry (RFC 7112 §5). */
+    private static int minUpperHeader(int protocol) {
+        return switch (protocol) {
+            case Ipv6Packet.NH_TCP -> 20;
+            case Ipv6Packet.NH_UDP, Ipv6Packet.NH_UDPLITE, Ipv6Packet.NH_ICMPV6 -> 8;
+            default -> 0;
+        };
     }
 
     /** Offset of the next header field that names the upper layer at {@code hl}. */
@@ -621,6 +638,11 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         if (da != db) {
             return db; // rule 3: avoid deprecated addresses
         }
+        boolean ta = a.origin() == Ip6Addresses.Origin.TEMPORARY;
+        boolean tb = b.origin() == Ip6Addresses.Origin.TEMPORARY;
+        if (ta != tb) {
+            return ta; // rule 7: prefer temporary addresses (RFC 8981 §3.3, where they are on)
+        }
         return a.address().commonPrefixLength(dst) > b.address().commonPrefixLength(dst); // rule 8
     }
 
@@ -653,6 +675,13 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             }
         }
         return new Route(out, from, r6, nextHop(out, r6), pathMtu(out, r6.hi(), r6.lo()), false, generation);
+    }
+
+    @Override
+    public void confirmReachable(Route r) {
+        if (r.nextHop() instanceof Ip6Address hop && !hop.isMulticast()) {
+            nd.cache().confirm(r.netif(), hop);
+        }
     }
 
     @Override

@@ -128,7 +128,7 @@ public final class RouterDiscovery {
         this.routers = new DefaultRouterList(ctx, cache, routesChanged);
         this.prefixes = new PrefixList(ctx, routesChanged);
         this.destinations = new DestinationCache(ctx, routesChanged);
-        this.slaac = new Slaac(ctx, secretKey);
+        this.slaac = new Slaac(ctx, secretKey, this);
     }
 
     /** The default router list. */
@@ -377,5 +377,6 @@ public final class RouterDiscovery {
         routers.clear();
         prefixes.clear();
         destinations.clear();
+        slaac.flush(null);
     }
 }

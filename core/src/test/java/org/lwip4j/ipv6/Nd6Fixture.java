@@ -51,11 +51,12 @@ final class Nd6Fixture implements AutoCloseable {
         }
     }
 
-    /** Advances virtual time in steps of at most one second, running the stack at each. */
+    /** Advances virtual time in steps of one second (of a 600th of a long span), running the stack at each. */
     void advance(Duration d) {
         long left = d.toNanos();
+        long max = Math.max(1_000_000_000L, left / 600);
         while (left > 0) {
-            long step = Math.min(left, 1_000_000_000L);
+            long step = Math.min(left, max);
             clock.advance(Duration.ofNanos(step));
             run();
             left -= step;

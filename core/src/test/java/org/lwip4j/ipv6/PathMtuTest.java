@@ -6,6 +6,7 @@ import static org.lwip4j.ipv6.Packets6.icmpv6;
 import static org.lwip4j.ipv6.Packets6.ipv6;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,5 +94,45 @@ class PathMtuTest {
         assertEquals(2, frames.size(), "two fragments");
         assertTrue(frames.get(0).length - 14 <= 1300);
         pcb.close();
+    }
+
+    @Test
+    void theSenderHearsAddressUnreachableWhenResolutionFails() {
+        var pcb = f.stack.newUdpPcb();
+        pcb.bind(Ip6Address.ANY, 0);
+        java.util.List<org.lwip4j.ip.IcmpError> errors = new java.util.ArrayList<>();
+        pcb.onError(errors::add);
+        var p = f.stack.pbuf(new byte[20]);
+        pcb.sendTo(p, Ip6Address.parse("2001:db8:1::77"), 9);
+        p.free();
+        f.advance(Duration.ofSeconds(2));
+        assertEquals(List.of(), errors);
+        f.advance(Duration.ofSeconds(2));
+        assertEquals(1, errors.size(), "RFC 4861 §7.2.2, RFC 4443 §3.1");
+        assertEquals(1, errors.get(0).type());
+        assertEquals(3, errors.get(0).code());
+        assertEquals(0, f.stack.stats().pool("ND6_QUEUE").used);
+        pcb.close();
+    }
+
+    @Test
+    void upperLayerProgressConfirmsTheNextHopReachable() {
+        String sn = Ip6Address.parse(US).solicitedNode().toString();
+        f.inject(Ip6Address.parse(US).solicitedNode().multicastMac().bits(), Nd6Fixture.ROUTER_MAC, ipv6(58, "fe80::1", sn,
+                255, icmpv6(135, 0, 0, Packets6.cat(Ip6Address.parse(US).toBytes(), Nd6Fixture.sllao(Nd6Fixture.ROUTER_MAC)),
+                        "fe80::1", sn)));
+        var n = f.stack.ipv6().nd().cache().find(f.netif, Ip6Address.parse("fe80::1"));
+        assertEquals(NeighborState.DELAY, n.state(), "learned STALE, then our NA went to it");
+        var route = f.stack.ip().route(Ip6Address.parse("2001:db8:9::1"), null, null);
+        f.stack.ip().confirmReachable(route);
+        assertEquals(NeighborState.REACHABLE, n.state(), "RFC 4861 §7.3.1");
+        long due = n.timerDue();
+        f.advance(Duration.ofSeconds(1));
+        f.stack.ip().confirmReachable(route);
+        assertEquals(due, n.timerDue(), "confirmed recently: the timer is left alone");
+        f.advance(Duration.ofSeconds(60));
+        assertEquals(NeighborState.STALE, n.state());
+        f.stack.ip().confirmReachable(route);
+        assertEquals(NeighborState.REACHABLE, n.state());
     }
 }

@@ -228,4 +228,134 @@ class RouterDiscoveryTest {
         assertEquals(0, f.rd().routers().all().size());
         assertFalse(f.rd().routers().has(f.netif));
     }
+
+    @Test
+    void linkDownForgetsRoutersPrefixesAndRedirectsAndLinkUpSolicitsAgain() {
+        f = new Nd6Fixture(b -> { });
+        f.advance(Duration.ofSeconds(15));
+        assertEquals(3, f.sent(133).size());
+        f.netif.ip6().add(Ip6Address.parse("2001:db8:1::5"), 64);
+        f.advance(Duration.ofSeconds(3));
+        f.ra(raMsg(1800, pio("2001:db8:7::", 64, 0x80, 600, 600), mtu(1400)));
+        redirect(ROUTER, "fe80::3", FAR.toString(), 255);
+        assertEquals(1, f.rd().routers().all().size());
+        assertEquals(1, f.rd().prefixes().all().size());
+        assertEquals(1, f.rd().destinations().size());
+        f.wire.setLinkUp(false);
+        f.run();
+        assertEquals(0, f.rd().routers().all().size());
+        assertEquals(0, f.rd().prefixes().all().size());
+        assertEquals(0, f.rd().destinations().size());
+        assertEquals(0, f.rd().link(f.netif).mtu(), "link parameters forgotten");
+        f.wire.drain();
+        f.wire.setLinkUp(true);
+        f.advance(Duration.ofSeconds(1));
+        assertEquals(1, f.sent(133).size(), "soliciting again");
+    }
+
+    @Test
+    void turningAutoconfigurationOnSolicitsAgain() {
+        f = new Nd6Fixture(b -> { });
+        f.advance(Duration.ofSeconds(15));
+        assertEquals(3, f.sent(133).size());
+        f.advance(Duration.ofSeconds(15));
+        assertEquals(0, f.sent(133).size());
+        f.netif.ip6().setAutoconfig(true);
+        f.advance(Duration.ofSeconds(1));
+        assertEquals(1, f.sent(133).size());
+        f.netif.ip6().setAutoconfig(false);
+        f.advance(Duration.ofSeconds(1));
+        f.netif.ip6().setAutoconfig(false);
+        assertFalse(f.netif.ip6().autoconfig());
+    }
+
+    @Test
+    void aRouterWhoseLinkLayerAddressIsKnownIsChosenFirst() {
+        host();
+        f.ra(raMsg(1800));
+        f.ra("fe80::2", 255, raMsg("fe80::2", 0, 0, 1800, 0, 0, sllao(0x0200_0000_0002L)));
+        assertEquals(Ip6Address.parse("fe80::2").withZone(f.netif.index()), f.rd().routers().select(f.netif),
+                "RFC 4861 §6.3.6: reachable (or probably so) first");
+        assertEquals(2, f.rd().routers().all().size());
+        assertTrue(f.rd().routers().find(f.netif, Ip6Address.parse("fe80::1")).expiresAt() > 0);
+        assertNull(f.rd().routers().select(f.stack.netifs().loopbackNetif()));
+    }
+
+    @Test
+    void prefixesAreKeptMaskedToTheirLength() {
+        host();
+        f.ra(raMsg(1800, pio("2001:db8:1:ffff:1::", 48, 0x80, 600, 600), pio("2001:db8:2::1:2:3:4", 96, 0x80, 600, 600)));
+        var all = f.rd().prefixes().all();
+        assertEquals(Ip6Address.parse("2001:db8:1::"), all.get(0).prefix());
+        assertEquals(48, all.get(0).length());
+        assertEquals(Ip6Address.parse("2001:db8:2:0:1:2::"), all.get(1).prefix());
+        assertEquals(f.rd().prefixes().onLink(f.netif, Ip6Address.parse("2001:db8:1:ab::1").hi(),
+                Ip6Address.parse("2001:db8:1:ab::1").lo()), 48);
+        assertEquals(-1, f.rd().prefixes().onLink(f.netif, Ip6Address.parse("2001:db8:2:0:1:3::").hi(),
+                Ip6Address.parse("2001:db8:2:0:1:3::").lo()), "outside the /96");
+        assertEquals(96, f.rd().prefixes().onLink(f.netif, Ip6Address.parse("2001:db8:2:0:1:2:ff:1").hi(),
+                Ip6Address.parse("2001:db8:2:0:1:2:ff:1").lo()));
+        assertTrue(all.get(0).expiresAt() > 0);
+    }
+
+    private int echoRepliesToAllRouters() {
+        f.netif.ip6().add(Ip6Address.parse("2001:db8:1::5"), 64);
+        f.advance(Duration.ofSeconds(3));
+        String sn = Ip6Address.parse("2001:db8:1::5").solicitedNode().toString();
+        f.inject(Ip6Address.parse("2001:db8:1::5").solicitedNode().multicastMac().bits(), 0x0200_0000_0009L,
+                ipv6(58, "2001:db8:1::9", sn, 255, icmpv6(135, 0, 0, cat(Ip6Address.parse("2001:db8:1::5").toBytes(),
+                        sllao(0x0200_0000_0009L)), "2001:db8:1::9", sn)));
+        f.wire.drain();
+        f.inject(0x3333_0000_0002L, 0x0200_0000_0009L, ipv6(58, "2001:db8:1::9", "ff02::2", 64,
+                icmpv6(128, 0, 0x0001_0001, new byte[4], "2001:db8:1::9", "ff02::2")));
+        return f.wire.drain().stream().map(x -> x.data()).filter(d -> d.length > 54 && (d[14 + 40] & 0xff) == 129)
+                .toList().size();
+    }
+
+    @Test
+    void aRouterListensToAllRoutersAHostDoesNot() {
+        f = new Nd6Fixture(b -> b.lwipIpv6Forward(true).ip6LinkLocal(false));
+        assertEquals(1, echoRepliesToAllRouters());
+        f.close();
+        f = new Nd6Fixture(b -> b.ip6LinkLocal(false));
+        assertEquals(0, echoRepliesToAllRouters());
+    }
+
+    @Test
+    void aRemovedListenerHearsNothingAndAThrowingOneHarmsNoOther() {
+        host();
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        Ip6Addresses.Listener l = (n, e, ev) -> heard.add(ev.name());
+        f.netif.ip6().addListener((n, e, ev) -> {
+            throw new IllegalStateException("a careless listener");
+        });
+        f.netif.ip6().addListener(l);
+        f.netif.ip6().add(Ip6Address.parse("2001:db8:1::6"), 64);
+        assertEquals(java.util.List.of("ADDED"), heard);
+        f.netif.ip6().removeListener(l);
+        f.netif.ip6().remove(Ip6Address.parse("2001:db8:1::6"));
+        assertEquals(java.util.List.of("ADDED"), heard);
+        assertTrue(f.events.contains("REMOVED MANUAL 2001:db8:1::6"), "the fixture's listener still hears");
+    }
+
+    @Test
+    void aRedirectToANeighborFoundUnreachableIsForgotten() {
+        host();
+        f.ra(raMsg(1800));
+        redirect(ROUTER, "fe80::3", FAR.toString(), 255);
+        Ip6Address r3 = Ip6Address.parse("fe80::3").withZone(f.netif.index());
+        assertEquals(r3, f.stack.ip().route(FAR, null, null).nextHop());
+        // fe80::3 is STALE (from the TLLAO); traffic makes it DELAY, then PROBE, and no one answers.
+        var pcb = f.stack.newUdpPcb();
+        pcb.bind(Ip6Address.ANY, 0);
+        var p = f.stack.pbuf(new byte[8]);
+        pcb.sendTo(p, FAR, 9);
+        p.free();
+        f.advance(Duration.ofSeconds(5 + 3 + 1));
+        assertNull(f.stack.ipv6().nd().cache().find(f.netif, Ip6Address.parse("fe80::3")), "NUD failed");
+        assertEquals(Ip6Address.parse("fe80::1").withZone(f.netif.index()), f.stack.ip().route(FAR, null, null).nextHop(),
+                "RFC 4861 §7.3.3: next-hop determination again");
+        assertEquals(0, f.rd().destinations().size());
+        pcb.close();
+    }
 }
