@@ -167,6 +167,11 @@ public final class Ip implements IpOutput {
     }
 
     @Override
+    public void confirmReachable(Route r) {
+        families[r.version()].confirmReachable(r);
+    }
+
+    @Override
     public long pseudoHeader(Route r, int protocol, int length) {
         return families[r.version()].pseudoHeader(r.local(), r.remote(), protocol, length);
     }

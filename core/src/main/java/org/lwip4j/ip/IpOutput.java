@@ -41,4 +41,12 @@ public interface IpOutput {
      * {@link org.lwip4j.buffer.Checksum#finish}.
      */
     long pseudoHeader(Route r, int protocol, int length);
+
+    /**
+     * Tells the IP layer that traffic through {@code r} made forward progress (TCP: an ACK
+     * of new data), so IPv6 Neighbor Unreachability Detection need not probe its next hop
+     * (RFC 4861 §7.3.1 upper-layer hints). Cheap enough to call per acknowledgement.
+     */
+    default void confirmReachable(Route r) {
+    }
 }

@@ -35,6 +35,8 @@ final class Ip6Forwarder {
     private final StackContext ctx;
     private final Ipv6 ip;
     private final ProtoStats stats;
+    /** The last destination forwarded to: a steady flow allocates no address per packet. */
+    private Ip6Address lastDst = Ip6Address.ANY;
 
     Ip6Forwarder(StackContext ctx, Ipv6 ip) {
         this.ctx = ctx;
@@ -55,7 +57,11 @@ final class Ip6Forwarder {
             p.free();
             return;
         }
-        Ip6Address dst = new Ip6Address(dstHi, dstLo, 0);
+        Ip6Address dst = lastDst;
+        if (dst.hi() != dstHi || dst.lo() != dstLo) {
+            dst = new Ip6Address(dstHi, dstLo, 0);
+            lastDst = dst;
+        }
         if (Ipv6.isLinkLocal(srcHi)) {
             // RFC 4291 §2.5.6: a link-local source never leaves its link.
             stats.drop++;

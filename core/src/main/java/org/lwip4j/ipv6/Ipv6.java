@@ -73,7 +73,7 @@ import org.lwip4j.wire.Ipv6Packet;
  * on-link prefixes of the netifs' addresses and the static IPv6 routes; else a netif with a
  * default router, the default netif first. The source is selected by RFC 6724 §5 rules 1
  * (same address), 2 (appropriate scope), 3 (avoid deprecated) and 8 (longest matching
- * prefix) among the outgoing netif's valid addresses. Packets to our own addresses are
+ * prefix), 7 (temporary addresses, RFC 8981) among the outgoing netif's valid addresses. Packets to our own addresses are
  * looped back; packets above the MTU are fragmented (RFC 8200 §4.5: only the source
  * fragments; the unfragmentable part is the fixed header with any hop-by-hop and routing
  * headers), unless the transport asked for {@link IpOutput#DONT_FRAGMENT} or fragmentation
@@ -315,6 +315,13 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 drop(p, Drop.BAD_LENGTH);
                 return;
             }
+            if (ext.fragmentOffset() == 0 && total - ext.upperOffset() < minUpperHeader(ext.upperProtocol())) {
+                // RFC 7112 §5: a first fragment must hold the whole header chain through the
+                // upper-layer header: Parameter Problem code 3, pointer 0.
+                icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_INCOMPLETE_CHAIN, 0, multicast || linkBroadcast, inp);
+                drop(p, Drop.TRUNCATED);
+                return;
+            }
             Pbuf whole = reassembler.input(p);
             if (whole != null) {
                 process(inp, whole, multicast, linkBroadcast, true);
@@ -370,6 +377,15 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         } finally {
             in.clear();
         }
+    }
+
+    /** The least bytes of the upper-layer header of {@code protocol} a first fragment must carry (RFC 7112 §5). */
+    private static int minUpperHeader(int protocol) {
+        return switch (protocol) {
+            case Ipv6Packet.NH_TCP -> 20;
+            case Ipv6Packet.NH_UDP, Ipv6Packet.NH_UDPLITE, Ipv6Packet.NH_ICMPV6 -> 8;
+            default -> 0;
+        };
     }
 
     /** Offset of the next header field that names the upper layer at {@code hl}. */
@@ -604,6 +620,11 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         if (da != db) {
             return db; // rule 3: avoid deprecated addresses
         }
+        boolean ta = a.origin() == Ip6Addresses.Origin.TEMPORARY;
+        boolean tb = b.origin() == Ip6Addresses.Origin.TEMPORARY;
+        if (ta != tb) {
+            return ta; // rule 7: prefer temporary addresses (RFC 8981 §3.3, where they are on)
+        }
         return a.address().commonPrefixLength(dst) > b.address().commonPrefixLength(dst); // rule 8
     }
 
@@ -636,6 +657,13 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             }
         }
         return new Route(out, from, r6, nextHop(out, r6), pathMtu(out, r6.hi(), r6.lo()), false, generation);
+    }
+
+    @Override
+    public void confirmReachable(Route r) {
+        if (r.nextHop() instanceof Ip6Address hop && !hop.isMulticast()) {
+            nd.cache().confirm(r.netif(), hop);
+        }
     }
 
     @Override

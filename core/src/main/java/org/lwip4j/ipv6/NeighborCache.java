@@ -57,6 +57,7 @@ public final class NeighborCache {
     private long reachableNanos;
     private Neighbor last;
     private RouterDiscovery links;
+    private java.util.function.BiConsumer<Netif, Pbuf> unreachable;
 
     NeighborCache(StackContext ctx, EthernetLink ethernet, Solicitor solicitor) {
         this.ctx = ctx;
@@ -71,6 +72,11 @@ public final class NeighborCache {
 
     Timers timers() {
         return ctx.timers();
+    }
+
+    /** Tells the senders of packets dropped when resolution fails (RFC 4861 §7.2.2: ICMPv6 address unreachable). */
+    void setUnreachable(java.util.function.BiConsumer<Netif, Pbuf> unreachable) {
+        this.unreachable = unreachable;
     }
 
     /** Takes RetransTimer and ReachableTime per netif from router discovery (RFC 4861 §6.3.4). */
@@ -307,10 +313,15 @@ public final class NeighborCache {
 
     /** Upper-layer reachability confirmation (RFC 4861 §7.3.1), e.g. TCP acknowledging new data. */
     public void confirm(Netif netif, Ip6Address addr) {
-        Neighbor e = find(netif, addr);
-        if (e != null && e.state != NeighborState.INCOMPLETE) {
-            enter(e, NeighborState.REACHABLE);
+        Neighbor e = find(netif, addr.hi(), addr.lo());
+        if (e == null || e.state == NeighborState.INCOMPLETE) {
+            return;
         }
+        long full = reachable(netif);
+        if (e.state == NeighborState.REACHABLE && e.timer.dueAt() - ctx.now() > full / 2) {
+            return; // confirmed recently: no timer work per acknowledgement
+        }
+        enter(e, NeighborState.REACHABLE);
     }
 
     private void enter(Neighbor e, NeighborState s) {
@@ -333,9 +344,20 @@ public final class NeighborCache {
                     solicitor.solicit(e.netif, e.hi, e.lo, -1);
                     e.timer.schedule(retrans(e.netif));
                 } else {
-                    // RFC 4861 §7.2.2: resolution failed; the queued packets are dropped.
+                    // RFC 4861 §7.2.2: resolution failed; the queued packets are dropped, and
+                    // their senders hear Destination Unreachable code 3 (RFC 4443 §3.1).
                     stats.err++;
+                    Pbuf[] queued = e.queue.toArray(new Pbuf[0]);
+                    e.queue.clear();
+                    queuePool.give(queued.length);
+                    stats.drop += queued.length;
                     remove(e);
+                    for (Pbuf q : queued) {
+                        if (unreachable != null) {
+                            unreachable.accept(e.netif, q);
+                        }
+                        q.free();
+                    }
                 }
             }
             case REACHABLE -> e.state = NeighborState.STALE;

@@ -110,6 +110,8 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
         }
         this.rd = new RouterDiscovery(ctx, ip, cache, secretKey, ip::routesChanged);
         cache.setLinks(rd);
+        cache.setUnreachable((netif, q) -> ip.icmp().sendError(q, Icmpv6Packet.TYPE_DEST_UNREACH,
+                Icmpv6Packet.UNREACH_ADDRESS, 0, false, netif));
         ethernet.registerResolver(6, this);
         netifs.addListener(this);
     }
@@ -355,10 +357,17 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
     @Override
     public void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
         if (oldAddr instanceof Ip6Address a && newAddr == null) {
+            rd.slaac().removed(netif, a);
             for (Dad d : List.copyOf(dads)) {
                 if (d.netif == netif && d.address.equals(a)) {
                     cancel(d);
                 }
+            }
+        }
+        if (newAddr instanceof Ip6Address a && a.isLinkLocal()) {
+            Ip6Addresses.Entry e = netif.ip6().find(a);
+            if (e != null && e.state().isValid()) {
+                rd.up(netif); // the link-local address is valid (DAD done): solicit routers
             }
         }
         if (oldAddr == null && newAddr instanceof Ip6Address a && netif.isUsable()) {
@@ -371,6 +380,7 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
 
     @Override
     public void removed(Netif netif) {
+        rd.slaac().flush(netif);
         changed(netif);
     }
 
@@ -448,6 +458,8 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
             // RFC 7217 §6 for a SLAAC address too: the next DAD counter, the same lifetimes.
             netif.ip6().remove(a);
             rd.slaac().form(netif, a.hi(), e.dadCounter() + 1, valid, preferred);
+        } else if (e.origin() == Ip6Addresses.Origin.TEMPORARY) {
+            rd.slaac().temporaryDuplicate(netif, e, valid, preferred);
         }
     }
 

@@ -22,8 +22,11 @@ import org.lwip4j.wire.Ipv6Packet;
  * The host side of router discovery (RFC 4861 §6.3) and redirects (§8.3) for a stack:
  *
  * <ul>
- *   <li><b>Router solicitation</b> (§6.3.7): when a netif with Ethernet framing becomes
- *       usable, after a random delay of up to MAX_RTR_SOLICITATION_DELAY, up to
+ *   <li><b>Router solicitation</b> (§6.3.7): when a netif with Ethernet framing is usable
+ *       and its link-local address valid (DAD done: as Linux does, so the RS carries a source
+ *       link-layer address option and routers may answer by unicast; a netif without a
+ *       link-local address solicits nothing), after a random delay of up to
+ *       MAX_RTR_SOLICITATION_DELAY, up to
  *       MAX_RTR_SOLICITATIONS ({@code maxRtrSolicitations}, 3) RS to all-routers, {@link #RTR_SOLICITATION_INTERVAL_NANOS}
  *       apart, until an RA arrives; from the link-local address with a source link-layer
  *       address option once it is valid, else from the unspecified address without one.</li>
@@ -125,7 +128,7 @@ public final class RouterDiscovery {
         this.routers = new DefaultRouterList(ctx, cache, routesChanged);
         this.prefixes = new PrefixList(ctx, routesChanged);
         this.destinations = new DestinationCache(ctx, routesChanged);
-        this.slaac = new Slaac(ctx, secretKey);
+        this.slaac = new Slaac(ctx, secretKey, this);
     }
 
     /** The default router list. */
@@ -176,9 +179,14 @@ public final class RouterDiscovery {
 
     // ---------------------------------------------------------------- solicitation
 
-    /** {@code netif} became usable: start soliciting routers (RFC 4861 §6.3.7). */
+    /** {@code netif} became usable or its link-local address valid: start soliciting routers (RFC 4861 §6.3.7). */
     void up(Netif netif) {
-        if (cfg.forward() || cfg.maxRtrSolicitations() == 0 || !netif.hasFlag(Netif.FLAG_ETHERNET) || netif.hasFlag(Netif.FLAG_LOOPBACK)) {
+        if (cfg.forward() || cfg.maxRtrSolicitations() == 0 || !netif.isUsable() || !netif.hasFlag(Netif.FLAG_ETHERNET)
+                || netif.hasFlag(Netif.FLAG_LOOPBACK)) {
+            return;
+        }
+        Ip6Addresses.Entry ll = netif.ip6().linkLocal();
+        if (ll == null || !ll.state().isValid()) {
             return;
         }
         Link l = link(netif);
@@ -369,5 +377,6 @@ public final class RouterDiscovery {
         routers.clear();
         prefixes.clear();
         destinations.clear();
+        slaac.flush(null);
     }
 }

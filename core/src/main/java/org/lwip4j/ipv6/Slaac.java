@@ -2,11 +2,14 @@ package org.lwip4j.ipv6;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.addr.MacAddress;
 import org.lwip4j.netif.Ip6Addresses;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.stack.StackContext;
+import org.lwip4j.stack.Timer;
 import org.lwip4j.wire.NdOption;
 
 /**
@@ -31,17 +34,66 @@ import org.lwip4j.wire.NdOption;
  * </ul>
  * When the preferred lifetime ends the address is deprecated, when the valid lifetime ends it
  * is removed ({@link Ip6Addresses} runs the timers, §5.5.4).
+ *
+ * <h2>Temporary addresses (RFC 8981)</h2>
+ * On netifs with {@link Ip6Addresses#setTemporaryAddresses} on, each prefix that forms (or
+ * has) a SLAAC address also gets a temporary address (§3.4): a random interface identifier
+ * (not a reserved one, RFC 5453), valid for at most TEMP_VALID_LIFETIME (2 days) and
+ * preferred for at most TEMP_PREFERRED_LIFETIME (1 day) less DESYNC_FACTOR (drawn once per
+ * stack, below MAX_DESYNC_FACTOR, §3.8), both bounded by the prefix's lifetimes and, as
+ * RAs refresh them, by the address's age; none is made when its preferred lifetime would
+ * not exceed REGEN_ADVANCE. REGEN_ADVANCE before it is deprecated a new one is formed for
+ * the prefix (§3.5); a duplicate is replaced by a new random identifier up to
+ * TEMP_IDGEN_RETRIES times (§3.6).
  */
 final class Slaac {
     /** RFC 4862 §5.5.3 (e): two hours. */
     static final long TWO_HOURS_SECONDS = 7200;
+    /** RFC 8981 §3.8 TEMP_VALID_LIFETIME: 2 days. */
+    static final long TEMP_VALID_SECONDS = 2 * 86_400;
+    /** RFC 8981 §3.8 TEMP_PREFERRED_LIFETIME: 1 day. */
+    static final long TEMP_PREFERRED_SECONDS = 86_400;
+    /** RFC 8981 §3.8 TEMP_IDGEN_RETRIES. */
+    static final int TEMP_IDGEN_RETRIES = 3;
+
+    /** A temporary address and its regeneration timer. */
+    private final class Temp {
+        final Netif netif;
+        final Ip6Address address;
+        final int retries;
+        final Timer regen;
+
+        Temp(Netif netif, Ip6Address address, int retries) {
+            this.netif = netif;
+            this.address = address;
+            this.retries = retries;
+            this.regen = ctx.timers().create(() -> regenerate(this));
+        }
+    }
 
     private final StackContext ctx;
     private final byte[] secretKey;
+    private final RouterDiscovery links;
+    private long desyncNanos = -1;
+    private final List<Temp> temps = new ArrayList<>();
 
-    Slaac(StackContext ctx, byte[] secretKey) {
+    Slaac(StackContext ctx, byte[] secretKey, RouterDiscovery links) {
         this.ctx = ctx;
         this.secretKey = secretKey;
+        this.links = links;
+    }
+
+    /** DESYNC_FACTOR of this stack in nanoseconds, drawn on first use (§3.8: in [0, 0.4 * TEMP_PREFERRED_LIFETIME)). */
+    long desyncNanos() {
+        if (desyncNanos < 0) {
+            desyncNanos = (long) (ctx.random().nextDouble() * 0.4 * TEMP_PREFERRED_SECONDS * 1e9);
+        }
+        return desyncNanos;
+    }
+
+    /** RFC 8981 §3.8 REGEN_ADVANCE for {@code netif}: 2 s + TEMP_IDGEN_RETRIES * DupAddrDetectTransmits * RetransTimer. */
+    long regenAdvanceNanos(Netif netif) {
+        return 2_000_000_000L + TEMP_IDGEN_RETRIES * (long) ctx.config().ip6().dupDetectAttempts() * links.retransNanos(netif);
     }
 
     /** The interface identifier for {@code prefixHi} on {@code netif} with DAD counter {@code counter}. */
@@ -72,7 +124,9 @@ final class Slaac {
             if (valid == 0 || length != 64) {
                 return; // (d)
             }
-            form(netif, hi, 0, lifetime(valid), lifetime(preferred));
+            if (form(netif, hi, 0, lifetime(valid), lifetime(preferred)) && a6.temporaryAddresses()) {
+                formTemporary(netif, hi, seconds(valid), seconds(preferred), 0);
+            }
             return;
         }
         // (e): the preferred lifetime as advertised, the valid one by the two-hour rule.
@@ -91,6 +145,148 @@ final class Slaac {
             newPreferred = newValid;
         }
         a6.setLifetimes(formed, newValid, newPreferred);
+        if (a6.temporaryAddresses()) {
+            // RFC 8981 §3.4: bounded by the public address's lifetimes (after the two-hour rule).
+            long now = ctx.now();
+            long pv = formed.validUntil() < 0 ? Long.MAX_VALUE : formed.validUntil() - now;
+            long pp = formed.state() == Ip6Addresses.State.DEPRECATED ? 0
+                    : formed.preferredUntil() < 0 ? Long.MAX_VALUE : formed.preferredUntil() - now;
+            refreshTemporaries(netif, hi, pv, pp);
+        }
+    }
+
+    /** Nanoseconds of a lifetime in seconds, {@link Long#MAX_VALUE} for infinity. */
+    private static long seconds(long s) {
+        return s == NdOption.INFINITE ? Long.MAX_VALUE : s * 1_000_000_000L;
+    }
+
+    /**
+     * Forms a temporary address in prefix {@code hi}/64 (RFC 8981 §3.4) for a prefix valid
+     * {@code validNanos} and preferred {@code preferredNanos} more; false when its preferred
+     * lifetime would not exceed REGEN_ADVANCE or there is no room.
+     */
+    boolean formTemporary(Netif netif, long hi, long validNanos, long preferredNanos, int retries) {
+        long valid = Math.min(validNanos, TEMP_VALID_SECONDS * 1_000_000_000L);
+        long preferred = Math.min(preferredNanos, TEMP_PREFERRED_SECONDS * 1_000_000_000L - desyncNanos());
+        preferred = Math.min(preferred, valid);
+        long advance = regenAdvanceNanos(netif);
+        if (preferred <= advance) {
+            return false;
+        }
+        Ip6Addresses a6 = netif.ip6();
+        if (a6.count() >= ctx.config().ip6().numAddresses()) {
+            ctx.stats().nd6.memerr++;
+            return false;
+        }
+        long iid;
+        do {
+            iid = ctx.random().nextLong();
+        } while (Ip6Address.isReservedIid(iid) || a6.find(hi, iid) != null);
+        Ip6Address a = new Ip6Address(hi, iid, 0);
+        a6.add(a, 64, Duration.ofNanos(valid), Duration.ofNanos(preferred), Ip6Addresses.Origin.TEMPORARY);
+        Temp t = new Temp(netif, a, retries);
+        temps.add(t);
+        t.regen.schedule(preferred - advance);
+        return true;
+    }
+
+    /** RFC 8981 §3.4: an RA refreshed prefix {@code hi}: its temporary addresses get lifetimes bounded by their age. */
+    private void refreshTemporaries(Netif netif, long hi, long validNanos, long preferredNanos) {
+        boolean any = false;
+        long now = ctx.now();
+        for (Temp t : List.copyOf(temps)) {
+            if (t.netif != netif || t.address.hi() != hi) {
+                continue;
+            }
+            Ip6Addresses.Entry e = netif.ip6().find(t.address);
+            if (e == null || e.state() == Ip6Addresses.State.DUPLICATE) {
+                continue;
+            }
+            long age = now - e.createdAt();
+            long valid = Math.max(0, Math.min(validNanos, TEMP_VALID_SECONDS * 1_000_000_000L - age));
+            long preferred = Math.max(0, Math.min(Math.min(preferredNanos,
+                    TEMP_PREFERRED_SECONDS * 1_000_000_000L - age - desyncNanos()), valid));
+            if (valid == 0) {
+                netif.ip6().remove(t.address);
+                continue;
+            }
+            netif.ip6().setLifetimes(e, Duration.ofNanos(valid), Duration.ofNanos(preferred));
+            any |= preferred > 0;
+        }
+        if (!any) {
+            formTemporary(netif, hi, validNanos, preferredNanos, 0);
+        }
+    }
+
+    /** RFC 8981 §3.5: REGEN_ADVANCE before {@code t} is deprecated, a new temporary address for its prefix. */
+    private void regenerate(Temp t) {
+        Netif netif = t.netif;
+        if (!netif.ip6().temporaryAddresses() || netif.ip6().find(t.address) == null) {
+            return;
+        }
+        Ip6Addresses.Entry pub = publicOf(netif, t.address.hi());
+        if (pub == null || !pub.state().isValid()) {
+            return;
+        }
+        long now = ctx.now();
+        long valid = pub.validUntil() < 0 ? Long.MAX_VALUE : pub.validUntil() - now;
+        long preferred = pub.state() == Ip6Addresses.State.DEPRECATED ? 0
+                : pub.preferredUntil() < 0 ? Long.MAX_VALUE : pub.preferredUntil() - now;
+        formTemporary(netif, t.address.hi(), valid, preferred, 0);
+    }
+
+    /** The SLAAC (public) address of prefix {@code hi} on {@code netif}, or {@code null}. */
+    private static Ip6Addresses.Entry publicOf(Netif netif, long hi) {
+        Ip6Addresses a6 = netif.ip6();
+        for (int i = 0, n = a6.count(); i < n; i++) {
+            Ip6Addresses.Entry e = a6.at(i);
+            if (e.origin() == Ip6Addresses.Origin.SLAAC && e.address().hi() == hi) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * RFC 8981 §3.6: temporary address {@code e} was found duplicate: a new random identifier,
+     * with the lifetimes it had left, up to TEMP_IDGEN_RETRIES times.
+     */
+    void temporaryDuplicate(Netif netif, Ip6Addresses.Entry e, Duration valid, Duration preferred) {
+        Temp t = find(netif, e.address());
+        int retries = t == null ? TEMP_IDGEN_RETRIES : t.retries;
+        netif.ip6().remove(e.address());
+        if (retries < TEMP_IDGEN_RETRIES && netif.ip6().temporaryAddresses()) {
+            formTemporary(netif, e.address().hi(), valid == null ? Long.MAX_VALUE : valid.toNanos(),
+                    preferred == null ? Long.MAX_VALUE : preferred.toNanos(), retries + 1);
+        }
+    }
+
+    private Temp find(Netif netif, Ip6Address a) {
+        for (Temp t : temps) {
+            if (t.netif == netif && t.address.hi() == a.hi() && t.address.lo() == a.lo()) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Address {@code a} of {@code netif} is gone: its regeneration timer with it. */
+    void removed(Netif netif, Ip6Address a) {
+        Temp t = find(netif, a);
+        if (t != null) {
+            t.regen.cancel();
+            temps.remove(t);
+        }
+    }
+
+    /** Forgets the temporary addresses of {@code netif} (removed), or of every netif ({@code null}: the stack closes). */
+    void flush(Netif netif) {
+        for (Temp t : List.copyOf(temps)) {
+            if (netif == null || t.netif == netif) {
+                t.regen.cancel();
+                temps.remove(t);
+            }
+        }
     }
 
     /** Forms the address of prefix {@code hi}/64 with DAD counter {@code counter}; false when there is no room. */

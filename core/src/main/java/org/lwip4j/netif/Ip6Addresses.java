@@ -89,6 +89,7 @@ public final class Ip6Addresses {
         private final Timer preferredTimer;
         private final Timer validTimer;
         private final Origin origin;
+        private final long createdAt;
         private int dadCounter;
         private boolean dadDeprecated;
 
@@ -97,6 +98,7 @@ public final class Ip6Addresses {
             this.prefixLength = prefixLength;
             this.state = state;
             this.origin = origin;
+            this.createdAt = netif.context().now();
             this.preferredTimer = netif.context().timers().create(() -> setState(this.address, State.DEPRECATED));
             this.validTimer = netif.context().timers().create(() -> remove(this.address));
         }
@@ -119,6 +121,11 @@ public final class Ip6Addresses {
         /** Where it came from. */
         public Origin origin() {
             return origin;
+        }
+
+        /** When it was added, on the stack's clock (a temporary address's age counts from it, RFC 8981 §3.4). */
+        public long createdAt() {
+            return createdAt;
         }
 
         /** Nanoseconds (on the stack's clock) when it becomes invalid and is removed, or -1 for an infinite valid lifetime. */
@@ -161,6 +168,7 @@ public final class Ip6Addresses {
     private Ip6Address gateway = Ip6Address.ANY;
     private final List<Listener> listeners = new ArrayList<>(1);
     private boolean autoconfig;
+    private boolean temporary;
 
     Ip6Addresses(Netif netif) {
         this.netif = netif;
@@ -182,6 +190,24 @@ public final class Ip6Addresses {
             autoconfig = on;
             netif.ip6AutoconfigChanged();
         }
+    }
+
+    /**
+     * Turns temporary addresses (RFC 8981) on or off for this netif: with autoconfiguration
+     * on, every autonomous prefix then also gets a temporary address with a random interface
+     * identifier, valid at most two days and preferred at most one day less a random
+     * desynchronization, renewed before it is deprecated; source address selection prefers
+     * it (RFC 6724 rule 7). Off by default. Temporary addresses formed before stay until their
+     * lifetimes end when it is turned off; none are made after. On the loop.
+     */
+    public void setTemporaryAddresses(boolean on) {
+        netif.checkLoop();
+        temporary = on;
+    }
+
+    /** True when temporary addresses (RFC 8981) are on for this netif (see {@link #setTemporaryAddresses}). */
+    public boolean temporaryAddresses() {
+        return temporary;
     }
 
     /** True when stateless address autoconfiguration is on for this netif (see {@link #setAutoconfig}). */

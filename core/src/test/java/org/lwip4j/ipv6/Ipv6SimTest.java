@@ -244,7 +244,7 @@ class Ipv6SimTest {
 
     @Test
     void dadSuccessMakesTheAddressPreferredAfterOneRetransTimer() {
-        twoStacks();
+        twoStacks(StackConfig.builder().maxRtrSolicitations(0).build());
         untilLinkLocalsPreferred();
         Ip6Address addr = Ip6Address.parse("2001:db8::7");
         long nsBefore = a.stats().nd6.xmit;
