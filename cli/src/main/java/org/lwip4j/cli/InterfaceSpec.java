@@ -20,7 +20,8 @@ import org.lwip4j.netif.Ip4Interface;
  *
  * @param kind    TAP (Ethernet frames) or TUN (bare IP packets)
  * @param name    the device name (also the netif's name in the stack)
- * @param ip4     the stack's address and subnet on this interface
+ * @param ip4     the stack's IPv4 address and subnet on this interface, or {@code null} for an
+ *                interface without IPv4 ({@code --ip4 none}, {@code ip4=none}: IPv6 only)
  * @param hostIp4 the address the host side gets when the device is created; {@code null}
  *                leaves the host side without an address ({@code host-ip4=none})
  * @param mtu     the MTU, or {@code null} for the device's default (1500)
@@ -73,9 +74,14 @@ public record InterfaceSpec(
         checkIp6(name, ip6, hostIp6);
         Objects.requireNonNull(kind, "kind");
         checkIfName(name, "device name");
-        Objects.requireNonNull(ip4, "ip4");
-        checkHostAddress(ip4, "stack address");
-        if (hostIp4 != null) {
+        if (ip4 == null && hostIp4 != null) {
+            throw new UsageException(name + ": a host-side IPv4 address (" + hostIp4 + ") needs an IPv4 address of the stack; "
+                    + "without one (ip4 none) give the host side none");
+        }
+        if (ip4 != null) {
+            checkHostAddress(ip4, "stack address");
+        }
+        if (ip4 != null && hostIp4 != null) {
             checkHostAddress(hostIp4, "host address");
             if (hostIp4.address().equals(ip4.address())) {
                 throw new UsageException(name + ": the host side and the stack cannot both have " + ip4.address()
@@ -112,7 +118,7 @@ public record InterfaceSpec(
     }
 
     /**
-     * Parses an {@code --if} value: {@code KIND:NAME,ip4=ADDR/LEN[,host-ip4=ADDR/LEN|none]
+     * Parses an {@code --if} value: {@code KIND:NAME,ip4=ADDR/LEN|none[,host-ip4=ADDR/LEN|none]
      * [,ip6=ADDR/LEN]...[,host-ip6=ADDR/LEN|none][,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]},
      * KIND being {@code tap} or {@code tun}; {@code ip6} may be repeated. Without
      * {@code host-ip4} the host side gets the first address of the subnet that is not the
@@ -135,6 +141,7 @@ public record InterfaceSpec(
         String[] parts = t.substring(colon + 1).split(",", -1);
         String name = parts[0].strip();
         Ip4Interface ip4 = null;
+        boolean ip4Given = false;
         Ip4Interface host = null;
         boolean hostGiven = false;
         Integer mtu = null;
@@ -157,7 +164,10 @@ public record InterfaceSpec(
                 throw new UsageException("--if " + text + ": " + key + " given twice");
             }
             switch (key) {
-                case "ip4" -> ip4 = parseCidr(value, "ip4");
+                case "ip4" -> {
+                    ip4Given = true;
+                    ip4 = value.equalsIgnoreCase("none") ? null : parseCidr(value, "ip4");
+                }
                 case "host-ip4" -> {
                     hostGiven = true;
                     host = value.equalsIgnoreCase("none") ? null : parseCidr(value, "host-ip4");
@@ -175,11 +185,11 @@ public record InterfaceSpec(
                         + "\" (known: ip4, host-ip4, ip6, host-ip6, mtu, mac, pcap, netns)");
             }
         }
-        if (ip4 == null) {
-            throw new UsageException("--if " + text + ": ip4=ADDR/LEN is required");
+        if (!ip4Given) {
+            throw new UsageException("--if " + text + ": ip4=ADDR/LEN is required (ip4=none for an interface with IPv6 only)");
         }
         if (!hostGiven) {
-            host = defaultHostAddress(ip4);
+            host = ip4 == null ? null : defaultHostAddress(ip4);
         }
         if (!host6Given) {
             host6 = defaultHostAddress6(ip6);

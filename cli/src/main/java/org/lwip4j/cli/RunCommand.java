@@ -71,7 +71,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--tun", paramLabel = "NAME", description = "TUN device (bare IP packets) instead of a TAP.")
     private String tun;
 
-    @Option(names = "--ip4", paramLabel = "ADDR/LEN", description = "The stack's IPv4 address and prefix (default " + DEFAULT_IP4 + ").")
+    @Option(names = "--ip4", paramLabel = "ADDR/LEN|none",
+            description = "The stack's IPv4 address and prefix (default " + DEFAULT_IP4 + "; none: IPv6 only).")
     private String ip4;
 
     @Option(names = "--gw4", paramLabel = "ADDR", description = "Default gateway; must lie in an interface's subnet.")
@@ -165,7 +166,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--if", paramLabel = "SPEC",
             description = {"A further interface (repeatable): tap:NAME or tun:NAME, then",
-                ",ip4=ADDR/LEN[,host-ip4=ADDR/LEN|none][,ip6=ADDR/LEN]...[,host-ip6=ADDR/LEN|none]",
+                ",ip4=ADDR/LEN|none[,host-ip4=ADDR/LEN|none][,ip6=ADDR/LEN]...[,host-ip6=ADDR/LEN|none]",
                 "[,mtu=N][,mac=MAC][,pcap=FILE][,netns=NS]"})
     private List<String> ifs = new ArrayList<>();
 
@@ -204,10 +205,11 @@ public final class RunCommand implements Callable<Integer> {
             InterfaceSpec.Kind kind = tun != null ? InterfaceSpec.Kind.TUN : InterfaceSpec.Kind.TAP;
             String name = tun != null ? tun : tap != null ? tap : DEFAULT_TAP;
             InterfaceSpec.checkIfName(name, kind == InterfaceSpec.Kind.TUN ? "--tun name" : "--tap name");
-            Ip4Interface addr = InterfaceSpec.parseCidr(ip4 != null ? ip4 : DEFAULT_IP4, "--ip4");
+            Ip4Interface addr = ip4 != null && ip4.equalsIgnoreCase("none") ? null
+                    : InterfaceSpec.parseCidr(ip4 != null ? ip4 : DEFAULT_IP4, "--ip4");
             Ip4Interface host;
             if (hostIp4 == null) {
-                host = InterfaceSpec.defaultHostAddress(addr);
+                host = addr == null ? null : InterfaceSpec.defaultHostAddress(addr);
             } else if (hostIp4.equalsIgnoreCase("none")) {
                 host = null;
             } else {

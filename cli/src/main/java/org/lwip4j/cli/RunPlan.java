@@ -95,6 +95,9 @@ public record RunPlan(
             for (int j = i + 1; j < interfaces.size(); j++) {
                 InterfaceSpec a = interfaces.get(i);
                 InterfaceSpec b = interfaces.get(j);
+                if (a.ip4() == null || b.ip4() == null) {
+                    continue;
+                }
                 int len = Math.min(a.ip4().prefixLength(), b.ip4().prefixLength());
                 int mask = len == 0 ? 0 : -1 << (32 - len);
                 if (((a.ip4().address().bits() ^ b.ip4().address().bits()) & mask) == 0) {
@@ -105,7 +108,7 @@ public record RunPlan(
         }
         if (gw4 != null) {
             for (InterfaceSpec s : interfaces) {
-                if (s.ip4().address().equals(gw4)) {
+                if (s.ip4() != null && s.ip4().address().equals(gw4)) {
                     throw new UsageException("gateway " + gw4 + " is the stack's own address on " + s.name()
                             + "; the gateway is another router on that subnet");
                 }
@@ -219,7 +222,7 @@ public record RunPlan(
 
     private static InterfaceSpec gatewayInterface(List<InterfaceSpec> interfaces, Ip4Address gw) {
         for (InterfaceSpec s : interfaces) {
-            if (s.ip4().contains(gw) && !s.ip4().address().equals(gw)) {
+            if (s.ip4() != null && s.ip4().contains(gw) && !s.ip4().address().equals(gw)) {
                 return s;
             }
         }

@@ -139,7 +139,9 @@ public final class StackRunner {
             if (s.mtu() != null) {
                 n.setMtu(s.mtu());
             }
-            n.ip4().set(s.ip4());
+            if (s.ip4() != null) {
+                n.ip4().set(s.ip4());
+            }
             for (Ip6Cidr c : s.ip6()) {
                 n.ip6().add(c.address(), c.prefixLength());
             }
@@ -259,7 +261,7 @@ public final class StackRunner {
         for (Attached a : attached) {
             InterfaceSpec s = a.spec;
             sb.append(String.format(Locale.ROOT, "  %-8s %s %-8s stack %-18s", s.name(), s.kind(),
-                    a.device.created() ? "created" : "attached", s.ip4()));
+                    a.device.created() ? "created" : "attached", s.ip4() != null ? s.ip4() : "no IPv4"));
             if (a.netif != null && s.kind() == InterfaceSpec.Kind.TAP) {
                 sb.append(" mac ").append(a.netif.mac());
             }
@@ -293,27 +295,29 @@ public final class StackRunner {
         for (Attached a : attached) {
             InterfaceSpec s = a.spec;
             String prefix = s.netns() != null ? "ip netns exec " + s.netns() + " " : "";
-            if (a.device.created() && s.hostIp4() == null) {
+            if (a.device.created() && s.hostIp4() == null && s.ip4() != null) {
                 // host-ip4=none: nothing on the host reaches the stack until the host side gets an address.
                 sb.append("  ").append(prefix).append("ip addr add ADDR/").append(s.ip4().prefixLength()).append(" dev ")
                         .append(s.name()).append("    (the host side has no address yet; then:)\n");
             }
-            sb.append("  ").append(prefix).append("ping ").append(s.ip4().address()).append('\n');
-            String addr = s.ip4().address().toString();
-            Services sv = plan.services();
-            if (sv.echo()) {
-                sb.append("  echo hello | ").append(prefix).append("nc -u -w1 ").append(addr).append(' ').append(ECHO_PORT)
-                        .append("    (echo, RFC 862: UDP; without -u TCP)\n");
-            }
-            if (sv.discard()) {
-                sb.append("  ").append(prefix).append("nc ").append(addr).append(" 9 < FILE    (discard, RFC 863: TCP and UDP)\n");
-            }
-            if (sv.chargen()) {
-                sb.append("  ").append(prefix).append("nc ").append(addr).append(" 19 | head    (chargen, RFC 864: TCP and UDP)\n");
-            }
-            if (sv.iperf()) {
-                sb.append("  ").append(prefix).append("iperf -c ").append(addr).append(" -t 5    (iperf 2 server, TCP port ")
-                        .append(IperfServer.PORT).append(")\n");
+            if (s.ip4() != null) {
+                sb.append("  ").append(prefix).append("ping ").append(s.ip4().address()).append('\n');
+                String addr = s.ip4().address().toString();
+                Services sv = plan.services();
+                if (sv.echo()) {
+                    sb.append("  echo hello | ").append(prefix).append("nc -u -w1 ").append(addr).append(' ').append(ECHO_PORT)
+                            .append("    (echo, RFC 862: UDP; without -u TCP)\n");
+                }
+                if (sv.discard()) {
+                    sb.append("  ").append(prefix).append("nc ").append(addr).append(" 9 < FILE    (discard, RFC 863: TCP and UDP)\n");
+                }
+                if (sv.chargen()) {
+                    sb.append("  ").append(prefix).append("nc ").append(addr).append(" 19 | head    (chargen, RFC 864: TCP and UDP)\n");
+                }
+                if (sv.iperf()) {
+                    sb.append("  ").append(prefix).append("iperf -c ").append(addr).append(" -t 5    (iperf 2 server, TCP port ")
+                            .append(IperfServer.PORT).append(")\n");
+                }
             }
             if (a.netif != null) {
                 for (Ip6Addresses.Entry e : a.netif.ip6().all()) {
@@ -329,14 +333,17 @@ public final class StackRunner {
             for (Attached a : attached) {
                 String prefix = a.spec.netns() != null ? "ip netns exec " + a.spec.netns() + " " : "";
                 for (Attached b : attached) {
-                    if (b != a) {
+                    if (b == a) {
+                        continue;
+                    }
+                    if (a.spec.ip4() != null && b.spec.ip4() != null) {
                         sb.append("  ").append(prefix).append("ip route add ").append(b.spec.ip4().network()).append('/')
                                 .append(b.spec.ip4().prefixLength()).append(" via ").append(a.spec.ip4().address()).append('\n');
-                        if (!a.spec.ip6().isEmpty()) {
-                            for (Ip6Cidr p : b.spec.ip6()) {
-                                sb.append("  ").append(prefix).append("ip -6 route add ").append(p.prefix()).append(" via ")
-                                        .append(a.spec.ip6().getFirst().address()).append('\n');
-                            }
+                    }
+                    if (!a.spec.ip6().isEmpty()) {
+                        for (Ip6Cidr p : b.spec.ip6()) {
+                            sb.append("  ").append(prefix).append("ip -6 route add ").append(p.prefix()).append(" via ")
+                                    .append(a.spec.ip6().getFirst().address()).append('\n');
                         }
                     }
                 }

@@ -178,4 +178,34 @@ class Ip6OptionsTest {
             runner.stop();
         }
     }
+
+    @Test
+    void anInterfaceMayHaveIpv6OnlyAndSaysSo() throws Exception {
+        RunPlan p = plan("--ip4", "none", "--ip6", "fd00:5::2/64");
+        InterfaceSpec s = p.interfaces().getFirst();
+        assertNull(s.ip4());
+        assertNull(s.hostIp4(), "no IPv4 on the stack: none on the host side either");
+        assertEquals(c("fd00:5::1/64"), s.hostIp6());
+        RunPlan two = plan("--forward", "--if", "tap:a0,ip4=none,ip6=fd00:1::1/64", "--if", "tap:b0,ip4=10.2.0.1/24,ip6=fd00:2::1/64");
+        assertNull(two.interfaces().getFirst().ip4());
+        assertTrue(refused("--ip4", "none", "--host-ip4", "10.0.0.1/24").contains("needs an IPv4 address of the stack"));
+        assertTrue(refused("--if", "tap:a0,ip6=fd00:1::1/64").contains("ip4=none for an interface with IPv6 only"));
+
+        FakePlatform platform = new FakePlatform();
+        platform.create = true;
+        StackRunner runner = new StackRunner(two, platform, new PrintWriter(new StringWriter(), true));
+        runner.start();
+        try {
+            String b = runner.banner();
+            assertTrue(b.contains("a0       TAP created  stack no IPv4"), b);
+            assertFalse(b.contains("ip route add 10.2.0.0/24"), "no IPv4 route on a side without IPv4: " + b);
+            assertTrue(b.contains("  ip -6 route add fd00:2::/64 via fd00:1::1\n"), b);
+            assertTrue(b.contains("  ip -6 route add fd00:1::/64 via fd00:2::1\n"), b);
+            assertTrue(b.contains("  ping fd00:1::1\n"), b);
+            Netif a0 = runner.stack().call(() -> runner.stack().netifs().byName("a0"));
+            assertEquals(0, (int) runner.stack().call(() -> a0.ip4().count()), "no IPv4 address on a0");
+        } finally {
+            runner.stop();
+        }
+    }
 }

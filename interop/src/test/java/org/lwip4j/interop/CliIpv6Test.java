@@ -192,4 +192,35 @@ class CliIpv6Test {
             }
         }
     }
+
+    @Test
+    void anAddressTheKernelHasAlreadyFailsDadAndSaysSo() throws InterruptedException {
+        try (NetNs ns = NetNs.create()) {
+            String tap = NetNs.uniqueName("d");
+            ns.run("ip", "tuntap", "add", "dev", tap, "mode", "tap").check();
+            try {
+                ns.run("sysctl", "-qw", "net.ipv6.conf." + tap + ".accept_ra=0").check();
+                ns.run("ip", "-6", "addr", "add", "fd00:76:8::2/64", "dev", tap, "nodad").check();
+                ns.run("ip", "link", "set", "dev", tap, "up").check();
+                Cmd.Background cli = Cmd.start(CliTest.lwip4j("run", "--tap", tap, "--ip4", "10.76.8.2/24", "--ip6",
+                        "fd00:76:8::2/64", "--ip6", "fd00:76:8::3/64", "--netns", ns.name(), "--no-warmup", "--no-echo"));
+                try (cli) {
+                    cli.awaitLine(l -> l.startsWith(READY), Duration.ofSeconds(30));
+                    // RFC 4862 §5.4.4: the kernel defends its address with an NA; the stack never uses it.
+                    cli.awaitLine(l -> l.equals("lwip4j: " + tap + " IPv6 fd00:76:8::2/64 duplicate (DAD failed: another node "
+                            + "on the link has it; not used)"), Duration.ofSeconds(15));
+                    cli.awaitLine(l -> l.equals("lwip4j: " + tap + " IPv6 fd00:76:8::3/64" + DAD_DONE), Duration.ofSeconds(15));
+                    Cmd.Result g = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2",
+                            "fd00:76:8::3");
+                    assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(g), g.toString());
+                    cli.signal("TERM");
+                    Cmd.Result r = cli.finish(Duration.ofSeconds(20));
+                    assertEquals(0, r.exit(), r.toString());
+                    assertTrue(r.output().contains("    IPv6 fd00:76:8::2/64 duplicate\n"), r.toString());
+                }
+            } finally {
+                ns.run("ip", "tuntap", "del", "dev", tap, "mode", "tap");
+            }
+        }
+    }
 }

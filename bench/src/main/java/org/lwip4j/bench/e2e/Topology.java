@@ -12,6 +12,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ThreadLocalRandom;
 import org.lwip4j.Stack;
+import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.Ip6Address;
+import org.lwip4j.addr.IpAddress;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.tap.NetNamespace;
@@ -24,12 +27,14 @@ import org.lwip4j.udp.UdpPcb;
  * The two paths measured side by side, each in namespaces of its own so nothing touches the
  * machine's network:
  * <ul>
- * <li>stack: namespace {@code S} holds the host side of a TAP (10.201.0.1/24) whose other
- *     side is a netif of an lwip4j stack in this JVM (10.201.0.2/24), with UDP echo on port 7;
- * <li>kernel: namespaces {@code A} (10.202.0.1/24) and {@code B} (10.202.0.2/24) joined by a
- *     veth pair, with a UDP echo server in {@code B} on port 7: a thread of this JVM with a
- *     kernel socket, so both echo servers are user-space code in the same JVM and the
- *     difference is the path (TAP plus lwip4j versus the kernel's own stack).
+ * <li>stack: namespace {@code S} holds the host side of a TAP (10.201.0.1/24,
+ *     fd00:201::1/64) whose other side is a netif of an lwip4j stack in this JVM
+ *     (10.201.0.2/24, fd00:201::2/64), with UDP echo on port 7 of both families;
+ * <li>kernel: namespaces {@code A} (10.202.0.1/24, fd00:202::1/64) and {@code B}
+ *     (10.202.0.2/24, fd00:202::2/64) joined by a veth pair, with a UDP echo server per family
+ *     in {@code B} on port 7: threads of this JVM with kernel sockets, so both echo servers are
+ *     user-space code in the same JVM and the difference is the path (TAP plus lwip4j versus
+ *     the kernel's own stack).
  * </ul>
  * Everything made is removed on {@link #close()} (and by a shutdown hook).
  */
@@ -38,6 +43,10 @@ final class Topology implements AutoCloseable {
     static final String STACK_HOST_IP = "10.201.0.1";
     static final String VETH_A_IP = "10.202.0.1";
     static final String VETH_B_IP = "10.202.0.2";
+    static final String STACK_IP6 = "fd00:201::2";
+    static final String STACK_HOST_IP6 = "fd00:201::1";
+    static final String VETH_A_IP6 = "fd00:202::1";
+    static final String VETH_B_IP6 = "fd00:202::2";
     static final int ECHO_PORT = 7;
 
     private final String id = randomId();
@@ -48,8 +57,8 @@ final class Topology implements AutoCloseable {
     private final Thread hook = Thread.ofPlatform().unstarted(this::removeNamespaces);
     private Stack stack;
     private TapDriver tap;
-    private DatagramChannel kernelEcho;
-    private Thread kernelEchoThread;
+    private final java.util.List<DatagramChannel> kernelEchoes = new java.util.ArrayList<>();
+    private final java.util.List<Thread> kernelEchoThreads = new java.util.ArrayList<>();
 
     private static String randomId() {
         StringBuilder sb = new StringBuilder();
@@ -74,38 +83,74 @@ final class Topology implements AutoCloseable {
         String va = "l4jb" + id + "x";
         String vb = "l4jb" + id + "y";
         Shell.check("ip", "link", "add", va, "netns", nsA, "type", "veth", "peer", "name", vb, "netns", nsB);
-        configure(nsA, va, VETH_A_IP + "/24");
-        configure(nsB, vb, VETH_B_IP + "/24");
-        kernelEcho = open(nsB, new InetSocketAddress(InetAddress.getByName(VETH_B_IP), ECHO_PORT));
-        kernelEchoThread = Thread.ofPlatform().daemon().name("kernel-echo").start(this::kernelEchoLoop);
+        configure(nsA, va, VETH_A_IP + "/24", VETH_A_IP6 + "/64");
+        configure(nsB, vb, VETH_B_IP + "/24", VETH_B_IP6 + "/64");
+        for (String ip : new String[] {VETH_B_IP, VETH_B_IP6}) {
+            DatagramChannel ch = open(nsB, new InetSocketAddress(InetAddress.getByName(ip), ECHO_PORT));
+            kernelEchoes.add(ch);
+            kernelEchoThreads.add(Thread.ofPlatform().daemon().name("kernel-echo " + ip).start(() -> kernelEchoLoop(ch)));
+        }
 
         // Stack path: TAP made here, moved into S (its descriptor keeps working there).
         String t = "l4jb" + id + "t";
         tap = TapDriver.open(t, TuntapOptions.defaults());
         Shell.check("ip", "link", "set", "dev", t, "netns", nsStack);
-        configure(nsStack, t, STACK_HOST_IP + "/24");
+        configure(nsStack, t, STACK_HOST_IP + "/24", STACK_HOST_IP6 + "/64");
         stack = Stack.create();
         stack.call(() -> {
             Netif n = stack.addNetif(tap, t);
             n.ip4().set(Ip4Interface.parse(STACK_IP + "/24"));
+            n.ip6().add(Ip6Address.parse(STACK_IP6), 64);
             n.setUp(true);
             stack.netifs().setDefault(n);
-            UdpPcb echo = stack.newUdpPcb();
-            if (echo.bind(ECHO_PORT) != Err.OK) {
-                throw new IllegalStateException("cannot bind the stack's echo port");
+            // Echo on both families: one pcb for IPv6 (dual-stack where UDP makes :: take both),
+            // one for IPv4 unless the first took it already.
+            for (IpAddress any : new IpAddress[] {IpAddress.ANY_TYPE, Ip4Address.ANY}) {
+                UdpPcb echo = stack.newUdpPcb();
+                Err e = echo.bind(any, ECHO_PORT);
+                if (e != Err.OK) {
+                    echo.close();
+                    if (any == IpAddress.ANY_TYPE) {
+                        throw new IllegalStateException("cannot bind the stack's echo port: " + e);
+                    }
+                    continue;
+                }
+                echo.onReceive((pcb, p, src, port, netif) -> {
+                    pcb.sendTo(p, src, port);
+                    p.free();
+                });
             }
-            echo.onReceive((pcb, p, src, port, netif) -> {
-                pcb.sendTo(p, src, port);
-                p.free();
-            });
             return null;
         });
         stack.start();
+        awaitStackIpv6(t);
     }
 
-    private static void configure(String ns, String dev, String cidr) throws IOException {
-        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + dev + ".disable_ipv6=1");
+    /** Waits (at most 15 s) until duplicate address detection let the stack use its IPv6 addresses. */
+    private void awaitStackIpv6(String dev) throws IOException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (stack.call(() -> {
+            Netif n = stack.netifs().byName(dev);
+            return n.ip6().linkLocal() == null || n.ip6().all().stream().anyMatch(e -> !e.state().isValid());
+        })) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the stack's IPv6 addresses did not become usable");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+    }
+
+    /** Addresses on {@code dev} in {@code ns}, without DAD on the kernel's side (usable at once), no RAs taken. */
+    private static void configure(String ns, String dev, String cidr, String cidr6) throws IOException {
+        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + dev + ".accept_dad=0");
+        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + dev + ".accept_ra=0");
         Shell.check("ip", "-n", ns, "addr", "add", cidr, "dev", dev);
+        Shell.check("ip", "-n", ns, "-6", "addr", "add", cidr6, "dev", dev, "nodad");
         Shell.check("ip", "-n", ns, "link", "set", "dev", dev, "up");
     }
 
@@ -126,7 +171,7 @@ final class Topology implements AutoCloseable {
         }
     }
 
-    private void kernelEchoLoop() {
+    private static void kernelEchoLoop(DatagramChannel kernelEcho) {
         ByteBuffer buf = ByteBuffer.allocateDirect(65536);
         try {
             while (true) {
@@ -154,16 +199,16 @@ final class Topology implements AutoCloseable {
         } else if (tap != null) {
             tap.close();
         }
-        if (kernelEcho != null) {
+        for (DatagramChannel ch : kernelEchoes) {
             try {
-                kernelEcho.close();
+                ch.close();
             } catch (IOException ignored) {
                 // Closing only.
             }
         }
-        if (kernelEchoThread != null) {
+        for (Thread th : kernelEchoThreads) {
             try {
-                kernelEchoThread.join(2000);
+                th.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
