@@ -128,7 +128,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 new ReassemblyLimits(cfg.memNumReassData(), cfg.reassMaxPbufs(), cfg.reassMaxAge()), new Ipv6Fragments(),
                 icmp::reassemblyTimedOut);
         this.nd = new NeighborDiscovery(ctx, netifs, this);
-        this.mld = new Mld(ctx, this, netifs);
+        this.mld = new Mld(ctx, this, netifs, cfg.forward());
         this.forwarder = new Ip6Forwarder(ctx, this);
         netifs.ethernet().register(EthernetFrame.TYPE_IPV6, this);
         netifs.ipLink().register(6, this);

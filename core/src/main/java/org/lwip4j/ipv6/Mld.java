@@ -34,7 +34,7 @@ import org.lwip4j.wire.MldPacket;
  * has no valid one (RFC 3810 §5.2.13, during DAD).
  *
  * <p>Every netif but the loopback joins all-nodes ({@code ff02::1}, never reported, RFC 3810
- * §6) when added, and the solicited-node group of each of its addresses while it has it
+ * §6) when added, a forwarding stack all-routers ({@code ff02::2}, RFC 4291 §2.8) too, and the solicited-node group of each of its addresses while it has it
  * (RFC 4291 §2.7.1, RFC 4862 §5.4.2): joined as the address is added and left as it is
  * removed (several addresses may share one group: it is counted). The group of a tentative
  * address is received at once but reported only once DAD has found the address unique
@@ -60,13 +60,20 @@ public final class Mld implements ReportSender {
     private final long[] srcHi = new long[Group.MAX_SOURCES_FOR_QUERY];
     private final long[] srcLo = new long[Group.MAX_SOURCES_FOR_QUERY];
 
-    Mld(StackContext ctx, Ipv6 ip, NetifTable netifs) {
+    Mld(StackContext ctx, Ipv6 ip, NetifTable netifs, boolean router) {
         this.ctx = ctx;
         this.ip = ip;
         this.stats = ctx.stats().mld6;
         this.groups = new GroupMembership(ctx, this);
         netifs.addListener(groups.netifListener(Ipv6.ALL_NODES_HI, 1));
         netifs.addListener(new NetifListener() {
+            @Override
+            public void added(Netif netif) {
+                if (router && !netif.hasFlag(Netif.FLAG_LOOPBACK)) {
+                    groups.join(netif, Ipv6.ALL_NODES_HI, ALL_ROUTERS_LO); // RFC 4291 §2.8: a router listens to all-routers
+                }
+            }
+
             @Override
             public void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
                 if (netif.hasFlag(Netif.FLAG_LOOPBACK)) {

@@ -38,7 +38,7 @@ class MldTest {
 
     @BeforeEach
     void setUp() {
-        stack = Stack.create(StackConfig.builder().randomSeed(6).lwipIpv6DupDetectAttempts(0).build(), clock);
+        stack = Stack.create(StackConfig.builder().randomSeed(6).lwipIpv6DupDetectAttempts(0).maxRtrSolicitations(0).build(), clock);
         wire = new CaptureDriver();
         netif = stack.addNetif(wire, "eth0");
         netif.setUp(true);
@@ -271,7 +271,7 @@ class MldTest {
     @Test
     void aCurrentStateReportLargerThanTheMtuIsSplit() {
         stack.close();
-        stack = Stack.create(StackConfig.builder().randomSeed(6).lwipIpv6DupDetectAttempts(0).build(), clock);
+        stack = Stack.create(StackConfig.builder().randomSeed(6).lwipIpv6DupDetectAttempts(0).maxRtrSolicitations(0).build(), clock);
         wire = new CaptureDriver(org.lwip4j.netif.LinkType.ETHERNET, 1280);
         netif = stack.addNetif(wire, "eth0");
         netif.setUp(true);

@@ -149,7 +149,11 @@ final class TcpScript implements AutoCloseable {
         listen();
         send(synTemplate.seq(peerIsn));
         Seg sa = expect(Seg.synAck().seq(ISS).ack(peerIsn + 1));
-        send(Seg.ack().seq(peerIsn + 1).ack(ISS + 1));
+        Seg ack = Seg.ack().seq(peerIsn + 1).ack(ISS + 1);
+        if (synTemplate.tsVal != null && sa.tsVal != null) {
+            ack.ts(synTemplate.tsVal, sa.tsVal); // RFC 7323 §3.2: once negotiated, on every segment
+        }
+        send(ack);
         expectNothing();
         assertEquals(TcpState.ESTABLISHED, conn.state());
         return sa;

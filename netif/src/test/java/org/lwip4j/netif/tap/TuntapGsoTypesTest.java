@@ -13,7 +13,7 @@ import org.lwip4j.buffer.Pbuf;
  */
 class TuntapGsoTypesTest {
     private static int gsoTypes(Tuntap.Mode mode, TuntapOptions options) throws TuntapException {
-        try (SocketPairDevice d = SocketPairDevice.open("sp-gso", mode, options.vnetHeader())) {
+        try (FramePipe d = FramePipe.open("sp-gso", mode, options.vnetHeader())) {
             TuntapDriver driver = mode == Tuntap.Mode.TAP ? TapDriver.of(d.device(), options)
                     : TunDriver.of(d.device(), options);
             return driver.gsoTypes();
