@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.lwip4j.addr.MacAddress;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ipv4.Arp;
 import org.lwip4j.ipv4.Ipv4;
@@ -69,13 +70,14 @@ public final class Stack implements AutoCloseable {
         this.ctx = new StackContext(config, clock);
         this.netifs = new NetifTable(ctx);
         // The floors, bottom up; which protocols a stack has is its configuration.
-        this.ip = new Ip(netifs);
-        this.arp = new Arp(ctx, netifs);
-        this.ipv4 = new Ipv4(ctx, netifs, ip);
-        this.ipv6 = config.ip6().enabled() ? new Ipv6(ctx, netifs, ip) : null;
-        this.udp = config.udp().enabled() ? new Udp(ctx, ip) : null;
-        this.raw = config.raw().enabled() ? new Raw(ctx, ip) : null;
-        this.tcp = config.tcp().enabled() ? new Tcp(ctx, ip) : null;
+        // Through Assembly: the protocols' constructors are not API (docs/DESIGN.md "API").
+        this.ip = Assembly.ip().create(netifs);
+        this.arp = Assembly.arp().create(ctx, netifs);
+        this.ipv4 = Assembly.ipv4().create(ctx, netifs, ip);
+        this.ipv6 = config.ip6().enabled() ? Assembly.ipv6().create(ctx, netifs, ip) : null;
+        this.udp = config.udp().enabled() ? Assembly.udp().create(ctx, ip) : null;
+        this.raw = config.raw().enabled() ? Assembly.raw().create(ctx, ip) : null;
+        this.tcp = config.tcp().enabled() ? Assembly.tcp().create(ctx, ip) : null;
         if (config.netifs().loopback()) {
             netifs.addLoopback();
         }
@@ -321,9 +323,9 @@ public final class Stack implements AutoCloseable {
             netifs.remove(n);
         }
         if (tcp != null) {
-            tcp.release();
+            Assembly.tcp().release(tcp);
         }
-        ip.release();
+        Assembly.ip().release(ip);
     }
 
     @Override

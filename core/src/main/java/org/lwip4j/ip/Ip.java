@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.internal.Assembly;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifListener;
 import org.lwip4j.netif.NetifTable;
@@ -31,8 +32,22 @@ public final class Ip implements IpOutput {
     private record Registration(int protocol, TransportInput input, TransportErrorInput errors) {
     }
 
+    static {
+        Assembly.setIp(new Assembly.IpFactory() {
+            @Override
+            public Ip create(NetifTable netifs) {
+                return new Ip(netifs);
+            }
+
+            @Override
+            public void release(Ip ip) {
+                ip.release();
+            }
+        });
+    }
+
     /** The IP layer of a stack; it listens to the netifs to keep routes fresh. */
-    public Ip(NetifTable netifs) {
+    Ip(NetifTable netifs) {
         netifs.addListener(new NetifListener() {
             @Override
             public void statusChanged(Netif netif) {
@@ -126,7 +141,7 @@ public final class Ip implements IpOutput {
     }
 
     /** Frees every packet the families hold: the stack is closing. */
-    public void release() {
+    void release() {
         for (NetworkProtocol f : families) {
             if (f != null) {
                 f.release();

@@ -11,6 +11,7 @@ import org.lwip4j.addr.MacAddress;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
+import org.lwip4j.internal.Assembly;
 import org.lwip4j.netif.EthernetLink;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.AddressResolver;
@@ -144,11 +145,15 @@ public final class Arp implements AddressResolver, NetworkInput, NetifListener {
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[ArpPacket.LEN]);
     private long conflicts;
 
+    static {
+        Assembly.setArp(Arp::new);
+    }
+
     /**
      * ARP for the Ethernet netifs of {@code netifs}: registers itself as the handler of
      * EtherType 0x0806, as the IPv4 next-hop resolver and as a netif listener. On the loop.
      */
-    public Arp(StackContext ctx, NetifTable netifs) {
+    Arp(StackContext ctx, NetifTable netifs) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         StackConfig c = ctx.config();
         this.ethernet = netifs.ethernet();

@@ -7,6 +7,7 @@ import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
@@ -69,8 +70,12 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     /** The last next hop handed out for a header-included send, reused while it repeats (no allocation per packet). */
     private Ip4Address lastHop = Ip4Address.ANY;
 
+    static {
+        Assembly.setIpv4(Ipv4::new);
+    }
+
     /** IPv4 for the stack: registers itself with the link layers and with {@code ip} as its IPv4 family. */
-    public Ipv4(StackContext ctx, NetifTable netifs, Ip ip) {
+    Ipv4(StackContext ctx, NetifTable netifs, Ip ip) {
         this.ctx = ctx;
         this.cfg = ctx.config().ip4();
         this.netifs = netifs;

@@ -8,6 +8,7 @@ import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
@@ -114,8 +115,12 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private final Ip6Forwarder forwarder;
     private RawInput raw;
 
+    static {
+        Assembly.setIpv6(Ipv6::new);
+    }
+
     /** IPv6 for the stack: registers itself with the link layers, ICMPv6 and ND, and with {@code ip} as its IPv6 family. */
-    public Ipv6(StackContext ctx, NetifTable netifs, Ip ip) {
+    Ipv6(StackContext ctx, NetifTable netifs, Ip ip) {
         this.ctx = ctx;
         this.cfg = ctx.config().ip6();
         this.netifs = netifs;

@@ -5,6 +5,7 @@ import java.util.List;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
+import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.RawInput;
 import org.lwip4j.ip.Ip;
@@ -32,8 +33,12 @@ public final class Raw implements RawInput {
     /** {@link #pcbs} as an array, replaced on every change: what input walks. */
     private RawPcb[] pcbArray = new RawPcb[0];
 
+    static {
+        Assembly.setRaw(Raw::new);
+    }
+
     /** Raw pcbs for the stack: installs itself as every IP family's raw hook. */
-    public Raw(StackContext ctx, Ip ip) {
+    Raw(StackContext ctx, Ip ip) {
         this.ctx = ctx;
         this.ip = ip;
         this.stats = ctx.stats().raw;

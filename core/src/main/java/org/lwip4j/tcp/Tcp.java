@@ -12,6 +12,7 @@ import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
+import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.IcmpError;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
@@ -87,8 +88,22 @@ public final class Tcp {
     final TcpOptions rxOptions = new TcpOptions();
     final TcpOptions txOptions = new TcpOptions();
 
+    static {
+        Assembly.setTcp(new Assembly.TcpFactory() {
+            @Override
+            public Tcp create(StackContext ctx, Ip ip) {
+                return new Tcp(ctx, ip);
+            }
+
+            @Override
+            public void release(Tcp tcp) {
+                tcp.release();
+            }
+        });
+    }
+
     /** TCP for the stack: registers protocol 6 with every IP family. */
-    public Tcp(StackContext ctx, Ip ip) {
+    Tcp(StackContext ctx, Ip ip) {
         this.ctx = ctx;
         this.cfg = ctx.config().tcp();
         this.ip = ip;
@@ -239,7 +254,7 @@ public final class Tcp {
     }
 
     /** Frees every pcb without a segment or callback (the stack is closing): their queued pbufs go back. */
-    public void release() {
+    void release() {
         for (TcpPcb pcb : new ArrayList<>(active)) {
             free(pcb);
         }

@@ -9,6 +9,7 @@ import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
+import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.IcmpError;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
@@ -64,8 +65,12 @@ public final class Udp {
     private final PcbTable<UdpPcb> byTuple = new PcbTable<>();
     private int nextPort;
 
+    static {
+        Assembly.setUdp(Udp::new);
+    }
+
     /** UDP for the stack: registers protocols 17 and (when enabled) 136 with every IP family. */
-    public Udp(StackContext ctx, Ip ip) {
+    Udp(StackContext ctx, Ip ip) {
         this.ctx = ctx;
         this.cfg = ctx.config().udp();
         this.sofBroadcast = ctx.config().ip4().sofBroadcast();
