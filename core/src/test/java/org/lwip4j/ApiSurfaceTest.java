@@ -3,11 +3,14 @@ package org.lwip4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
 import org.lwip4j.internal.Assembly;
+import org.lwip4j.internal.IpInfoWriter;
+import org.lwip4j.ip.IpInfo;
 import org.lwip4j.testing.ApiSurface;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +37,13 @@ class ApiSurfaceTest {
         assertEquals("org.lwip4j.core", api.moduleName());
         assertTrue(api.packages().contains(Assembly.class.getPackageName()));
         assertFalse(api.exportedPackages().contains(Assembly.class.getPackageName()));
+    }
+
+    @Test
+    void onlyTheStackFillsAnIpInfo() {
+        // The setters are protected for the stack's own subclass in the unexported package.
+        assertThrows(UnsupportedOperationException.class, () -> new IpInfo() {});
+        assertEquals(IpInfo.class, IpInfoWriter.class.getSuperclass());
     }
 
     @Test

@@ -188,7 +188,7 @@ public final class Arp implements AddressResolver, NetworkInput, NetifListener {
      *         be queued (no memory, queue bound, or a table full of static entries); the
      *         driver's error when sending failed
      */
-    public Err output(Netif netif, Pbuf packet, int ip) {
+    Err output(Netif netif, Pbuf packet, int ip) {
         assert ctx.loop().inEventLoop();
         if (netif.ip4().isBroadcast(ip)) {
             return ethernet.send(netif, packet, BROADCAST_MAC, EthernetFrame.TYPE_IPV4);

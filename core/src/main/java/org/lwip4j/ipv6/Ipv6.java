@@ -9,6 +9,7 @@ import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.internal.Assembly;
+import org.lwip4j.internal.IpInfoWriter;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
@@ -104,7 +105,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private final ProtoStats stats;
     private final TransportTable transports = new TransportTable();
     private final RouteTable routes;
-    private final IpInfo info = new IpInfo();
+    private final IpInfoWriter info = new IpInfoWriter();
     private final Ipv6ExtHeaders ext = new Ipv6ExtHeaders();
     private final Reassembler reassembler;
     private final Ipv6Fragmenter fragmenter;
@@ -369,7 +370,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private void deliver(Netif inp, Pbuf p, int hl, int upper, boolean multicast, boolean linkBroadcast) {
         MemorySegment s = p.segment();
         int off = p.offset();
-        IpInfo in = info;
+        IpInfoWriter in = info;
         in.set6(inp, p, Ipv6Packet.srcHi(s, off), Ipv6Packet.srcLo(s, off), Ipv6Packet.dstHi(s, off),
                 Ipv6Packet.dstLo(s, off), hl, upper, Ipv6Packet.hopLimit(s, off), Ipv6Packet.trafficClass(s, off),
                 multicast, linkBroadcast, off);
