@@ -33,6 +33,13 @@ class ApiSurfaceTest {
     }
 
     @Test
+    void theLeakCheckFindsATypeOfAnUnexportedPackage() {
+        List<String> leaks = api.without("org.lwip4j.buffer").leaks(Set.of());
+        assertTrue(leaks.contains("org.lwip4j.Stack: public org.lwip4j.buffer.Pbuf org.lwip4j.Stack.pbuf(byte[])"
+                + " -> org.lwip4j.buffer.Pbuf"), leaks.toString());
+    }
+
+    @Test
     void theAssemblyBridgeIsNotExported() {
         assertEquals("org.lwip4j.core", api.moduleName());
         assertTrue(api.packages().contains(Assembly.class.getPackageName()));
