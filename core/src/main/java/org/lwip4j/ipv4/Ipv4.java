@@ -143,7 +143,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     }
 
     /** The netifs this layer routes over. */
-    public NetifTable netifs() {
+    NetifTable netifs() {
         return netifs;
     }
 
