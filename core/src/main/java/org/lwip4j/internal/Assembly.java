@@ -2,6 +2,8 @@ package org.lwip4j.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ipv4.Arp;
 import org.lwip4j.ipv4.Ipv4;
@@ -66,9 +68,21 @@ public final class Assembly {
 
     private Assembly() {}
 
-    /** From {@code Ip}'s static initializer. */
-    public static void setIp(IpFactory f) {
-        ip = once(ip, f);
+    /** From {@code Ip}'s static initializer: {@code Ip::new, Ip::release}. */
+    public static void setIp(Function<NetifTable, Ip> create, Consumer<Ip> release) {
+        Objects.requireNonNull(create, "create");
+        Objects.requireNonNull(release, "release");
+        ip = once(ip, new IpFactory() {
+            @Override
+            public Ip create(NetifTable netifs) {
+                return create.apply(netifs);
+            }
+
+            @Override
+            public void release(Ip i) {
+                release.accept(i);
+            }
+        });
     }
 
     /** From {@code Arp}'s static initializer. */
@@ -96,9 +110,21 @@ public final class Assembly {
         raw = once(raw, f);
     }
 
-    /** From {@code Tcp}'s static initializer. */
-    public static void setTcp(TcpFactory f) {
-        tcp = once(tcp, f);
+    /** From {@code Tcp}'s static initializer: {@code Tcp::new, Tcp::release}. */
+    public static void setTcp(TransportFactory<Tcp> create, Consumer<Tcp> release) {
+        Objects.requireNonNull(create, "create");
+        Objects.requireNonNull(release, "release");
+        tcp = once(tcp, new TcpFactory() {
+            @Override
+            public Tcp create(StackContext ctx, Ip ip) {
+                return create.create(ctx, ip);
+            }
+
+            @Override
+            public void release(Tcp t) {
+                release.accept(t);
+            }
+        });
     }
 
     /** The IP layer's factory. */

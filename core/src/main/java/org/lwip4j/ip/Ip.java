@@ -33,17 +33,7 @@ public final class Ip implements IpOutput {
     }
 
     static {
-        Assembly.setIp(new Assembly.IpFactory() {
-            @Override
-            public Ip create(NetifTable netifs) {
-                return new Ip(netifs);
-            }
-
-            @Override
-            public void release(Ip ip) {
-                ip.release();
-            }
-        });
+        Assembly.setIp(Ip::new, Ip::release);
     }
 
     /** The IP layer of a stack; it listens to the netifs to keep routes fresh. */

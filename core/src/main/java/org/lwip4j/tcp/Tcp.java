@@ -89,17 +89,7 @@ public final class Tcp {
     final TcpOptions txOptions = new TcpOptions();
 
     static {
-        Assembly.setTcp(new Assembly.TcpFactory() {
-            @Override
-            public Tcp create(StackContext ctx, Ip ip) {
-                return new Tcp(ctx, ip);
-            }
-
-            @Override
-            public void release(Tcp tcp) {
-                tcp.release();
-            }
-        });
+        Assembly.setTcp(Tcp::new, Tcp::release);
     }
 
     /** TCP for the stack: registers protocol 6 with every IP family. */
