@@ -339,7 +339,7 @@ public final class ApiSurface {
         actual.forEach(removed::remove);
         StringBuilder b = new StringBuilder("the API of ").append(moduleName()).append(" changed (")
                 .append(added.size()).append(" added, ").append(removed.size()).append(" removed). If intended, accept it:\n")
-                .append("  cp ").append(actualFile).append(' ').append(expectedFile)
+                .append("  cp ").append(actualFile.toAbsolutePath()).append(' ').append(expectedFile.toAbsolutePath())
                 .append("   (or run the test with -Dlwip4j.api.update=true)\n");
         added.forEach(l -> b.append("+ ").append(l).append('\n'));
         removed.forEach(l -> b.append("- ").append(l).append('\n'));
