@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.lwip4j.addr.MacAddress;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ipv4.Arp;
 import org.lwip4j.ipv4.Ipv4;
@@ -70,14 +69,14 @@ public final class Stack implements AutoCloseable {
         this.ctx = new StackContext(config, clock);
         this.netifs = new NetifTable(ctx);
         // The floors, bottom up; which protocols a stack has is its configuration.
-        // Through Assembly: the protocols' constructors are not API (docs/DESIGN.md "API").
-        this.ip = Assembly.ip().create(netifs);
-        this.arp = Assembly.arp().create(ctx, netifs);
-        this.ipv4 = Assembly.ipv4().create(ctx, netifs, ip);
-        this.ipv6 = config.ip6().enabled() ? Assembly.ipv6().create(ctx, netifs, ip) : null;
-        this.udp = config.udp().enabled() ? Assembly.udp().create(ctx, ip) : null;
-        this.raw = config.raw().enabled() ? Assembly.raw().create(ctx, ip) : null;
-        this.tcp = config.tcp().enabled() ? Assembly.tcp().create(ctx, ip) : null;
+        // Through Protocols: the protocols' constructors are not API (docs/DESIGN.md "API surface").
+        this.ip = Protocols.ip(netifs);
+        this.arp = Protocols.arp(ctx, netifs);
+        this.ipv4 = Protocols.ipv4(ctx, netifs, ip);
+        this.ipv6 = config.ip6().enabled() ? Protocols.ipv6(ctx, netifs, ip) : null;
+        this.udp = config.udp().enabled() ? Protocols.udp(ctx, ip) : null;
+        this.raw = config.raw().enabled() ? Protocols.raw(ctx, ip) : null;
+        this.tcp = config.tcp().enabled() ? Protocols.tcp(ctx, ip) : null;
         if (config.netifs().loopback()) {
             netifs.addLoopback();
         }
@@ -323,9 +322,9 @@ public final class Stack implements AutoCloseable {
             netifs.remove(n);
         }
         if (tcp != null) {
-            Assembly.tcp().release(tcp);
+            Protocols.release(tcp);
         }
-        Assembly.ip().release(ip);
+        Protocols.release(ip);
     }
 
     @Override

@@ -164,8 +164,8 @@ class ReadmeJavaExamplesTest {
     @Test
     void anExampleReachingPastTheApiDoesNotCompile() throws IOException {
         // public, but in the unexported org.lwip4j.internal: a user's module cannot name it.
-        Example e = new Example(1, new ArrayList<>(List.of("import org.lwip4j.internal.Assembly;")),
-                List.of("Object f = Assembly.udp();"), List.of(2));
+        Example e = new Example(1, new ArrayList<>(List.of("import org.lwip4j.internal.IpInfoWriter;")),
+                List.of("Object w = new IpInfoWriter();"), List.of(2));
         List<String> errors = compile(e, "ReachesInternal");
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.getFirst().contains("org.lwip4j.internal") && errors.getFirst().contains("not visible"),

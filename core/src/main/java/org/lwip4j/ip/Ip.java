@@ -6,7 +6,6 @@ import java.util.Objects;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.internal.Assembly;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifListener;
 import org.lwip4j.netif.NetifTable;
@@ -30,10 +29,6 @@ public final class Ip implements IpOutput {
     private long generation;
 
     private record Registration(int protocol, TransportInput input, TransportErrorInput errors) {
-    }
-
-    static {
-        Assembly.setIp(Ip::new, Ip::release);
     }
 
     /** The IP layer of a stack; it listens to the netifs to keep routes fresh. */

@@ -11,7 +11,6 @@ import org.lwip4j.addr.MacAddress;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
-import org.lwip4j.internal.Assembly;
 import org.lwip4j.netif.EthernetLink;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.AddressResolver;
@@ -144,10 +143,6 @@ public final class Arp implements AddressResolver, NetworkInput {
     /** ARP packets shorter than one node are copied here to be read in one piece. */
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[ArpPacket.LEN]);
     private long conflicts;
-
-    static {
-        Assembly.setArp(Arp::new);
-    }
 
     /**
      * ARP for the Ethernet netifs of {@code netifs}: registers itself as the handler of

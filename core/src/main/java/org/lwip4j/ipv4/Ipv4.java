@@ -7,7 +7,6 @@ import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.internal.Assembly;
 import org.lwip4j.internal.IpInfoWriter;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
@@ -70,10 +69,6 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     private int nextIdent;
     /** The last next hop handed out for a header-included send, reused while it repeats (no allocation per packet). */
     private Ip4Address lastHop = Ip4Address.ANY;
-
-    static {
-        Assembly.setIpv4(Ipv4::new);
-    }
 
     /** IPv4 for the stack: registers itself with the link layers and with {@code ip} as its IPv4 family. */
     Ipv4(StackContext ctx, NetifTable netifs, Ip ip) {

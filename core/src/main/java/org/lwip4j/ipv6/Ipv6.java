@@ -8,7 +8,6 @@ import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.internal.Assembly;
 import org.lwip4j.internal.IpInfoWriter;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
@@ -115,10 +114,6 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private final Ip ipLayer;
     private final Ip6Forwarder forwarder;
     private RawInput raw;
-
-    static {
-        Assembly.setIpv6(Ipv6::new);
-    }
 
     /** IPv6 for the stack: registers itself with the link layers, ICMPv6 and ND, and with {@code ip} as its IPv6 family. */
     Ipv6(StackContext ctx, NetifTable netifs, Ip ip) {

@@ -5,7 +5,6 @@ import java.util.List;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
-import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.RawInput;
 import org.lwip4j.ip.Ip;
@@ -32,10 +31,6 @@ public final class Raw implements RawInput {
     private final List<RawPcb> pcbs = new ArrayList<>();
     /** {@link #pcbs} as an array, replaced on every change: what input walks. */
     private RawPcb[] pcbArray = new RawPcb[0];
-
-    static {
-        Assembly.setRaw(Raw::new);
-    }
 
     /** Raw pcbs for the stack: installs itself as every IP family's raw hook. */
     Raw(StackContext ctx, Ip ip) {

@@ -12,7 +12,6 @@ import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
-import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.IcmpError;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
@@ -87,10 +86,6 @@ public final class Tcp {
     private final MemorySegment hdrScratch = MemorySegment.ofArray(new byte[TcpPacket.MAX_HEADER_LEN]);
     final TcpOptions rxOptions = new TcpOptions();
     final TcpOptions txOptions = new TcpOptions();
-
-    static {
-        Assembly.setTcp(Tcp::new, Tcp::release);
-    }
 
     /** TCP for the stack: registers protocol 6 with every IP family. */
     Tcp(StackContext ctx, Ip ip) {

@@ -9,7 +9,6 @@ import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
-import org.lwip4j.internal.Assembly;
 import org.lwip4j.ip.IcmpError;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
@@ -64,10 +63,6 @@ public final class Udp {
     /** Connected pcbs, by {@link #tupleKey}. */
     private final PcbTable<UdpPcb> byTuple = new PcbTable<>();
     private int nextPort;
-
-    static {
-        Assembly.setUdp(Udp::new);
-    }
 
     /** UDP for the stack: registers protocols 17 and (when enabled) 136 with every IP family. */
     Udp(StackContext ctx, Ip ip) {
