@@ -44,19 +44,25 @@ import org.lwip4j.udp.UdpReceiver;
  * code (a deoptimization in the first seconds is what the warm-up is there to avoid).
  */
 public final class Warmup {
-    /** What a warm-up did. */
+    /** What a warm-up did; {@code tcp} is what its TCP sessions did ({@link TcpWarmup}). */
     public record Result(long sessions, long pings, long udpEchoes, long fragmentedEchoes, long devicePings, long deviceUdpEchoes,
-            Duration took) {
-        /** True when every session got its answers (the paths really ran), the device path's included. */
+            long tcpSessions, long tcpConnections, long tcpClosedCleanly, long tcpBytesIn, long tcpBytesOut, Duration took) {
+        /**
+         * True when every session got its answers (the paths really ran), the device path's
+         * included, and every TCP connection carried its bytes and closed cleanly.
+         */
         public boolean answered() {
-            return sessions > 0 && pings > 0 && udpEchoes > 0 && fragmentedEchoes > 0 && devicePings > 0 && deviceUdpEchoes > 0;
+            return sessions > 0 && pings > 0 && udpEchoes > 0 && fragmentedEchoes > 0 && devicePings > 0 && deviceUdpEchoes > 0
+                    && tcpSessions > 0 && tcpConnections > 0 && tcpClosedCleanly == tcpConnections;
         }
 
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT,
-                    "%d sessions, %d pings, %d UDP echoes (%d fragmented); through a device: %d pings, %d UDP echoes; in %d ms", sessions,
-                    pings, udpEchoes, fragmentedEchoes, devicePings, deviceUdpEchoes, took.toMillis());
+                    "%d sessions, %d pings, %d UDP echoes (%d fragmented); through a device: %d pings, %d UDP echoes; "
+                            + "TCP: %d sessions, %d of %d connections closed cleanly, %d bytes in, %d out; in %d ms", sessions,
+                    pings, udpEchoes, fragmentedEchoes, devicePings, deviceUdpEchoes, tcpSessions, tcpClosedCleanly, tcpConnections,
+                    tcpBytesIn, tcpBytesOut, took.toMillis());
         }
     }
 
@@ -69,15 +75,29 @@ public final class Warmup {
     private static final long DEVICE_FRAMES_MIN = 200;
     private static final long DEVICE_FRAMES_MAX = 60_000;
     /** The share of the budget the device path takes before the simulated sessions' turn. */
-    private static final double DEVICE_SHARE = 0.6;
+    private static final double DEVICE_SHARE = 0.5;
+    /** Where in the budget the simulated UDP sessions give way to the TCP ones. */
+    private static final double UDP_SHARE = 0.7;
     /** Request/answer pairs per session: each session starts with ARP on two fresh stacks. */
     private static final int ROUNDS = 1000;
+    /** Bytes of each iperf stream of a TCP session, each way. */
+    static final int TCP_BULK_BYTES = 2 << 20;
+    /** The same in {@code lwip4j run}'s warm-up. */
+    static final int RUN_TCP_BYTES = 256 << 10;
     private static final int ECHO_PORT = StackRunner.ECHO_PORT;
     private static final int ICMP = 1;
     private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final Duration DEVICE_PATH_WAIT = Duration.ofSeconds(10);
     private static final Ip4Interface PEER = Ip4Interface.parse("10.99.0.1/24");
     private static final Ip4Interface SELF = Ip4Interface.parse("10.99.0.2/24");
+    /** Bytes the simulated TCP sessions send: 16 KiB of a pattern that does not repeat within a segment. */
+    static final byte[] PATTERN = new byte[16 * 1024];
+
+    static {
+        for (int i = 0; i < PATTERN.length; i++) {
+            PATTERN[i] = (byte) (i * 31 % 251);
+        }
+    }
 
     private final long budgetNanos;
     private final long maxSessions;
@@ -98,7 +118,15 @@ public final class Warmup {
      * {@code maxSessions} sessions ran, whichever comes first (at least one session).
      */
     public static Result run(Duration budget, long maxSessions) {
-        if (budget.isNegative() || maxSessions < 1) {
+        return run(budget, maxSessions, TCP_BULK_BYTES);
+    }
+
+    /**
+     * As {@link #run(Duration, long)}, the iperf streams of the TCP sessions {@code tcpBytes}
+     * each way; none when 0.
+     */
+    static Result run(Duration budget, long maxSessions, int tcpBytes) {
+        if (budget.isNegative() || maxSessions < 1 || tcpBytes < 0) {
             throw new IllegalArgumentException("a warm-up needs a budget >= 0 and at least one session");
         }
         Warmup w = new Warmup(budget, maxSessions);
@@ -109,14 +137,18 @@ public final class Warmup {
         do {
             w.session(w.sessions);
             w.sessions++;
-        } while (w.sessions < maxSessions && System.nanoTime() - t0 < w.budgetNanos);
+        } while (w.sessions < maxSessions && System.nanoTime() - t0 < (long) (w.budgetNanos * UDP_SHARE));
+        TcpWarmup.Result tcp = TcpWarmup.Result.NONE;
+        while (tcpBytes > 0 && (tcp.sessions() == 0 || tcp.sessions() < maxSessions && System.nanoTime() - t0 < w.budgetNanos)) {
+            tcp = tcp.plus(TcpWarmup.session(tcp.sessions(), tcpBytes));
+        }
         try {
             devicePath.join(DEVICE_PATH_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(),
-                Duration.ofNanos(System.nanoTime() - t0));
+        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(), tcp.sessions(),
+                tcp.connections(), tcp.closedCleanly(), tcp.bytesIn(), tcp.bytesOut(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /**
@@ -125,7 +157,8 @@ public final class Warmup {
      * packet while the warm-up's stacks, which share nothing with it, get the code compiled.
      */
     public static Thread inBackground() {
-        return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS));
+        return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS,
+                Integer.getInteger("lwip4j.warmup.tcpBytes", RUN_TCP_BYTES)));
     }
 
     /**
@@ -194,7 +227,7 @@ public final class Warmup {
         }
     }
 
-    private static Stack stack(Simulator sim, StackConfig config, NetifDriver driver, Ip4Interface addr) {
+    static Stack stack(Simulator sim, StackConfig config, NetifDriver driver, Ip4Interface addr) {
         Stack s = Stack.create(config, sim.clock());
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "warm0");
@@ -246,7 +279,7 @@ public final class Warmup {
     }
 
     /** A driver that hands everything to a simulator endpoint; three subclasses, used in turn. */
-    private abstract static sealed class Forwarding implements NetifDriver {
+    abstract static sealed class Forwarding implements NetifDriver {
         private final VirtualLink.Endpoint to;
 
         Forwarding(VirtualLink.Endpoint to) {
