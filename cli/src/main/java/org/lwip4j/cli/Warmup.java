@@ -28,7 +28,9 @@ import org.lwip4j.udp.UdpReceiver;
  * of pings and UDP echoes; then simulated sessions: a simulated peer pings a stack and sends
  * it UDP datagrams (small, large and fragmented), which the stack answers as {@code lwip4j
  * run} does (ICMP echo, RFC 792; UDP echo, RFC 862; reassembly and fragmentation, RFC 791;
- * ARP, RFC 826, at the start of each session). Two throwaway stacks on a {@link Simulator}
+ * ARP, RFC 826, at the start of each session); then simulated TCP sessions ({@link TcpWarmup}:
+ * bulk data both ways through the run's iperf 2 server, and connections to its echo, discard
+ * and chargen, each opened and closed). Two throwaway stacks on a {@link Simulator}
  * in virtual time, joined by a {@link VirtualLink}. No device of the host, nothing left
  * behind.
  *
@@ -114,8 +116,10 @@ public final class Warmup {
     /**
      * Runs round trips through a device ({@link DeviceWarmup}) for a share of {@code budget}
      * (wall clock; at least {@value #DEVICE_FRAMES_MIN}, at most {@value #DEVICE_FRAMES_MAX}),
-     * then simulated sessions of {@value #ROUNDS} rounds until the budget has passed or
-     * {@code maxSessions} sessions ran, whichever comes first (at least one session).
+     * then simulated sessions of {@value #ROUNDS} rounds until {@value #UDP_SHARE} of the
+     * budget has passed, then simulated TCP sessions ({@link TcpWarmup}, iperf streams of
+     * {@value #TCP_BULK_BYTES} bytes each way) until the whole budget has; each kind stops
+     * early at {@code maxSessions} sessions and runs at least one.
      */
     public static Result run(Duration budget, long maxSessions) {
         return run(budget, maxSessions, TCP_BULK_BYTES);
