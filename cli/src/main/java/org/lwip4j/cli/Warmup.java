@@ -48,22 +48,25 @@ import org.lwip4j.udp.UdpReceiver;
 public final class Warmup {
     /** What a warm-up did; {@code tcp} is what its TCP sessions did ({@link TcpWarmup}). */
     public record Result(long sessions, long pings, long udpEchoes, long fragmentedEchoes, long devicePings, long deviceUdpEchoes,
-            long tcpSessions, long tcpConnections, long tcpClosedCleanly, long tcpBytesIn, long tcpBytesOut, Duration took) {
+            long deviceTcpBytes, boolean deviceTcpClosed, long tcpSessions, long tcpConnections, long tcpClosedCleanly, long tcpBytesIn,
+            long tcpBytesOut, Duration took) {
         /**
          * True when every session got its answers (the paths really ran), the device path's
-         * included, and every TCP connection carried its bytes and closed cleanly.
+         * included, and every TCP connection carried its bytes and closed cleanly, the one
+         * through the device included.
          */
         public boolean answered() {
             return sessions > 0 && pings > 0 && udpEchoes > 0 && fragmentedEchoes > 0 && devicePings > 0 && deviceUdpEchoes > 0
-                    && tcpSessions > 0 && tcpConnections > 0 && tcpClosedCleanly == tcpConnections;
+                    && deviceTcpBytes > 0 && deviceTcpClosed && tcpSessions > 0 && tcpConnections > 0 && tcpClosedCleanly == tcpConnections;
         }
 
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT,
-                    "%d sessions, %d pings, %d UDP echoes (%d fragmented); through a device: %d pings, %d UDP echoes; "
-                            + "TCP: %d sessions, %d of %d connections closed cleanly, %d bytes in, %d out; in %d ms", sessions,
-                    pings, udpEchoes, fragmentedEchoes, devicePings, deviceUdpEchoes, tcpSessions, tcpClosedCleanly, tcpConnections,
+                    "%d sessions, %d pings, %d UDP echoes (%d fragmented); through a device: %d pings, %d UDP echoes, "
+                            + "TCP %d bytes%s; TCP: %d sessions, %d of %d connections closed cleanly, %d bytes in, %d out; in %d ms",
+                    sessions, pings, udpEchoes, fragmentedEchoes, devicePings, deviceUdpEchoes, deviceTcpBytes,
+                    deviceTcpClosed ? " closed" : " (not closed)", tcpSessions, tcpClosedCleanly, tcpConnections,
                     tcpBytesIn, tcpBytesOut, took.toMillis());
         }
     }
@@ -86,6 +89,9 @@ public final class Warmup {
     static final int TCP_BULK_BYTES = 2 << 20;
     /** The same in {@code lwip4j run}'s warm-up. */
     static final int RUN_TCP_BYTES = 256 << 10;
+    /** Bytes of the TCP stream through the device ({@link DeviceWarmup}), and the same in the run. */
+    static final int DEVICE_TCP_BYTES = 4 << 20;
+    static final int RUN_DEVICE_TCP_BYTES = 1 << 20;
     private static final int ECHO_PORT = StackRunner.ECHO_PORT;
     private static final int ICMP = 1;
     private static final Duration SETTLE = Duration.ofSeconds(5);
@@ -116,28 +122,31 @@ public final class Warmup {
     /**
      * Runs round trips through a device ({@link DeviceWarmup}) for a share of {@code budget}
      * (wall clock; at least {@value #DEVICE_FRAMES_MIN}, at most {@value #DEVICE_FRAMES_MAX}),
+     * then a TCP stream of {@value #DEVICE_TCP_BYTES} bytes through it to an iperf server,
      * then simulated sessions of {@value #ROUNDS} rounds until {@value #UDP_SHARE} of the
      * budget has passed, then simulated TCP sessions ({@link TcpWarmup}, iperf streams of
      * {@value #TCP_BULK_BYTES} bytes each way) until the whole budget has; each kind stops
      * early at {@code maxSessions} sessions and runs at least one.
      */
     public static Result run(Duration budget, long maxSessions) {
-        return run(budget, maxSessions, TCP_BULK_BYTES);
+        return run(budget, maxSessions, TCP_BULK_BYTES, DEVICE_TCP_BYTES);
     }
 
     /**
      * As {@link #run(Duration, long)}, the iperf streams of the TCP sessions {@code tcpBytes}
-     * each way; none when 0.
+     * each way (no TCP session when 0), the TCP stream through the device
+     * {@code deviceTcpBytes} (none when 0).
      */
-    static Result run(Duration budget, long maxSessions, int tcpBytes) {
-        if (budget.isNegative() || maxSessions < 1 || tcpBytes < 0) {
+    static Result run(Duration budget, long maxSessions, int tcpBytes, int deviceTcpBytes) {
+        if (budget.isNegative() || maxSessions < 1 || tcpBytes < 0 || deviceTcpBytes < 0) {
             throw new IllegalArgumentException("a warm-up needs a budget >= 0 and at least one session");
         }
         Warmup w = new Warmup(budget, maxSessions);
         long t0 = System.nanoTime();
         Thread devicePath = Thread.ofPlatform().daemon().name("lwip4j-warmup-ffm").start(Warmup::linkDevicePath);
         // The device path first: it is the one the run's first packets take.
-        DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * DEVICE_SHARE), DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX);
+        DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * DEVICE_SHARE), DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX,
+                deviceTcpBytes);
         do {
             w.session(w.sessions);
             w.sessions++;
@@ -151,7 +160,8 @@ public final class Warmup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(), tcp.sessions(),
+        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(), d.tcpBytes(), d.tcpClosed(),
+                tcp.sessions(),
                 tcp.connections(), tcp.closedCleanly(), tcp.bytesIn(), tcp.bytesOut(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -162,7 +172,8 @@ public final class Warmup {
      */
     public static Thread inBackground() {
         return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS,
-                Integer.getInteger("lwip4j.warmup.tcpBytes", RUN_TCP_BYTES)));
+                Integer.getInteger("lwip4j.warmup.tcpBytes", RUN_TCP_BYTES),
+                Integer.getInteger("lwip4j.warmup.deviceTcpBytes", RUN_DEVICE_TCP_BYTES)));
     }
 
     /**

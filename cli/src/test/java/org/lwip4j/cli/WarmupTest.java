@@ -35,6 +35,9 @@ class WarmupTest {
         // Then the device path, with no budget left: its least, 200 round trips, every 8th a UDP echo.
         assertEquals(175, r.devicePings(), r.toString());
         assertEquals(25, r.deviceUdpEchoes(), r.toString());
+        // Then a TCP stream through the device to an iperf server, closed with FINs both ways.
+        assertEquals(Warmup.DEVICE_TCP_BYTES, r.deviceTcpBytes(), r.toString());
+        assertTrue(r.deviceTcpClosed(), r.toString());
         // Then one TCP session: iperf there and back, echo, discard, chargen; each closed cleanly.
         assertEquals(1, r.tcpSessions(), r.toString());
         assertEquals(5, r.tcpConnections(), r.toString());
@@ -60,6 +63,16 @@ class WarmupTest {
     }
 
     @Test
+    void aTcpStreamThroughTheDeviceOfAnOddLengthIsAcknowledgedWholeAndClosed() {
+        // 10,001 bytes: six full segments and a short one, the last burst ending with the FIN.
+        DeviceWarmup.Result r = DeviceWarmup.run(System.nanoTime(), 8, 8, 10_001);
+        assertEquals(7, r.pings());
+        assertEquals(1, r.udpEchoes());
+        assertEquals(10_001, r.tcpBytes());
+        assertTrue(r.tcpClosed(), "the iperf server reported every byte of a stream ended by FINs: " + r);
+    }
+
+    @Test
     void aTcpResultIsCleanOnlyWhenEveryConnectionClosedCleanly() {
         assertFalse(TcpWarmup.Result.NONE.clean(), "no session ran");
         assertTrue(new TcpWarmup.Result(1, 5, 5, 1, 1).clean());
@@ -71,11 +84,14 @@ class WarmupTest {
 
     @Test
     void aWarmUpWithoutTcpBytesRunsNoTcpSessionAndDoesNotCountAsAnswered() {
-        Warmup.Result r = Warmup.run(Duration.ZERO, 1, 0);
+        Warmup.Result r = Warmup.run(Duration.ZERO, 1, 0, 0);
         assertEquals(0, r.tcpSessions());
+        assertEquals(0, r.deviceTcpBytes());
+        assertFalse(r.deviceTcpClosed());
         assertEquals(1000, r.pings());
         assertFalse(r.answered(), "the TCP paths did not run: " + r);
-        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 1, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 1, 0, -1));
     }
 
     @Test
@@ -97,7 +113,8 @@ class WarmupTest {
     @Test
     void trainSaysWhatItDidAndExits0() {
         assertEquals(0, run("train", "--seconds", "0"));
-        assertTrue(out.toString().startsWith("lwip4j train: 1 sessions, 1000 pings, 1000 UDP echoes (15 fragmented); through a device: 175 pings, 25 UDP echoes; "
+        assertTrue(out.toString().startsWith("lwip4j train: 1 sessions, 1000 pings, 1000 UDP echoes (15 fragmented); through a device: 175 pings, 25 UDP echoes, TCP "
+                + Warmup.DEVICE_TCP_BYTES + " bytes closed; "
                 + "TCP: 1 sessions, 5 of 5 connections closed cleanly, " + (Warmup.TCP_BULK_BYTES + TcpWarmup.ECHO_BYTES + TcpWarmup.DISCARD_BYTES)
                 + " bytes in, "), out.toString());
     }
