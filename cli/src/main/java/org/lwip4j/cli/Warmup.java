@@ -166,9 +166,12 @@ public final class Warmup {
     }
 
     /**
-     * Runs {@link #run(Duration, long)} with {@link #RUN_BUDGET} and {@link #RUN_SESSIONS} on a
-     * daemon thread of its own and returns at once: {@code lwip4j run} answers from its first
-     * packet while the warm-up's stacks, which share nothing with it, get the code compiled.
+     * Runs the warm-up with {@link #RUN_BUDGET} and {@link #RUN_SESSIONS}, and the smaller TCP
+     * amounts of the run ({@value #RUN_TCP_BYTES} and {@value #RUN_DEVICE_TCP_BYTES} bytes; the
+     * system properties {@code lwip4j.warmup.tcpBytes} and {@code lwip4j.warmup.deviceTcpBytes}
+     * change them, for measuring), on a daemon thread of its own and returns at once:
+     * {@code lwip4j run} answers from its first packet while the warm-up's stacks, which share
+     * nothing with it, get the code compiled.
      */
     public static Thread inBackground() {
         return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS,
