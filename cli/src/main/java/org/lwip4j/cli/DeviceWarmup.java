@@ -95,6 +95,9 @@ final class DeviceWarmup {
      * to the stack's iperf server, closed at its end.
      */
     static Result run(long deadline, long minFrames, long maxFrames, long tcpBytes) {
+        if (Warmup.stopped()) {
+            return new Result(0, 0, 0, false);
+        }
         TuntapOptions options = TuntapPlatform.deviceOptions(null, null);
         FramePipe pipe;
         try {
@@ -130,8 +133,13 @@ final class DeviceWarmup {
         } catch (TuntapException | RuntimeException e) {
             // Nothing lost but warmth: the real device is opened independently of this one.
         } finally {
+            // Closing waits for the stack's loop: not to be cut short by an interrupt (the run stopping).
+            boolean interrupted = Thread.interrupted();
             stack.close();
             pipe.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         IperfResult report = w.tcpReport;
         boolean closed = report != null && report.done() && report.bytes() == tcpBytes && w.tcpAcked == tcpBytes;
@@ -146,7 +154,7 @@ final class DeviceWarmup {
             return false;
         }
         long i = 0;
-        for (int burstNo = 0; i < maxFrames && (i < minFrames || System.nanoTime() - deadline < 0); burstNo++) {
+        for (int burstNo = 0; !Warmup.stopped() && i < maxFrames && (i < minFrames || System.nanoTime() - deadline < 0); burstNo++) {
             // Mostly bursts, which the loop reads as a batch (each frame's path runs once per
             // frame, the loop's wakeup once per burst); every fourth a lone frame, as ping sends.
             int burst = (int) Math.min((burstNo & 3) == 3 ? 1 : BURST, (i < minFrames ? minFrames : maxFrames) - i);
@@ -248,7 +256,7 @@ final class DeviceWarmup {
         tcpAcked = bytes;
         pipe.send(frame, tcpSegment(finSeq, rcvNxt, 0x10, 0)); // the last ACK: the stack's pcb is gone after it
         long t0 = System.nanoTime();
-        while (tcpReport == null && System.nanoTime() - t0 < ANSWER_LIMIT_NANOS) {
+        while (tcpReport == null && !Warmup.stopped() && System.nanoTime() - t0 < ANSWER_LIMIT_NANOS) {
             LockSupport.parkNanos(100_000);
         }
     }
@@ -311,7 +319,7 @@ final class DeviceWarmup {
             if (n >= 0) {
                 continue; // something else the stack sent (a gratuitous ARP, IPv6 neighbor discovery): not an answer
             }
-            if (System.nanoTime() - start > ANSWER_LIMIT_NANOS) {
+            if (System.nanoTime() - start > ANSWER_LIMIT_NANOS || Warmup.stopped()) {
                 return false;
             }
             // A short spin, then sleep: the run's own stack shares the processors with this.

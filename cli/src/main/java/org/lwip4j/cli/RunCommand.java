@@ -408,8 +408,9 @@ public final class RunCommand implements Callable<Integer> {
                     Files.deleteIfExists(ready);
                 }
                 if (warming != null) {
-                    // The warm-up's own stacks close when it ends (half a second at most):
-                    // a run that stops leaves nothing running behind it.
+                    // The warm-up's own stacks close when it ends (it ends early when
+                    // interrupted): a run that stops leaves nothing running behind it.
+                    warming.interrupt();
                     warming.join(Warmup.RUN_BUDGET.toMillis() * 4);
                 }
             }

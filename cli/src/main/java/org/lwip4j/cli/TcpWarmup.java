@@ -99,10 +99,10 @@ final class TcpWarmup {
             Client discard = new Client(peer, dst, Discard.PORT, DISCARD_BYTES, 0, false);
             Client chargen = new Client(peer, dst, Chargen.PORT, 0, CHARGEN_BYTES, false);
             List<Client> clients = List.of(echo, discard, chargen);
-            sim.runUntil(() -> iperf.results().isDone() && served.size() == 2 && clients.stream().allMatch(Client::ended),
-                    SESSION_LIMIT);
+            sim.runUntil(() -> Warmup.stopped()
+                    || iperf.results().isDone() && served.size() == 2 && clients.stream().allMatch(Client::ended), SESSION_LIMIT);
             // TIME_WAIT (2 MSL) and the last ACKs: until neither stack holds a connection.
-            sim.runUntil(() -> connections(peer) == 0 && connections(self) == 0, SESSION_LIMIT);
+            sim.runUntil(() -> Warmup.stopped() || connections(peer) == 0 && connections(self) == 0, SESSION_LIMIT);
 
             boolean noneLeft = connections(peer) == 0 && connections(self) == 0;
             long clean = 0;

@@ -126,7 +126,8 @@ public final class Warmup {
      * then simulated sessions of {@value #ROUNDS} rounds until {@value #UDP_SHARE} of the
      * budget has passed, then simulated TCP sessions ({@link TcpWarmup}, iperf streams of
      * {@value #TCP_BULK_BYTES} bytes each way) until the whole budget has; each kind stops
-     * early at {@code maxSessions} sessions and runs at least one.
+     * early at {@code maxSessions} sessions and runs at least one. An interrupt of the calling
+     * thread ends it early, every part closed (the interrupt status stays set).
      */
     public static Result run(Duration budget, long maxSessions) {
         return run(budget, maxSessions, TCP_BULK_BYTES, DEVICE_TCP_BYTES);
@@ -147,12 +148,12 @@ public final class Warmup {
         // The device path first: it is the one the run's first packets take.
         DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * DEVICE_SHARE), DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX,
                 deviceTcpBytes);
-        do {
+        while (!stopped() && (w.sessions == 0 || w.sessions < maxSessions && System.nanoTime() - t0 < (long) (w.budgetNanos * UDP_SHARE))) {
             w.session(w.sessions);
             w.sessions++;
-        } while (w.sessions < maxSessions && System.nanoTime() - t0 < (long) (w.budgetNanos * UDP_SHARE));
+        }
         TcpWarmup.Result tcp = TcpWarmup.Result.NONE;
-        while (tcpBytes > 0 && (tcp.sessions() == 0 || tcp.sessions() < maxSessions && System.nanoTime() - t0 < w.budgetNanos)) {
+        while (tcpBytes > 0 && !stopped() && (tcp.sessions() == 0 || tcp.sessions() < maxSessions && System.nanoTime() - t0 < w.budgetNanos)) {
             tcp = tcp.plus(TcpWarmup.session(tcp.sessions(), tcpBytes));
         }
         try {
@@ -177,6 +178,14 @@ public final class Warmup {
         return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS,
                 Integer.getInteger("lwip4j.warmup.tcpBytes", RUN_TCP_BYTES),
                 Integer.getInteger("lwip4j.warmup.deviceTcpBytes", RUN_DEVICE_TCP_BYTES)));
+    }
+
+    /**
+     * True when the thread running the warm-up was interrupted: the run that started it is
+     * stopping. Each part then ends at its next round, closing what it made.
+     */
+    static boolean stopped() {
+        return Thread.currentThread().isInterrupted();
     }
 
     /**
@@ -225,7 +234,7 @@ public final class Warmup {
             Pbuf huge = udpPayload(peer, 3000);
             byte[] icmp = new byte[8 + 2000];
             try {
-                for (int i = 0; i < ROUNDS; i++) {
+                for (int i = 0; i < ROUNDS && !stopped(); i++) {
                     ping(peer, pinger, dst, icmp, i, i % 50 == 49 ? 2000 : 56);
                     settle(sim);
                     client.sendTo(i % 8 == 7 ? large : i % 50 == 25 ? huge : small, dst, ECHO_PORT);
