@@ -46,7 +46,11 @@ import org.lwip4j.udp.UdpReceiver;
  * code (a deoptimization in the first seconds is what the warm-up is there to avoid).
  */
 public final class Warmup {
-    /** What a warm-up did; {@code tcp} is what its TCP sessions did ({@link TcpWarmup}). */
+    /**
+     * What a warm-up did: the simulated UDP sessions' answers, the device path's (its TCP
+     * stream's bytes acknowledged, and whether it closed cleanly), and the simulated TCP
+     * sessions' ({@link TcpWarmup.Result}).
+     */
     public record Result(long sessions, long pings, long udpEchoes, long fragmentedEchoes, long devicePings, long deviceUdpEchoes,
             long deviceTcpBytes, boolean deviceTcpClosed, long tcpSessions, long tcpConnections, long tcpClosedCleanly, long tcpBytesIn,
             long tcpBytesOut, Duration took) {
@@ -148,12 +152,14 @@ public final class Warmup {
         // The device path first: it is the one the run's first packets take.
         DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * DEVICE_SHARE), DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX,
                 deviceTcpBytes);
-        while (!stopped() && (w.sessions == 0 || w.sessions < maxSessions && System.nanoTime() - t0 < (long) (w.budgetNanos * UDP_SHARE))) {
+        long udpEnd = t0 + (long) (w.budgetNanos * UDP_SHARE);
+        while (!stopped() && (w.sessions == 0 || w.sessions < maxSessions && System.nanoTime() - udpEnd < 0)) {
             w.session(w.sessions);
             w.sessions++;
         }
         TcpWarmup.Result tcp = TcpWarmup.Result.NONE;
-        while (tcpBytes > 0 && !stopped() && (tcp.sessions() == 0 || tcp.sessions() < maxSessions && System.nanoTime() - t0 < w.budgetNanos)) {
+        while (tcpBytes > 0 && !stopped()
+                && (tcp.sessions() == 0 || tcp.sessions() < maxSessions && System.nanoTime() - t0 < w.budgetNanos)) {
             tcp = tcp.plus(TcpWarmup.session(tcp.sessions(), tcpBytes));
         }
         try {
@@ -162,8 +168,8 @@ public final class Warmup {
             Thread.currentThread().interrupt();
         }
         return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(), d.tcpBytes(), d.tcpClosed(),
-                tcp.sessions(),
-                tcp.connections(), tcp.closedCleanly(), tcp.bytesIn(), tcp.bytesOut(), Duration.ofNanos(System.nanoTime() - t0));
+                tcp.sessions(), tcp.connections(), tcp.closedCleanly(), tcp.bytesIn(), tcp.bytesOut(),
+                Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /**
