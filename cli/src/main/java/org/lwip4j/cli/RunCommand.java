@@ -400,7 +400,7 @@ public final class RunCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            Thread warming = warmup ? Warmup.inBackground() : null;
+            Thread warming = warmup ? Warmup.inBackground(plan.services().bulkTcp()) : null;
             try {
                 runner.awaitStop();
             } finally {

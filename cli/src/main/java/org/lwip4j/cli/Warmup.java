@@ -83,8 +83,9 @@ public final class Warmup {
     /** Frames sent through the device path, at least and at most. */
     private static final long DEVICE_FRAMES_MIN = 200;
     private static final long DEVICE_FRAMES_MAX = 60_000;
-    /** The share of the budget the device path takes before the simulated sessions' turn. */
+    /** The share of the budget the device path takes before the simulated sessions' turn (with TCP, without). */
     private static final double DEVICE_SHARE = 0.5;
+    private static final double DEVICE_SHARE_NO_TCP = 0.6;
     /** Where in the budget the simulated UDP sessions give way to the TCP ones. */
     private static final double UDP_SHARE = 0.7;
     /** Request/answer pairs per session: each session starts with ARP on two fresh stacks. */
@@ -125,10 +126,11 @@ public final class Warmup {
 
     /**
      * Runs round trips through a device ({@link DeviceWarmup}) for a share of {@code budget}
-     * (wall clock; at least {@value #DEVICE_FRAMES_MIN}, at most {@value #DEVICE_FRAMES_MAX}),
+     * (wall clock; at least {@value #DEVICE_FRAMES_MIN}, at most {@value #DEVICE_FRAMES_MAX};
+     * {@value #DEVICE_SHARE}, or {@value #DEVICE_SHARE_NO_TCP} in a warm-up without TCP),
      * then a TCP stream of {@value #DEVICE_TCP_BYTES} bytes through it to an iperf server,
      * then simulated sessions of {@value #ROUNDS} rounds until {@value #UDP_SHARE} of the
-     * budget has passed, then simulated TCP sessions ({@link TcpWarmup}, iperf streams of
+     * budget has passed (all of it in a warm-up without TCP sessions), then simulated TCP sessions ({@link TcpWarmup}, iperf streams of
      * {@value #TCP_BULK_BYTES} bytes each way) until the whole budget has; each kind stops
      * early at {@code maxSessions} sessions and runs at least one. An interrupt of the calling
      * thread ends it early, every part closed (the interrupt status stays set).
@@ -150,9 +152,11 @@ public final class Warmup {
         long t0 = System.nanoTime();
         Thread devicePath = Thread.ofPlatform().daemon().name("lwip4j-warmup-ffm").start(Warmup::linkDevicePath);
         // The device path first: it is the one the run's first packets take.
-        DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * DEVICE_SHARE), DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX,
-                deviceTcpBytes);
-        long udpEnd = t0 + (long) (w.budgetNanos * UDP_SHARE);
+        // Without TCP, the shares of before TCP was warmed: the device path 60 %, then UDP.
+        boolean withTcp = tcpBytes > 0 || deviceTcpBytes > 0;
+        DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * (withTcp ? DEVICE_SHARE : DEVICE_SHARE_NO_TCP)),
+                DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX, deviceTcpBytes);
+        long udpEnd = t0 + (long) (w.budgetNanos * (tcpBytes > 0 ? UDP_SHARE : 1.0));
         while (!stopped() && (w.sessions == 0 || w.sessions < maxSessions && System.nanoTime() - udpEnd < 0)) {
             w.session(w.sessions);
             w.sessions++;
@@ -173,17 +177,20 @@ public final class Warmup {
     }
 
     /**
-     * Runs the warm-up with {@link #RUN_BUDGET} and {@link #RUN_SESSIONS}, and the smaller TCP
-     * amounts of the run ({@value #RUN_TCP_BYTES} and {@value #RUN_DEVICE_TCP_BYTES} bytes; the
-     * system properties {@code lwip4j.warmup.tcpBytes} and {@code lwip4j.warmup.deviceTcpBytes}
-     * change them, for measuring), on a daemon thread of its own and returns at once:
-     * {@code lwip4j run} answers from its first packet while the warm-up's stacks, which share
-     * nothing with it, get the code compiled.
+     * Runs the warm-up with {@link #RUN_BUDGET} and {@link #RUN_SESSIONS} on a daemon thread
+     * of its own and returns at once: {@code lwip4j run} answers from its first packet while
+     * the warm-up's stacks, which share nothing with it, get the code compiled. With
+     * {@code tcp} (the run offers TCP in bulk: iperf, discard, chargen) it exercises TCP too,
+     * in the smaller amounts of the run ({@value #RUN_TCP_BYTES} and
+     * {@value #RUN_DEVICE_TCP_BYTES} bytes); without, it stays as short as before, which the
+     * first pings of a run that competes with it for the CPU prefer. The system properties
+     * {@code lwip4j.warmup.tcpBytes} and {@code lwip4j.warmup.deviceTcpBytes} set the amounts
+     * either way, for measuring (0: none).
      */
-    public static Thread inBackground() {
-        return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS,
-                Integer.getInteger("lwip4j.warmup.tcpBytes", RUN_TCP_BYTES),
-                Integer.getInteger("lwip4j.warmup.deviceTcpBytes", RUN_DEVICE_TCP_BYTES)));
+    public static Thread inBackground(boolean tcp) {
+        int tcpBytes = Integer.getInteger("lwip4j.warmup.tcpBytes", tcp ? RUN_TCP_BYTES : 0);
+        int deviceTcpBytes = Integer.getInteger("lwip4j.warmup.deviceTcpBytes", tcp ? RUN_DEVICE_TCP_BYTES : 0);
+        return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS, tcpBytes, deviceTcpBytes));
     }
 
     /**
