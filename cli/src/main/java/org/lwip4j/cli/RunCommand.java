@@ -400,7 +400,7 @@ public final class RunCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            Thread warming = warmup ? Warmup.inBackground() : null;
+            Thread warming = warmup ? Warmup.inBackground(plan.services().bulkTcp()) : null;
             try {
                 runner.awaitStop();
             } finally {
@@ -408,8 +408,9 @@ public final class RunCommand implements Callable<Integer> {
                     Files.deleteIfExists(ready);
                 }
                 if (warming != null) {
-                    // The warm-up's own stacks close when it ends (half a second at most):
-                    // a run that stops leaves nothing running behind it.
+                    // The warm-up's own stacks close when it ends (it ends early when
+                    // interrupted): a run that stops leaves nothing running behind it.
+                    warming.interrupt();
                     warming.join(Warmup.RUN_BUDGET.toMillis() * 4);
                 }
             }

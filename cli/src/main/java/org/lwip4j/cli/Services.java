@@ -24,6 +24,14 @@ public record Services(boolean echo, boolean discard, boolean chargen, boolean i
         }
     }
 
+    /**
+     * True when a service or the test moves TCP data in bulk (discard, chargen, the iperf
+     * server or client): the run's warm-up then exercises TCP as well.
+     */
+    public boolean bulkTcp() {
+        return discard || chargen || iperf || iperfServer != null;
+    }
+
     /** Echo only (the default of {@code run}). */
     public static Services echoOnly() {
         return new Services(true, false, false, false, null, null);

@@ -11,9 +11,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lwip4j train} (hidden): the training run the launcher records the JDK's AOT cache
- * from (JEP 483/514/515): a {@link Warmup} of a few seconds, with no device, so that the cache
- * holds the classes and method profiles of the stack's hot paths. Exit code 0 when every path
- * got its answers, 1 otherwise (the launcher then keeps no cache).
+ * from (JEP 483/514/515): a {@link Warmup} of a few seconds, with no device of the host, so
+ * that the cache holds the classes and method profiles of the stack's hot paths: pings and
+ * UDP echoes, through a stand-in TAP device and on a simulated link, and TCP (a stream through
+ * the stand-in device; simulated sessions with the run's iperf, echo, discard and chargen
+ * services). Exit code 0 when every path got its answers and every TCP connection closed
+ * cleanly, 1 otherwise (the launcher then keeps no cache).
  */
 @Command(name = "train", hidden = true, usageHelpWidth = 100,
         description = {"Exercises the stack's hot paths on a simulated link for the JDK's AOT cache (used by the launcher)."})

@@ -28,7 +28,9 @@ import org.lwip4j.udp.UdpReceiver;
  * of pings and UDP echoes; then simulated sessions: a simulated peer pings a stack and sends
  * it UDP datagrams (small, large and fragmented), which the stack answers as {@code lwip4j
  * run} does (ICMP echo, RFC 792; UDP echo, RFC 862; reassembly and fragmentation, RFC 791;
- * ARP, RFC 826, at the start of each session). Two throwaway stacks on a {@link Simulator}
+ * ARP, RFC 826, at the start of each session); then simulated TCP sessions ({@link TcpWarmup}:
+ * bulk data both ways through the run's iperf 2 server, and connections to its echo, discard
+ * and chargen, each opened and closed). Two throwaway stacks on a {@link Simulator}
  * in virtual time, joined by a {@link VirtualLink}. No device of the host, nothing left
  * behind.
  *
@@ -44,19 +46,32 @@ import org.lwip4j.udp.UdpReceiver;
  * code (a deoptimization in the first seconds is what the warm-up is there to avoid).
  */
 public final class Warmup {
-    /** What a warm-up did. */
+    /**
+     * What a warm-up did: the simulated UDP sessions' answers, the device path's (its TCP
+     * stream's bytes acknowledged, and whether it closed cleanly), and the simulated TCP
+     * sessions' ({@link TcpWarmup.Result}).
+     */
     public record Result(long sessions, long pings, long udpEchoes, long fragmentedEchoes, long devicePings, long deviceUdpEchoes,
-            Duration took) {
-        /** True when every session got its answers (the paths really ran), the device path's included. */
+            long deviceTcpBytes, boolean deviceTcpClosed, long tcpSessions, long tcpConnections, long tcpClosedCleanly, long tcpBytesIn,
+            long tcpBytesOut, Duration took) {
+        /**
+         * True when every session got its answers (the paths really ran), the device path's
+         * included, and every TCP connection carried its bytes and closed cleanly, the one
+         * through the device included.
+         */
         public boolean answered() {
-            return sessions > 0 && pings > 0 && udpEchoes > 0 && fragmentedEchoes > 0 && devicePings > 0 && deviceUdpEchoes > 0;
+            return sessions > 0 && pings > 0 && udpEchoes > 0 && fragmentedEchoes > 0 && devicePings > 0 && deviceUdpEchoes > 0
+                    && deviceTcpBytes > 0 && deviceTcpClosed && tcpSessions > 0 && tcpConnections > 0 && tcpClosedCleanly == tcpConnections;
         }
 
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT,
-                    "%d sessions, %d pings, %d UDP echoes (%d fragmented); through a device: %d pings, %d UDP echoes; in %d ms", sessions,
-                    pings, udpEchoes, fragmentedEchoes, devicePings, deviceUdpEchoes, took.toMillis());
+                    "%d sessions, %d pings, %d UDP echoes (%d fragmented); through a device: %d pings, %d UDP echoes, "
+                            + "TCP %d bytes%s; TCP: %d sessions, %d of %d connections closed cleanly, %d bytes in, %d out; in %d ms",
+                    sessions, pings, udpEchoes, fragmentedEchoes, devicePings, deviceUdpEchoes, deviceTcpBytes,
+                    deviceTcpClosed ? " closed" : " (not closed)", tcpSessions, tcpClosedCleanly, tcpConnections,
+                    tcpBytesIn, tcpBytesOut, took.toMillis());
         }
     }
 
@@ -68,16 +83,34 @@ public final class Warmup {
     /** Frames sent through the device path, at least and at most. */
     private static final long DEVICE_FRAMES_MIN = 200;
     private static final long DEVICE_FRAMES_MAX = 60_000;
-    /** The share of the budget the device path takes before the simulated sessions' turn. */
-    private static final double DEVICE_SHARE = 0.6;
+    /** The share of the budget the device path takes before the simulated sessions' turn (with TCP, without). */
+    private static final double DEVICE_SHARE = 0.5;
+    private static final double DEVICE_SHARE_NO_TCP = 0.6;
+    /** Where in the budget the simulated UDP sessions give way to the TCP ones. */
+    private static final double UDP_SHARE = 0.7;
     /** Request/answer pairs per session: each session starts with ARP on two fresh stacks. */
     private static final int ROUNDS = 1000;
+    /** Bytes of each iperf stream of a TCP session, each way. */
+    static final int TCP_BULK_BYTES = 2 << 20;
+    /** The same in {@code lwip4j run}'s warm-up. */
+    static final int RUN_TCP_BYTES = 256 << 10;
+    /** Bytes of the TCP stream through the device ({@link DeviceWarmup}), and the same in the run. */
+    static final int DEVICE_TCP_BYTES = 4 << 20;
+    static final int RUN_DEVICE_TCP_BYTES = 1 << 20;
     private static final int ECHO_PORT = StackRunner.ECHO_PORT;
     private static final int ICMP = 1;
     private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final Duration DEVICE_PATH_WAIT = Duration.ofSeconds(10);
     private static final Ip4Interface PEER = Ip4Interface.parse("10.99.0.1/24");
     private static final Ip4Interface SELF = Ip4Interface.parse("10.99.0.2/24");
+    /** Bytes the simulated TCP sessions send: 16 KiB of a pattern that does not repeat within a segment. */
+    static final byte[] PATTERN = new byte[16 * 1024];
+
+    static {
+        for (int i = 0; i < PATTERN.length; i++) {
+            PATTERN[i] = (byte) (i * 31 % 251);
+        }
+    }
 
     private final long budgetNanos;
     private final long maxSessions;
@@ -93,39 +126,79 @@ public final class Warmup {
 
     /**
      * Runs round trips through a device ({@link DeviceWarmup}) for a share of {@code budget}
-     * (wall clock; at least {@value #DEVICE_FRAMES_MIN}, at most {@value #DEVICE_FRAMES_MAX}),
-     * then simulated sessions of {@value #ROUNDS} rounds until the budget has passed or
-     * {@code maxSessions} sessions ran, whichever comes first (at least one session).
+     * (wall clock; at least {@value #DEVICE_FRAMES_MIN}, at most {@value #DEVICE_FRAMES_MAX};
+     * {@value #DEVICE_SHARE}, or {@value #DEVICE_SHARE_NO_TCP} in a warm-up without TCP),
+     * then a TCP stream of {@value #DEVICE_TCP_BYTES} bytes through it to an iperf server,
+     * then simulated sessions of {@value #ROUNDS} rounds until {@value #UDP_SHARE} of the
+     * budget has passed (all of it in a warm-up without TCP sessions), then simulated TCP sessions ({@link TcpWarmup}, iperf streams of
+     * {@value #TCP_BULK_BYTES} bytes each way) until the whole budget has; each kind stops
+     * early at {@code maxSessions} sessions and runs at least one. An interrupt of the calling
+     * thread ends it early, every part closed (the interrupt status stays set).
      */
     public static Result run(Duration budget, long maxSessions) {
-        if (budget.isNegative() || maxSessions < 1) {
+        return run(budget, maxSessions, TCP_BULK_BYTES, DEVICE_TCP_BYTES);
+    }
+
+    /**
+     * As {@link #run(Duration, long)}, the iperf streams of the TCP sessions {@code tcpBytes}
+     * each way (no TCP session when 0), the TCP stream through the device
+     * {@code deviceTcpBytes} (none when 0).
+     */
+    static Result run(Duration budget, long maxSessions, int tcpBytes, int deviceTcpBytes) {
+        if (budget.isNegative() || maxSessions < 1 || tcpBytes < 0 || deviceTcpBytes < 0) {
             throw new IllegalArgumentException("a warm-up needs a budget >= 0 and at least one session");
         }
         Warmup w = new Warmup(budget, maxSessions);
         long t0 = System.nanoTime();
         Thread devicePath = Thread.ofPlatform().daemon().name("lwip4j-warmup-ffm").start(Warmup::linkDevicePath);
         // The device path first: it is the one the run's first packets take.
-        DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * DEVICE_SHARE), DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX);
-        do {
+        // Without TCP, the shares of before TCP was warmed: the device path 60 %, then UDP.
+        boolean withTcp = tcpBytes > 0 || deviceTcpBytes > 0;
+        DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * (withTcp ? DEVICE_SHARE : DEVICE_SHARE_NO_TCP)),
+                DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX, deviceTcpBytes);
+        long udpEnd = t0 + (long) (w.budgetNanos * (tcpBytes > 0 ? UDP_SHARE : 1.0));
+        while (!stopped() && (w.sessions == 0 || w.sessions < maxSessions && System.nanoTime() - udpEnd < 0)) {
             w.session(w.sessions);
             w.sessions++;
-        } while (w.sessions < maxSessions && System.nanoTime() - t0 < w.budgetNanos);
+        }
+        TcpWarmup.Result tcp = TcpWarmup.Result.NONE;
+        while (tcpBytes > 0 && !stopped()
+                && (tcp.sessions() == 0 || tcp.sessions() < maxSessions && System.nanoTime() - t0 < w.budgetNanos)) {
+            tcp = tcp.plus(TcpWarmup.session(tcp.sessions(), tcpBytes));
+        }
         try {
             devicePath.join(DEVICE_PATH_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(),
+        return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(), d.tcpBytes(), d.tcpClosed(),
+                tcp.sessions(), tcp.connections(), tcp.closedCleanly(), tcp.bytesIn(), tcp.bytesOut(),
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /**
-     * Runs {@link #run(Duration, long)} with {@link #RUN_BUDGET} and {@link #RUN_SESSIONS} on a
-     * daemon thread of its own and returns at once: {@code lwip4j run} answers from its first
-     * packet while the warm-up's stacks, which share nothing with it, get the code compiled.
+     * Runs the warm-up with {@link #RUN_BUDGET} and {@link #RUN_SESSIONS} on a daemon thread
+     * of its own and returns at once: {@code lwip4j run} answers from its first packet while
+     * the warm-up's stacks, which share nothing with it, get the code compiled. With
+     * {@code tcp} (the run offers TCP in bulk: iperf, discard, chargen) it exercises TCP too,
+     * in the smaller amounts of the run ({@value #RUN_TCP_BYTES} and
+     * {@value #RUN_DEVICE_TCP_BYTES} bytes); without, it stays as short as before, which the
+     * first pings of a run that competes with it for the CPU prefer. The system properties
+     * {@code lwip4j.warmup.tcpBytes} and {@code lwip4j.warmup.deviceTcpBytes} set the amounts
+     * either way, for measuring (0: none).
      */
-    public static Thread inBackground() {
-        return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS));
+    public static Thread inBackground(boolean tcp) {
+        int tcpBytes = Integer.getInteger("lwip4j.warmup.tcpBytes", tcp ? RUN_TCP_BYTES : 0);
+        int deviceTcpBytes = Integer.getInteger("lwip4j.warmup.deviceTcpBytes", tcp ? RUN_DEVICE_TCP_BYTES : 0);
+        return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS, tcpBytes, deviceTcpBytes));
+    }
+
+    /**
+     * True when the thread running the warm-up was interrupted: the run that started it is
+     * stopping. Each part then ends at its next round, closing what it made.
+     */
+    static boolean stopped() {
+        return Thread.currentThread().isInterrupted();
     }
 
     /**
@@ -174,7 +247,7 @@ public final class Warmup {
             Pbuf huge = udpPayload(peer, 3000);
             byte[] icmp = new byte[8 + 2000];
             try {
-                for (int i = 0; i < ROUNDS; i++) {
+                for (int i = 0; i < ROUNDS && !stopped(); i++) {
                     ping(peer, pinger, dst, icmp, i, i % 50 == 49 ? 2000 : 56);
                     settle(sim);
                     client.sendTo(i % 8 == 7 ? large : i % 50 == 25 ? huge : small, dst, ECHO_PORT);
@@ -194,7 +267,7 @@ public final class Warmup {
         }
     }
 
-    private static Stack stack(Simulator sim, StackConfig config, NetifDriver driver, Ip4Interface addr) {
+    static Stack stack(Simulator sim, StackConfig config, NetifDriver driver, Ip4Interface addr) {
         Stack s = Stack.create(config, sim.clock());
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "warm0");
@@ -246,7 +319,7 @@ public final class Warmup {
     }
 
     /** A driver that hands everything to a simulator endpoint; three subclasses, used in turn. */
-    private abstract static sealed class Forwarding implements NetifDriver {
+    abstract static sealed class Forwarding implements NetifDriver {
         private final VirtualLink.Endpoint to;
 
         Forwarding(VirtualLink.Endpoint to) {

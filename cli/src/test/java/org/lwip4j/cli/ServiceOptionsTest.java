@@ -44,6 +44,16 @@ class ServiceOptionsTest {
     }
 
     @Test
+    void theWarmUpExercisesTcpOnlyForARunThatMovesTcpInBulk() {
+        assertFalse(plan().services().bulkTcp(), "echo only: the short warm-up of before");
+        assertFalse(plan("--no-echo").services().bulkTcp());
+        assertTrue(plan("--iperf").services().bulkTcp());
+        assertTrue(plan("--discard").services().bulkTcp());
+        assertTrue(plan("--chargen").services().bulkTcp());
+        assertTrue(plan("-c", "192.168.7.1").services().bulkTcp(), "an iperf client test");
+    }
+
+    @Test
     void anIperfClientTestIsTimedTenSecondsByDefault() {
         Services s = plan("-c", "192.168.7.1").services();
         assertEquals(Ip4Address.parse("192.168.7.1"), s.iperfServer());

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The warm-up and the hidden {@code train} command: every request of a session is answered
- * (so the paths the JIT and the AOT cache are to learn really ran), and the training run
- * says what it did.
+ * (so the paths the JIT and the AOT cache are to learn really ran), every TCP connection
+ * carries its bytes and closes cleanly with no pcb left behind (and, as in every test here,
+ * no pbuf), and the training run says what it did.
  */
 class WarmupTest {
     private final StringWriter out = new StringWriter();
@@ -34,7 +35,91 @@ class WarmupTest {
         // Then the device path, with no budget left: its least, 200 round trips, every 8th a UDP echo.
         assertEquals(175, r.devicePings(), r.toString());
         assertEquals(25, r.deviceUdpEchoes(), r.toString());
+        // Then a TCP stream through the device to an iperf server, closed with FINs both ways.
+        assertEquals(Warmup.DEVICE_TCP_BYTES, r.deviceTcpBytes(), r.toString());
+        assertTrue(r.deviceTcpClosed(), r.toString());
+        // Then one TCP session: iperf there and back, echo, discard, chargen; each closed cleanly.
+        assertEquals(1, r.tcpSessions(), r.toString());
+        assertEquals(5, r.tcpConnections(), r.toString());
+        assertEquals(5, r.tcpClosedCleanly(), r.toString());
+        assertEquals(Warmup.TCP_BULK_BYTES + TcpWarmup.ECHO_BYTES + TcpWarmup.DISCARD_BYTES, r.tcpBytesIn(), r.toString());
+        assertTrue(r.tcpBytesOut() >= Warmup.TCP_BULK_BYTES + TcpWarmup.ECHO_BYTES + TcpWarmup.CHARGEN_BYTES, r.toString());
         assertTrue(r.answered());
+    }
+
+    @Test
+    void aTcpSessionCarriesEveryByteBothWaysAndClosesEveryConnectionCleanly() {
+        TcpWarmup.Result r = TcpWarmup.session(7, 100_000);
+        assertEquals(1, r.sessions());
+        // iperf's stream to the stack and its answering stream back, echo, discard, chargen.
+        assertEquals(5, r.connections());
+        // Clean: FINs both ways, no error, every byte there (the echo's checked byte for byte),
+        // and neither stack holds a connection afterwards (TIME_WAIT over).
+        assertEquals(5, r.closedCleanly(), r.toString());
+        assertEquals(100_000 + TcpWarmup.ECHO_BYTES + TcpWarmup.DISCARD_BYTES, r.bytesIn());
+        long chargen = r.bytesOut() - 100_000 - TcpWarmup.ECHO_BYTES;
+        assertTrue(chargen >= TcpWarmup.CHARGEN_BYTES, "chargen sent until our FIN: " + r);
+        assertTrue(r.clean());
+    }
+
+    @Test
+    void aTcpStreamThroughTheDeviceOfAnOddLengthIsAcknowledgedWholeAndClosed() {
+        // 10,001 bytes: six full segments and a short one, the last burst ending with the FIN.
+        DeviceWarmup.Result r = DeviceWarmup.run(System.nanoTime(), 8, 8, 10_001);
+        assertEquals(7, r.pings());
+        assertEquals(1, r.udpEchoes());
+        assertEquals(10_001, r.tcpBytes());
+        assertTrue(r.tcpClosed(), "the iperf server reported every byte of a stream ended by FINs: " + r);
+    }
+
+    @Test
+    void anInterruptedWarmUpRunsNothingAndLeavesNothingBehind() {
+        Thread.currentThread().interrupt();
+        Warmup.Result r;
+        try {
+            r = Warmup.run(Duration.ofHours(1), 1000);
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt status stays set");
+        }
+        assertEquals(0, r.sessions(), r.toString());
+        assertEquals(0, r.devicePings(), r.toString());
+        assertEquals(0, r.deviceTcpBytes(), r.toString());
+        assertEquals(0, r.tcpSessions(), r.toString());
+    }
+
+    @Test
+    void aWarmUpInterruptedOnItsWayEndsEarlyWithEveryStackClosed() throws InterruptedException {
+        Warmup.Result[] r = new Warmup.Result[1];
+        Thread t = Thread.ofPlatform().start(() -> r[0] = Warmup.run(Duration.ofHours(1), 1000));
+        Thread.sleep(300);
+        t.interrupt();
+        t.join(60_000);
+        assertFalse(t.isAlive(), "an hour's budget, ended by the interrupt");
+        // Whatever part it was in, it stopped there: nowhere near 1000 sessions, and the leak
+        // check after this test finds every pbuf of its stacks freed.
+        assertTrue(r[0].sessions() + r[0].tcpSessions() < 1000, r[0].toString());
+    }
+
+    @Test
+    void aTcpResultIsCleanOnlyWhenEveryConnectionClosedCleanly() {
+        assertFalse(TcpWarmup.Result.NONE.clean(), "no session ran");
+        assertTrue(new TcpWarmup.Result(1, 5, 5, 1, 1).clean());
+        assertFalse(new TcpWarmup.Result(1, 5, 4, 1, 1).clean());
+        TcpWarmup.Result two = new TcpWarmup.Result(1, 5, 5, 10, 20).plus(new TcpWarmup.Result(1, 5, 4, 1, 2));
+        assertEquals(new TcpWarmup.Result(2, 10, 9, 11, 22), two);
+        assertFalse(two.clean());
+    }
+
+    @Test
+    void aWarmUpWithoutTcpBytesRunsNoTcpSessionAndDoesNotCountAsAnswered() {
+        Warmup.Result r = Warmup.run(Duration.ZERO, 1, 0, 0);
+        assertEquals(0, r.tcpSessions());
+        assertEquals(0, r.deviceTcpBytes());
+        assertFalse(r.deviceTcpClosed());
+        assertEquals(1000, r.pings());
+        assertFalse(r.answered(), "the TCP paths did not run: " + r);
+        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 1, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 1, 0, -1));
     }
 
     @Test
@@ -43,6 +128,8 @@ class WarmupTest {
         assertEquals(2, r.sessions());
         assertEquals(2000, r.pings());
         assertEquals(2000, r.udpEchoes());
+        assertEquals(2, r.tcpSessions());
+        assertEquals(10, r.tcpClosedCleanly());
     }
 
     @Test
@@ -54,8 +141,10 @@ class WarmupTest {
     @Test
     void trainSaysWhatItDidAndExits0() {
         assertEquals(0, run("train", "--seconds", "0"));
-        assertTrue(out.toString().startsWith("lwip4j train: 1 sessions, 1000 pings, 1000 UDP echoes (15 fragmented); through a device: 175 pings, 25 UDP echoes; in "),
-                out.toString());
+        assertTrue(out.toString().startsWith("lwip4j train: 1 sessions, 1000 pings, 1000 UDP echoes (15 fragmented); through a device: 175 pings, 25 UDP echoes, TCP "
+                + Warmup.DEVICE_TCP_BYTES + " bytes closed; "
+                + "TCP: 1 sessions, 5 of 5 connections closed cleanly, " + (Warmup.TCP_BULK_BYTES + TcpWarmup.ECHO_BYTES + TcpWarmup.DISCARD_BYTES)
+                + " bytes in, "), out.toString());
     }
 
     @Test

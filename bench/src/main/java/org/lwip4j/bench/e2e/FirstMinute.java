@@ -22,6 +22,13 @@ import java.util.regex.Pattern;
  * figure of the first minute (the first 20 show the very start); with {@code --warmed} the
  * same 70 are measured again after 20,000 back-to-back pings, for reference.
  *
+ * <p>With {@code --tcp}, the process also runs its iperf 2 server ({@code --iperf}) and,
+ * right after the 70 pings, the kernel's {@code iperf -c -n 16M} (iperf 2, in the TAP's
+ * namespace) sends it the first 16 MiB of its life, timed from the client's launch to its
+ * exit; beside it the same 16 MiB to the kernel's {@code iperf -s} over the veth pair, then a
+ * second 16 MiB to the process (warmed by the first). Also the time from the process's
+ * launch to the end of its first 16 MiB. Needs {@code iperf} (2) as well.
+ *
  * <p>Each run makes its own namespaces: {@code s}, where the process creates its TAP
  * ({@code --netns}; host side 10.203.0.1/24, stack 10.203.0.2/24), and {@code a}/{@code b}
  * joined by a veth pair (10.202.0.1/24, 10.202.0.2/24). It stops the process with SIGTERM
@@ -33,7 +40,7 @@ import java.util.regex.Pattern;
  * for a machine shared with other work.
  *
  * <pre>
- * java -cp bench/target/lwip4j-bench.jar org.lwip4j.bench.e2e.FirstMinute [--runs 5] [--warmed] [--nice N]
+ * java -cp bench/target/lwip4j-bench.jar org.lwip4j.bench.e2e.FirstMinute [--runs 5] [--warmed] [--tcp] [--nice N]
  *     [--launcher ./lwip4j | --jar cli/target/lwip4j-cli.jar [--java-opt OPT]...] [--arg ARG]... [--env K=V]...
  *     [--variant 'NAME|ENV=V,...|RUN_ARGS|LAUNCHER']...
  * </pre>
@@ -48,16 +55,20 @@ public final class FirstMinute {
     private static final double INTERVAL = 0.02;
     private static final long START_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final Pattern REPLY = Pattern.compile("icmp_seq=(\\d+) .*time=([\\d.]+) ms");
+    /** What the TCP figure sends, each time (iperf's {@code -n}). */
+    static final String TCP_AMOUNT = "16M";
+    static final int IPERF_PORT = 5001;
 
     private FirstMinute() {
     }
 
     /** Settings from the command line. */
-    record Settings(int runs, boolean warmed, List<String> launch, List<String> args, Map<String, String> env, List<Variant> variants,
+    record Settings(int runs, boolean warmed, boolean tcp, List<String> launch, List<String> args, Map<String, String> env, List<Variant> variants,
             Integer nice) {
         static Settings parse(String[] argv) {
             int runs = 5;
             boolean warmed = false;
+            boolean tcp = false;
             String launcher = "./lwip4j";
             String jar = null;
             List<String> javaOpts = new ArrayList<>();
@@ -71,6 +82,7 @@ public final class FirstMinute {
                 switch (a) {
                     case "--runs" -> { runs = Integer.parseInt(need(a, v)); i++; }
                     case "--warmed" -> warmed = true;
+                    case "--tcp" -> tcp = true;
                     case "--nice" -> { nice = Integer.parseInt(need(a, v)); i++; }
                     case "--launcher" -> { launcher = need(a, v); i++; }
                     case "--jar" -> { jar = need(a, v); i++; }
@@ -87,7 +99,7 @@ public final class FirstMinute {
                         i++;
                     }
                     case "-h", "--help" -> {
-                        System.out.println("usage: FirstMinute [--runs N (5)] [--warmed] [--nice N] [--launcher PATH (./lwip4j) | --jar JAR "
+                        System.out.println("usage: FirstMinute [--runs N (5)] [--warmed] [--tcp] [--nice N] [--launcher PATH (./lwip4j) | --jar JAR "
                                 + "[--java-opt OPT]...] [--arg RUN_ARG]... [--env NAME=VALUE]... "
                                 + "[--variant 'NAME|ENV=V,...|RUN_ARG ...|LAUNCHER']...");
                         System.exit(0);
@@ -114,7 +126,7 @@ public final class FirstMinute {
             if (variants.isEmpty()) {
                 variants.add(new Variant("", Map.of(), List.of(), null));
             }
-            return new Settings(runs, warmed, launch, args, env, variants, nice);
+            return new Settings(runs, warmed, tcp, launch, args, env, variants, nice);
         }
 
         private static String need(String option, String value) {
@@ -150,8 +162,13 @@ public final class FirstMinute {
         }
     }
 
-    /** One fresh process: start times in ms, RTT series in ms (index = icmp_seq - 1, NaN if lost). */
-    record Run(double toBanner, double toFirstAnswer, double[] stack, double[] kernel, double[] stackWarm, double[] kernelWarm) {
+    /**
+     * One fresh process: start times in ms, RTT series in ms (index = icmp_seq - 1, NaN if
+     * lost); with {@code --tcp} the times of 16 MiB in ms (else NaN): the process's first,
+     * the kernel's over veth, the process's second, and from the launch to the end of the first.
+     */
+    record Run(double toBanner, double toFirstAnswer, double[] stack, double[] kernel, double[] stackWarm, double[] kernelWarm,
+            double tcpFirst, double tcpKernel, double tcpSecond, double toTcpDone) {
     }
 
     /** Runs the measurement and prints the table. */
@@ -185,17 +202,22 @@ public final class FirstMinute {
                         s.warmed() ? String.format(Locale.ROOT, "; warmed %.3f vs %.3f ms, ratio %.1f", mean(r.stackWarm(), FROM, COUNT),
                                 mean(r.kernelWarm(), FROM, COUNT),
                                 mean(r.stackWarm(), FROM, COUNT) / mean(r.kernelWarm(), FROM, COUNT)) : "");
+                if (s.tcp()) {
+                    System.out.printf(Locale.ROOT,
+                            "%s run %d: TCP %s: first %5.0f ms (done %5.0f ms after launch), kernel veth %4.0f ms, second %4.0f ms%n",
+                            v.name(), i + 1, TCP_AMOUNT, r.tcpFirst(), r.toTcpDone(), r.tcpKernel(), r.tcpSecond());
+                }
             }
         }
         for (Map.Entry<Variant, List<Run>> e : byVariant.entrySet()) {
             Variant v = e.getKey();
             System.out.println();
             System.out.println("== " + (v.name().isEmpty() ? "" : v.name() + ": ") + "env " + v.env() + ", run args " + v.args());
-            summary(e.getValue(), s.warmed());
+            summary(e.getValue(), s.warmed(), s.tcp());
         }
     }
 
-    private static void summary(List<Run> runs, boolean warmed) {
+    private static void summary(List<Run> runs, boolean warmed, boolean tcp) {
         double banner = runs.stream().mapToDouble(Run::toBanner).average().orElse(Double.NaN);
         double first = runs.stream().mapToDouble(Run::toFirstAnswer).average().orElse(Double.NaN);
         double firstMax = runs.stream().mapToDouble(Run::toFirstAnswer).max().orElse(Double.NaN);
@@ -217,6 +239,32 @@ public final class FirstMinute {
                     .average().orElse(Double.NaN);
             System.out.printf(Locale.ROOT, "  warmed (after 20,000 pings) lwip4j / kernel %.3f / %.3f ms = %.1fx%n", sw, kw, rw);
         }
+        if (tcp) {
+            System.out.printf(Locale.ROOT, "  TCP %s from the kernel's iperf -c (ms, median [min-max]):%n", TCP_AMOUNT);
+            System.out.printf(Locale.ROOT, "    lwip4j first (fresh process)          %s%n", spread(runs, Run::tcpFirst));
+            System.out.printf(Locale.ROOT, "    kernel over veth                      %s%n", spread(runs, Run::tcpKernel));
+            System.out.printf(Locale.ROOT, "    lwip4j second (warmed by the first)   %s%n", spread(runs, Run::tcpSecond));
+            System.out.printf(Locale.ROOT, "    launch -> end of the first            %s%n", spread(runs, Run::toTcpDone));
+        }
+        System.out.printf(Locale.ROOT, "  medians: first answer %.0f ms, pings %d-%d ratio %.1fx%s%n", median(runs, Run::toFirstAnswer), FROM,
+                COUNT, median(runs, r -> mean(r.stack(), FROM, COUNT) / mean(r.kernel(), FROM, COUNT)),
+                tcp ? String.format(Locale.ROOT, ", TCP first %.0f ms (kernel %.0f), second %.0f ms", median(runs, Run::tcpFirst),
+                        median(runs, Run::tcpKernel), median(runs, Run::tcpSecond)) : "");
+    }
+
+    /** The median of {@code f} over the runs (NaN values left out; NaN when none is left). */
+    static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        double[] v = runs.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String spread(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        double min = runs.stream().mapToDouble(f).min().orElse(Double.NaN);
+        double max = runs.stream().mapToDouble(f).max().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "%7.0f [%.0f-%.0f]", median(runs, f), min, max);
     }
 
     /** Mean of the pings with icmp_seq {@code from}..{@code to} that were answered. */
@@ -241,41 +289,69 @@ public final class FirstMinute {
             String nsA = ns.add("a");
             String nsB = ns.add("b");
             ns.veth(nsA, KERNEL_A + "/24", nsB, KERNEL_B + "/24");
-            String tap = ns.name("t");
-            List<String> cmd = new ArrayList<>(s.launch());
-            if (v.launcher() != null) {
-                cmd = new ArrayList<>(List.of(v.launcher()));
-            }
-            if (s.nice() != null) {
-                // On a shared machine: more of the CPU for the measured process, as on an idle one.
-                cmd.addAll(0, List.of("nice", "-n", Integer.toString(s.nice())));
-            }
-            cmd.addAll(List.of("run", "--tap", tap, "--ip4", STACK_IP + "/24", "--netns", nsS));
-            cmd.addAll(s.args());
-            cmd.addAll(v.args());
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putAll(s.env());
-            pb.environment().putAll(v.env());
-            long t0 = System.nanoTime();
-            Process p = pb.start();
-            Output out = new Output(p);
+            Process kernelIperf = s.tcp() ? new ProcessBuilder("ip", "netns", "exec", nsB, "iperf", "-s", "-p",
+                    Integer.toString(IPERF_PORT)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    : null;
             try {
-                long first = firstAnswer(nsS, p, out, t0);
-                double[] stack = series(nsS, STACK_IP, COUNT, INTERVAL);
-                double[] kernel = series(nsA, KERNEL_B, COUNT, INTERVAL);
-                double[] stackWarm = null;
-                double[] kernelWarm = null;
-                if (s.warmed()) {
-                    Shell.run(120, List.of("ip", "netns", "exec", nsS, "ping", "-n", "-q", "-A", "-c", "20000", "-W", "2", STACK_IP));
-                    Shell.run(30, List.of("ip", "netns", "exec", nsA, "ping", "-n", "-q", "-c", "20", "-i", "0.002", KERNEL_B));
-                    stackWarm = series(nsS, STACK_IP, COUNT, INTERVAL);
-                    kernelWarm = series(nsA, KERNEL_B, COUNT, INTERVAL);
-                }
-                double banner = out.bannerAt == 0 ? Double.NaN : (out.bannerAt - t0) / 1e6;
-                return new Run(banner, (first - t0) / 1e6, stack, kernel, stackWarm, kernelWarm);
+                return measure(s, v, ns, nsS, nsA);
             } finally {
-                stop(p, out);
+                if (kernelIperf != null) {
+                    kernelIperf.destroy();
+                    kernelIperf.waitFor(10, TimeUnit.SECONDS);
+                }
             }
+        }
+    }
+
+    private static Run measure(Settings s, Variant v, Namespaces ns, String nsS, String nsA) throws IOException, InterruptedException {
+        String tap = ns.name("t");
+        List<String> cmd = new ArrayList<>(s.launch());
+        if (v.launcher() != null) {
+            cmd = new ArrayList<>(List.of(v.launcher()));
+        }
+        if (s.nice() != null) {
+            // On a shared machine: more of the CPU for the measured process, as on an idle one.
+            cmd.addAll(0, List.of("nice", "-n", Integer.toString(s.nice())));
+        }
+        cmd.addAll(List.of("run", "--tap", tap, "--ip4", STACK_IP + "/24", "--netns", nsS));
+        cmd.addAll(s.args());
+        cmd.addAll(v.args());
+        if (s.tcp() && !cmd.contains("--iperf")) {
+            cmd.add("--iperf");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(s.env());
+        pb.environment().putAll(v.env());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        Output out = new Output(p);
+        try {
+            long first = firstAnswer(nsS, p, out, t0);
+            double[] stack = series(nsS, STACK_IP, COUNT, INTERVAL);
+            double[] kernel = series(nsA, KERNEL_B, COUNT, INTERVAL);
+            double tcpFirst = Double.NaN;
+            double tcpKernel = Double.NaN;
+            double tcpSecond = Double.NaN;
+            double toTcpDone = Double.NaN;
+            if (s.tcp()) {
+                tcpFirst = iperf16MiB(nsS, STACK_IP);
+                toTcpDone = (System.nanoTime() - t0) / 1e6;
+                tcpKernel = iperf16MiB(nsA, KERNEL_B);
+                tcpSecond = iperf16MiB(nsS, STACK_IP);
+            }
+            double[] stackWarm = null;
+            double[] kernelWarm = null;
+            if (s.warmed()) {
+                Shell.run(120, List.of("ip", "netns", "exec", nsS, "ping", "-n", "-q", "-A", "-c", "20000", "-W", "2", STACK_IP));
+                Shell.run(30, List.of("ip", "netns", "exec", nsA, "ping", "-n", "-q", "-c", "20", "-i", "0.002", KERNEL_B));
+                stackWarm = series(nsS, STACK_IP, COUNT, INTERVAL);
+                kernelWarm = series(nsA, KERNEL_B, COUNT, INTERVAL);
+            }
+            double banner = out.bannerAt == 0 ? Double.NaN : (out.bannerAt - t0) / 1e6;
+            return new Run(banner, (first - t0) / 1e6, stack, kernel, stackWarm, kernelWarm, tcpFirst, tcpKernel, tcpSecond,
+                    toTcpDone);
+        } finally {
+            stop(p, out);
         }
     }
 
@@ -354,6 +430,22 @@ public final class FirstMinute {
             }
         }
         return rtt;
+    }
+
+    /**
+     * Milliseconds of {@code iperf -c host -n 16M} (iperf 2) from namespace {@code ns}, from its
+     * launch to its exit; fails unless it reports a whole test.
+     */
+    static double iperf16MiB(String ns, String host) throws IOException {
+        long t0 = System.nanoTime();
+        Shell.Result r = Shell.run(120, List.of("ip", "netns", "exec", ns, "iperf", "-c", host, "-p", Integer.toString(IPERF_PORT), "-n",
+                TCP_AMOUNT, "-y", "C"));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        boolean reported = r.output().lines().anyMatch(l -> l.split(",").length >= 9);
+        if (r.exit() != 0 || !reported) {
+            throw new IOException("iperf -c " + host + " -n " + TCP_AMOUNT + " failed (" + r.exit() + "): " + r.output().strip());
+        }
+        return ms;
     }
 
     /** SIGTERM, then (after 15 s) SIGKILL to it and its children. */
