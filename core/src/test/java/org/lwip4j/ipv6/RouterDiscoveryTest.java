@@ -192,6 +192,58 @@ class RouterDiscoveryTest {
         assertEquals(32, udpHopLimit("2001:db8:99::1", 0));
     }
 
+    /** The neighbour solicitations for {@code target} on the wire since the last clear, as (virtual) send times. */
+    private List<Long> solicitations(List<Long> into, String target) {
+        for (org.lwip4j.sim.CapturedFrame fr : f.wire.drain()) {
+            byte[] b = fr.data();
+            if (b[14 + 6] == 58 && (b[14 + 40] & 0xff) == 135
+                    && Ip6Address.of(java.util.Arrays.copyOfRange(b, 14 + 48, 14 + 64), 0).equals(Ip6Address.parse(target))) {
+                into.add(f.clock.nanoTime());
+            }
+        }
+        return into;
+    }
+
+    @Test
+    void theAdvertisedRetransTimerSpacesSolicitationsAndReachableTimeEndsReachability() {
+        host();
+        f.ra(raMsg(ROUTER, 0, 0, 1800, 10_000, 250));
+        long reachable = f.rd().link(f.netif).reachableNanos();
+        f.wire.clear();
+        org.lwip4j.udp.UdpPcb pcb = f.stack.newUdpPcb();
+        org.lwip4j.buffer.Pbuf p = f.stack.pbuf(new byte[] {1});
+        long t0 = f.clock.nanoTime();
+        pcb.sendTo(p, Ip6Address.parse("2001:db8:1::9"), 9);
+        p.free();
+        f.run();
+        List<Long> ns = solicitations(new java.util.ArrayList<>(), "2001:db8:1::9");
+        for (int i = 0; i < 10; i++) {
+            f.clock.advance(Duration.ofMillis(50));
+            f.run();
+            solicitations(ns, "2001:db8:1::9");
+        }
+        // RetransTimer 250 ms (RFC 4861 §6.3.4, §7.2.2): three multicast solicitations 250 ms apart, not 1 s.
+        assertEquals(List.of(t0, t0 + 250_000_000L, t0 + 500_000_000L), ns);
+        // A solicited NA: REACHABLE for ReachableTime (0.5..1.5 x the advertised 10 s), then STALE.
+        f.run();
+        f.wire.clear();
+        pcb.sendTo(p = f.stack.pbuf(new byte[] {2}), Ip6Address.parse("2001:db8:1::9"), 9);
+        p.free();
+        f.inject(0x0200_00aa_bbccL, 0x0200_0000_0099L, ipv6(58, "2001:db8:1::9", "2001:db8:1::5", 255, icmpv6(136, 0, 0x6000_0000,
+                cat(Ip6Address.parse("2001:db8:1::9").toBytes(), new byte[] {2, 1, 2, 0, 0, 0, 0, (byte) 0x99}),
+                "2001:db8:1::9", "2001:db8:1::5")));
+        assertTrue(reachable >= 5_000_000_000L && reachable <= 15_000_000_000L, "0.5..1.5 x 10 s: " + reachable);
+        Neighbor n = f.stack.ipv6().nd().cache().find(f.netif, Ip6Address.parse("2001:db8:1::9"));
+        assertEquals(NeighborState.REACHABLE, n.state());
+        f.clock.advance(Duration.ofNanos(reachable - 1_000_000L));
+        f.run();
+        assertEquals(NeighborState.REACHABLE, n.state());
+        f.clock.advance(Duration.ofMillis(2));
+        f.run();
+        assertEquals(NeighborState.STALE, n.state());
+        pcb.close();
+    }
+
     @Test
     void onLinkPrefixesAreReachedDirectlyUntilTheirLifetimeEnds() {
         host();
