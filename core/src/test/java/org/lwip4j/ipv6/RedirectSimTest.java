@@ -198,4 +198,26 @@ class RedirectSimTest {
         assertEquals(1, echoesAtC.size());
         assertTrue(redirectsAtA.isEmpty());
     }
+
+    @Test
+    void aBetterRouterIsNamedByItsLinkLocalAddressAndNeverByAGlobalOneNorTheSenderItself() {
+        setUp(router(), 128);
+        Ip6Address better = Ip6Address.parse("fe80::77");
+        r.ipv6().routes().add(new org.lwip4j.ip.StaticRoute(org.lwip4j.addr.IpPrefix.parse("2001:db8:d::/64"),
+                better.withZone(nr.index()), nr));
+        r.ipv6().routes().add(new org.lwip4j.ip.StaticRoute(org.lwip4j.addr.IpPrefix.parse("2001:db8:e::/64"),
+                Ip6Address.parse("2001:db8:a::77"), nr));
+        r.ipv6().routes().add(new org.lwip4j.ip.StaticRoute(org.lwip4j.addr.IpPrefix.parse("2001:db8:f::/64"), A, nr));
+        Ip6Address d = Ip6Address.parse("2001:db8:d::5");
+        ping(d, 8);
+        assertEquals(1, redirectsAtA.size());
+        byte[] m = redirectsAtA.get(0);
+        assertEquals(better, Ip6Address.of(Arrays.copyOfRange(m, 48, 64), 0), "target: the better router's link-local address");
+        assertEquals(d, Ip6Address.of(Arrays.copyOfRange(m, 64, 80), 0), "destination");
+        assertEquals(better.withZone(na.index()), a.ipv6().nextHop(na, d), "A sends to the better router from now on");
+        ping(Ip6Address.parse("2001:db8:e::5"), 8);
+        ping(Ip6Address.parse("2001:db8:f::5"), 8);
+        assertEquals(1, redirectsAtA.size(), "a global next hop, or the sender itself: no redirect");
+        assertEquals(3, r.stats().ip6.fw, "each was forwarded all the same");
+    }
 }
