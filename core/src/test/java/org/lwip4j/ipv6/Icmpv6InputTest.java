@@ -265,4 +265,103 @@ class Icmpv6InputTest {
         stack.poll(clock.nanoTime());
         assertEquals(0, wire.count(), () -> java.util.HexFormat.of().formatHex(wire.poll().data()));
     }
+
+    @Test
+    void aFourByteMessageIsLongEnoughAndAnEchoRequestToALinkLocalAddressIsAnsweredFromIt() {
+        setUp(c -> c.ip6LinkLocal(true));
+        long[] b = counters();
+        inject(ipv6(58, PEER, US, 64, icmpv6(200, 0, 0, new byte[0], PEER, US).clone()));
+        assertMoved(b, 1, 0, 1, 0, 0, 0);
+        // fe80::9 -> our link-local address: the reply leaves from it, by the netif it came in on.
+        String ll = netif.ip6().linkLocal().address().withZone(0).toString();
+        clock.advance(java.time.Duration.ofSeconds(3)); // DAD of the link-local address done
+        stack.poll(clock.nanoTime());
+        inject(ipv6(58, "fe80::9", ll, 255, icmpv6(135, 0, 0, cat(Ip6Address.parse(ll).toBytes(), hex("0101020000000009")),
+                "fe80::9", ll))); // the peer's link-local address and MAC become known
+        wire.clear();
+        inject(ipv6(58, "fe80::9", ll, 64, icmpv6(128, 0, 0x0009_0001, new byte[4], "fe80::9", ll)));
+        byte[] f = icmpFrame(129);
+        assertEquals(Ip6Address.parse(ll), Ip6Address.of(Arrays.copyOfRange(f, 14 + 8, 14 + 24), 0));
+        assertEquals(Ip6Address.parse("fe80::9"), Ip6Address.of(Arrays.copyOfRange(f, 14 + 24, 14 + 40), 0));
+    }
+
+    /** The first ICMPv6 frame of {@code type} on the wire (neighbour discovery skipped). */
+    private byte[] icmpFrame(int type) {
+        for (org.lwip4j.sim.CapturedFrame fr : wire.drain()) {
+            byte[] f = fr.data();
+            if (f[14 + 6] == 58 && (f[14 + 40] & 0xff) == type) {
+                return f;
+            }
+        }
+        throw new AssertionError("no ICMPv6 type " + type + " sent");
+    }
+
+    @Test
+    void sendErrorSaysWhyItSentNothing() {
+        setUp(c -> c.icmpErrorRate(1).icmpErrorBurst(1));
+        Icmpv6 i6 = stack.ipv6().icmp();
+        org.lwip4j.buffer.Pbuf shortOne = stack.pbuf(new byte[39]);
+        assertEquals(org.lwip4j.stack.Err.VAL, i6.sendError(shortOne, 1, 4, 0, false, netif), "shorter than a header");
+        shortOne.free();
+        for (String[] sd : new String[][] {{"::", US}, {"ff02::1", US}, {PEER, "ff02::1"}}) {
+            org.lwip4j.buffer.Pbuf p = stack.pbuf(datagramFrom(sd[0], sd[1]));
+            assertEquals(org.lwip4j.stack.Err.VAL, i6.sendError(p, 1, 4, 0, false, netif), sd[0] + " -> " + sd[1]);
+            p.free();
+        }
+        org.lwip4j.buffer.Pbuf toGroup = stack.pbuf(datagramFrom(PEER, "ff02::1"));
+        assertEquals(org.lwip4j.stack.Err.OK, i6.sendError(toGroup, 2, 0, 1280, false, netif), "Packet Too Big even to a group");
+        assertEquals(org.lwip4j.stack.Err.WOULDBLOCK, i6.sendError(toGroup, 1, 4, 0, true, netif), "the bucket is empty");
+        toGroup.free();
+        org.lwip4j.buffer.Pbuf anError = stack.pbuf(ipv6(58, PEER, US, 64, icmpv6(1, 4, 0, new byte[48], PEER, US)));
+        assertEquals(org.lwip4j.stack.Err.VAL, i6.sendError(anError, 1, 4, 0, false, netif), "never about an error");
+        anError.free();
+        byte[] f = icmpFrame(2);
+        assertEquals(Ip6Address.parse(US), Ip6Address.of(Arrays.copyOfRange(f, 14 + 8, 14 + 24), 0),
+                "about a packet to a group: from the address selection picks");
+        assertEquals(1280, ((f[14 + 46] & 0xff) << 8) | (f[14 + 47] & 0xff));
+    }
+
+    private static byte[] datagramFrom(String src, String dst) {
+        return ipv6(17, src, dst, 64, udp(4000, 7, new byte[4], src, dst));
+    }
+
+    @Test
+    void aQuoteWithOnlyThePortsOrPartOfTheHeaderReachesThePcbZeroPadded() {
+        setUp();
+        List<IcmpError> errors = udpErrors();
+        byte[] ours = ipv6(17, US, PEER, 64, udp(5000, 7, new byte[4], US, PEER));
+        inject(ipv6(58, PEER, US, 64, icmpv6(1, 4, 0, Arrays.copyOf(ours, 44), PEER, US)));
+        inject(ipv6(58, PEER, US, 64, icmpv6(1, 4, 0, Arrays.copyOf(ours, 46), PEER, US)));
+        assertEquals(2, errors.size(), "four bytes of the UDP header are enough");
+        assertEquals(4, errors.get(0).quotedLen());
+        assertEquals(0x1388_0007_0000_0000L, errors.get(0).quotedHeader());
+        assertEquals(6, errors.get(1).quotedLen());
+        assertEquals(0x1388_0007_000cL << 16, errors.get(1).quotedHeader(), "the length field, then zeros");
+        // Exactly a whole IPv6 header and nothing after it: no ports, nobody to tell, no length error.
+        long[] b = counters();
+        inject(ipv6(58, PEER, US, 64, icmpv6(1, 4, 0, Arrays.copyOf(ours, 40), PEER, US)));
+        assertMoved(b, 1, 0, 1, 0, 0, 0);
+    }
+
+    @Test
+    void aDatagramTooBigToSendUnfragmentedTellsItsOwnPcbThePathMtu() {
+        setUp(c -> c.lwipIpv6Frag(false));
+        UdpPcb pcb = stack.newUdpPcb();
+        pcb.bind(Ip6Address.ANY, 5001);
+        List<IcmpError> errors = new ArrayList<>();
+        pcb.onError(errors::add);
+        org.lwip4j.buffer.Pbuf p = stack.pbuf(new byte[1500]);
+        assertEquals(org.lwip4j.stack.Err.VAL, pcb.sendTo(p, Ip6Address.parse(PEER), 9));
+        p.free();
+        assertEquals(0, wire.count(), "nothing sent");
+        assertEquals(1, errors.size());
+        IcmpError e = errors.get(0);
+        assertEquals(2, e.type());
+        assertEquals(1500, e.nextHopMtu());
+        assertEquals(Ip6Address.parse(US), e.reporter(), "reported by ourselves");
+        assertEquals(5001, e.localPort());
+        assertEquals(9, e.remotePort());
+        assertEquals(8, e.quotedLen());
+        assertEquals((5001L << 48) | (9L << 32) | ((8L + 1500) << 16), e.quotedHeader() & ~0xffffL, "ports and length");
+    }
 }
