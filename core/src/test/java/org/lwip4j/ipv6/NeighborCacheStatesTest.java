@@ -334,4 +334,88 @@ class NeighborCacheStatesTest {
         assertEquals(List.of("020000000009", "020000000009", "020000000009"), probes, "MAX_UNICAST_SOLICIT unicast probes");
         assertNull(entry(PEER));
     }
+
+    @Test
+    void aSolicitationWithASourceAddressResolvesAnIncompleteEntryAndSendsItsQueue() {
+        setUp();
+        send(PEER, 1);
+        send(PEER, 2);
+        wire.clear();
+        ns(PEER, MAC2);
+        assertEquals(MAC2, entry(PEER).mac());
+        assertEquals(0, entry(PEER).queued());
+        assertEquals(List.of("020000000077:1", "020000000077:2"), datagrams(), "the queue, to the learned address (§7.2.3)");
+        assertEquals(0, stack.ipv6().nd().cache().queuePool().used);
+    }
+
+    @Test
+    void theSharedQueuePoolBoundsEveryEntryAndItsExhaustionIsCounted() {
+        setUp(b -> b.memNumNd6Queue(1));
+        var pool = stack.ipv6().nd().cache().queuePool();
+        assertEquals(Err.OK, send(PEER, 1));
+        long memerr = stack.stats().nd6.memerr;
+        long drop = stack.stats().nd6.drop;
+        assertEquals(Err.MEM, send("2001:db8::8", 2), "the pool's one packet is taken");
+        assertEquals(1, pool.err);
+        assertEquals(memerr + 1, stack.stats().nd6.memerr);
+        assertEquals(drop + 1, stack.stats().nd6.drop);
+        assertEquals(1, pool.used);
+        // The same entry replaces its oldest packet instead.
+        assertEquals(Err.OK, send(PEER, 3));
+        assertEquals(drop + 2, stack.stats().nd6.drop);
+        na(PEER, S, MAC1);
+        assertEquals(List.of("020000000009:3"), datagrams());
+        assertEquals(0, pool.used);
+    }
+
+    @Test
+    void failedResolutionCountsAnErrorAndEveryQueuedPacketAsDropped() {
+        setUp();
+        long err = stack.stats().nd6.err;
+        long drop = stack.stats().nd6.drop;
+        send(PEER, 1);
+        send(PEER, 2);
+        advance(Duration.ofMillis(3100)); // three solicitations, RetransTimer (1 s) apart
+        assertNull(entry(PEER));
+        assertEquals(err + 1, stack.stats().nd6.err);
+        assertEquals(drop + 2, stack.stats().nd6.drop);
+        assertEquals(0, stack.ipv6().nd().cache().queuePool().used);
+    }
+
+    @Test
+    void entriesArePerNetifAndGoingDownFlushesOnlyThatNetifsWithTheirQueues() {
+        setUp();
+        CaptureDriver wire2 = new CaptureDriver();
+        Netif n2 = stack.addNetif(wire2, "eth1");
+        n2.setFlags(Netif.FLAG_MLD6, 0);
+        n2.setUp(true);
+        n2.ip6().add(Ip6Address.parse("2001:db8:2::1"), 64);
+        run();
+        var cache = stack.ipv6().nd().cache();
+        String fe = "fe80::9";
+        // The same link-local address on both links: resolved on each, to different MACs.
+        for (Netif n : new Netif[] {netif, n2}) {
+            Pbuf p = stack.pbuf(new byte[] {1});
+            pcb.sendTo(p, Ip6Address.parse(fe).withZone(n.index()), 7);
+            p.free();
+        }
+        run();
+        for (Netif n : new Netif[] {netif, n2}) {
+            long mac = n == netif ? MAC1 : MAC2;
+            (n == netif ? wire : wire2).inject(ethernet(n.mac().bits(), mac, ipv6(58, fe, "ff02::1", 255,
+                    icmpv6(136, 0, O << 24, cat(Ip6Address.parse(fe).toBytes(), macOption(2, mac)), fe, "ff02::1"))));
+        }
+        run();
+        assertEquals(MAC1, cache.find(netif, Ip6Address.parse(fe)).mac());
+        assertEquals(MAC2, cache.find(n2, Ip6Address.parse(fe)).mac());
+        assertEquals(MAC1, cache.find(netif, Ip6Address.parse(fe)).mac(), "each lookup finds its own netif's entry");
+        send("2001:db8:2::9", 3); // queued on eth1
+        assertEquals(1, cache.queuePool().used);
+        n2.setUp(false);
+        run();
+        assertNull(cache.find(n2, Ip6Address.parse(fe)));
+        assertNull(cache.find(n2, Ip6Address.parse("2001:db8:2::9")));
+        assertEquals(0, cache.queuePool().used, "its queue went back to the pool");
+        assertEquals(MAC1, cache.find(netif, Ip6Address.parse(fe)).mac());
+    }
 }
