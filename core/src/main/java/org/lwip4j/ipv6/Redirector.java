@@ -61,10 +61,8 @@ final class Redirector {
     /**
      * {@code p} (at its IPv6 header) arrived on {@code link} and goes back out of it to
      * {@code hop}: sends its source a redirect when §8.2 says so. Does not take {@code p}.
-     *
-     * @return true when a redirect was sent
      */
-    boolean maybeRedirect(Netif link, Pbuf p, Ip6Address hop) {
+    void maybeRedirect(Netif link, Pbuf p, Ip6Address hop) {
         MemorySegment s = p.segment();
         int off = p.offset();
         long srcHi = Ipv6Packet.srcHi(s, off);
@@ -73,21 +71,21 @@ final class Redirector {
         long dstLo = Ipv6Packet.dstLo(s, off);
         boolean toDestination = hop.hi() == dstHi && hop.lo() == dstLo;
         if (!toDestination && !hop.isLinkLocal()) {
-            return false;
+            return;
         }
         if (hop.hi() == srcHi && hop.lo() == srcLo) {
-            return false;
+            return;
         }
         if (link.ip6().onLinkPrefix(srcHi, srcLo) < 0 && ip.nd().routers().prefixes().onLink(link, srcHi, srcLo) < 0) {
-            return false;
+            return;
         }
         Ip6Addresses.Entry ll = link.ip6().linkLocal();
         if (ll == null || !ll.state().isValid()) {
-            return false;
+            return;
         }
         if (!limiter.take()) {
             stats.drop++;
-            return false;
+            return;
         }
         Neighbor n = ip.nd().cache().find(link, hop.hi(), hop.lo());
         boolean tlla = n != null && n.state() != NeighborState.INCOMPLETE;
@@ -98,7 +96,7 @@ final class Redirector {
         Pbuf r = ctx.pbufs().allocPool(Layer.IP, head + optLen);
         if (r == null) {
             stats.memerr++;
-            return false;
+            return;
         }
         MemorySegment rs = r.segment();
         int roff = r.offset();
@@ -117,9 +115,8 @@ final class Redirector {
         r.free();
         if (e == Err.OK) {
             stats.xmit++;
-            return true;
+        } else {
+            stats.err++;
         }
-        stats.err++;
-        return false;
     }
 }

@@ -177,6 +177,7 @@ class RedirectSimTest {
         net.runFor(Duration.ofMillis(100));
         assertEquals(5, r.stats().ip6.fw);
         assertEquals(3, redirectsAtA.size(), "the bucket's burst");
+        assertEquals(2, r.stats().nd6.drop, "the two held back are counted");
         net.runFor(Duration.ofMillis(500)); // a token per 500 ms
         ping(Ip6Address.parse("2001:db8:a::20"), 8);
         assertEquals(4, redirectsAtA.size());
@@ -219,5 +220,21 @@ class RedirectSimTest {
         ping(Ip6Address.parse("2001:db8:f::5"), 8);
         assertEquals(1, redirectsAtA.size(), "a global next hop, or the sender itself: no redirect");
         assertEquals(3, r.stats().ip6.fw, "each was forwarded all the same");
+    }
+
+    @Test
+    void withoutAnIcmpErrorLimitRedirectsStillHaveOneOfTenPerSecond() {
+        setUp(router().toBuilder().icmpErrorRate(0).icmpErrorBurst(2).build(), 128);
+        long xmit = r.stats().nd6.xmit;
+        for (int i = 0; i < 4; i++) {
+            send(Ip6Address.parse("2001:db8:a::" + (0x30 + i)), 8);
+        }
+        net.runFor(Duration.ofMillis(50));
+        assertEquals(2, redirectsAtA.size(), "a burst of two, then the bucket is empty (RFC 4861 §8.2 MUST limit)");
+        net.runFor(Duration.ofMillis(100)); // 100 ms: one token at 10 per second
+        send(Ip6Address.parse("2001:db8:a::40"), 8);
+        net.runFor(Duration.ofMillis(50));
+        assertEquals(3, redirectsAtA.size());
+        assertTrue(r.stats().nd6.xmit >= xmit + 3, "redirects are counted as ND messages sent");
     }
 }
