@@ -203,4 +203,22 @@ class NdSolicitationRulesTest {
         assertEquals(preferredEnd, again.preferredUntil());
         assertTrue(again.state() == Ip6Addresses.State.TENTATIVE);
     }
+
+    @Test
+    void aMalformedNdMessageIsALengthErrorAndARemovedNetifsNeighboursAreForgotten() {
+        up();
+        addTentative();
+        f.advance(Duration.ofSeconds(3));
+        long lenerr = nd.lenerr;
+        long drop = nd.drop;
+        // An NS of 16 bytes: shorter than its 24-byte fixed part.
+        f.inject(ourMac(), PEER_MAC, ipv6(58, "2001:db8:1::9", US, 255, icmpv6(135, 0, 0, new byte[8], "2001:db8:1::9", US)));
+        assertEquals(lenerr + 1, nd.lenerr);
+        assertEquals(drop + 1, nd.drop);
+        ns("2001:db8:1::9", US, ourMac(), US, true);
+        assertEquals(1, f.stack.ipv6().nd().cache().size());
+        f.stack.netifs().remove(f.netif);
+        f.run();
+        assertEquals(0, f.stack.ipv6().nd().cache().size());
+    }
 }

@@ -138,4 +138,26 @@ class TemporaryAddressTest {
         assertEquals(List.of(), temporaries());
         assertEquals(memerr + 1, f.stack.stats().nd6.memerr, "once: no temporary address is tried without the public one");
     }
+
+    @Test
+    void aRefreshBoundsATemporaryAddressByItsAgeAndRenewsItBeforeItsNewDeprecation() {
+        f.netif.ip6().setTemporaryAddresses(true);
+        f.advance(Duration.ofSeconds(1000)); // created at a time other than zero
+        f.ra(raMsg(1800, pio("2001:db8:1::", 64, 0xc0, 7 * 86400, 3 * 86400)));
+        Ip6Addresses.Entry t = temporaries().get(0);
+        long created = t.createdAt();
+        long desync = f.rd().slaac().desyncNanos();
+        f.advance(Duration.ofSeconds(3600));
+        f.ra(raMsg(1800, pio("2001:db8:1::", 64, 0xc0, 7 * 86400, 3 * 86400)));
+        // RFC 8981 §3.4: valid at most TEMP_VALID_LIFETIME, preferred at most TEMP_PREFERRED_LIFETIME - DESYNC_FACTOR, from creation.
+        assertEquals(created + 2 * 86400 * S, t.validUntil());
+        assertEquals(created + 86400 * S - desync, t.preferredUntil());
+        assertEquals(1, temporaries().size());
+        // REGEN_ADVANCE (5 s) before that, a new one.
+        long regenAt = t.preferredUntil() - 5 * S;
+        f.advance(Duration.ofNanos(regenAt - f.clock.nanoTime() - S));
+        assertEquals(1, temporaries().size());
+        f.advance(Duration.ofSeconds(2));
+        assertEquals(2, temporaries().size());
+    }
 }
