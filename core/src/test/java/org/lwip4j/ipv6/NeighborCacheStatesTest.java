@@ -418,4 +418,17 @@ class NeighborCacheStatesTest {
         assertEquals(0, cache.queuePool().used, "its queue went back to the pool");
         assertEquals(MAC1, cache.find(netif, Ip6Address.parse(fe)).mac());
     }
+
+    @Test
+    void anEntryShowsItsProbesAndPrintsItsAddressStateAndMac() {
+        setUp();
+        send(PEER, 1);
+        assertEquals(1, entry(PEER).probes(), "the first multicast solicitation");
+        assertEquals("2001:db8::9 INCOMPLETE", entry(PEER).toString(), "no link-layer address yet");
+        advance(Duration.ofMillis(1000));
+        assertEquals(2, entry(PEER).probes());
+        na(PEER, S, MAC1);
+        assertEquals(0, entry(PEER).probes());
+        assertTrue(entry(PEER).toString().endsWith(" REACHABLE 20000000009"), entry(PEER).toString());
+    }
 }
