@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.lwip4j.Stack;
 import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
@@ -33,10 +34,11 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * UDP datagrams (RFC 768) between two whole stacks on one thread: stack A and stack B on a
  * {@link Simulator}, joined by a {@link VirtualLink} without impairments, each with an
- * Ethernet netif on 10.0.0.0/24 and ARP already resolved.
+ * Ethernet netif on 10.0.0.0/24 and ARP already resolved, or ({@code -p family=6}) on
+ * 2001:db8::/64 with the neighbour resolved (RFC 4861 §7.2).
  *
  * <p>Every datagram takes the full path: {@code UdpPcb.sendTo}, UDP header and checksum,
- * IPv4 header and checksum, ARP lookup, Ethernet header, the driver's copy onto the cable,
+ * IPv4 header and checksum (IPv6: header, neighbour cache lookup), ARP lookup, Ethernet header, the driver's copy onto the cable,
  * the simulator's frame queue, the copy into a pool pbuf of the receiving stack, Ethernet,
  * IPv4 and UDP input with checksum checks, and the receive callback, which frees the pbuf.
  * The sender reuses one payload pbuf, as {@code sendTo} does not take its reference.
@@ -63,9 +65,17 @@ public class UdpSimBench {
     private static final int PORT = 7;
     private static final Duration LIMIT = Duration.ofSeconds(1);
 
-    /** UDP payload bytes: a small datagram, or the largest that fits a 1500-byte MTU unfragmented. */
+    /**
+     * UDP payload bytes: a small datagram, or 1472, the largest that fits a 1500-byte MTU
+     * unfragmented over IPv4. Over IPv6 the header is 20 bytes longer, so a payload above
+     * 1452 is sent as 1452: both families then fill the same 1500-byte frame.
+     */
     @Param({"64", "1472"})
     public int payload;
+
+    /** IP version: {@code 4} (RFC 791) or {@code 6} (RFC 8200); {@code -p family=4,6} runs both. */
+    @Param({"4"})
+    public int family;
 
     /**
      * Software checksums (RFC 791, RFC 768) made and checked: {@code true}, lwIP's default;
@@ -84,6 +94,7 @@ public class UdpSimBench {
     private final Counting atClient = new Counting();
     private final Counting atServer = new Counting();
     private final Echoing echoing = new Echoing();
+    private long linkDropsAfterSetup;
 
     /** Frees and counts each datagram. */
     private static final class Counting implements UdpReceiver {
@@ -111,35 +122,50 @@ public class UdpSimBench {
     public void setup() {
         sim = new Simulator(1);
         VirtualLink link = new VirtualLink(sim, Impairments.NONE);
-        a = stack(1, link.endpointA(), "10.0.0.1/24");
-        b = stack(2, link.endpointB(), "10.0.0.2/24");
-        serverAddr = Ip4Address.parse("10.0.0.2");
+        if (family != 4 && family != 6) {
+            throw new IllegalArgumentException("family must be 4 or 6, not " + family);
+        }
+        a = stack(1, link.endpointA(), 1);
+        b = stack(2, link.endpointB(), 2);
+        serverAddr = family == 4 ? Ip4Address.parse("10.0.0.2") : Ip6Address.parse("2001:db8::2");
+        // IPv6: both pcbs on "::", the wildcard of both families (lwIP's IPADDR_TYPE_ANY).
+        IpAddress any = family == 4 ? Ip4Address.ANY : IpAddress.ANY_TYPE;
         server = b.newUdpPcb();
-        check(server.bind(PORT));
+        check(server.bind(any, PORT));
         client = a.newUdpPcb();
-        check(client.bind(0));
-        data = a.context().pbufs().allocPool(Layer.TRANSPORT, payload);
-        for (int i = 0; i < payload; i++) {
+        check(client.bind(any, 0));
+        int size = family == 6 ? Math.min(payload, 1452) : payload;
+        data = a.context().pbufs().allocPool(Layer.TRANSPORT, size);
+        for (int i = 0; i < size; i++) {
             data.setByte(i, i);
         }
-        // One echo resolves ARP on both sides (A asks for B; B learns A from the request).
+        // One echo resolves ARP (or the neighbour) on both sides (A asks for B; B learns A from the request).
         server.onReceive(echoing);
         client.onReceive(atClient);
         check(client.sendTo(data, serverAddr, PORT));
         if (!sim.runUntil(() -> atClient.count == 1, LIMIT)) {
             throw new IllegalStateException("no echo during setup");
         }
+        // The MLD reports of link-up (RFC 3810 §6.1) to groups the other stack has not joined are
+        // dropped by its multicast MAC filter and counted: only drops after the setup count.
+        linkDropsAfterSetup = a.stats().link.drop + b.stats().link.drop;
     }
 
-    private Stack stack(long seed, NetifDriver driver, String cidr) {
+    private Stack stack(long seed, NetifDriver driver, int host) {
+        // IPv6: no DAD delay and no router solicitations, so the setup's echo is the only traffic.
         StackConfig cfg = StackConfig.builder().randomSeed(seed)
                 .checksumGenIp(checksums).checksumGenUdp(checksums)
                 .checksumCheckIp(checksums).checksumCheckUdp(checksums)
+                .lwipIpv6DupDetectAttempts(0).maxRtrSolicitations(0)
                 .build();
         Stack s = Stack.create(cfg, sim.clock());
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "eth0");
-        n.ip4().set(Ip4Interface.parse(cidr));
+        if (family == 4) {
+            n.ip4().set(Ip4Interface.parse("10.0.0." + host + "/24"));
+        } else {
+            n.ip6().add(Ip6Address.parse("2001:db8::" + host), 64);
+        }
         n.setUp(true);
         s.netifs().setDefault(n);
         return s;
@@ -194,13 +220,16 @@ public class UdpSimBench {
     @TearDown(Level.Trial)
     public void verify() {
         data.free();
+        if (a.stats().link.drop + b.stats().link.drop != linkDropsAfterSetup) {
+            throw new IllegalStateException("frames dropped:\n" + a.stats().table() + "\n" + b.stats().table());
+        }
         for (Stack s : new Stack[] {a, b}) {
             for (PoolStats p : s.stats().pools()) {
                 if (p.used != 0 && !p.name.endsWith("_PCB")) {
                     throw new IllegalStateException("pbufs not freed: " + p);
                 }
             }
-            if (s.stats().udp.drop != 0 || s.stats().ip.drop != 0 || s.stats().link.drop != 0) {
+            if (s.stats().udp.drop != 0 || s.stats().ip.drop != 0 || s.stats().ip6.drop != 0) {
                 throw new IllegalStateException("drops counted:\n" + s.stats().table());
             }
         }

@@ -19,6 +19,12 @@ public interface IpOutput {
      * RFC 1112 §6.1, RFC 3493 §5.2).
      */
     int MULTICAST_LOOP = 2;
+    /**
+     * {@link #output} option: the TTL given is the sender's default, not one its user chose.
+     * IPv6 then uses the outgoing link's CurHopLimit for unicast (RFC 4861 §6.3.2, set by
+     * router advertisements, §6.3.4); IPv4 has no per-link default and uses the TTL given.
+     */
+    int DEFAULT_HOP_LIMIT = 4;
 
     /**
      * The route to {@code remote}: through {@code netif} when it is not {@code null}, else by

@@ -115,7 +115,7 @@ public final class Icmpv6 implements TransportInput {
         Ip6Address dst = (Ip6Address) info.src();
         // A reply to a multicast request comes from a unicast address of the arrival netif (§4.2).
         Ip6Address src = info.isMulticast() ? ip.selectSource(info.netif(), dst) : (Ip6Address) info.dst();
-        Err e = src == null ? Err.RTE : ip.sendIcmp(p, dst, src, ip.config().hopLimit(), info.tos(),
+        Err e = src == null ? Err.RTE : ip.sendIcmp(p, dst, src, Ipv6.LINK_HOP_LIMIT, info.tos(),
                 dst.isLinkLocal() || src.isLinkLocal() ? info.netif() : null);
         if (e == Err.OK) {
             stats.xmit++;
@@ -290,7 +290,7 @@ public final class Icmpv6 implements TransportInput {
         if (dst.isLinkLocal() || (src != null && src.isLinkLocal())) {
             via = inp != null ? inp : ownerOf(src != null ? src : dst);
         }
-        Err r = ip.sendIcmp(e, dst, src, ip.config().hopLimit(), 0, via);
+        Err r = ip.sendIcmp(e, dst, src, Ipv6.LINK_HOP_LIMIT, 0, via);
         if (r == Err.OK) {
             stats.xmit++;
         } else {

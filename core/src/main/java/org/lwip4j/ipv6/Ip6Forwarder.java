@@ -28,13 +28,15 @@ import org.lwip4j.wire.Ipv6Packet;
  *       (RFC 8200 §4.5, §5: only the source fragments; RFC 4443 §3.2) — also about a packet
  *       to a multicast address, as §2.4 (e.3) allows.</li>
  * </ul>
- * Multicast is not forwarded (no multicast routing). Errors go through {@link Icmpv6}'s
- * rules and rate limit.
+ * A packet that leaves by the netif it came in on still goes on, and its sender may get a
+ * redirect from the {@link Redirector} (RFC 4861 §8.2). Multicast is not forwarded (no
+ * multicast routing). Errors go through {@link Icmpv6}'s rules and rate limit.
  */
 final class Ip6Forwarder {
     private final StackContext ctx;
     private final Ipv6 ip;
     private final ProtoStats stats;
+    private final Redirector redirector;
     /** The last destination forwarded to: a steady flow allocates no address per packet. */
     private Ip6Address lastDst = Ip6Address.ANY;
 
@@ -42,6 +44,7 @@ final class Ip6Forwarder {
         this.ctx = ctx;
         this.ip = ip;
         this.stats = ctx.stats().ip6;
+        this.redirector = new Redirector(ctx, ip);
     }
 
     /** Forwards {@code p} (at its IPv6 header, checked, not for us, unicast), received on {@code inp}; takes it over. */
@@ -98,9 +101,14 @@ final class Ip6Forwarder {
             stats.drop++;
             return;
         }
+        Ip6Address hop = ip.nextHop(out, dst);
+        if (out == inp) {
+            // Back out of the link it came in on: the sender had a better first hop (RFC 4861 §8.2).
+            redirector.maybeRedirect(inp, p, hop);
+        }
         Ipv6Packet.setHopLimit(p.segment(), p.offset(), hops - 1);
         stats.fw++;
-        Err e = out.output(p, ip.nextHop(out, dst));
+        Err e = out.output(p, hop);
         if (e == Err.OK) {
             stats.xmit++;
         } else {

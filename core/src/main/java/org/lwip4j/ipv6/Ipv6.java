@@ -702,7 +702,9 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             // IPV6_MULTICAST_LOOP (RFC 3493 §5.2): our own members of the group get a copy.
             loopCopy(p, src, dst, protocol, ttl, tos, r.netif());
         }
-        return output(p, src.hi(), src.lo(), dst.hi(), dst.lo(), protocol, ttl, tos, r.netif(), r.nextHop(),
+        // RFC 4861 §6.3.4: unicast the stack originates without a chosen hop limit takes the link's CurHopLimit.
+        int hops = (options & IpOutput.DEFAULT_HOP_LIMIT) != 0 && !dst.isMulticast() ? nd.routers().curHopLimit(r.netif()) : ttl;
+        return output(p, src.hi(), src.lo(), dst.hi(), dst.lo(), protocol, hops, tos, r.netif(), r.nextHop(),
                 (options & IpOutput.DONT_FRAGMENT) != 0);
     }
 
@@ -822,6 +824,9 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         return false;
     }
 
+    /** {@link #sendIcmp}'s hop limit for "the outgoing link's CurHopLimit" (RFC 4861 §6.3.4). */
+    static final int LINK_HOP_LIMIT = -1;
+
     /**
      * Sends an ICMPv6 message ({@code msg}'s payload, checksum field zero or stale) to
      * {@code dst}: routed (through {@code via} when given), from {@code src} or, when it is
@@ -829,6 +834,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
      * over the pseudo-header. Does not take the caller's reference.
      */
     Err sendIcmp(Pbuf msg, Ip6Address dst, Ip6Address src, int hopLimit, int tc, Netif via) {
+        // hopLimit LINK_HOP_LIMIT: the outgoing link's CurHopLimit (RFC 4861 §6.3.4) for unicast, the default for multicast.
         Netif out = via != null ? via : route(dst, src);
         if (out == null) {
             stats.rterr++;
@@ -845,7 +851,8 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         Bytes.put16(s, off + Icmpv6Packet.Field.CHECKSUM, 0);
         long ph = Checksum.pseudoHeaderV6(from.hi(), from.lo(), dst.hi(), dst.lo(), Ipv6Packet.NH_ICMPV6, len);
         Bytes.put16(s, off + Icmpv6Packet.Field.CHECKSUM, Checksum.finish(Checksum.pbuf(msg, 0, len, ph)));
-        return output(msg, from.hi(), from.lo(), dst.hi(), dst.lo(), Ipv6Packet.NH_ICMPV6, hopLimit, tc, out,
+        int hops = hopLimit != LINK_HOP_LIMIT ? hopLimit : dst.isMulticast() ? config().hopLimit() : nd.routers().curHopLimit(out);
+        return output(msg, from.hi(), from.lo(), dst.hi(), dst.lo(), Ipv6Packet.NH_ICMPV6, hops, tc, out,
                 nextHop(out, dst), false);
     }
 

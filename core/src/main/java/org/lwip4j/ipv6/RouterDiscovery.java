@@ -166,6 +166,12 @@ public final class RouterDiscovery {
         return l == null ? cfg.retransTimer().toNanos() : l.retransNanos;
     }
 
+    /** CurHopLimit of {@code netif}: an RA's non-zero Cur Hop Limit, else the configured hop limit (RFC 4861 §6.3.2, §6.3.4). */
+    int curHopLimit(Netif netif) {
+        Link l = links.get(netif);
+        return l == null ? cfg.hopLimit() : l.curHopLimit;
+    }
+
     /** ReachableTime of {@code netif} in nanoseconds. */
     long reachableNanos(Netif netif) {
         return link(netif).reachableNanos;

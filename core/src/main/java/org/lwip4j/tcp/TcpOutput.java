@@ -336,7 +336,7 @@ final class TcpOutput {
                 Math.min(tcp.cfg.wnd(), 0xffff), 0);
         o.emit(s, q.offset() + TcpPacket.HEADER_LEN);
         finish(q, r, hl);
-        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
+        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
         q.free();
         count(e);
     }
@@ -350,7 +350,7 @@ final class TcpOutput {
         MemorySegment s = q.segment();
         TcpPacket.emit(s, q.offset(), sport, dport, seq, ack, TcpPacket.HEADER_LEN, flags, 0, 0);
         finish(q, r, TcpPacket.HEADER_LEN);
-        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
+        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
         q.free();
         count(e);
     }
@@ -421,7 +421,7 @@ final class TcpOutput {
         } else {
             finish(q, r, total);
         }
-        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT);
+        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
         q.free();
         count(e);
         pcb.segsOut++;

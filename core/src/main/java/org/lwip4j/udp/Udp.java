@@ -319,7 +319,7 @@ public final class Udp {
         int proto = pcb.lite ? PROTO_UDPLITE : PROTO_UDP;
         emitHeader(pcb, q, r, port, ulen, proto);
         Err e = multicast ? ip.output(q, r, proto, pcb.mcastTtl, pcb.tos, pcb.mcastLoop ? IpOutput.MULTICAST_LOOP : 0)
-                : ip.output(q, r, proto, pcb.ttl, pcb.tos, 0);
+                : ip.output(q, r, proto, pcb.ttl, pcb.tos, pcb.ttlSet ? 0 : IpOutput.DEFAULT_HOP_LIMIT);
         if (ownHeader) {
             q.free();
         } else {

@@ -29,6 +29,8 @@ public final class UdpPcb {
     boolean reuseAddr;
     boolean noChecksum;
     int ttl;
+    /** True once {@link #setTtl} chose the TTL: until then IPv6 uses the link's hop limit (RFC 4861 §6.3.4). */
+    boolean ttlSet;
     int tos;
     int liteCoverageTx;
     int liteCoverageRx;
@@ -171,6 +173,7 @@ public final class UdpPcb {
             throw new IllegalArgumentException("TTL must be 1..255, not " + ttl);
         }
         this.ttl = ttl;
+        this.ttlSet = true;
     }
 
     /** TOS of sent datagrams. */

@@ -183,4 +183,54 @@ class Ipv6ForwardingSimTest {
         client.close();
         sink.close();
     }
+
+    /** R's IPv6 counters fw, xmit, drop, rterr, err. */
+    private long[] routerCounters() {
+        var st = r.stats().ip6;
+        return new long[] {st.fw, st.xmit, st.drop, st.rterr, st.err};
+    }
+
+    private void assertRouterMoved(long[] before, int fw, int xmit, int drop, int rterr) {
+        long[] now = routerCounters();
+        assertArrayEquals(new long[] {fw, xmit, drop, rterr, 0},
+                new long[] {now[0] - before[0], now[1] - before[1], now[2] - before[2], now[3] - before[3], now[4] - before[4]},
+                "fw xmit drop rterr err at R");
+    }
+
+    @Test
+    void everyForwardingDecisionIsCountedAtTheRouter() {
+        net.runFor(Duration.ofSeconds(3)); // the MLD reports of link-up (RFC 3810 §6.1) are over
+        ping(A, B, 64, 8); // resolves every neighbour on the way; NUD probes come only 5 s later
+        only();
+        // Forwarded both ways: two forwarded, two sent, nothing dropped.
+        long[] c = routerCounters();
+        ping(A, B, 2, 8);
+        assertEquals(129, only()[40] & 0xff);
+        assertRouterMoved(c, 2, 2, 0, 0);
+        // Hop limit 1: dropped, Time Exceeded sent (one packet out of R).
+        c = routerCounters();
+        ping(A, B, 1, 8);
+        assertEquals(3, only()[40] & 0xff);
+        assertRouterMoved(c, 0, 1, 1, 0);
+        // No route: a routing error and a drop, Destination Unreachable sent.
+        c = routerCounters();
+        ping(A, Ip6Address.parse("2001:db8:c::1"), 64, 8);
+        assertEquals(1, only()[40] & 0xff);
+        assertRouterMoved(c, 0, 1, 1, 1);
+        // Too big for B's link: dropped, Packet Too Big sent.
+        c = routerCounters();
+        ping(A, B, 64, 1300);
+        assertEquals(2, only()[40] & 0xff);
+        assertRouterMoved(c, 0, 1, 1, 0);
+        // A link-local source: dropped, Destination Unreachable code 2 sent.
+        c = routerCounters();
+        ping(na.ip6().linkLocal().address(), B, 64, 8);
+        assertEquals(2, only()[41]);
+        assertRouterMoved(c, 0, 2, 1, 0); // the error, and the NS that resolves A's link-local address first
+        // The unspecified source: dropped silently.
+        c = routerCounters();
+        ping(Ip6Address.ANY, B, 64, 8);
+        assertEquals(0, icmpAtA.size());
+        assertRouterMoved(c, 0, 0, 1, 0);
+    }
 }

@@ -1,6 +1,8 @@
 package org.lwip4j.ipv6;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -288,5 +290,49 @@ class MldTest {
         assertEquals(2, got.size(), "(1280 - 48 - 8) / 20 = 61 records, then 1 (62 groups)");
         assertEquals(61, mldOf(got.get(0).data(), "ff02::16", ll)[7]);
         assertEquals(1, mldOf(got.get(1).data(), "ff02::16", ll)[7]);
+    }
+
+    private org.lwip4j.ip.Group group(Ip6Address g) {
+        for (org.lwip4j.ip.Group x : mld.membership().of(netif).groups()) {
+            if (x.hi() == g.hi() && x.lo() == g.lo()) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aGroupShowsItsUsersItsNetifAndWhetherWeReportedItLast() {
+        stack.ipv6().joinGroup(netif, G);
+        assertEquals(org.lwip4j.stack.Err.OK, stack.ipv6().joinGroup(netif, G));
+        org.lwip4j.ip.Group g = group(G);
+        assertEquals(2, g.users());
+        assertSame(netif, g.netif());
+        assertEquals(0, g.sources());
+        inject("fe80::1", "ff02::1", queryV1(1000, Ip6Address.ANY, "fe80::1", "ff02::1"));
+        advance(Duration.ofSeconds(2));
+        assertTrue(g.lastReporter(), "MLDv1: we answered the query");
+        wire.clear();
+        inject("fe80::1", G.toString(), queryV1(1000, G, "fe80::1", G.toString()));
+        assertEquals(0, wire.count(), "our answer waits its random delay");
+        inject("fe80::2", G.toString(), Packets6.icmpv6(131, 0, 0, G.toBytes(), "fe80::2", G.toString()));
+        assertFalse(g.lastReporter(), "another host answered first");
+        advance(Duration.ofSeconds(2));
+        assertEquals(0, wire.count(), "ours is suppressed");
+        assertEquals(org.lwip4j.stack.Err.OK, stack.ipv6().leaveGroup(netif, G));
+        assertEquals(1, g.users());
+        assertEquals(org.lwip4j.stack.Err.OK, stack.ipv6().leaveGroup(netif, G));
+        assertEquals(org.lwip4j.stack.Err.VAL, stack.ipv6().leaveGroup(netif, G), "not joined any more");
+    }
+
+    @Test
+    void aRemovedNetifsGroupsAndTimersAreGone() {
+        mld.join(netif, G);
+        inject("fe80::1", "ff02::1", queryV1(10000, Ip6Address.ANY, "fe80::1", "ff02::1"));
+        wire.clear();
+        stack.netifs().remove(netif);
+        advance(Duration.ofSeconds(11));
+        assertEquals(0, wire.count(), "no report from a removed netif");
+        assertNull(mld.membership().of(netif));
     }
 }

@@ -133,6 +133,117 @@ class RouterDiscoveryTest {
         assertEquals(1400, l.mtu());
     }
 
+    /** Sends from a fresh pcb (TTL chosen when {@code ttl} is not 0) to {@code dst}:9; the hop limit of the frame on the wire. */
+    private int udpHopLimit(String dst, int ttl) {
+        org.lwip4j.udp.UdpPcb pcb = f.stack.newUdpPcb();
+        if (ttl != 0) {
+            pcb.setTtl(ttl);
+        }
+        f.wire.clear();
+        org.lwip4j.buffer.Pbuf p = f.stack.pbuf(new byte[] {1, 2, 3});
+        assertEquals(org.lwip4j.stack.Err.OK, pcb.sendTo(p, Ip6Address.parse(dst), 9));
+        p.free();
+        f.run();
+        pcb.close();
+        if (dst.startsWith("2001:db8:1::")) {
+            // An on-link destination is resolved first (NS): the datagram waits for the NA.
+            f.inject(0x0200_00aa_bbccL, 0x0200_0000_0099L, ipv6(58, dst, "2001:db8:1::5", 255, icmpv6(136, 0, 0x6000_0000,
+                cat(Ip6Address.parse(dst).toBytes(), new byte[] {2, 1, 2, 0, 0, 0, 0, (byte) 0x99}), dst, "2001:db8:1::5")));
+        }
+        for (org.lwip4j.sim.CapturedFrame fr : f.wire.drain()) {
+            byte[] frame = fr.data();
+            if (frame[14 + 6] == 17) {
+                return frame[14 + 7] & 0xff;
+            }
+        }
+        throw new AssertionError("no UDP datagram sent");
+    }
+
+    @Test
+    void theAdvertisedCurHopLimitIsTheHopLimitOfUnicastWeOriginate() {
+        host();
+        // Before any RA: the configured hop limit (64), not the transport's IPv4-style TTL.
+        f.ra(raMsg(ROUTER, 0, 0, 1800, 0, 0, sllao(Nd6Fixture.ROUTER_MAC)));
+        assertEquals(64, udpHopLimit("2001:db8:99::1", 0));
+        f.ra(raMsg(ROUTER, 32, 0, 1800, 0, 0, sllao(Nd6Fixture.ROUTER_MAC)));
+        assertEquals(32, udpHopLimit("2001:db8:99::1", 0), "UDP through the router");
+        assertEquals(32, udpHopLimit("2001:db8:1::9", 0), "UDP on-link");
+        assertEquals(100, udpHopLimit("2001:db8:99::1", 100), "a TTL the user chose stays");
+        assertEquals(1, udpHopLimit("ff02::1:2", 0), "multicast keeps its own hop limit (1)");
+
+        // TCP's SYN, and ICMPv6 echo replies, take it too.
+        f.wire.clear();
+        org.lwip4j.tcp.TcpPcb c = f.stack.newTcpPcb();
+        assertEquals(org.lwip4j.stack.Err.OK, c.connect(FAR, 80, pcb -> { }));
+        f.run();
+        byte[] syn = f.wire.poll().data();
+        assertEquals(6, syn[14 + 6]);
+        assertEquals(32, syn[14 + 7] & 0xff, "the SYN");
+        c.abort();
+        f.wire.clear();
+        byte[] echo = icmpv6(128, 0, 0x0101_0001, new byte[4], FAR.toString(), "2001:db8:1::5");
+        f.inject(0x0200_00aa_bbccL, Nd6Fixture.ROUTER_MAC, ipv6(58, FAR.toString(), "2001:db8:1::5", 60, echo));
+        byte[] reply = f.wire.poll().data();
+        assertEquals(129, reply[14 + 40] & 0xff);
+        assertEquals(32, reply[14 + 7] & 0xff, "the echo reply");
+
+        // A later RA without a Cur Hop Limit (0) leaves it.
+        f.ra(raMsg(ROUTER, 0, 0, 1800, 0, 0));
+        assertEquals(32, udpHopLimit("2001:db8:99::1", 0));
+    }
+
+    /** The neighbour solicitations for {@code target} on the wire since the last clear, as (virtual) send times. */
+    private List<Long> solicitations(List<Long> into, String target) {
+        for (org.lwip4j.sim.CapturedFrame fr : f.wire.drain()) {
+            byte[] b = fr.data();
+            if (b[14 + 6] == 58 && (b[14 + 40] & 0xff) == 135
+                    && Ip6Address.of(java.util.Arrays.copyOfRange(b, 14 + 48, 14 + 64), 0).equals(Ip6Address.parse(target))) {
+                into.add(f.clock.nanoTime());
+            }
+        }
+        return into;
+    }
+
+    @Test
+    void theAdvertisedRetransTimerSpacesSolicitationsAndReachableTimeEndsReachability() {
+        host();
+        f.ra(raMsg(ROUTER, 0, 0, 1800, 10_000, 250));
+        long reachable = f.rd().link(f.netif).reachableNanos();
+        f.wire.clear();
+        org.lwip4j.udp.UdpPcb pcb = f.stack.newUdpPcb();
+        org.lwip4j.buffer.Pbuf p = f.stack.pbuf(new byte[] {1});
+        long t0 = f.clock.nanoTime();
+        pcb.sendTo(p, Ip6Address.parse("2001:db8:1::9"), 9);
+        p.free();
+        f.run();
+        List<Long> ns = solicitations(new java.util.ArrayList<>(), "2001:db8:1::9");
+        for (int i = 0; i < 10; i++) {
+            f.clock.advance(Duration.ofMillis(50));
+            f.run();
+            solicitations(ns, "2001:db8:1::9");
+        }
+        // RetransTimer 250 ms (RFC 4861 §6.3.4, §7.2.2): three multicast solicitations 250 ms apart, not 1 s.
+        assertEquals(List.of(t0, t0 + 250_000_000L, t0 + 500_000_000L), ns);
+        // A solicited NA: REACHABLE for ReachableTime (0.5..1.5 x the advertised 10 s), then STALE.
+        f.run();
+        f.wire.clear();
+        pcb.sendTo(p = f.stack.pbuf(new byte[] {2}), Ip6Address.parse("2001:db8:1::9"), 9);
+        p.free();
+        f.inject(0x0200_00aa_bbccL, 0x0200_0000_0099L, ipv6(58, "2001:db8:1::9", "2001:db8:1::5", 255, icmpv6(136, 0, 0x6000_0000,
+                cat(Ip6Address.parse("2001:db8:1::9").toBytes(), new byte[] {2, 1, 2, 0, 0, 0, 0, (byte) 0x99}),
+                "2001:db8:1::9", "2001:db8:1::5")));
+        assertTrue(reachable >= 5_000_000_000L && reachable <= 15_000_000_000L, "0.5..1.5 x 10 s: " + reachable);
+        Neighbor n = f.stack.ipv6().nd().cache().find(f.netif, Ip6Address.parse("2001:db8:1::9"));
+        assertEquals(NeighborState.REACHABLE, n.state());
+        f.clock.advance(Duration.ofNanos(reachable - 1_000_000L));
+        f.run();
+        assertEquals(NeighborState.REACHABLE, n.state());
+        f.clock.advance(Duration.ofMillis(2));
+        f.run();
+        assertEquals(NeighborState.STALE, n.state());
+        pcb.close();
+    }
+
     @Test
     void onLinkPrefixesAreReachedDirectlyUntilTheirLifetimeEnds() {
         host();

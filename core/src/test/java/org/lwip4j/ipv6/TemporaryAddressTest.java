@@ -115,4 +115,49 @@ class TemporaryAddressTest {
         assertNotEquals(a, now.get(0).address());
         assertTrue(f.events.contains("DAD_FAILED TEMPORARY " + a));
     }
+
+    @Test
+    void theDesyncFactorIsDrawnOnceBelowFourTenthsOfTheTemporaryPreferredLifetime() {
+        long d = f.rd().slaac().desyncNanos();
+        assertTrue(d > 0 && d < 4 * 86400 * S / 10, "DESYNC_FACTOR in [0, 0.4 x TEMP_PREFERRED_LIFETIME): " + d);
+        assertEquals(d, f.rd().slaac().desyncNanos(), "drawn once");
+        // REGEN_ADVANCE: 2 s + TEMP_IDGEN_RETRIES (3) x DupAddrDetectTransmits (1) x RetransTimer (1 s).
+        assertEquals(5 * S, f.rd().slaac().regenAdvanceNanos(f.netif));
+    }
+
+    @Test
+    void withoutRoomNeitherThePublicNorATemporaryAddressIsFormedAndThatIsCounted() {
+        f.close();
+        f = new Nd6Fixture(b -> b.ip6LinkLocal(false).maxRtrSolicitations(0).lwipIpv6NumAddresses(1));
+        f.netif.ip6().setAutoconfig(true);
+        f.netif.ip6().setTemporaryAddresses(true);
+        f.netif.ip6().add(Ip6Address.parse("2001:db8:9::1"), 64);
+        long memerr = f.stack.stats().nd6.memerr;
+        f.ra(raMsg(1800, pio("2001:db8:1::", 64, 0xc0, 7 * 86400, 3 * 86400)));
+        assertEquals(null, f.slaac("2001:db8:1::"));
+        assertEquals(List.of(), temporaries());
+        assertEquals(memerr + 1, f.stack.stats().nd6.memerr, "once: no temporary address is tried without the public one");
+    }
+
+    @Test
+    void aRefreshBoundsATemporaryAddressByItsAgeAndRenewsItBeforeItsNewDeprecation() {
+        f.netif.ip6().setTemporaryAddresses(true);
+        f.advance(Duration.ofSeconds(1000)); // created at a time other than zero
+        f.ra(raMsg(1800, pio("2001:db8:1::", 64, 0xc0, 7 * 86400, 3 * 86400)));
+        Ip6Addresses.Entry t = temporaries().get(0);
+        long created = t.createdAt();
+        long desync = f.rd().slaac().desyncNanos();
+        f.advance(Duration.ofSeconds(3600));
+        f.ra(raMsg(1800, pio("2001:db8:1::", 64, 0xc0, 7 * 86400, 3 * 86400)));
+        // RFC 8981 §3.4: valid at most TEMP_VALID_LIFETIME, preferred at most TEMP_PREFERRED_LIFETIME - DESYNC_FACTOR, from creation.
+        assertEquals(created + 2 * 86400 * S, t.validUntil());
+        assertEquals(created + 86400 * S - desync, t.preferredUntil());
+        assertEquals(1, temporaries().size());
+        // REGEN_ADVANCE (5 s) before that, a new one.
+        long regenAt = t.preferredUntil() - 5 * S;
+        f.advance(Duration.ofNanos(regenAt - f.clock.nanoTime() - S));
+        assertEquals(1, temporaries().size());
+        f.advance(Duration.ofSeconds(2));
+        assertEquals(2, temporaries().size());
+    }
 }

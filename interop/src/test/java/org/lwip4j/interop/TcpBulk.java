@@ -121,9 +121,14 @@ final class TcpBulk {
 
     /** A listener on {@code port} of the stack whose accepted connections get {@code attach}. */
     static TcpPcb listen(Stack stack, int port, java.util.function.Consumer<TcpPcb> attach) {
+        return listen(stack, org.lwip4j.addr.Ip4Address.ANY, port, attach);
+    }
+
+    /** A listener on {@code local}:{@code port} of the stack ({@code ::}: both families) whose accepted connections get {@code attach}. */
+    static TcpPcb listen(Stack stack, IpAddress local, int port, java.util.function.Consumer<TcpPcb> attach) {
         return stack.call(() -> {
             TcpPcb l = stack.newTcpPcb();
-            if (l.bind(org.lwip4j.addr.Ip4Address.ANY, port) != Err.OK || l.listen(4) != Err.OK) {
+            if (l.bind(local, port) != Err.OK || l.listen(4) != Err.OK) {
                 throw new AssertionError("cannot listen on " + port);
             }
             l.onAccept((lst, c) -> attach.accept(c));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.addr.IpAddress;
 import org.lwip4j.apps.Echo;
 import org.lwip4j.stack.Err;
 import org.lwip4j.tcp.TcpPcb;
@@ -80,12 +81,22 @@ class TcpKernelTest {
         });
     }
 
+    /** The wildcard of {@code ip}'s family: {@code ::} (both families) for an IPv6 address. */
+    static IpAddress anyOf(String ip) {
+        return ip.contains(":") ? IpAddress.ANY_TYPE : Ip4Address.ANY;
+    }
+
     /** Kernel client sends to a stack server, which hashes and answers with its digest. */
     static void kernelToStack(TestStack net, TapPeer peer, Path dir, int port, long bytes) throws Exception {
+        kernelToStack(net, peer, peer.stackIp(), dir, port, bytes);
+    }
+
+    /** As above, the kernel connecting to {@code stackIp} (an IPv4 or IPv6 address of the stack). */
+    static void kernelToStack(TestStack net, TapPeer peer, String stackIp, Path dir, int port, long bytes) throws Exception {
         TcpBulk.Sink sink = new TcpBulk.Sink(true);
-        TcpPcb l = TcpBulk.listen(net.stack(), port, sink::attach);
+        TcpPcb l = TcpBulk.listen(net.stack(), anyOf(stackIp), port, sink::attach);
         try {
-            Cmd.Result r = peer.ns().python(Duration.ofSeconds(180), Scripts.copy(dir, "tcp_bulk.py"), "send", peer.stackIp(),
+            Cmd.Result r = peer.ns().python(Duration.ofSeconds(180), Scripts.copy(dir, "tcp_bulk.py"), "send", stackIp,
                     Integer.toString(port), Long.toString(bytes));
             assertEquals(0, r.exit(), r.toString());
             String kernel = bytesAndDigest(r);
@@ -99,10 +110,15 @@ class TcpKernelTest {
 
     /** A stack server sends to a kernel client. */
     static void stackToKernel(TestStack net, TapPeer peer, Path dir, int port, long bytes) throws Exception {
+        stackToKernel(net, peer, peer.stackIp(), dir, port, bytes);
+    }
+
+    /** As above, the kernel connecting to {@code stackIp} (an IPv4 or IPv6 address of the stack). */
+    static void stackToKernel(TestStack net, TapPeer peer, String stackIp, Path dir, int port, long bytes) throws Exception {
         TcpBulk.Source source = new TcpBulk.Source(bytes, port);
-        TcpPcb l = TcpBulk.listen(net.stack(), port, source::attach);
+        TcpPcb l = TcpBulk.listen(net.stack(), anyOf(stackIp), port, source::attach);
         try {
-            Cmd.Result r = peer.ns().python(Duration.ofSeconds(180), Scripts.copy(dir, "tcp_bulk.py"), "recv", peer.stackIp(),
+            Cmd.Result r = peer.ns().python(Duration.ofSeconds(180), Scripts.copy(dir, "tcp_bulk.py"), "recv", stackIp,
                     Integer.toString(port));
             assertEquals(0, r.exit(), r.toString());
             assertEquals(await(net, source.done, "the stack's source"), bytesAndDigest(r), "what the kernel received is what the stack sent");
@@ -113,11 +129,17 @@ class TcpKernelTest {
 
     /** The stack's client sends to a kernel server. */
     static void stackClientToKernelServer(TestStack net, TapPeer peer, Path dir, int port, long bytes) throws Exception {
+        stackClientToKernelServer(net, peer, peer.hostIp(), dir, port, bytes);
+    }
+
+    /** As above, the kernel server listening on {@code hostIp} (an IPv4 or IPv6 address of the namespace). */
+    static void stackClientToKernelServer(TestStack net, TapPeer peer, String hostIp, Path dir, int port, long bytes)
+            throws Exception {
         try (Cmd.Background server = Cmd.start(peer.ns().inside("/usr/bin/python3", Scripts.copy(dir, "tcp_bulk.py").toString(),
-                "serve-recv", peer.hostIp(), Integer.toString(port)))) {
+                "serve-recv", hostIp, Integer.toString(port)))) {
             server.awaitLine("listening"::equals, Duration.ofSeconds(20));
             TcpBulk.Source source = new TcpBulk.Source(bytes, port);
-            TcpBulk.connect(net.stack(), Ip4Address.parse(peer.hostIp()), port, source::attach, source.done);
+            TcpBulk.connect(net.stack(), IpAddress.parse(hostIp), port, source::attach, source.done);
             String sent = await(net, source.done, "the stack's client");
             Cmd.Result r = server.finish(Duration.ofSeconds(120));
             assertEquals(0, r.exit(), r.toString());
@@ -127,11 +149,17 @@ class TcpKernelTest {
 
     /** A kernel server sends to the stack's client. */
     static void kernelServerToStackClient(TestStack net, TapPeer peer, Path dir, int port, long bytes) throws Exception {
+        kernelServerToStackClient(net, peer, peer.hostIp(), dir, port, bytes);
+    }
+
+    /** As above, the kernel server listening on {@code hostIp} (an IPv4 or IPv6 address of the namespace). */
+    static void kernelServerToStackClient(TestStack net, TapPeer peer, String hostIp, Path dir, int port, long bytes)
+            throws Exception {
         try (Cmd.Background server = Cmd.start(peer.ns().inside("/usr/bin/python3", Scripts.copy(dir, "tcp_bulk.py").toString(),
-                "serve-send", peer.hostIp(), Integer.toString(port), Long.toString(bytes)))) {
+                "serve-send", hostIp, Integer.toString(port), Long.toString(bytes)))) {
             server.awaitLine("listening"::equals, Duration.ofSeconds(20));
             TcpBulk.Sink sink = new TcpBulk.Sink(false);
-            TcpBulk.connect(net.stack(), Ip4Address.parse(peer.hostIp()), port, sink::attach, sink.done);
+            TcpBulk.connect(net.stack(), IpAddress.parse(hostIp), port, sink::attach, sink.done);
             String got = await(net, sink.done, "the stack's client");
             Cmd.Result r = server.finish(Duration.ofSeconds(120));
             assertEquals(0, r.exit(), r.toString());
