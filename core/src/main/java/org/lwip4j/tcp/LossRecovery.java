@@ -10,7 +10,8 @@ package org.lwip4j.tcp;
  * {@code cwnd - pipe} with NextSeg's choices (§4): lost segments above HighRxt (rule 1),
  * new data (rule 2), unSACKed segments below the highest SACKed one (rule 3). Without any
  * SACK block from the peer, a partial ACK marks the segment at SND.UNA lost, as NewReno
- * (RFC 6582) would. Recovery ends at a cumulative ACK of RecoveryPoint with
+ * (RFC 6582) would. Retransmissions RACK finds lost again (RFC 8985) go first and leave
+ * pipe. Recovery ends at a cumulative ACK of RecoveryPoint with
  * {@code cwnd = ssthresh}. The state lives in the pcb; nothing is allocated.
  */
 final class LossRecovery {
@@ -63,6 +64,9 @@ final class LossRecovery {
         if (Seq.gt(pcb.highRxt, una)) {
             p += sb.unsacked(una, Seq.min(pcb.highRxt, high));
         }
+        if (pcb.sentLog != null && pcb.sentLog.lost() > 0) {
+            p -= tcp.rack().lostRetransmitted(pcb, edge); // RFC 8985: a retransmission lost again left the network
+        }
         return p;
     }
 
@@ -72,7 +76,8 @@ final class LossRecovery {
             return false;
         }
         if (pcb.scoreboard.count() > 0 && tcp.rack().active(pcb)) {
-            return Seq.gt(lostEdge(pcb), pcb.sndUna); // RFC 8985 §7: RACK, not three duplicates
+            // RFC 8985 §7: RACK, not three duplicates
+            return Seq.gt(lostEdge(pcb), pcb.sndUna) || pcb.sentLog.lost() > 0;
         }
         return pcb.dupAcks >= SackScoreboard.DUP_THRESH || Seq.gt(lostEdge(pcb), pcb.sndUna);
     }
@@ -136,6 +141,10 @@ final class LossRecovery {
      */
     int retransmitNext(TcpPcb pcb, int room, boolean rule3) {
         SackScoreboard sb = pcb.scoreboard;
+        SentLog log = pcb.sentLog;
+        if (log != null && log.lost() > 0) {
+            return resendLost(pcb, log, room);
+        }
         int from = Seq.max(pcb.highRxt, pcb.sndUna);
         int s = sb.firstUnsacked(from);
         if (!Seq.lt(s, pcb.sndMax)) {
@@ -151,6 +160,25 @@ final class LossRecovery {
         }
         int sent = tcp.output().retransmit(pcb, s, len);
         pcb.highRxt = s + Math.max(len, 1);
+        pcb.prrOut += sent;
+        return Math.max(sent, 1);
+    }
+
+    /**
+     * RFC 8985 §6.2 step 5: a retransmission RACK found lost again goes once more, before
+     * anything RFC 6675's NextSeg would choose (its rules never look below HighRxt).
+     */
+    private int resendLost(TcpPcb pcb, SentLog log, int room) {
+        int i = log.firstLost();
+        int s = Seq.max(log.start(i), pcb.sndUna);
+        int len = Math.min(segmentAt(pcb, s), log.end(i) - s);
+        if (len > room) {
+            return 0;
+        }
+        int sent = tcp.output().retransmit(pcb, s, len);
+        if (sent == 0) {
+            log.markSacked(i); // nothing left of it to send (acknowledged meanwhile)
+        }
         pcb.prrOut += sent;
         return Math.max(sent, 1);
     }

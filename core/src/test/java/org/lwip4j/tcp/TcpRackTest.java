@@ -203,4 +203,47 @@ class TcpRackTest {
             assertEquals(1, t.conn.info().retransmits());
         }
     }
+    @Test
+    void aLostRetransmissionIsFoundByItsOwnSendTimeAndResentBeforeTheRto() {
+        try (TcpScript t = open()) {
+            inFlight(t, 10);
+            // Two holes: segments 0 and 5. Eight SACKed segments: reo_wnd 0, both lost at once.
+            t.after(ms(10)).send(sackAck(0, 1000, 5000, 6000, 10_000));
+            t.expect(ack().seq(S).len(1000));
+            t.expect(ack().seq(S + 5000).len(1000));
+            t.expectNothing();
+            assertTrue(t.conn.inRecovery);
+            // The retransmission of segment 5 arrives, that of segment 0 is lost again. It left
+            // before the one just delivered and more than RACK.rtt ago (RFC 8985 §6.2 step 5,
+            // with its retransmission's xmit_ts): lost now, not at the RTO one second later.
+            t.after(ms(11)).send(sackAck(0, 1000, 10_000));
+            t.expect(ack().seq(S).len(1000));
+            t.expectNothing();
+            assertEquals(3, t.conn.info().totalRetrans());
+            assertEquals(0, t.conn.info().retransmits(), "no retransmission timeout");
+            t.after(ms(10)).send(sackAck(10_000));
+            assertFalse(t.conn.inRecovery);
+            assertEquals(S + 10_000, t.conn.info().sndUna());
+            t.after(ms(2000)).expectNothing(); // nothing left to resend
+            assertEquals(1, t.conn.info().recoveries());
+        }
+    }
+
+    @Test
+    void aRetransmissionNotYetDueWaitsForTheReorderingTimer() {
+        try (TcpScript t = open()) {
+            inFlight(t, 10);
+            t.after(ms(10)).send(sackAck(0, 1000, 5000, 6000, 10_000));
+            t.expect(ack().seq(S).len(1000));
+            t.expect(ack().seq(S + 5000).len(1000));
+            // Reordering seen before (a late segment 0 of an earlier flight is not needed: the
+            // window is min_RTT / 4 once reordering was seen), so a retransmission delivered
+            // after another one sent later leaves the earlier one a reordering window.
+            t.conn.rackReorderingSeen = true;
+            t.after(ms(11)).send(sackAck(0, 1000, 10_000));
+            t.expectNothing(); // 11 ms < RACK.rtt 11 ms + reo_wnd 2.5 ms
+            t.after(ms(3)).expect(ack().seq(S).len(1000));
+            assertEquals(0, t.conn.info().retransmits());
+        }
+    }
 }
