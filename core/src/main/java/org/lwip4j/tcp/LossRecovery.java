@@ -8,7 +8,8 @@ package org.lwip4j.tcp;
  * recovery PRR sets {@code cwnd = pipe + sndcnt} (RFC 6937 §3.1: proportional while pipe
  * exceeds ssthresh, slow-start reduction bound below it); the sender then fills
  * {@code cwnd - pipe} with NextSeg's choices (§4): lost segments above HighRxt (rule 1),
- * new data (rule 2), unSACKed segments below the highest SACKed one (rule 3). Without any
+ * new data (rule 2), unSACKed segments below the highest SACKed one (rule 3), and once per
+ * recovery the segment at the highest unSACKed byte (rule 4, the rescue). Without any
  * SACK block from the peer, a partial ACK marks the segment at SND.UNA lost, as NewReno
  * (RFC 6582) would. Retransmissions RACK finds lost again (RFC 8985) go first and leave
  * pipe. Recovery ends at a cumulative ACK of RecoveryPoint with
@@ -94,6 +95,7 @@ final class LossRecovery {
         pcb.prrOut = 0;
         pcb.recoverFs = Math.max(flight, 1);
         pcb.highRxt = pcb.sndUna;
+        pcb.rescueRxt = false; // §5 step 4.1: RescueRxt = None
         int len = segmentAt(pcb, pcb.sndUna);
         int sent = tcp.output().retransmit(pcb, pcb.sndUna, len);
         pcb.highRxt = pcb.sndUna + Math.max(len, 1);
@@ -152,7 +154,7 @@ final class LossRecovery {
         }
         int limit = rule3 ? sb.highestSacked(pcb.sndUna) : lostEdge(pcb);
         if (!Seq.lt(s, limit)) {
-            return 0;
+            return rule3 ? rescue(pcb, room) : 0;
         }
         int len = segmentAt(pcb, s);
         if (len > room) {
@@ -160,6 +162,29 @@ final class LossRecovery {
         }
         int sent = tcp.output().retransmit(pcb, s, len);
         pcb.highRxt = s + Math.max(len, 1);
+        pcb.prrOut += sent;
+        return Math.max(sent, 1);
+    }
+
+    /**
+     * RFC 6675 §4 NextSeg rule 4, the rescue retransmission: when rules 1 to 3 find nothing
+     * (no lost segment, no new data, no hole below the highest SACKed byte) but unSACKed
+     * data is outstanding above the last SACK block (a lost tail), once per recovery the
+     * segment ending at the highest unSACKed byte goes again. HighRxt stays (its bytes are
+     * still counted in pipe as first sent), and RescueRxt is set.
+     */
+    private int rescue(TcpPcb pcb, int room) {
+        if (pcb.rescueRxt) {
+            return 0;
+        }
+        SackScoreboard sb = pcb.scoreboard;
+        int top = sb.highestUnsacked(pcb.sndUna, pcb.sndMax);
+        int start = Seq.max(Seq.max(top - pcb.mss, pcb.sndUna), Seq.max(sb.highestSacked(pcb.sndUna), pcb.highRxt));
+        if (!Seq.lt(start, top) || top - start > room) {
+            return 0;
+        }
+        int sent = tcp.output().retransmit(pcb, start, top - start);
+        pcb.rescueRxt = true;
         pcb.prrOut += sent;
         return Math.max(sent, 1);
     }

@@ -181,6 +181,11 @@ public final class TcpPcb {
     SackReceiver rxSack;
     /** RFC 6675 HighRxt: one past the highest sequence number retransmitted in this recovery. */
     int highRxt;
+    /**
+     * RFC 6675 RescueRxt: the rescue retransmission of this recovery went (RescueRxt is set to
+     * RecoveryPoint, which HighACK passes only when recovery ends: one per recovery).
+     */
+    boolean rescueRxt;
     /** RFC 6937 prr_delivered, prr_out, RecoverFS. */
     int prrDelivered;
     int prrOut;

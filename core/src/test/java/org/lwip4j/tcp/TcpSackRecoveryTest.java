@@ -225,4 +225,36 @@ class TcpSackRecoveryTest {
             assertEquals(3, t.conn.info().totalRetrans());
         }
     }
+    @Test
+    void aLostTailGetsOneRescueRetransmissionPerRecovery() {
+        try (TcpScript t = open(true)) {
+            tenInFlight(t);
+            // Segment 0 and the tail (segments 8 and 9) are lost; 1 to 7 arrive.
+            t.send(sackAck(0, 1000, 2000));
+            t.send(sackAck(0, 1000, 3000));
+            t.send(sackAck(0, 1000, 4000)); // the third duplicate: recovery, segment 0 again
+            t.expect(ack().seq(S).len(1000));
+            t.expectNothing();
+            t.send(sackAck(0, 1000, 5000));
+            t.send(sackAck(0, 1000, 6000));
+            t.expectNothing(); // PRR: pipe still too large
+            // No lost segment (rule 1), no new data (rule 2), no hole below the highest SACKed
+            // byte (rule 3): RFC 6675 §4 rule 4 resends the segment with the highest unSACKed
+            // byte, HighRxt unmoved, once.
+            t.send(sackAck(0, 1000, 7000));
+            t.expect(ack().seq(S + 9000).len(1000));
+            t.expectNothing();
+            t.send(sackAck(0, 1000, 8000));
+            t.expectNothing(); // room again, but rule 4 is spent
+            assertTrue(t.tcp.recovery().pipe(t.conn) + 1000 <= t.conn.info().cwnd(), "a segment would fit");
+            assertEquals(S + 1000, t.conn.highRxt, "HighRxt MUST NOT be updated");
+            t.send(sackAck(1000, 9000, 10_000).window(60_000)); // segment 0's retransmission and the rescue
+            t.expect(ack().seq(S + 8000).len(1000)); // rule 3: the hole below the highest SACKed byte
+            t.expectNothing();
+            t.send(sackAck(10_000));
+            assertFalse(t.conn.inRecovery);
+            assertEquals(3, t.conn.info().totalRetrans());
+            assertEquals(0, t.conn.info().retransmits(), "no retransmission timeout");
+        }
+    }
 }
