@@ -694,6 +694,7 @@ public final class Tcp {
         seg.ack = TcpPacket.ack(s, off);
         seg.flags = TcpPacket.flags(s, off);
         seg.window = TcpPacket.window(s, off);
+        seg.urgent = TcpPacket.urgent(s, off);
         seg.headerLen = hl;
         seg.len = total - hl;
         if (seg.srcPort == 0 || seg.dstPort == 0) {
@@ -895,6 +896,7 @@ public final class Tcp {
         int ack;
         int flags;
         int window;
+        int urgent;
         int headerLen;
         int len;
 

@@ -181,6 +181,12 @@ final class TcpInput {
             default -> {
             }
         }
+        if (s.has(TcpPacket.URG) && receives(pcb)) {
+            urgent(pcb, seq + s.urgent);
+            if (pcb.freed) {
+                return p;
+            }
+        }
         // Trim what lies before RCV.NXT (already received) and after the window.
         int cut = pcb.rcvNxt - seq;
         int hl = s.headerLen;
@@ -287,6 +293,31 @@ final class TcpInput {
         int advanced = pcb.sndUna - unaBefore;
         if (advanced > 0) {
             pcb.bytesAcked += advanced - (finAcked ? 1 : 0) - (unaBefore == pcb.iss ? 1 : 0);
+        }
+    }
+
+    /**
+     * RFC 9293 §3.10.7.4 sixth, the URG bit (states that still receive: after the peer's FIN
+     * it is ignored): RCV.UP = max(RCV.UP, SEG.SEQ + SEG.UP), the pointer taken as the
+     * octet following the urgent data (RFC 6093 §4, MUST-62). The application hears of it
+     * when it points past what it already received and past the last pointer (MUST-32);
+     * the data stays in the stream (RFC 6093 §5). A pointer to data already delivered is a
+     * replay and says nothing.
+     */
+    private void urgent(TcpPcb pcb, int up) {
+        long end = pcb.bytesReceived + (up - pcb.rcvNxt);
+        if (end <= pcb.bytesReceived || end <= pcb.rcvUp) {
+            return;
+        }
+        pcb.rcvUp = end;
+        tcp.counters.urgentReceived++;
+        TcpPcb.UrgentCallback cb = pcb.onUrgent;
+        if (cb != null && !pcb.appClosed) {
+            try {
+                cb.urgent(pcb, end);
+            } catch (RuntimeException e) {
+                tcp.callbackFailed("urgent", e);
+            }
         }
     }
 
@@ -432,6 +463,9 @@ final class TcpInput {
             pcb.sendQueue.consume(dataAcked);
             pcb.dataSeq += dataAcked;
             pcb.sndUna = ack;
+            if (pcb.sndUrgent && Seq.ge(ack, pcb.sndUp)) {
+                pcb.sndUrgent = false; // the urgent data arrived: urgent mode ends
+            }
             if (Seq.lt(pcb.sndNxt, ack)) {
                 pcb.sndNxt = ack;
             }
