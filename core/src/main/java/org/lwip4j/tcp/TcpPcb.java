@@ -123,6 +123,8 @@ public final class TcpPcb {
     /** Indexed in the tuple table (connected) or in the port table only. */
     boolean inTupleTable;
     boolean reuseAddr;
+    /** IPV6_V6ONLY: bound to {@code ::}, this pcb takes IPv6 only. */
+    boolean v6Only;
     int prio = 64;
     long lastActive;
 
@@ -433,6 +435,28 @@ public final class TcpPcb {
     /** True when Nagle's algorithm is off. */
     public boolean noDelay() {
         return nodelay;
+    }
+
+    /**
+     * {@code IPV6_V6ONLY}: when on, a pcb bound to {@code ::} ({@link IpAddress#ANY_TYPE})
+     * takes IPv6 only: a listener accepts IPv6 connections alone, an IPv4 pcb may bind the
+     * same port, and {@link #connect} to an IPv4 address is {@link Err#VAL}. Off by default,
+     * as Linux's {@code net.ipv6.bindv6only=0}: the wildcard of both families. Set it before
+     * binding.
+     *
+     * @throws IllegalStateException when the pcb is already bound
+     */
+    public void setV6Only(boolean on) {
+        tcp.live(this, "setV6Only");
+        if (bound) {
+            throw new IllegalStateException("IPV6_V6ONLY is set before bind");
+        }
+        v6Only = on;
+    }
+
+    /** Whether {@link #setV6Only(boolean)} is on. */
+    public boolean v6Only() {
+        return v6Only;
     }
 
     /** Sets SO_REUSEADDR: bind may take a port a TIME_WAIT connection still holds. */
