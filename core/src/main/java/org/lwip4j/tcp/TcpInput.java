@@ -433,7 +433,8 @@ final class TcpInput {
      * The ACK field (RFC 9293 §3.10.7.4 fifth, ESTABLISHED and after): new data acknowledged,
      * RTT sample (RFC 6298, or RFC 7323 §4 from the echoed timestamp), congestion control,
      * SACK blocks into the scoreboard (RFC 2018), loss recovery (RFC 6675 with PRR when SACK
-     * is on, else NewReno, RFC 6582); duplicate ACKs; the window update. Returns true when
+     * is on, else NewReno, RFC 6582); duplicate ACKs; the window update; new data acknowledged
+     * confirms the next hop to the IP layer (RFC 4861 §7.3.1). Returns true when
      * this ACK covers our FIN.
      */
     private boolean processAck(TcpPcb pcb, Tcp.Segment s, int len, boolean fin) {
@@ -471,6 +472,10 @@ final class TcpInput {
             }
             pcb.nrtx = 0;
             rttSample(pcb, ack, flight, now);
+            Route r = tcp.route(pcb);
+            if (r != null) {
+                tcp.ip.confirmReachable(r); // RFC 4861 §7.3.1: forward progress confirms the next hop
+            }
         }
         int newlySacked = 0;
         int delivered = acked;
