@@ -103,6 +103,12 @@ final class TcpInput {
             if (len > 0 && pcb.sackOk && Seq.lt(seq, pcb.rcvNxt)) {
                 tcp.recovery().receiver(pcb).duplicate(seq, Seq.min(seq + len, pcb.rcvNxt)); // RFC 2883: data received twice
             }
+            if (wnd == 0 && seq == pcb.rcvNxt && s.has(TcpPacket.URG) && s.has(TcpPacket.ACK) && receives(pcb)) {
+                urgent(pcb, seq + s.urgent); // MUST-66: a closed window still takes the urgent pointer
+                if (pcb.freed) {
+                    return p;
+                }
+            }
             pcb.ackNow = true;
             return p;
         }
