@@ -409,13 +409,8 @@ final class TcpInput {
     private void finReceived(TcpPcb pcb) {
         switch (pcb.state) {
             case SYN_RCVD, ESTABLISHED -> pcb.state = TcpState.CLOSE_WAIT;
-            case FIN_WAIT_1 -> {
-                if (pcb.sndUna == pcb.sndMax && pcb.finQueued && pcb.sndNxt == pcb.dataSeq + pcb.sendQueue.length() + 1) {
-                    tcp.timers().enterTimeWait(pcb);
-                } else {
-                    pcb.state = TcpState.CLOSING;
-                }
-            }
+            // Our FIN is not acknowledged yet (an ACK of it moved FIN_WAIT_1 on before this): simultaneous close.
+            case FIN_WAIT_1 -> pcb.state = TcpState.CLOSING;
             case FIN_WAIT_2 -> {
                 pcb.stateTimer.cancel();
                 tcp.timers().enterTimeWait(pcb);

@@ -254,4 +254,49 @@ class TcpCloseTest {
             assertEquals(TcpState.CLOSED, old.state());
         }
     }
+
+    @Test
+    void withoutAReceiveCallbackThePeersFinIsAcknowledgedAndTheConnectionClosed() {
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb c = t.conn;
+            c.onRecv(null); // lwIP's tcp_recv_null
+            t.send(fin().seq(D).ack(S));
+            t.expect(ack().seq(S).ack(D + 1));
+            t.expect(fin().seq(S).ack(D + 1));
+            assertEquals(TcpState.LAST_ACK, c.state());
+            t.send(ack().seq(D + 1).ack(S + 1));
+            assertEquals(1, t.tcp.pcbs().size(), "freed; the listener stays");
+        }
+    }
+
+    @Test
+    void closeSaysOkInEveryStateItAccepts() {
+        try (TcpScript t = open(b -> { })) {
+            assertEquals(Err.OK, t.conn.close(), "ESTABLISHED");
+            t.expect(fin().seq(S).ack(D));
+            assertEquals(Err.OK, t.listener.close(), "LISTEN");
+            TcpPcb fresh = t.stack.newTcpPcb();
+            assertEquals(Err.OK, fresh.close(), "CLOSED");
+        }
+        try (TcpScript t = open(b -> { })) {
+            t.autoRecved = false;
+            t.send(ack().seq(D).ack(S).payload("unread"));
+            assertEquals(Err.OK, t.conn.close(), "with unread data: a reset, still OK");
+            t.expect(rstAck().seq(S));
+        }
+    }
+
+    @Test
+    void pcbsAreListedByLocalThenRemotePort() {
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb other = t.stack.newTcpPcb();
+            assertEquals(Err.OK, other.bind(Ip4Address.ANY, 79));
+            assertEquals(Err.OK, other.listen(1));
+            List<TcpPcb> all = t.tcp.pcbs();
+            assertEquals(3, all.size());
+            assertEquals(79, all.get(0).localPort());
+            assertEquals(0, all.get(1).remotePort(), "the listener on 80 before its connection");
+            assertEquals(TcpScript.PEER_PORT, all.get(2).remotePort());
+        }
+    }
 }

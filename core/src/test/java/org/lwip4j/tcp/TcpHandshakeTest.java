@@ -224,4 +224,26 @@ class TcpHandshakeTest {
             t.assertNoLeaks();
         }
     }
+
+    @Test
+    void realIsnsComeFromTheGeneratorAndTimestampsCountMilliseconds() {
+        try (TcpScript t = new TcpScript()) {
+            t.tcp.isnOverride = null;
+            t.conn = t.stack.newTcpPcb();
+            t.hook(t.conn);
+            assertEquals(Err.OK, t.conn.connect(org.lwip4j.addr.Ip4Address.parse(TcpScript.PEER), 4000, c -> { }));
+            Seg first = t.expect(syn());
+            int offset = t.tcp.tsOffset(t.conn.localAddr(), t.conn.localPort(), t.conn.remoteAddr(), 4000);
+            assertEquals((int) (t.clock.nanoTime() / 1_000_000L) + offset, first.tsVal, "clock plus the keyed offset");
+            TcpPcb second = t.stack.newTcpPcb();
+            assertEquals(Err.OK, second.connect(org.lwip4j.addr.Ip4Address.parse(TcpScript.PEER), 4001, c -> { }));
+            Seg other = t.expect(syn());
+            assertTrue(first.seq != 0 && other.seq != 0, "RFC 6528 ISNs, not 0");
+            assertTrue(first.seq != other.seq, "another 4-tuple, another ISN");
+            // RFC 7323 §5.4: the timestamp clock ticks once a millisecond; the retransmitted SYN shows it.
+            t.after(ms(1000));
+            Seg again = t.drain().stream().filter(x -> x.seq.equals(first.seq)).findFirst().orElseThrow();
+            assertEquals(first.tsVal + 1000, again.tsVal);
+        }
+    }
 }
