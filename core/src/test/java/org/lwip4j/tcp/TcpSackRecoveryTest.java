@@ -257,4 +257,39 @@ class TcpSackRecoveryTest {
             assertEquals(0, t.conn.info().retransmits(), "no retransmission timeout");
         }
     }
+
+    @Test
+    void newRenoInflatesOnEachFurtherDuplicateAndDeflatesOnAPartialAck() {
+        try (TcpScript t = open(false)) {
+            tenInFlight(t);
+            for (int i = 0; i < 3; i++) {
+                t.send(ack().seq(D).ack(S).window(65535)); // three duplicates
+            }
+            t.expect(ack().seq(S).len(1000));
+            assertEquals(5000, t.conn.info().ssthresh(), "FlightSize 10000 / 2");
+            assertEquals(8000, t.conn.info().cwnd(), "RFC 5681 §3.2 step 3: ssthresh + 3 SMSS");
+            assertEquals(1, t.conn.info().recoveries());
+            t.send(ack().seq(D).ack(S).window(65535));
+            assertEquals(9000, t.conn.info().cwnd(), "step 4: one SMSS per further duplicate");
+            t.send(ack().seq(D).ack(S).window(65535));
+            assertEquals(10_000, t.conn.info().cwnd());
+            t.send(ack().seq(D).ack(S).window(65535));
+            assertEquals(11_000, t.conn.info().cwnd());
+            t.expectNothing(); // no new data to send
+            // A partial ACK of 3000: the next hole goes again, cwnd deflates by the amount
+            // acknowledged less one SMSS (RFC 6582 §3.2 step 5).
+            t.send(ack().seq(D).ack(S + 3000).window(65535));
+            t.expect(ack().seq(S + 3000).len(1000));
+            assertEquals(11_000 - 3000 + 1000, t.conn.info().cwnd());
+            assertTrue(t.conn.inRecovery);
+            // A partial ACK smaller than an SMSS deflates by itself alone.
+            t.send(ack().seq(D).ack(S + 3500).window(65535));
+            t.expect(ack().seq(S + 3500).len(1000));
+            assertEquals(9000 - 500, t.conn.info().cwnd());
+            // Recovery ends at the recovery point: cwnd = ssthresh (RFC 6582 §3.2 step 6, as the CC says).
+            t.send(ack().seq(D).ack(S + 10_000).window(65535));
+            assertFalse(t.conn.inRecovery);
+            assertEquals(0, t.conn.info().retransmits(), "no timeout on the way");
+        }
+    }
 }
