@@ -299,4 +299,52 @@ class TcpCloseTest {
             assertEquals(TcpScript.PEER_PORT, all.get(2).remotePort());
         }
     }
+
+    @Test
+    void closingInFinWait2AfterAShutdownStartsTheFinWait2Timer() {
+        try (TcpScript t = open(b -> b.finWait2Timeout(Duration.ofSeconds(20)))) {
+            TcpPcb c = t.conn;
+            assertEquals(Err.OK, c.shutdown(false, true));
+            t.expect(fin().seq(S).ack(D));
+            t.send(ack().seq(D).ack(S + 1));
+            assertEquals(TcpState.FIN_WAIT_2, c.state());
+            t.after(ms(60_000));
+            assertEquals(TcpState.FIN_WAIT_2, c.state(), "open for reading: no timer");
+            assertEquals(Err.OK, c.close());
+            t.after(ms(19_999));
+            assertEquals(2, t.tcp.pcbs().size());
+            t.after(ms(1));
+            assertEquals(1, t.tcp.pcbs().size(), "closed in FIN_WAIT_2: freed after the timeout");
+        }
+    }
+
+    @Test
+    void closeWithUnreadDataInCloseWaitResetsToo() {
+        try (TcpScript t = open(b -> { })) {
+            t.autoRecved = false;
+            t.send(ack().seq(D).ack(S).payload("unread"));
+            t.send(fin().seq(D + 6).ack(S));
+            t.drain();
+            assertEquals(TcpState.CLOSE_WAIT, t.conn.state());
+            t.conn.close();
+            t.expect(rstAck().seq(S));
+            assertEquals(1, t.tcp.pcbs().size());
+        }
+    }
+
+    @Test
+    void closeStopsThePollCallback() {
+        try (TcpScript t = open(b -> { })) {
+            int[] polls = new int[1];
+            t.conn.onPoll(pcb -> polls[0]++, Duration.ofMillis(500));
+            t.after(ms(1000));
+            int before = polls[0];
+            assertEquals(true, before >= 1, "polled while open: " + before);
+            t.conn.close();
+            t.expect(fin().seq(S).ack(D));
+            t.after(ms(5000));
+            assertEquals(before, polls[0], "no poll after close");
+            t.drain();
+        }
+    }
 }
