@@ -246,4 +246,17 @@ class TcpHandshakeTest {
             assertEquals(first.tsVal + 1000, again.tsVal);
         }
     }
+
+    @Test
+    void theWindowScaleIsTheSmallestShiftThatFitsTheWindow() {
+        int[][] cases = {{65_535, 0}, {65_536, 1}, {131_071, 1}, {131_072, 2}};
+        for (int[] c : cases) {
+            try (TcpScript t = new TcpScript(b -> b.wnd(c[0]).sndBuf(Math.max(c[0], 8192)))) {
+                t.listen();
+                t.send(syn().seq(1000).mss(1400).wscale(7));
+                Seg sa = t.expect(synAck().seq(ISS).ack(1001));
+                assertEquals(c[1], sa.wscale, "window " + c[0]);
+            }
+        }
+    }
 }
