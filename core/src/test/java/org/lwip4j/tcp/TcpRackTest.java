@@ -246,4 +246,48 @@ class TcpRackTest {
             assertEquals(0, t.conn.info().retransmits());
         }
     }
+
+    @Test
+    void dsacksWidenTheReorderingWindowUpToEightQuartersAndSixteenRecoveriesResetIt() {
+        try (TcpScript t = open()) {
+            inFlight(t, 4);
+            t.conn.rackReorderingSeen = true;
+            t.after(ms(10)).send(sackAck(1000));
+            assertEquals(2_500_000L, t.tcp.rack().reoWnd(t.conn), "min_RTT / 4");
+            t.send(sackAck(1000, 0, 1000).window(60_000)); // a D-SACK: segment 0 arrived twice
+            assertEquals(1, t.conn.info().dsacksReceived());
+            assertEquals(2, t.conn.rackReoWndMult);
+            assertEquals(5_000_000L, t.tcp.rack().reoWnd(t.conn), "§6.2 step 4: two quarters");
+            for (int i = 0; i < 9; i++) {
+                t.send(sackAck(1000, 0, 1000).window(50_000 - i));
+            }
+            assertEquals(8, t.conn.rackReoWndMult, "at most 8");
+            assertEquals(10_000_000L, t.tcp.rack().reoWnd(t.conn), "and never above SRTT");
+            for (int i = 0; i < 15; i++) {
+                t.tcp.rack().recoveryStarted(t.conn);
+            }
+            assertEquals(8, t.conn.rackReoWndMult);
+            t.tcp.rack().recoveryStarted(t.conn);
+            assertEquals(1, t.conn.rackReoWndMult, "16 recoveries without a D-SACK: back to 1");
+            t.drain();
+        }
+    }
+
+    @Test
+    void exactlyOneSegmentInFlightWaitsForTheWorstCaseDelayedAck() {
+        try (TcpScript t = open()) {
+            t.conn.write(TcpSendTest.bytes(1000));
+            t.expect(Seg.psh().seq(S).len(1000));
+            t.after(ms(219)).expectNothing();
+            t.after(ms(1)).expect(Seg.psh().seq(S).len(1000)); // 2 SRTT + WCDelAckT: one MSS counts as one segment
+        }
+        try (TcpScript t = open()) {
+            t.conn.cc.setCwnd(10_000);
+            t.conn.write(TcpSendTest.bytes(2000));
+            t.expect(ack().seq(S).len(1000));
+            t.expect(Seg.psh().seq(S + 1000).len(1000));
+            t.after(ms(19)).expectNothing();
+            t.after(ms(1)).expect(Seg.psh().seq(S + 1000).len(1000)); // more than one MSS: 2 SRTT alone
+        }
+    }
 }
