@@ -247,7 +247,9 @@ final class Rack {
             pcb.probeBudget = 0;
         }
         if (pcb.sndMax == before) {
-            int len = Math.min(pcb.mss, pcb.sndMax - pcb.sndUna);
+            // The last segment whole: a FIN sent after it rides along (sequence space MSS + 1).
+            boolean finSent = pcb.finQueued && pcb.sndMax == dataEnd + 1;
+            int len = Math.min(pcb.mss + (finSent ? 1 : 0), pcb.sndMax - pcb.sndUna);
             tcp.output().retransmit(pcb, pcb.sndMax - len, len);
             pcb.tlpRetrans = true;
         } else {

@@ -290,4 +290,21 @@ class TcpRackTest {
             t.after(ms(1)).expect(Seg.psh().seq(S + 1000).len(1000)); // more than one MSS: 2 SRTT alone
         }
     }
+
+    @Test
+    void aTailLossProbeAfterCloseResendsTheLastSegmentWithTheFin() {
+        try (TcpScript t = open()) {
+            inFlight(t, 3);
+            t.conn.close();
+            t.expect(Seg.fin().seq(S + 3000).len(0));
+            t.after(ms(20)).expect(Seg.fin().seq(S + 2000).len(1000)); // PTO: the last data and the FIN again
+            t.expectNothing();
+            // The probe's ACK SACKs it: the two segments before it are lost and go again.
+            t.after(ms(10)).send(sackAck(0, 2000, 3001));
+            t.expect(ack().seq(S).len(1000));
+            t.drain();
+            t.send(sackAck(3001));
+            assertEquals(TcpState.FIN_WAIT_2, t.conn.state());
+        }
+    }
 }
