@@ -347,4 +347,42 @@ class TcpCloseTest {
             t.drain();
         }
     }
+
+    @Test
+    void timeWaitKeepsOnlyItsStateTimerAndAFreedPcbNone() {
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb c = t.conn;
+            c.setKeepalive(true, Duration.ofSeconds(10), Duration.ofSeconds(1), 3);
+            assertEquals(true, c.keepaliveTimer.isScheduled());
+            c.close();
+            t.expect(fin().seq(S).ack(D));
+            assertEquals(true, c.rtoTimer.isScheduled(), "the FIN is timed");
+            t.send(ack().seq(D).ack(S + 1));
+            t.send(fin().seq(D).ack(S + 1));
+            t.expect(ack().seq(S + 1).ack(D + 1));
+            assertEquals(TcpState.TIME_WAIT, c.state());
+            assertEquals(false, c.rtoTimer.isScheduled());
+            assertEquals(false, c.keepaliveTimer.isScheduled(), "no keepalive in TIME_WAIT");
+            assertEquals(false, c.persistTimer.isScheduled());
+            assertEquals(false, c.delackTimer.isScheduled());
+            assertEquals(true, c.stateTimer.isScheduled());
+        }
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb c = t.conn;
+            c.setKeepalive(true, Duration.ofSeconds(10), Duration.ofSeconds(1), 3);
+            c.onPoll(pcb -> { }, Duration.ofSeconds(1));
+            c.write(new byte[100]);
+            t.drain();
+            t.send(ack().seq(D).ack(S).payload("x")); // a delayed ACK is due
+            assertEquals(true, c.delackTimer.isScheduled());
+            assertEquals(true, c.rtoTimer.isScheduled());
+            c.abort();
+            t.expect(rstAck().seq(S + 100));
+            for (org.lwip4j.stack.Timer timer : List.of(c.rtoTimer, c.keepaliveTimer, c.pollTimer, c.delackTimer,
+                    c.persistTimer, c.stateTimer)) {
+                assertEquals(false, timer.isScheduled(), "a freed pcb holds no armed timer");
+            }
+            t.after(ms(20_000)).expectNothing();
+        }
+    }
 }
