@@ -314,4 +314,23 @@ class TcpTableTest {
             assertEquals(1, t.tcp.pcbs().size());
         }
     }
+
+    @Test
+    void aListenerResetsAnAckAndDropsWhatIsNotAPlainSynCountingEach() {
+        try (TcpScript t = new TcpScript()) {
+            t.listen();
+            long proterr = t.stack.stats().tcp.proterr;
+            long drop = t.stack.stats().tcp.drop;
+            t.send(ack().seq(5).ack(777));
+            t.expect(Seg.rst().seq(777)); // RFC 9293 §3.10.7.2: <SEQ=SEG.ACK><CTL=RST>
+            assertEquals(proterr + 1, t.stack.stats().tcp.proterr);
+            t.send(Seg.flags(org.lwip4j.wire.TcpPacket.SYN | org.lwip4j.wire.TcpPacket.FIN).seq(5));
+            t.send(Seg.flags(0).seq(5));
+            t.expectNothing();
+            assertEquals(drop + 2, t.stack.stats().tcp.drop, "SYN+FIN and a segment without flags");
+            t.send(Seg.rst().seq(5));
+            t.expectNothing();
+            assertEquals(1, t.tcp.pcbs().size(), "only the listener");
+        }
+    }
 }
