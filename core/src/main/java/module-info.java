@@ -1,8 +1,11 @@
 /**
- * lwip4j's stack: pbufs, netifs, ARP, IPv4, ICMP, UDP, raw pcbs, the simulator, and the wire
- * formats. The exported packages are the API; the protocols' constructors exist for the
- * stack's own assembly ({@code org.lwip4j.Stack}), and the registries they join refuse a
- * second instance on an assembled stack.
+ * lwip4j's stack: pbufs, netifs, ARP, IPv4, ICMP, IPv6 with ND and MLD, UDP, TCP, raw pcbs,
+ * the simulator, and the wire formats. The exported packages are the API (docs/DESIGN.md
+ * "API surface"); {@code org.lwip4j.internal} is not exported: it holds the writer of the
+ * per-packet {@code IpInfo} ({@code IpInfoWriter}). The protocols' constructors are
+ * package-private; {@code org.lwip4j.Stack} reaches them through private lookups within this
+ * module ({@code org.lwip4j.Protocols}). No other lwip4j module needs anything unexported,
+ * so there is no qualified export.
  */
 module org.lwip4j.core {
     exports org.lwip4j;

@@ -69,13 +69,14 @@ public final class Stack implements AutoCloseable {
         this.ctx = new StackContext(config, clock);
         this.netifs = new NetifTable(ctx);
         // The floors, bottom up; which protocols a stack has is its configuration.
-        this.ip = new Ip(netifs);
-        this.arp = new Arp(ctx, netifs);
-        this.ipv4 = new Ipv4(ctx, netifs, ip);
-        this.ipv6 = config.ip6().enabled() ? new Ipv6(ctx, netifs, ip) : null;
-        this.udp = config.udp().enabled() ? new Udp(ctx, ip) : null;
-        this.raw = config.raw().enabled() ? new Raw(ctx, ip) : null;
-        this.tcp = config.tcp().enabled() ? new Tcp(ctx, ip) : null;
+        // Through Protocols: the protocols' constructors are not API (docs/DESIGN.md "API surface").
+        this.ip = Protocols.ip(netifs);
+        this.arp = Protocols.arp(ctx, netifs);
+        this.ipv4 = Protocols.ipv4(ctx, netifs, ip);
+        this.ipv6 = config.ip6().enabled() ? Protocols.ipv6(ctx, netifs, ip) : null;
+        this.udp = config.udp().enabled() ? Protocols.udp(ctx, ip) : null;
+        this.raw = config.raw().enabled() ? Protocols.raw(ctx, ip) : null;
+        this.tcp = config.tcp().enabled() ? Protocols.tcp(ctx, ip) : null;
         if (config.netifs().loopback()) {
             netifs.addLoopback();
         }
@@ -321,9 +322,9 @@ public final class Stack implements AutoCloseable {
             netifs.remove(n);
         }
         if (tcp != null) {
-            tcp.release();
+            Protocols.release(tcp);
         }
-        ip.release();
+        Protocols.release(ip);
     }
 
     @Override

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of the README compiles as shown, against the modules' classes.
+ * Every {@code ```java} block of the README compiles as shown, against the modules' classes,
+ * as a user's module would: from a module that requires {@code org.lwip4j.core},
+ * {@code org.lwip4j.netif} and {@code org.lwip4j.apps} on the module path, so an example
+ * that names anything the modules do not export (docs/DESIGN.md "API surface") fails.
  * The README's convention: a block is its imports, then statements, compiled as the body of
  * {@code static void example() throws Exception}; a block preceded by
  * {@code <!-- java: continues -->} is appended to the block before it (same method, imports
@@ -37,7 +44,8 @@ class ReadmeJavaExamplesTest {
     record Example(int firstLine, List<String> imports, List<String> body, List<Integer> bodyLines) {
         /** The source; the body starts at line {@code imports().size() + 2}. */
         String source(String className) {
-            StringBuilder sb = new StringBuilder();
+            // On the first line, so line numbers stay as they were (a module's code needs a package).
+            StringBuilder sb = new StringBuilder("package readme; ");
             for (String i : imports) {
                 sb.append(i).append('\n');
             }
@@ -114,9 +122,14 @@ class ReadmeJavaExamplesTest {
                 return e.source(className);
             }
         };
-        List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-d", out.toString(), "-proc:none",
-                "-Xlint:none");
-        boolean ok = javac.getTask(null, null, diags, options, null, List.of(src)).call();
+        JavaFileObject module = new SimpleJavaFileObject(URI.create("string:///module-info.java"), JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                return "module readme { requires org.lwip4j.core; requires org.lwip4j.netif; requires org.lwip4j.apps; }";
+            }
+        };
+        List<String> options = List.of("--module-path", lwip4jModules(), "-d", out.toString(), "-proc:none", "-Xlint:none");
+        boolean ok = javac.getTask(null, null, diags, options, null, List.of(module, src)).call();
         List<String> errors = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diags.getDiagnostics()) {
             if (d.getKind() == Diagnostic.Kind.ERROR) {
@@ -127,6 +140,36 @@ class ReadmeJavaExamplesTest {
             errors.add("README.md:" + e.firstLine() + ": javac failed");
         }
         return errors;
+    }
+
+    /** The lwip4j library modules of the test's class path (their classes directories or jars), as a module path. */
+    static String lwip4jModules() {
+        List<String> found = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p) ? !Files.exists(p.resolve("module-info.class")) : !entry.endsWith(".jar")) {
+                continue;
+            }
+            for (ModuleReference m : ModuleFinder.of(p).findAll()) {
+                ModuleDescriptor d = m.descriptor();
+                if (!d.isAutomatic() && d.name().startsWith("org.lwip4j.") && !d.name().equals("org.lwip4j.cli")) {
+                    found.add(entry);
+                }
+            }
+        }
+        assertEquals(3, found.size(), "core, netif and apps on the class path: " + found);
+        return String.join(File.pathSeparator, found);
+    }
+
+    @Test
+    void anExampleReachingPastTheApiDoesNotCompile() throws IOException {
+        // public, but in the unexported org.lwip4j.internal: a user's module cannot name it.
+        Example e = new Example(1, new ArrayList<>(List.of("import org.lwip4j.internal.IpInfoWriter;")),
+                List.of("Object w = new IpInfoWriter();"), List.of(2));
+        List<String> errors = compile(e, "ReachesInternal");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.getFirst().contains("org.lwip4j.internal") && errors.getFirst().contains("not visible"),
+                errors.toString());
     }
 
     @Test

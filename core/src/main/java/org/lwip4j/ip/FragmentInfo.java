@@ -32,6 +32,6 @@ public final class FragmentInfo {
     public int lengthOverhead;
 
     /** An empty record; a format fills it. */
-    public FragmentInfo() {
+    FragmentInfo() {
     }
 }

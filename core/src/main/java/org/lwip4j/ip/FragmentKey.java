@@ -21,7 +21,7 @@ public final class FragmentKey {
     private int protocol;
 
     /** An empty key, matching nothing until set. */
-    public FragmentKey() {
+    FragmentKey() {
     }
 
     /**
@@ -63,14 +63,14 @@ public final class FragmentKey {
     }
 
     /** True when {@code other} names the same datagram. */
-    public boolean matches(FragmentKey other) {
+    boolean matches(FragmentKey other) {
         return ident == other.ident && srcLo == other.srcLo && dstLo == other.dstLo
                 && protocol == other.protocol && version == other.version
                 && srcHi == other.srcHi && dstHi == other.dstHi;
     }
 
     /** Makes this key name the same datagram as {@code other}. */
-    public void copyFrom(FragmentKey other) {
+    void copyFrom(FragmentKey other) {
         version = other.version;
         srcHi = other.srcHi;
         srcLo = other.srcLo;
@@ -81,12 +81,12 @@ public final class FragmentKey {
     }
 
     /** IP version of the key: 4, 6, or 0 when never set. */
-    public int version() {
+    int version() {
         return version;
     }
 
     /** The identification (16 bits for IPv4, 32 for IPv6). */
-    public int ident() {
+    int ident() {
         return ident;
     }
 

@@ -391,7 +391,7 @@ public final class GroupMembership {
      * reportable group is reported afresh; when not, every timer stops and groups being left
      * are forgotten.
      */
-    public void usableChanged(Netif netif) {
+    void usableChanged(Netif netif) {
         NetifGroups t = netifs.get(netif);
         if (t == null) {
             return;
@@ -410,7 +410,7 @@ public final class GroupMembership {
     }
 
     /** The netif was removed: its state is dropped. */
-    public void removed(Netif netif) {
+    void removed(Netif netif) {
         NetifGroups t = netifs.remove(netif);
         if (t != null) {
             t.stopTimers();

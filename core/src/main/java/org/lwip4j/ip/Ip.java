@@ -32,7 +32,7 @@ public final class Ip implements IpOutput {
     }
 
     /** The IP layer of a stack; it listens to the netifs to keep routes fresh. */
-    public Ip(NetifTable netifs) {
+    Ip(NetifTable netifs) {
         netifs.addListener(new NetifListener() {
             @Override
             public void statusChanged(Netif netif) {
@@ -126,7 +126,7 @@ public final class Ip implements IpOutput {
     }
 
     /** Frees every packet the families hold: the stack is closing. */
-    public void release() {
+    void release() {
         for (NetworkProtocol f : families) {
             if (f != null) {
                 f.release();

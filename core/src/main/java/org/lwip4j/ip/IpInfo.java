@@ -15,9 +15,17 @@ import org.lwip4j.netif.Netif;
  * steady traffic allocates nothing; {@link #src()} and {@link #dst()} hand out cached
  * address objects.
  */
-public final class IpInfo {
-    /** A description to be filled by an IP family for each packet it delivers. */
-    public IpInfo() {
+public class IpInfo {
+    /**
+     * A description to be filled by an IP family for each packet it delivers. Protected, as
+     * the setters are: only the stack's own subclass ({@code org.lwip4j.internal.IpInfoWriter},
+     * not exported) fills the instances a transport is handed; not API. Another subclass is
+     * refused.
+     */
+    protected IpInfo() {
+        if (getClass() != IpInfo.class && !getClass().getName().equals("org.lwip4j.internal.IpInfoWriter")) {
+            throw new UnsupportedOperationException("IpInfo is filled by the stack's IP families only");
+        }
     }
 
     private Netif netif;
@@ -47,7 +55,7 @@ public final class IpInfo {
      * @param headerOffset  offset of the IP header in the first node of {@code packet}
      * @param linkBroadcast the frame was sent to a link-layer broadcast or multicast address
      */
-    public void set4(Netif netif, Pbuf packet, int src, int dst, int headerLen, int protocol, int ttl, int tos,
+    protected void set4(Netif netif, Pbuf packet, int src, int dst, int headerLen, int protocol, int ttl, int tos,
             boolean broadcast, boolean multicast, boolean linkBroadcast, int headerOffset) {
         this.version = 4;
         this.src4 = src;
@@ -56,7 +64,7 @@ public final class IpInfo {
     }
 
     /** Describes an IPv6 packet (called by IPv6 before delivery); {@code broadcast} is always false. */
-    public void set6(Netif netif, Pbuf packet, long srcHi, long srcLo, long dstHi, long dstLo, int headerLen,
+    protected void set6(Netif netif, Pbuf packet, long srcHi, long srcLo, long dstHi, long dstLo, int headerLen,
             int nextHeader, int hopLimit, int trafficClass, boolean multicast, boolean linkBroadcast, int headerOffset) {
         this.version = 6;
         this.srcHi = srcHi;
@@ -81,7 +89,7 @@ public final class IpInfo {
     }
 
     /** Forgets the packet and netif after delivery, so nothing keeps them alive. */
-    public void clear() {
+    protected void clear() {
         packet = null;
         netif = null;
     }

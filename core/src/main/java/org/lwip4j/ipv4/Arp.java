@@ -107,7 +107,7 @@ import org.lwip4j.wire.EthernetFrame;
  * <p>All methods run on the stack's loop. Nothing on the send path to a resolved address
  * allocates.
  */
-public final class Arp implements AddressResolver, NetworkInput, NetifListener {
+public final class Arp implements AddressResolver, NetworkInput {
     /** RFC 5227 §1.1 {@code DEFEND_INTERVAL}: at most one defending announcement per address in this time. */
     public static final Duration DEFEND_INTERVAL = Duration.ofSeconds(10);
 
@@ -148,7 +148,7 @@ public final class Arp implements AddressResolver, NetworkInput, NetifListener {
      * ARP for the Ethernet netifs of {@code netifs}: registers itself as the handler of
      * EtherType 0x0806, as the IPv4 next-hop resolver and as a netif listener. On the loop.
      */
-    public Arp(StackContext ctx, NetifTable netifs) {
+    Arp(StackContext ctx, NetifTable netifs) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         StackConfig c = ctx.config();
         this.ethernet = netifs.ethernet();
@@ -167,7 +167,28 @@ public final class Arp implements AddressResolver, NetworkInput, NetifListener {
         ctx.stats().addPool(queueStats);
         ethernet.register(EthernetFrame.TYPE_ARP, this);
         ethernet.registerResolver(4, this);
-        netifs.addListener(this);
+        // Not `implements NetifListener`: the events are wiring, not API.
+        netifs.addListener(new NetifListener() {
+            @Override
+            public void statusChanged(Netif netif) {
+                Arp.this.statusChanged(netif);
+            }
+
+            @Override
+            public void linkChanged(Netif netif) {
+                Arp.this.linkChanged(netif);
+            }
+
+            @Override
+            public void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
+                Arp.this.addressChanged(netif, oldAddr, newAddr);
+            }
+
+            @Override
+            public void removed(Netif netif) {
+                Arp.this.removed(netif);
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------
@@ -183,7 +204,7 @@ public final class Arp implements AddressResolver, NetworkInput, NetifListener {
      *         be queued (no memory, queue bound, or a table full of static entries); the
      *         driver's error when sending failed
      */
-    public Err output(Netif netif, Pbuf packet, int ip) {
+    Err output(Netif netif, Pbuf packet, int ip) {
         assert ctx.loop().inEventLoop();
         if (netif.ip4().isBroadcast(ip)) {
             return ethernet.send(netif, packet, BROADCAST_MAC, EthernetFrame.TYPE_IPV4);
@@ -620,8 +641,7 @@ public final class Arp implements AddressResolver, NetworkInput, NetifListener {
     // Netif events
 
     /** Announces the netif's addresses when it comes up with its link up; flushes its dynamic entries when it goes down. */
-    @Override
-    public void statusChanged(Netif netif) {
+    void statusChanged(Netif netif) {
         if (!isArpNetif(netif)) {
             return;
         }
@@ -635,16 +655,14 @@ public final class Arp implements AddressResolver, NetworkInput, NetifListener {
     }
 
     /** Announces the netif's addresses when the link comes up and the netif is up. */
-    @Override
-    public void linkChanged(Netif netif) {
+    void linkChanged(Netif netif) {
         if (isArpNetif(netif) && netif.isUsable()) {
             announce(netif);
         }
     }
 
     /** Announces a new address; a removed or replaced address flushes the netif's dynamic entries. */
-    @Override
-    public void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
+    void addressChanged(Netif netif, IpAddress oldAddr, IpAddress newAddr) {
         if (!isArpNetif(netif)) {
             return;
         }
@@ -658,8 +676,7 @@ public final class Arp implements AddressResolver, NetworkInput, NetifListener {
     }
 
     /** Drops all entries of the netif, static ones included. */
-    @Override
-    public void removed(Netif netif) {
+    void removed(Netif netif) {
         for (int i = 0; i < cache.slotCount(); i++) {
             ArpSlot e = cache.slot(i);
             if (e.state != null && e.netif == netif) {

@@ -170,7 +170,7 @@ public final class Icmpv4 implements TransportInput {
      * payload starts at the transport header, {@code info} describes its IP packet. Does not
      * take the caller's reference.
      */
-    public void portUnreachable(Pbuf p, IpInfo info) {
+    void portUnreachable(Pbuf p, IpInfo info) {
         // RFC 1122 §3.2.2: never about a datagram to a group, nor one that came in a
         // link-layer broadcast.
         if (info.isBroadcast() || info.isMulticast() || info.isLinkBroadcast()) {
@@ -194,7 +194,7 @@ public final class Icmpv4 implements TransportInput {
      * packet has (across chained nodes). {@code extra} is the next-hop MTU for
      * "fragmentation needed". Rate limited. Does not take the caller's reference.
      */
-    public Err sendError(Pbuf orig, int type, int code, int extra) {
+    Err sendError(Pbuf orig, int type, int code, int extra) {
         if (orig.length() < Ipv4Packet.MIN_HEADER_LEN) {
             return Err.VAL;
         }

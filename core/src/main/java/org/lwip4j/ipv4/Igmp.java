@@ -62,7 +62,7 @@ public final class Igmp implements TransportInput, ReportSender {
     }
 
     /** The group state machine (for tests and statistics). */
-    public GroupMembership membership() {
+    GroupMembership membership() {
         return groups;
     }
 

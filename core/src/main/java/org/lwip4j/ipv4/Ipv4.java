@@ -7,6 +7,7 @@ import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.internal.IpInfoWriter;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
@@ -63,14 +64,14 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     private final Ip4Segmenter segmenter;
     private final TransportTable transports = new TransportTable();
     private final RouteTable routes;
-    private final IpInfo info = new IpInfo();
+    private final IpInfoWriter info = new IpInfoWriter();
     private RawInput raw;
     private int nextIdent;
     /** The last next hop handed out for a header-included send, reused while it repeats (no allocation per packet). */
     private Ip4Address lastHop = Ip4Address.ANY;
 
     /** IPv4 for the stack: registers itself with the link layers and with {@code ip} as its IPv4 family. */
-    public Ipv4(StackContext ctx, NetifTable netifs, Ip ip) {
+    Ipv4(StackContext ctx, NetifTable netifs, Ip ip) {
         this.ctx = ctx;
         this.cfg = ctx.config().ip4();
         this.netifs = netifs;
@@ -137,7 +138,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     }
 
     /** The netifs this layer routes over. */
-    public NetifTable netifs() {
+    NetifTable netifs() {
         return netifs;
     }
 
@@ -323,7 +324,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     private void deliver(Netif inp, Pbuf p, int hl, boolean broadcast, boolean multicast, boolean linkBroadcast) {
         MemorySegment s = p.segment();
         int off = p.offset();
-        IpInfo in = info;
+        IpInfoWriter in = info;
         int protocol = Ipv4Packet.protocol(s, off);
         in.set4(inp, p, Ipv4Packet.src(s, off), Ipv4Packet.dst(s, off), hl, protocol, Ipv4Packet.ttl(s, off),
                 Ipv4Packet.tos(s, off), broadcast, multicast, linkBroadcast, off);
@@ -380,7 +381,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
      * and for network 0 ({0,0} and {0, Host-number}), never a destination (RFC 1122 §3.2.1.3
      * (a), (b)).
      */
-    public Netif route(int dst, int src) {
+    Netif route(int dst, int src) {
         if ((dst >>> 24) == 127) {
             Netif lo = netifs.loopbackNetif();
             return lo != null && lo.isUp() ? lo : null;
@@ -428,7 +429,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
      * The next hop's address bits for {@code dst} through {@code out}: on-link destinations
      * and broadcasts directly, others via the route's or netif's gateway (RFC 1122 §3.3.1.1).
      */
-    public int nextHop(Netif out, int dst) {
+    int nextHop(Netif out, int dst) {
         if (dst == -1 || (dst & 0xf0000000) == 0xe0000000 || out.ip4().isBroadcast(dst) || out.ip4().onLink(dst)) {
             return dst;
         }
@@ -441,7 +442,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
     }
 
     /** The source address for sending to {@code dst} through {@code out}: the netif address on the destination's subnet, else its primary one. */
-    public int selectSource(Netif out, int dst) {
+    int selectSource(Netif out, int dst) {
         Ip4Addresses a4 = out.ip4();
         for (int k = 0, m = a4.count(); k < m; k++) {
             Ip4Interface a = a4.at(k);
@@ -504,7 +505,7 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
      * @param netif outgoing netif, or {@code null} to route
      * @param df    set the don't-fragment flag
      */
-    public Err output(Pbuf p, int src, int dst, int ttl, int tos, int protocol, Netif netif, boolean df) {
+    Err output(Pbuf p, int src, int dst, int ttl, int tos, int protocol, Netif netif, boolean df) {
         Netif out = netif != null ? netif : route(dst, src);
         if (out == null) {
             stats.rterr++;

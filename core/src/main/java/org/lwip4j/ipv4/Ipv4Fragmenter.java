@@ -54,7 +54,7 @@ public final class Ipv4Fragmenter {
      *
      * @param ctx the stack's context (pool, {@code checksumGenIp}, counters)
      */
-    public Ipv4Fragmenter(StackContext ctx) {
+    Ipv4Fragmenter(StackContext ctx) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.stats = ctx.stats().ipfrag;
     }
@@ -79,7 +79,7 @@ public final class Ipv4Fragmenter {
      *         stay sent; nothing is leaked); or the netif's error for a fragment it refused,
      *         after which no more are sent
      */
-    public Err fragment(Pbuf packet, Netif netif, IpAddress nextHop, int mtu) {
+    Err fragment(Pbuf packet, Netif netif, IpAddress nextHop, int mtu) {
         Objects.requireNonNull(packet, "packet");
         Objects.requireNonNull(netif, "netif");
         assert ctx.loop().inEventLoop() : "fragmentation off the stack's event loop";

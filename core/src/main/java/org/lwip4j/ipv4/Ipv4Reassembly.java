@@ -48,7 +48,7 @@ public final class Ipv4Reassembly {
      *        out (RFC 1122 §3.3.2), with that fragment, which it owns (to send ICMP time
      *        exceeded, code 1, and free); {@code null} to just free it
      */
-    public Ipv4Reassembly(StackContext ctx, Consumer<Pbuf> onTimeoutWithFirstFragment) {
+    Ipv4Reassembly(StackContext ctx, Consumer<Pbuf> onTimeoutWithFirstFragment) {
         StackConfig.Ip4Options cfg = ctx.config().ip4();
         this.reassembler = new Reassembler(ctx, "IP", ctx.stats().ipfrag,
                 new ReassemblyLimits(cfg.memNumReassData(), cfg.reassMaxPbufs(), cfg.reassMaxAge()),
@@ -65,7 +65,7 @@ public final class Ipv4Reassembly {
      *         fragment 0 (total length set, MF and offset cleared, checksum recomputed)
      *         followed by all the data in order
      */
-    public Pbuf input(Pbuf fragment) {
+    Pbuf input(Pbuf fragment) {
         return reassembler.input(fragment);
     }
 
@@ -80,7 +80,7 @@ public final class Ipv4Reassembly {
     }
 
     /** Frees every datagram under reassembly without any callback (counted as drops), and stops the timer. */
-    public void clear() {
+    void clear() {
         reassembler.clear();
     }
 

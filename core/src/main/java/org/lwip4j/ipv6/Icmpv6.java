@@ -210,7 +210,7 @@ public final class Icmpv6 implements TransportInput {
     }
 
     /** Sends "port unreachable" (type 1 code 4) about a datagram no transport pcb took; never about multicast. */
-    public void portUnreachable(Pbuf p, IpInfo info) {
+    void portUnreachable(Pbuf p, IpInfo info) {
         if (info.isMulticast() || info.isLinkBroadcast()) {
             return;
         }
@@ -251,7 +251,7 @@ public final class Icmpv6 implements TransportInput {
      * {@code inp}, when known, is the netif the packet arrived on: errors about link-local
      * traffic leave by it. Does not take the caller's reference.
      */
-    public Err sendError(Pbuf orig, int type, int code, int param, boolean evenToMulticast, Netif inp) {
+    Err sendError(Pbuf orig, int type, int code, int param, boolean evenToMulticast, Netif inp) {
         if (orig.length() < Ipv6Packet.HEADER_LEN) {
             return Err.VAL;
         }

@@ -8,6 +8,7 @@ import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.internal.IpInfoWriter;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
@@ -103,7 +104,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private final ProtoStats stats;
     private final TransportTable transports = new TransportTable();
     private final RouteTable routes;
-    private final IpInfo info = new IpInfo();
+    private final IpInfoWriter info = new IpInfoWriter();
     private final Ipv6ExtHeaders ext = new Ipv6ExtHeaders();
     private final Reassembler reassembler;
     private final Ipv6Fragmenter fragmenter;
@@ -115,7 +116,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private RawInput raw;
 
     /** IPv6 for the stack: registers itself with the link layers, ICMPv6 and ND, and with {@code ip} as its IPv6 family. */
-    public Ipv6(StackContext ctx, NetifTable netifs, Ip ip) {
+    Ipv6(StackContext ctx, NetifTable netifs, Ip ip) {
         this.ctx = ctx;
         this.cfg = ctx.config().ip6();
         this.netifs = netifs;
@@ -364,7 +365,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     private void deliver(Netif inp, Pbuf p, int hl, int upper, boolean multicast, boolean linkBroadcast) {
         MemorySegment s = p.segment();
         int off = p.offset();
-        IpInfo in = info;
+        IpInfoWriter in = info;
         in.set6(inp, p, Ipv6Packet.srcHi(s, off), Ipv6Packet.srcLo(s, off), Ipv6Packet.dstHi(s, off),
                 Ipv6Packet.dstLo(s, off), hl, upper, Ipv6Packet.hopLimit(s, off), Ipv6Packet.trafficClass(s, off),
                 multicast, linkBroadcast, off);

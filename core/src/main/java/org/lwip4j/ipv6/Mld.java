@@ -96,7 +96,7 @@ public final class Mld implements ReportSender {
     }
 
     /** The group state machine (for tests and statistics). */
-    public GroupMembership membership() {
+    GroupMembership membership() {
         return groups;
     }
 

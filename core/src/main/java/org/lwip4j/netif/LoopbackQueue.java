@@ -29,7 +29,7 @@ public final class LoopbackQueue implements IoSource {
     }
 
     /** Queues a copy of {@code packet} (an IP packet, no link header) as input of {@code netif}; does not take the caller's reference. */
-    public Err enqueue(Netif netif, Pbuf packet) {
+    Err enqueue(Netif netif, Pbuf packet) {
         if (count == packets.length) {
             ctx.stats().link.drop++;
             netif.counters().outDiscards++;

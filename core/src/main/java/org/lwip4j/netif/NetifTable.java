@@ -45,7 +45,7 @@ public final class NetifTable {
     }
 
     /** The loopback path. */
-    public LoopbackQueue loopbackQueue() {
+    LoopbackQueue loopbackQueue() {
         return loopback;
     }
 

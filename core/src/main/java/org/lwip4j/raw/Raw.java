@@ -33,7 +33,7 @@ public final class Raw implements RawInput {
     private RawPcb[] pcbArray = new RawPcb[0];
 
     /** Raw pcbs for the stack: installs itself as every IP family's raw hook. */
-    public Raw(StackContext ctx, Ip ip) {
+    Raw(StackContext ctx, Ip ip) {
         this.ctx = ctx;
         this.ip = ip;
         this.stats = ctx.stats().raw;

@@ -33,7 +33,7 @@ public final class ProtoStats {
     public long cachehit;
 
     /** Zeroed counters for the named protocol. */
-    public ProtoStats(String name) {
+    ProtoStats(String name) {
         this.name = name;
     }
 

@@ -12,7 +12,7 @@ import org.lwip4j.buffer.PoolStats;
  */
 public final class Stats {
     /** Zeroed counters of a new stack. */
-    public Stats() {
+    Stats() {
     }
 
     /** Link layer (frames in and out of netifs). */

@@ -88,7 +88,7 @@ public final class Tcp {
     final TcpOptions txOptions = new TcpOptions();
 
     /** TCP for the stack: registers protocol 6 with every IP family. */
-    public Tcp(StackContext ctx, Ip ip) {
+    Tcp(StackContext ctx, Ip ip) {
         this.ctx = ctx;
         this.cfg = ctx.config().tcp();
         this.ip = ip;
@@ -239,7 +239,7 @@ public final class Tcp {
     }
 
     /** Frees every pcb without a segment or callback (the stack is closing): their queued pbufs go back. */
-    public void release() {
+    void release() {
         for (TcpPcb pcb : new ArrayList<>(active)) {
             free(pcb);
         }

@@ -65,7 +65,7 @@ public final class Udp {
     private int nextPort;
 
     /** UDP for the stack: registers protocols 17 and (when enabled) 136 with every IP family. */
-    public Udp(StackContext ctx, Ip ip) {
+    Udp(StackContext ctx, Ip ip) {
         this.ctx = ctx;
         this.cfg = ctx.config().udp();
         this.sofBroadcast = ctx.config().ip4().sofBroadcast();

@@ -134,7 +134,7 @@ class ArpTest {
         assertTrue(own == null || !own.toString().equalsIgnoreCase(intruder), "the intruder's MAC was not learned for our address");
         // The defence put the kernel's entry back; the stack still answers on its address.
         assertEquals(peer.stackMac(), eventually(() -> peer.neighbourMac(peer.stackIp()), peer.stackMac(), Duration.ofSeconds(5)));
-        Cmd.Result ping = peer.ns().run("ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", peer.stackIp());
+        Cmd.Result ping = peer.ns().run("ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", peer.stackIp());
         assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
     }
 

@@ -66,11 +66,11 @@ class CliIpv6Test {
                 String addr = ns.run("ip", "-6", "-o", "addr", "show", "dev", tap).check().output();
                 assertTrue(addr.contains("inet6 fd00:76:6::1/64"), "host side got the first address: " + addr);
                 awaitHostIpv6(ns, tap);
-                Cmd.Result g = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", "fd00:76:6::2");
+                Cmd.Result g = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", "fd00:76:6::2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(g), g.toString());
-                Cmd.Result l = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", ll);
+                Cmd.Result l = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", ll);
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(l), l.toString());
-                Cmd.Result v4 = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.6.2");
+                Cmd.Result v4 = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", "10.76.6.2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(v4), v4.toString());
 
                 cli.signal("TERM");
@@ -110,10 +110,10 @@ class CliIpv6Test {
                 awaitHostIpv6(red, r0);
                 awaitHostIpv6(blue, b0);
 
-                Cmd.Result v4 = red.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.22.2");
+                Cmd.Result v4 = red.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", "10.76.22.2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(v4), v4.toString());
                 assertTrue(v4.output().contains("ttl=63"), v4.toString());
-                Cmd.Result v6 = red.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2",
+                Cmd.Result v6 = red.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30",
                         "fd00:76:22::2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(v6), v6.toString());
                 assertTrue(v6.output().contains("ttl=63"), "hop limit decremented once by the stack: " + v6);
@@ -131,7 +131,7 @@ class CliIpv6Test {
                 Cmd.Result df = red.run(Duration.ofSeconds(30), "ping", "-n", "-c", "1", "-W", "2", "-M", "do", "-s", "1400",
                         "10.76.22.2");
                 assertTrue(df.output().contains("From 10.76.21.1 icmp_seq=1 Frag needed and DF set (mtu = 1280)"), df.toString());
-                Cmd.Result big4 = red.run(Duration.ofSeconds(30), "ping", "-n", "-c", "2", "-i", "0.05", "-W", "2", "-M", "dont",
+                Cmd.Result big4 = red.run(Duration.ofSeconds(30), "ping", "-n", "-c", "2", "-i", "0.05", "-W", "2", "-w", "30", "-M", "dont",
                         "-s", "1400", "10.76.22.2");
                 assertArrayEquals(new int[] {2, 2}, KernelPingTest.summary(big4), "IPv4 is fragmented by the router: " + big4);
 
@@ -178,9 +178,9 @@ class CliIpv6Test {
                     String global = m.group(1);
                     cli.awaitLine(l -> l.equals("lwip4j: " + tap + " IPv6 " + global + "/64" + DAD_DONE), Duration.ofSeconds(15));
                     // Our own address, reached on-link; then from an address off the link: the reply needs the default router.
-                    Cmd.Result on = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", global);
+                    Cmd.Result on = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", global);
                     assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(on), on.toString());
-                    Cmd.Result off = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2",
+                    Cmd.Result off = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30",
                             "-I", "fd00:76:99::1", global);
                     assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(off), "replies via the RA's router: " + off);
                     ra.signal("TERM");
@@ -210,7 +210,7 @@ class CliIpv6Test {
                     cli.awaitLine(l -> l.equals("lwip4j: " + tap + " IPv6 fd00:76:8::2/64 duplicate (DAD failed: another node "
                             + "on the link has it; not used)"), Duration.ofSeconds(15));
                     cli.awaitLine(l -> l.equals("lwip4j: " + tap + " IPv6 fd00:76:8::3/64" + DAD_DONE), Duration.ofSeconds(15));
-                    Cmd.Result g = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2",
+                    Cmd.Result g = ns.run(Duration.ofSeconds(30), "ping", "-6", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30",
                             "fd00:76:8::3");
                     assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(g), g.toString());
                     cli.signal("TERM");

@@ -49,7 +49,7 @@ class CliTest {
                 assertTrue(cli.output().contains("ip netns exec " + ns.name() + " ping 10.76.0.2"), cli.output());
                 String addr = ns.run("ip", "-4", "-o", "addr", "show", "dev", tap).check().output();
                 assertTrue(addr.contains("inet 10.76.0.1/24"), "host side got the first address: " + addr);
-                Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.0.2");
+                Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", "10.76.0.2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
                 ns.python(Duration.ofSeconds(30), Scripts.copy(dir, "udp_echo_client.py"), "10.76.0.2", "7", "1", "1472").check();
                 String neigh = ns.run("ip", "neigh", "show", "10.76.0.2", "dev", tap).check().output();
@@ -84,7 +84,7 @@ class CliTest {
                     String addr = ns.run("ip", "-4", "-o", "addr", "show", "dev", tap).check().output().strip();
                     assertEquals(1, addr.lines().count(), addr);
                     assertTrue(addr.contains("inet 10.76.1.9/24"), "host side untouched: " + addr);
-                    Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.1.2");
+                    Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", "10.76.1.2");
                     assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
 
                     cli.signal("INT");
@@ -111,10 +111,10 @@ class CliTest {
                 cli.awaitLine(l -> l.startsWith(READY), Duration.ofSeconds(30));
                 assertTrue(ns.run("ip", "link", "show", "dev", tun).check().output().contains("mtu 9000"), "host side MTU");
                 // 8028-byte packets in one piece each way (don't fragment): both sides use the MTU.
-                Cmd.Result big = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "2", "-i", "0.05", "-W", "2", "-M", "do",
+                Cmd.Result big = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "2", "-i", "0.05", "-W", "2", "-w", "30", "-M", "do",
                         "-s", "8000", "10.76.2.2");
                 assertArrayEquals(new int[] {2, 2}, KernelPingTest.summary(big), big.toString());
-                Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.2.2");
+                Cmd.Result ping = ns.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", "10.76.2.2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
                 ns.python(Duration.ofSeconds(30), Scripts.copy(dir, "udp_echo_client.py"), "10.76.2.2", "7", "1", "3000").check();
                 cli.signal("TERM");
@@ -137,7 +137,7 @@ class CliTest {
                 cli.awaitLine(l -> l.startsWith(READY), Duration.ofSeconds(30));
                 red.run("ip", "route", "add", "10.76.12.0/24", "via", "10.76.11.1").check();
                 blue.run("ip", "route", "add", "10.76.11.0/24", "via", "10.76.12.1").check();
-                Cmd.Result ping = red.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "10.76.12.2");
+                Cmd.Result ping = red.run(Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.05", "-W", "2", "-w", "30", "10.76.12.2");
                 assertArrayEquals(new int[] {3, 3}, KernelPingTest.summary(ping), ping.toString());
                 assertTrue(ping.output().contains("ttl=63"), ping.toString());
                 cli.signal("TERM");

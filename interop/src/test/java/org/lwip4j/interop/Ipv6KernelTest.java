@@ -63,7 +63,7 @@ class Ipv6KernelTest {
 
     private Cmd.Result ping6(int count, int size, String addr) {
         return peer.ns().run(Duration.ofSeconds(60), "ping", "-6", "-n", "-q", "-c", Integer.toString(count), "-i", "0.02",
-                "-W", "2", "-s", Integer.toString(size), addr);
+                "-W", "2", "-w", "30", "-s", Integer.toString(size), addr);
     }
 
     @Test

@@ -48,7 +48,7 @@ class RouterTest {
 
     @Test
     void pingCrossesTheStackWithTheTtlDecremented() {
-        Cmd.Result r = red.ns().run(Duration.ofSeconds(30), "ping", "-n", "-c", "5", "-i", "0.05", "-W", "2", blue.hostIp());
+        Cmd.Result r = red.ns().run(Duration.ofSeconds(30), "ping", "-n", "-c", "5", "-i", "0.05", "-W", "2", "-w", "30", blue.hostIp());
         assertArrayEquals(new int[] {5, 5}, KernelPingTest.summary(r), r.toString());
         // Replies leave blue's kernel with TTL 64 and cross the stack once.
         assertEquals(5, r.output().lines().filter(l -> l.contains("from " + blue.hostIp()) && l.contains("ttl=63")).count(),
