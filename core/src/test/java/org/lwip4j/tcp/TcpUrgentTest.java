@@ -162,4 +162,21 @@ class TcpUrgentTest {
             }
         }
     }
+
+    @Test
+    void anUrgentPbufWriteSetsThePointerAndAFreedPcbRefusesTheUrgentApi() {
+        try (TcpScript t = new TcpScript()) {
+            t.established(P, syn().mss(1000));
+            org.lwip4j.buffer.Pbuf p = t.pbuf(ascii("ab"));
+            assertEquals(Err.OK, t.conn.write(p, TcpPcb.WRITE_COPY | TcpPcb.WRITE_URGENT));
+            p.free();
+            t.expect(psh().seq(S).payload("ab").urg(2));
+            TcpPcb gone = t.stack.newTcpPcb();
+            assertEquals(false, gone.v6Only(), "off by default (bindv6only=0)");
+            gone.close();
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> gone.onUrgent((c, e) -> { }));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, gone::urgentRemaining);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> gone.setV6Only(true));
+        }
+    }
 }
