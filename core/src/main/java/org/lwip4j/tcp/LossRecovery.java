@@ -8,9 +8,11 @@ package org.lwip4j.tcp;
  * recovery PRR sets {@code cwnd = pipe + sndcnt} (RFC 6937 §3.1: proportional while pipe
  * exceeds ssthresh, slow-start reduction bound below it); the sender then fills
  * {@code cwnd - pipe} with NextSeg's choices (§4): lost segments above HighRxt (rule 1),
- * new data (rule 2), unSACKed segments below the highest SACKed one (rule 3). Without any
+ * new data (rule 2), unSACKed segments below the highest SACKed one (rule 3), and once per
+ * recovery the segment at the highest unSACKed byte (rule 4, the rescue). Without any
  * SACK block from the peer, a partial ACK marks the segment at SND.UNA lost, as NewReno
- * (RFC 6582) would. Recovery ends at a cumulative ACK of RecoveryPoint with
+ * (RFC 6582) would. Retransmissions RACK finds lost again (RFC 8985) go first and leave
+ * pipe. Recovery ends at a cumulative ACK of RecoveryPoint with
  * {@code cwnd = ssthresh}. The state lives in the pcb; nothing is allocated.
  */
 final class LossRecovery {
@@ -63,6 +65,9 @@ final class LossRecovery {
         if (Seq.gt(pcb.highRxt, una)) {
             p += sb.unsacked(una, Seq.min(pcb.highRxt, high));
         }
+        if (pcb.sentLog != null && pcb.sentLog.lost() > 0) {
+            p -= tcp.rack().lostRetransmitted(pcb, edge); // RFC 8985: a retransmission lost again left the network
+        }
         return p;
     }
 
@@ -72,7 +77,8 @@ final class LossRecovery {
             return false;
         }
         if (pcb.scoreboard.count() > 0 && tcp.rack().active(pcb)) {
-            return Seq.gt(lostEdge(pcb), pcb.sndUna); // RFC 8985 §7: RACK, not three duplicates
+            // RFC 8985 §7: RACK, not three duplicates
+            return Seq.gt(lostEdge(pcb), pcb.sndUna) || pcb.sentLog.lost() > 0;
         }
         return pcb.dupAcks >= SackScoreboard.DUP_THRESH || Seq.gt(lostEdge(pcb), pcb.sndUna);
     }
@@ -89,6 +95,7 @@ final class LossRecovery {
         pcb.prrOut = 0;
         pcb.recoverFs = Math.max(flight, 1);
         pcb.highRxt = pcb.sndUna;
+        pcb.rescueRxt = false; // §5 step 4.1: RescueRxt = None
         int len = segmentAt(pcb, pcb.sndUna);
         int sent = tcp.output().retransmit(pcb, pcb.sndUna, len);
         pcb.highRxt = pcb.sndUna + Math.max(len, 1);
@@ -136,6 +143,10 @@ final class LossRecovery {
      */
     int retransmitNext(TcpPcb pcb, int room, boolean rule3) {
         SackScoreboard sb = pcb.scoreboard;
+        SentLog log = pcb.sentLog;
+        if (log != null && log.lost() > 0) {
+            return resendLost(pcb, log, room);
+        }
         int from = Seq.max(pcb.highRxt, pcb.sndUna);
         int s = sb.firstUnsacked(from);
         if (!Seq.lt(s, pcb.sndMax)) {
@@ -143,7 +154,7 @@ final class LossRecovery {
         }
         int limit = rule3 ? sb.highestSacked(pcb.sndUna) : lostEdge(pcb);
         if (!Seq.lt(s, limit)) {
-            return 0;
+            return rule3 ? rescue(pcb, room) : 0;
         }
         int len = segmentAt(pcb, s);
         if (len > room) {
@@ -151,6 +162,48 @@ final class LossRecovery {
         }
         int sent = tcp.output().retransmit(pcb, s, len);
         pcb.highRxt = s + Math.max(len, 1);
+        pcb.prrOut += sent;
+        return Math.max(sent, 1);
+    }
+
+    /**
+     * RFC 6675 §4 NextSeg rule 4, the rescue retransmission: when rules 1 to 3 find nothing
+     * (no lost segment, no new data, no hole below the highest SACKed byte) but unSACKed
+     * data is outstanding above the last SACK block (a lost tail), once per recovery the
+     * segment ending at the highest unSACKed byte goes again. HighRxt stays (its bytes are
+     * still counted in pipe as first sent), and RescueRxt is set.
+     */
+    private int rescue(TcpPcb pcb, int room) {
+        if (pcb.rescueRxt) {
+            return 0;
+        }
+        SackScoreboard sb = pcb.scoreboard;
+        int top = sb.highestUnsacked(pcb.sndUna, pcb.sndMax);
+        int start = Seq.max(Seq.max(top - pcb.mss, pcb.sndUna), Seq.max(sb.highestSacked(pcb.sndUna), pcb.highRxt));
+        if (!Seq.lt(start, top) || top - start > room) {
+            return 0;
+        }
+        int sent = tcp.output().retransmit(pcb, start, top - start);
+        pcb.rescueRxt = true;
+        pcb.prrOut += sent;
+        return Math.max(sent, 1);
+    }
+
+    /**
+     * RFC 8985 §6.2 step 5: a retransmission RACK found lost again goes once more, before
+     * anything RFC 6675's NextSeg would choose (its rules never look below HighRxt).
+     */
+    private int resendLost(TcpPcb pcb, SentLog log, int room) {
+        int i = log.firstLost();
+        int s = Seq.max(log.start(i), pcb.sndUna);
+        int len = Math.min(segmentAt(pcb, s), log.end(i) - s);
+        if (len > room) {
+            return 0;
+        }
+        int sent = tcp.output().retransmit(pcb, s, len);
+        if (sent == 0) {
+            log.markSacked(i); // nothing left of it to send (acknowledged meanwhile)
+        }
         pcb.prrOut += sent;
         return Math.max(sent, 1);
     }

@@ -10,7 +10,8 @@ import org.lwip4j.stack.Timer;
  * multiplier that D-SACKs raise (§6.2 step 4), at most SRTT. Segments not yet due arm the
  * reordering timer. The lost segments form a prefix of the first transmissions in flight,
  * so the result is an edge ({@code pcb.rackEdge}) that {@link LossRecovery} uses instead of
- * RFC 6675's DupThresh rule. TLP (§7): with data in flight and no recovery, a probe timeout
+ * RFC 6675's DupThresh rule. A retransmission is judged by its own send time: one lost
+ * again is marked in the log and resent first, without waiting for the RTO. TLP (§7): with data in flight and no recovery, a probe timeout
  * of 2 SRTT (plus the worst-case delayed ACK with one segment out, at most the RTO) sends
  * one new segment or resends the last one, so a lost tail gets an ACK with SACK blocks
  * instead of waiting for the RTO; a loss the probe repaired (no D-SACK for it) reduces the
@@ -83,7 +84,7 @@ final class Rack {
             }
             boolean delivered = Seq.le(e, pcb.sndUna) || sb.isSacked(s) && sb.isSacked(e - 1);
             if (delivered) {
-                log.set(i, SentLog.SACKED);
+                log.markSacked(i);
                 delivered(pcb, log, i, now);
             }
         }
@@ -135,26 +136,37 @@ final class Rack {
         return Math.min(pcb.rackReoWndMult * min / 4, pcb.rtt.srtt());
     }
 
-    /** §6.2 step 5: the edge below which first transmissions are lost; the reordering timer for the rest. */
+    /**
+     * §6.2 step 5: the edge below which first transmissions are lost; retransmissions lost
+     * again, each by its own retransmission's send time (a retransmission sent before the
+     * most recently delivered segment and more than RACK.rtt + reo_wnd ago), marked in the
+     * log for {@link LossRecovery} to send once more; the reordering timer for the rest.
+     */
     void detectLoss(TcpPcb pcb, long now) {
         SentLog log = pcb.sentLog;
         long reo = reoWnd(pcb);
         long wait = 0;
         int edge = pcb.sndUna;
         for (int i = 0; i < log.count(); i++) {
-            if (log.has(i, SentLog.SACKED) || log.has(i, SentLog.RETRANSMITTED)) {
+            if (log.has(i, SentLog.SACKED) || log.has(i, SentLog.LOST)) {
                 continue;
             }
             long ts = log.ts(i);
             int e = log.end(i);
+            boolean rexmit = log.has(i, SentLog.RETRANSMITTED);
             if (!(ts - pcb.rackXmitTs < 0 || ts == pcb.rackXmitTs && Seq.lt(e, pcb.rackEndSeq))) {
-                break; // sent after the most recent delivery: nothing to say yet
+                if (rexmit) {
+                    continue; // resent after the most recent delivery; later segments may not be
+                }
+                break; // first sent after the most recent delivery, as is all that follows
             }
             long remaining = ts + pcb.rackRtt + reo - now;
-            if (remaining <= 0) {
-                edge = e;
-            } else {
+            if (remaining > 0) {
                 wait = Math.max(wait, remaining);
+            } else if (rexmit) {
+                log.markLost(i);
+            } else {
+                edge = e;
             }
         }
         pcb.rackEdge = Seq.max(edge, pcb.sndUna);
@@ -164,6 +176,26 @@ final class Rack {
         } else if (!pcb.lossTimerProbe) {
             pcb.lossTimer.cancel();
         }
+    }
+
+    /**
+     * Bytes of retransmissions found lost again that RFC 6675's pipe counts as in flight
+     * (below HighRxt, or at or above the edge of lost first transmissions): they are not.
+     */
+    int lostRetransmitted(TcpPcb pcb, int edge) {
+        SentLog log = pcb.sentLog;
+        int n = 0;
+        for (int i = 0; log.lost() > 0 && i < log.count(); i++) {
+            if (!log.has(i, SentLog.LOST)) {
+                continue;
+            }
+            int s = Seq.max(log.start(i), pcb.sndUna);
+            int e = log.end(i);
+            if (Seq.lt(s, pcb.highRxt) || Seq.ge(s, edge)) {
+                n += pcb.scoreboard.unsacked(s, e);
+            }
+        }
+        return n;
     }
 
     /** §7.2: arms the probe timeout when data is in flight outside recovery and no probe is out. */
@@ -215,7 +247,9 @@ final class Rack {
             pcb.probeBudget = 0;
         }
         if (pcb.sndMax == before) {
-            int len = Math.min(pcb.mss, pcb.sndMax - pcb.sndUna);
+            // The last segment whole: a FIN sent after it rides along (sequence space MSS + 1).
+            boolean finSent = pcb.finQueued && pcb.sndMax == dataEnd + 1;
+            int len = Math.min(pcb.mss + (finSent ? 1 : 0), pcb.sndMax - pcb.sndUna);
             tcp.output().retransmit(pcb, pcb.sndMax - len, len);
             pcb.tlpRetrans = true;
         } else {
@@ -254,6 +288,7 @@ final class Rack {
         pcb.lossTimerProbe = false;
         pcb.lossTimer.cancel();
         pcb.rackEdge = pcb.sndUna;
+        pcb.sentLog.clearLost();
     }
 
     /** Counts recoveries for the multiplier's reset (§6.2 step 4: after 16 recoveries without D-SACK). */

@@ -49,6 +49,15 @@ final class SackScoreboard {
         return count == 0 ? una : right[count - 1];
     }
 
+    /** One past the highest unSACKed sequence number below {@code sndMax}; {@code una} when all is SACKed. */
+    int highestUnsacked(int una, int sndMax) {
+        int top = sndMax;
+        for (int i = count - 1; i >= 0 && Seq.ge(right[i], top); i--) {
+            top = Seq.min(top, left[i]);
+        }
+        return Seq.max(top, una);
+    }
+
     /** Forgets everything (RFC 2018 §8: after a retransmission timeout). */
     void clear() {
         count = 0;

@@ -3,7 +3,7 @@ package org.lwip4j.tcp;
 /**
  * The segments of one connection in flight, in sequence order, with when each was last
  * sent (RFC 8985 §6.1's per-segment {@code xmit_ts}, {@code retransmitted} and SACKed
- * state): what RACK needs to find the most recently sent segment delivered and the ones
+ * state, and whether a retransmission was found lost again): what RACK needs to find the most recently sent segment delivered and the ones
  * sent long enough before it to be lost. A ring of parallel primitive arrays that grows by
  * doubling up to a bound; a full log stops recording ({@link #complete()} turns false until
  * it drains) and RACK then leaves the window to RFC 6675's rule. Nothing allocated per segment.
@@ -11,6 +11,8 @@ package org.lwip4j.tcp;
 final class SentLog {
     static final byte SACKED = 1;
     static final byte RETRANSMITTED = 2;
+    /** A retransmission RACK found lost again (RFC 8985 §6.2 step 5), not yet sent once more. */
+    static final byte LOST = 4;
 
     private final int max;
     private int[] start = new int[16];
@@ -20,6 +22,8 @@ final class SentLog {
     private int head;
     private int count;
     private boolean overflow;
+    /** Segments flagged {@link #LOST}. */
+    private int lost;
 
     SentLog(int max) {
         this.max = Math.max(max, 16);
@@ -54,8 +58,48 @@ final class SentLog {
         return (flags[at(i)] & flag) != 0;
     }
 
-    void set(int i, byte flag) {
-        flags[at(i)] |= flag;
+    /** Marks segment {@code i} SACKed (a lost one is lost no more: it arrived). */
+    void markSacked(int i) {
+        int k = at(i);
+        if ((flags[k] & LOST) != 0) {
+            lost--;
+        }
+        flags[k] = (byte) ((flags[k] | SACKED) & ~LOST);
+    }
+
+    /** Marks segment {@code i}, a retransmission, lost again: it waits to be sent once more. */
+    void markLost(int i) {
+        int k = at(i);
+        if ((flags[k] & LOST) == 0) {
+            flags[k] |= LOST;
+            lost++;
+        }
+    }
+
+    /** Segments marked lost and not sent again since. */
+    int lost() {
+        return lost;
+    }
+
+    /** The index of the first segment marked lost, -1 when none is. */
+    int firstLost() {
+        for (int i = 0; lost > 0 && i < count; i++) {
+            if ((flags[at(i)] & LOST) != 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Forgets every lost mark (a retransmission timeout resends from SND.UNA anyway). */
+    void clearLost() {
+        for (int i = 0; lost > 0 && i < count; i++) {
+            int k = at(i);
+            if ((flags[k] & LOST) != 0) {
+                flags[k] &= ~LOST;
+                lost--;
+            }
+        }
     }
 
     /** A new segment {@code [s, e)} was sent at {@code now}. */
@@ -81,7 +125,10 @@ final class SentLog {
             }
             if (Seq.gt(end[k], s)) {
                 ts[k] = now;
-                flags[k] |= RETRANSMITTED;
+                if ((flags[k] & LOST) != 0) {
+                    lost--;
+                }
+                flags[k] = (byte) ((flags[k] | RETRANSMITTED) & ~LOST);
             }
         }
     }
@@ -89,12 +136,16 @@ final class SentLog {
     /** Segments wholly below {@code una} were acknowledged: they leave; the first one, returned, may need a look. */
     void removeBelow(int una) {
         while (count > 0 && Seq.le(end[head], una)) {
+            if ((flags[head] & LOST) != 0) {
+                lost--;
+            }
             head = (head + 1) & (start.length - 1);
             count--;
         }
         if (count == 0) {
             overflow = false;
             head = 0;
+            lost = 0;
         }
     }
 
@@ -103,6 +154,7 @@ final class SentLog {
         head = 0;
         count = 0;
         overflow = false;
+        lost = 0;
     }
 
     private boolean grow() {

@@ -299,7 +299,7 @@ public final class Tcp {
         } else {
             for (Object o : byPort.bucket(port)) {
                 TcpPcb other = (TcpPcb) o;
-                if (other != pcb && overlaps(other.localAddr, addr) && !reusable(pcb, other)) {
+                if (other != pcb && overlaps(other.localAddr, other.v6Only, addr, pcb.v6Only) && !reusable(pcb, other)) {
                     return Err.USE;
                 }
             }
@@ -320,9 +320,12 @@ public final class Tcp {
                 || (other.reuseAddr && other.state != TcpState.LISTEN && pcb.state != TcpState.LISTEN);
     }
 
-    /** True when pcbs bound to {@code a} and to {@code b} could take the same segment. */
-    static boolean overlaps(IpAddress a, IpAddress b) {
-        if (IpAddress.isAnyType(a) || IpAddress.isAnyType(b)) {
+    /**
+     * True when pcbs bound to {@code a} and to {@code b} could take the same segment; a
+     * {@code v6Only} pcb on {@code ::} is the wildcard of IPv6 alone (IPV6_V6ONLY).
+     */
+    static boolean overlaps(IpAddress a, boolean aV6Only, IpAddress b, boolean bV6Only) {
+        if (IpAddress.isAnyType(a) && !aV6Only || IpAddress.isAnyType(b) && !bV6Only) {
             return true; // the wildcard of both families overlaps every address
         }
         return a.version() == b.version() && (a.equals(b) || a.isAny() || b.isAny());
@@ -348,7 +351,8 @@ public final class Tcp {
             nextEphemeral++;
             boolean used = false;
             for (Object o : byPort.bucket(port)) {
-                used |= overlaps(((TcpPcb) o).localAddr, local);
+                TcpPcb other = (TcpPcb) o;
+                used |= overlaps(other.localAddr, other.v6Only, local, false);
             }
             if (!used) {
                 return port;
@@ -370,7 +374,8 @@ public final class Tcp {
 
     Err connect(TcpPcb pcb, IpAddress addr, int port) {
         ip.familyOf(addr);
-        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != addr.version()) {
+        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != addr.version()
+                || pcb.v6Only && addr.version() == 4) {
             return Err.VAL;
         }
         if (addr.isAny() || addr.isMulticast()) {
@@ -694,6 +699,7 @@ public final class Tcp {
         seg.ack = TcpPacket.ack(s, off);
         seg.flags = TcpPacket.flags(s, off);
         seg.window = TcpPacket.window(s, off);
+        seg.urgent = TcpPacket.urgent(s, off);
         seg.headerLen = hl;
         seg.len = total - hl;
         if (seg.srcPort == 0 || seg.dstPort == 0) {
@@ -745,7 +751,7 @@ public final class Tcp {
     /**
      * The listener for a segment to {@code dport}: one bound to the destination address
      * first, then one bound to its family's wildcard, then one bound to the wildcard of both
-     * families ({@link IpAddress#ANY_TYPE}).
+     * families ({@link IpAddress#ANY_TYPE}) unless it is IPv6-only.
      */
     private TcpPcb lookupListener(IpInfo info, int dport) {
         TcpPcb any = null;
@@ -756,6 +762,9 @@ public final class Tcp {
                 continue;
             }
             if (IpAddress.isAnyType(pcb.localAddr)) {
+                if (pcb.v6Only && info.version() != 6) {
+                    continue; // IPV6_V6ONLY
+                }
                 if (anyType == null) {
                     anyType = pcb;
                 }
@@ -895,6 +904,7 @@ public final class Tcp {
         int ack;
         int flags;
         int window;
+        int urgent;
         int headerLen;
         int len;
 

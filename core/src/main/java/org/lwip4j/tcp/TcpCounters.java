@@ -20,6 +20,7 @@ public final class TcpCounters {
     long icmpSoftErrors;
     long pmtuLowered;
     long rstAfterClose;
+    long urgentReceived;
 
     private final ReceiveQueue.Budget ooseq;
 
@@ -105,5 +106,10 @@ public final class TcpCounters {
     /** Connections reset because data arrived after the application closed (RFC 9293 §3.10.4). */
     public long rstAfterClose() {
         return rstAfterClose;
+    }
+
+    /** Urgent pointers received that were new or advanced, each told to the application (RFC 9293 §3.8.5). */
+    public long urgentReceived() {
+        return urgentReceived;
     }
 }

@@ -103,6 +103,12 @@ final class TcpInput {
             if (len > 0 && pcb.sackOk && Seq.lt(seq, pcb.rcvNxt)) {
                 tcp.recovery().receiver(pcb).duplicate(seq, Seq.min(seq + len, pcb.rcvNxt)); // RFC 2883: data received twice
             }
+            if (wnd == 0 && seq == pcb.rcvNxt && s.has(TcpPacket.URG) && s.has(TcpPacket.ACK) && receives(pcb)) {
+                urgent(pcb, seq + s.urgent); // MUST-66: a closed window still takes the urgent pointer
+                if (pcb.freed) {
+                    return p;
+                }
+            }
             pcb.ackNow = true;
             return p;
         }
@@ -179,6 +185,12 @@ final class TcpInput {
                 }
             }
             default -> {
+            }
+        }
+        if (s.has(TcpPacket.URG) && receives(pcb)) {
+            urgent(pcb, seq + s.urgent);
+            if (pcb.freed) {
+                return p;
             }
         }
         // Trim what lies before RCV.NXT (already received) and after the window.
@@ -290,6 +302,31 @@ final class TcpInput {
         }
     }
 
+    /**
+     * RFC 9293 §3.10.7.4 sixth, the URG bit (states that still receive: after the peer's FIN
+     * it is ignored): RCV.UP = max(RCV.UP, SEG.SEQ + SEG.UP), the pointer taken as the
+     * octet following the urgent data (RFC 6093 §4, MUST-62). The application hears of it
+     * when it points past what it already received and past the last pointer (MUST-32);
+     * the data stays in the stream (RFC 6093 §5). A pointer to data already delivered is a
+     * replay and says nothing.
+     */
+    private void urgent(TcpPcb pcb, int up) {
+        long end = pcb.bytesReceived + (up - pcb.rcvNxt);
+        if (end <= pcb.bytesReceived || end <= pcb.rcvUp) {
+            return;
+        }
+        pcb.rcvUp = end;
+        tcp.counters.urgentReceived++;
+        TcpPcb.UrgentCallback cb = pcb.onUrgent;
+        if (cb != null && !pcb.appClosed) {
+            try {
+                cb.urgent(pcb, end);
+            } catch (RuntimeException e) {
+                tcp.callbackFailed("urgent", e);
+            }
+        }
+    }
+
     /** States in which data and FIN from the peer are still taken (RFC 9293 §3.10.7.4 seventh/eighth). */
     private static boolean receives(TcpPcb pcb) {
         return switch (pcb.state) {
@@ -372,13 +409,8 @@ final class TcpInput {
     private void finReceived(TcpPcb pcb) {
         switch (pcb.state) {
             case SYN_RCVD, ESTABLISHED -> pcb.state = TcpState.CLOSE_WAIT;
-            case FIN_WAIT_1 -> {
-                if (pcb.sndUna == pcb.sndMax && pcb.finQueued && pcb.sndNxt == pcb.dataSeq + pcb.sendQueue.length() + 1) {
-                    tcp.timers().enterTimeWait(pcb);
-                } else {
-                    pcb.state = TcpState.CLOSING;
-                }
-            }
+            // Our FIN is not acknowledged yet (an ACK of it moved FIN_WAIT_1 on before this): simultaneous close.
+            case FIN_WAIT_1 -> pcb.state = TcpState.CLOSING;
             case FIN_WAIT_2 -> {
                 pcb.stateTimer.cancel();
                 tcp.timers().enterTimeWait(pcb);
@@ -402,7 +434,8 @@ final class TcpInput {
      * The ACK field (RFC 9293 §3.10.7.4 fifth, ESTABLISHED and after): new data acknowledged,
      * RTT sample (RFC 6298, or RFC 7323 §4 from the echoed timestamp), congestion control,
      * SACK blocks into the scoreboard (RFC 2018), loss recovery (RFC 6675 with PRR when SACK
-     * is on, else NewReno, RFC 6582); duplicate ACKs; the window update. Returns true when
+     * is on, else NewReno, RFC 6582); duplicate ACKs; the window update; new data acknowledged
+     * confirms the next hop to the IP layer (RFC 4861 §7.3.1). Returns true when
      * this ACK covers our FIN.
      */
     private boolean processAck(TcpPcb pcb, Tcp.Segment s, int len, boolean fin) {
@@ -432,11 +465,18 @@ final class TcpInput {
             pcb.sendQueue.consume(dataAcked);
             pcb.dataSeq += dataAcked;
             pcb.sndUna = ack;
+            if (pcb.sndUrgent && Seq.ge(ack, pcb.sndUp)) {
+                pcb.sndUrgent = false; // the urgent data arrived: urgent mode ends
+            }
             if (Seq.lt(pcb.sndNxt, ack)) {
                 pcb.sndNxt = ack;
             }
             pcb.nrtx = 0;
             rttSample(pcb, ack, flight, now);
+            Route r = tcp.route(pcb);
+            if (r != null) {
+                tcp.ip.confirmReachable(r); // RFC 4861 §7.3.1: forward progress confirms the next hop
+            }
         }
         int newlySacked = 0;
         int delivered = acked;

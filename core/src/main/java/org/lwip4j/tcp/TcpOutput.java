@@ -129,7 +129,8 @@ final class TcpOutput {
                 }
                 boolean last = len == avail;
                 // Nagle (RFC 896, RFC 1122 §4.2.3.4): a small segment waits while data is unacknowledged.
-                if (len < pcb.mss && flight > 0 && !pcb.nodelay && !(last && pcb.finQueued)) {
+                boolean urgent = pcb.sndUrgent && Seq.gt(pcb.sndUp, pcb.sndNxt); // RFC 9293 §3.8.5: sent at once
+                if (len < pcb.mss && flight > 0 && !pcb.nodelay && !(last && pcb.finQueued) && !urgent) {
                     break;
                 }
                 fin = last && pcb.finQueued;
@@ -188,8 +189,8 @@ final class TcpOutput {
      */
     private int maxSegment(TcpPcb pcb) {
         Route r = tcp.route(pcb);
-        if (r == null || (r.netif().driver().gsoTypes() & (1 << gsoType(r))) == 0) {
-            return pcb.mss;
+        if (r == null || pcb.sndUrgent || (r.netif().driver().gsoTypes() & (1 << gsoType(r))) == 0) {
+            return pcb.mss; // a super-segment's URG and pointer would be copied to every cut
         }
         return Math.max(pcb.mss, MAX_SUPER_PAYLOAD - MAX_SUPER_PAYLOAD % pcb.mss);
     }
@@ -405,8 +406,16 @@ final class TcpOutput {
             window = Math.min(pcb.rcvWnd >> pcb.rcvScale, 0xffff);
         }
         boolean ack = (flags & TcpPacket.ACK) != 0;
+        int up = 0;
+        if (pcb.sndUrgent && ack && !syn && (flags & TcpPacket.RST) == 0 && pcb.sndUp - seq > 0
+                && pcb.sndUp - seq <= 0xffff) {
+            // RFC 9293 §3.8.5: urgent data not yet acknowledged; SEG.UP = SND.UP - SEG.SEQ
+            // (the octet after it), on every segment from which the pointer can reach it.
+            flags |= TcpPacket.URG;
+            up = pcb.sndUp - seq;
+        }
         MemorySegment s = q.segment();
-        TcpPacket.emit(s, q.offset(), pcb.localPort, pcb.remotePort, seq, ack ? pcb.rcvNxt : 0, hl, flags, window, 0);
+        TcpPacket.emit(s, q.offset(), pcb.localPort, pcb.remotePort, seq, ack ? pcb.rcvNxt : 0, hl, flags, window, up);
         o.emit(s, q.offset() + TcpPacket.HEADER_LEN);
         if (len > 0) {
             pcb.sendQueue.copyTo(seq - pcb.dataSeq, q, hl, len);

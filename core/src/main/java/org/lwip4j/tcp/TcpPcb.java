@@ -34,6 +34,13 @@ public final class TcpPcb {
     public static final int WRITE_COPY = 1;
     /** {@link #write} flag: more data follows at once, so no PSH on this data ({@code TCP_WRITE_FLAG_MORE}). */
     public static final int WRITE_MORE = 2;
+    /**
+     * {@link #write} flag: this data is urgent (RFC 9293 §3.8.5, {@code MSG_OOB}). Segments
+     * sent until the peer acknowledges it carry URG and the urgent pointer, which points to
+     * the octet following the data's last byte (MUST-62; RFC 6093 §4). It goes in line: the
+     * peer's application reads it in the stream like any other byte (RFC 6093 §5).
+     */
+    public static final int WRITE_URGENT = 4;
 
     /** Called with each connection a listener accepted ({@code tcp_accept}). */
     @FunctionalInterface
@@ -74,6 +81,22 @@ public final class TcpPcb {
         void poll(TcpPcb pcb);
     }
 
+    /**
+     * Called when the peer's urgent pointer arrives, with no urgent data pending before, or
+     * advances (RFC 9293 §3.8.5, MUST-32; Linux's {@code SIGURG}). The urgent data stays in
+     * line (RFC 6093 §5): it reaches {@link RecvCallback} with the rest of the stream.
+     */
+    @FunctionalInterface
+    public interface UrgentCallback {
+        /**
+         * The urgent data ends before stream offset {@code urgentEnd}: the count of bytes of
+         * the stream (from the connection's first) up to and including its last urgent byte.
+         * It is called before the data of the segment that carried the pointer is delivered;
+         * {@link TcpPcb#urgentRemaining()} tells how much of it is still to come.
+         */
+        void urgent(TcpPcb pcb, long urgentEnd);
+    }
+
     /** Called when the connection failed or was reset; the pcb is already freed ({@code tcp_err}). */
     @FunctionalInterface
     public interface ErrCallback {
@@ -100,6 +123,8 @@ public final class TcpPcb {
     /** Indexed in the tuple table (connected) or in the port table only. */
     boolean inTupleTable;
     boolean reuseAddr;
+    /** IPV6_V6ONLY: bound to {@code ::}, this pcb takes IPv6 only. */
+    boolean v6Only;
     int prio = 64;
     long lastActive;
 
@@ -154,6 +179,13 @@ public final class TcpPcb {
     // TCP_INFO counters
     long bytesAcked;
     long bytesReceived;
+    // Urgent data (RFC 9293 §3.8.5)
+    /** SND.UP: the sequence number following our urgent data, while {@link #sndUrgent}. */
+    int sndUp;
+    /** Urgent data of ours is not yet acknowledged. */
+    boolean sndUrgent;
+    /** RCV.UP as a stream offset (bytes since the first): the end of the peer's urgent data; -1 none seen. */
+    long rcvUp = -1;
     long segsIn;
     long segsOut;
     long dataSegsIn;
@@ -181,6 +213,11 @@ public final class TcpPcb {
     SackReceiver rxSack;
     /** RFC 6675 HighRxt: one past the highest sequence number retransmitted in this recovery. */
     int highRxt;
+    /**
+     * RFC 6675 RescueRxt: the rescue retransmission of this recovery went (RescueRxt is set to
+     * RecoveryPoint, which HighACK passes only when recovery ends: one per recovery).
+     */
+    boolean rescueRxt;
     /** RFC 6937 prr_delivered, prr_out, RecoverFS. */
     int prrDelivered;
     int prrOut;
@@ -243,6 +280,7 @@ public final class TcpPcb {
     SentCallback onSent;
     PollCallback onPoll;
     ErrCallback onErr;
+    UrgentCallback onUrgent;
 
     TcpPcb(Tcp tcp) {
         this.tcp = tcp;
@@ -339,7 +377,7 @@ public final class TcpPcb {
             return e;
         }
         sendQueue.write(data, off, len);
-        morePending = (flags & WRITE_MORE) != 0;
+        writeFlags(flags);
         tcp.output().written(this);
         return Err.OK;
     }
@@ -353,9 +391,18 @@ public final class TcpPcb {
             return e;
         }
         sendQueue.write(p, 0, len);
-        morePending = (flags & WRITE_MORE) != 0;
+        writeFlags(flags);
         tcp.output().written(this);
         return Err.OK;
+    }
+
+    /** What a write's flags say about the data just queued: PSH withheld, or urgent (SND.UP at its end). */
+    private void writeFlags(int flags) {
+        morePending = (flags & WRITE_MORE) != 0 && (flags & WRITE_URGENT) == 0;
+        if ((flags & WRITE_URGENT) != 0) {
+            sndUp = dataSeq + sendQueue.length(); // RFC 9293 §3.8.5: the octet following the urgent data
+            sndUrgent = true;
+        }
     }
 
     /** Sends what the windows allow now ({@code tcp_output}). */
@@ -388,6 +435,28 @@ public final class TcpPcb {
     /** True when Nagle's algorithm is off. */
     public boolean noDelay() {
         return nodelay;
+    }
+
+    /**
+     * {@code IPV6_V6ONLY}: when on, a pcb bound to {@code ::} ({@link IpAddress#ANY_TYPE})
+     * takes IPv6 only: a listener accepts IPv6 connections alone, an IPv4 pcb may bind the
+     * same port, and {@link #connect} to an IPv4 address is {@link Err#VAL}. Off by default,
+     * as Linux's {@code net.ipv6.bindv6only=0}: the wildcard of both families. Set it before
+     * binding.
+     *
+     * @throws IllegalStateException when the pcb is already bound
+     */
+    public void setV6Only(boolean on) {
+        tcp.live(this, "setV6Only");
+        if (bound) {
+            throw new IllegalStateException("IPV6_V6ONLY is set before bind");
+        }
+        v6Only = on;
+    }
+
+    /** Whether {@link #setV6Only(boolean)} is on. */
+    public boolean v6Only() {
+        return v6Only;
     }
 
     /** Sets SO_REUSEADDR: bind may take a port a TIME_WAIT connection still holds. */
@@ -484,6 +553,25 @@ public final class TcpPcb {
     public void onSent(SentCallback cb) {
         tcp.live(this, "onSent");
         onSent = cb;
+    }
+
+    /**
+     * Sets the urgent callback (RFC 9293 §3.8.5); without one, urgent data is ordinary data
+     * (it always is delivered in line, RFC 6093 §5).
+     */
+    public void onUrgent(UrgentCallback cb) {
+        tcp.live(this, "onUrgent");
+        onUrgent = cb;
+    }
+
+    /**
+     * Bytes of the stream up to the end of the peer's urgent data not yet delivered to
+     * {@link #onRecv}; 0 when no urgent data is pending (RFC 9293 §3.8.5, MUST-33: the
+     * application learns whether, and how much, urgent data remains to be read).
+     */
+    public long urgentRemaining() {
+        tcp.live(this, "urgentRemaining");
+        return Math.max(0, rcvUp - bytesReceived);
     }
 
     /** Sets the error callback. */

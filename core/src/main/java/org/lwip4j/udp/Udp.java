@@ -278,7 +278,8 @@ public final class Udp {
         if (port == 0) {
             return Err.VAL;
         }
-        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != dst.version()) {
+        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != dst.version()
+                || pcb.v6Only && dst.version() == 4) {
             return Err.VAL;
         }
         if (!pcb.bound) {
@@ -576,8 +577,8 @@ public final class Udp {
             return false;
         }
         IpAddress la = pcb.localAddr;
-        if (la.version() != info.version() && !(IpAddress.isAnyType(la) && info.version() == 4)) {
-            return false;
+        if (la.version() != info.version() && !(IpAddress.isAnyType(la) && !pcb.v6Only && info.version() == 4)) {
+            return false; // IPV6_V6ONLY: the wildcard of IPv6 alone
         }
         if (info.isBroadcast()) {
             if (sofBroadcastRecv && !pcb.broadcast) {

@@ -27,6 +27,8 @@ public final class UdpPcb {
     boolean closed;
     boolean broadcast;
     boolean reuseAddr;
+    /** IPV6_V6ONLY: bound to {@code ::}, this pcb takes IPv6 only. */
+    boolean v6Only;
     boolean noChecksum;
     int ttl;
     /** True once {@link #setTtl} chose the TTL: until then IPv6 uses the link's hop limit (RFC 4861 §6.3.4). */
@@ -94,7 +96,7 @@ public final class UdpPcb {
                 return e;
             }
         }
-        if (!localAddr.isAny() && localAddr.version() != addr.version()) {
+        if (!localAddr.isAny() && localAddr.version() != addr.version() || v6Only && addr.version() == 4) {
             return Err.VAL;
         }
         udp.connect(this, addr, port, true);
@@ -158,6 +160,27 @@ public final class UdpPcb {
     public void setReuseAddress(boolean on) {
         udp.live(this);
         this.reuseAddr = on;
+    }
+
+    /**
+     * {@code IPV6_V6ONLY}: when on, a pcb bound to {@code ::} ({@link IpAddress#ANY_TYPE})
+     * takes IPv6 datagrams only (an IPv4 pcb on the same port gets every IPv4 one) and sends
+     * to IPv6 only ({@link Err#VAL} for an IPv4 destination). Off by default, as Linux's
+     * {@code net.ipv6.bindv6only=0}: the wildcard of both families. Set it before binding.
+     *
+     * @throws IllegalStateException when the pcb is already bound
+     */
+    public void setV6Only(boolean on) {
+        udp.live(this);
+        if (bound) {
+            throw new IllegalStateException("IPV6_V6ONLY is set before bind");
+        }
+        this.v6Only = on;
+    }
+
+    /** Whether {@link #setV6Only(boolean)} is on. */
+    public boolean isV6Only() {
+        return v6Only;
     }
 
     /** Sends without a checksum (IPv4 only, RFC 768 allows it; {@code UDP_FLAGS_NOCHKSUM}). */

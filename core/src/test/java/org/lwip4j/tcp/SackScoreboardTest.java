@@ -125,4 +125,18 @@ class SackScoreboardTest {
         assertEquals(U + 4000, sb.highestSacked(U));
         assertEquals(U + 7, new SackScoreboard().highestSacked(U + 7));
     }
+
+    @Test
+    void theHighestUnsackedByteLiesBelowTheSackedTail() {
+        SackScoreboard sb = new SackScoreboard();
+        assertEquals(U + 20_000, sb.highestUnsacked(U, MAX), "nothing SACKed");
+        sb.update(U, MAX, blocks(1000, 2000));
+        assertEquals(U + 20_000, sb.highestUnsacked(U, MAX), "a SACK below the tail");
+        sb.update(U, MAX, blocks(15_000, 20_000));
+        assertEquals(U + 15_000, sb.highestUnsacked(U, MAX), "the tail is SACKed");
+        sb.update(U, MAX, blocks(2000, 15_000));
+        assertEquals(U + 1000, sb.highestUnsacked(U, MAX), "one range from 1000 to the end");
+        sb.update(U, MAX, blocks(0, 1000));
+        assertEquals(U, sb.highestUnsacked(U, MAX), "all SACKed");
+    }
 }

@@ -22,6 +22,8 @@ final class Seg {
     int flags;
     boolean flagsSet;
     Integer window;
+    /** The urgent pointer (with URG set by {@link #urg}); as a pattern, {@code null} matches any. */
+    Integer urgent;
     byte[] payload;
     Integer mss;
     Integer wscale;
@@ -104,6 +106,14 @@ final class Seg {
         return this;
     }
 
+    /** URG set with urgent pointer {@code up} (RFC 9293 §3.8.5: SEG.SEQ + up is the octet after the urgent data). */
+    Seg urg(int up) {
+        flags |= TcpPacket.URG;
+        flagsSet = true;
+        urgent = up;
+        return this;
+    }
+
     Seg payload(String s) {
         return payload(s.getBytes(StandardCharsets.US_ASCII));
     }
@@ -179,7 +189,7 @@ final class Seg {
                 Boolean.TRUE.equals(timestamps), timestamps == null ? 0 : tsVal, timestamps == null ? 0 : tsEcr,
                 sack == null ? List.of() : sack);
         return new TcpRepr(srcPort == null ? defaultSrc : srcPort, dstPort == null ? defaultDst : dstPort,
-                seq == null ? 0 : seq, ack == null ? 0 : ack, flags, window == null ? 65535 : window, 0, o, dataLen());
+                seq == null ? 0 : seq, ack == null ? 0 : ack, flags, window == null ? 65535 : window, urgent == null ? 0 : urgent, o, dataLen());
     }
 
     /** A parsed segment as a Seg with every field set. */
@@ -192,6 +202,7 @@ final class Seg {
         s.flags = r.flags();
         s.flagsSet = true;
         s.window = r.window();
+        s.urgent = r.urgent();
         s.payload = data;
         TcpOptionsRepr o = r.options();
         s.parsedOptions = o;
@@ -217,6 +228,7 @@ final class Seg {
         check(why, "seq", seq, actual.seq);
         check(why, "ack", ack, actual.ack);
         check(why, "window", window, actual.window);
+        check(why, "urgent", urgent, actual.urgent);
         check(why, "mss", mss, actual.mss);
         check(why, "wscale", wscale, actual.wscale);
         if (sackPermitted != null && !sackPermitted.equals(actual.sackPermitted)) {

@@ -39,4 +39,47 @@ class SendQueueTest {
         assertArrayEquals(want, out.toByteArray());
         out.free();
     }
+
+    @Test
+    void spaceCapacityAndConsumeBounds() {
+        SendQueue q = new SendQueue(3000);
+        assertEquals(3000, q.space());
+        assertEquals(0, q.ringCapacity(), "nothing held before the first write");
+        q.write(bytes(2500, 4), 0, 2500);
+        assertEquals(500, q.space());
+        assertEquals(3000, q.ringCapacity(), "doubling stops at the capacity");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> q.consume(2501));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> q.consume(-1));
+        q.consume(2500);
+        assertEquals(0, q.length());
+        assertEquals(3000, q.space());
+        q.write(bytes(10, 5), 0, 10);
+        Pbuf out = Pbuf.copyOf(new byte[10], 0);
+        q.copyTo(0, out, 0, 10);
+        assertArrayEquals(bytes(10, 5), out.toByteArray(), "an emptied queue starts again at the ring's front");
+        out.free();
+    }
+
+    @Test
+    void pbufWritesFromAnOffsetWrapAndReadBackFromAnyPoint() {
+        SendQueue q = new SendQueue(1024);
+        q.write(bytes(1000, 6), 0, 1000);
+        q.consume(1000 - 24); // 24 bytes left at the end of the ring
+        byte[] src = bytes(600, 7);
+        Pbuf p = Pbuf.copyOf(src, 0);
+        q.write(p, 100, 500); // from chain offset 100, wrapping past the ring's end
+        p.free();
+        assertEquals(524, q.length());
+        Pbuf out = Pbuf.copyOf(new byte[200], 0);
+        q.copyTo(24 + 300, out, 0, 200); // from inside the wrapped part
+        byte[] want = new byte[200];
+        System.arraycopy(src, 100 + 300, want, 0, 200);
+        assertArrayEquals(want, out.toByteArray());
+        q.copyTo(10, out, 0, 30); // across the wrap
+        byte[] across = new byte[30];
+        System.arraycopy(bytes(1000, 6), 986, across, 0, 14);
+        System.arraycopy(src, 100, across, 14, 16);
+        assertArrayEquals(across, java.util.Arrays.copyOf(out.toByteArray(), 30));
+        out.free();
+    }
 }

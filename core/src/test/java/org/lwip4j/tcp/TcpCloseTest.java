@@ -254,4 +254,135 @@ class TcpCloseTest {
             assertEquals(TcpState.CLOSED, old.state());
         }
     }
+
+    @Test
+    void withoutAReceiveCallbackThePeersFinIsAcknowledgedAndTheConnectionClosed() {
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb c = t.conn;
+            c.onRecv(null); // lwIP's tcp_recv_null
+            t.send(fin().seq(D).ack(S));
+            t.expect(ack().seq(S).ack(D + 1));
+            t.expect(fin().seq(S).ack(D + 1));
+            assertEquals(TcpState.LAST_ACK, c.state());
+            t.send(ack().seq(D + 1).ack(S + 1));
+            assertEquals(1, t.tcp.pcbs().size(), "freed; the listener stays");
+        }
+    }
+
+    @Test
+    void closeSaysOkInEveryStateItAccepts() {
+        try (TcpScript t = open(b -> { })) {
+            assertEquals(Err.OK, t.conn.close(), "ESTABLISHED");
+            t.expect(fin().seq(S).ack(D));
+            assertEquals(Err.OK, t.listener.close(), "LISTEN");
+            TcpPcb fresh = t.stack.newTcpPcb();
+            assertEquals(Err.OK, fresh.close(), "CLOSED");
+        }
+        try (TcpScript t = open(b -> { })) {
+            t.autoRecved = false;
+            t.send(ack().seq(D).ack(S).payload("unread"));
+            assertEquals(Err.OK, t.conn.close(), "with unread data: a reset, still OK");
+            t.expect(rstAck().seq(S));
+        }
+    }
+
+    @Test
+    void pcbsAreListedByLocalThenRemotePort() {
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb other = t.stack.newTcpPcb();
+            assertEquals(Err.OK, other.bind(Ip4Address.ANY, 79));
+            assertEquals(Err.OK, other.listen(1));
+            List<TcpPcb> all = t.tcp.pcbs();
+            assertEquals(3, all.size());
+            assertEquals(79, all.get(0).localPort());
+            assertEquals(0, all.get(1).remotePort(), "the listener on 80 before its connection");
+            assertEquals(TcpScript.PEER_PORT, all.get(2).remotePort());
+        }
+    }
+
+    @Test
+    void closingInFinWait2AfterAShutdownStartsTheFinWait2Timer() {
+        try (TcpScript t = open(b -> b.finWait2Timeout(Duration.ofSeconds(20)))) {
+            TcpPcb c = t.conn;
+            assertEquals(Err.OK, c.shutdown(false, true));
+            t.expect(fin().seq(S).ack(D));
+            t.send(ack().seq(D).ack(S + 1));
+            assertEquals(TcpState.FIN_WAIT_2, c.state());
+            t.after(ms(60_000));
+            assertEquals(TcpState.FIN_WAIT_2, c.state(), "open for reading: no timer");
+            assertEquals(Err.OK, c.close());
+            t.after(ms(19_999));
+            assertEquals(2, t.tcp.pcbs().size());
+            t.after(ms(1));
+            assertEquals(1, t.tcp.pcbs().size(), "closed in FIN_WAIT_2: freed after the timeout");
+        }
+    }
+
+    @Test
+    void closeWithUnreadDataInCloseWaitResetsToo() {
+        try (TcpScript t = open(b -> { })) {
+            t.autoRecved = false;
+            t.send(ack().seq(D).ack(S).payload("unread"));
+            t.send(fin().seq(D + 6).ack(S));
+            t.drain();
+            assertEquals(TcpState.CLOSE_WAIT, t.conn.state());
+            t.conn.close();
+            t.expect(rstAck().seq(S));
+            assertEquals(1, t.tcp.pcbs().size());
+        }
+    }
+
+    @Test
+    void closeStopsThePollCallback() {
+        try (TcpScript t = open(b -> { })) {
+            int[] polls = new int[1];
+            t.conn.onPoll(pcb -> polls[0]++, Duration.ofMillis(500));
+            t.after(ms(1000));
+            int before = polls[0];
+            assertEquals(true, before >= 1, "polled while open: " + before);
+            t.conn.close();
+            t.expect(fin().seq(S).ack(D));
+            t.after(ms(5000));
+            assertEquals(before, polls[0], "no poll after close");
+            t.drain();
+        }
+    }
+
+    @Test
+    void timeWaitKeepsOnlyItsStateTimerAndAFreedPcbNone() {
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb c = t.conn;
+            c.setKeepalive(true, Duration.ofSeconds(10), Duration.ofSeconds(1), 3);
+            assertEquals(true, c.keepaliveTimer.isScheduled());
+            c.close();
+            t.expect(fin().seq(S).ack(D));
+            assertEquals(true, c.rtoTimer.isScheduled(), "the FIN is timed");
+            t.send(ack().seq(D).ack(S + 1));
+            t.send(fin().seq(D).ack(S + 1));
+            t.expect(ack().seq(S + 1).ack(D + 1));
+            assertEquals(TcpState.TIME_WAIT, c.state());
+            assertEquals(false, c.rtoTimer.isScheduled());
+            assertEquals(false, c.keepaliveTimer.isScheduled(), "no keepalive in TIME_WAIT");
+            assertEquals(false, c.persistTimer.isScheduled());
+            assertEquals(false, c.delackTimer.isScheduled());
+            assertEquals(true, c.stateTimer.isScheduled());
+        }
+        try (TcpScript t = open(b -> { })) {
+            TcpPcb c = t.conn;
+            c.setKeepalive(true, Duration.ofSeconds(10), Duration.ofSeconds(1), 3);
+            c.onPoll(pcb -> { }, Duration.ofSeconds(1));
+            c.write(new byte[100]);
+            t.drain();
+            t.send(ack().seq(D).ack(S).payload("x")); // a delayed ACK is due
+            assertEquals(true, c.delackTimer.isScheduled());
+            assertEquals(true, c.rtoTimer.isScheduled());
+            c.abort();
+            t.expect(rstAck().seq(S + 100));
+            for (org.lwip4j.stack.Timer timer : List.of(c.rtoTimer, c.keepaliveTimer, c.pollTimer, c.delackTimer,
+                    c.persistTimer, c.stateTimer)) {
+                assertEquals(false, timer.isScheduled(), "a freed pcb holds no armed timer");
+            }
+            t.after(ms(20_000)).expectNothing();
+        }
+    }
 }

@@ -217,4 +217,32 @@ class TcpCongestionTest {
             assertEquals(2_000_000_000L, t.conn.info().rto(), "the backed-off RTO stays until a valid sample");
         }
     }
+
+    @Test
+    void withTimestampsTheGainsAreDividedByTheSamplesExpectedPerWindow() {
+        try (TcpScript t = new TcpScript()) {
+            t.established(1000, syn().mss(1000).ts(500, 0));
+            int s = ISS + 1;
+            t.conn.write(TcpSendTest.bytes(4 * 988)); // MSS 1000 less 12 for timestamps
+            Seg first = t.expect(ack().seq(s).len(988));
+            assertEquals(3, t.drain().size());
+            // Four segments in flight: RFC 7323 §4.2 ExpectedSamples = floor((3952 + 2 * 988 - 1) / (2 * 988)) = 2.
+            t.after(ms(40)).send(ack().seq(1001).ack(s + 4 * 988).ts(501, first.tsVal));
+            assertEquals(2_500_000L, t.conn.info().srtt(), "SRTT 0 + 40 ms / (8 * 2)");
+            assertEquals(5_000_000L, t.conn.info().rttvar(), "RTTVAR 0 + 40 ms / (4 * 2)");
+        }
+    }
+
+    @Test
+    void withoutTimestampsTheTimedSegmentMeasuresFromWhenItLeft() {
+        try (TcpScript t = new TcpScript()) {
+            t.established(1000, syn().mss(1000));
+            int s = ISS + 1;
+            t.after(ms(100));
+            t.conn.write(TcpSendTest.bytes(100));
+            t.expect(Seg.psh().seq(s).len(100));
+            t.after(ms(30)).send(ack().seq(1001).ack(s + 100));
+            assertEquals(3_750_000L, t.conn.info().srtt(), "SRTT 0 + 30 ms / 8: sent at 100 ms, ACKed at 130 ms");
+        }
+    }
 }

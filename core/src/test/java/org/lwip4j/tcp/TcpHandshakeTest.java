@@ -224,4 +224,39 @@ class TcpHandshakeTest {
             t.assertNoLeaks();
         }
     }
+
+    @Test
+    void realIsnsComeFromTheGeneratorAndTimestampsCountMilliseconds() {
+        try (TcpScript t = new TcpScript()) {
+            t.tcp.isnOverride = null;
+            t.conn = t.stack.newTcpPcb();
+            t.hook(t.conn);
+            assertEquals(Err.OK, t.conn.connect(org.lwip4j.addr.Ip4Address.parse(TcpScript.PEER), 4000, c -> { }));
+            Seg first = t.expect(syn());
+            int offset = t.tcp.tsOffset(t.conn.localAddr(), t.conn.localPort(), t.conn.remoteAddr(), 4000);
+            assertEquals((int) (t.clock.nanoTime() / 1_000_000L) + offset, first.tsVal, "clock plus the keyed offset");
+            TcpPcb second = t.stack.newTcpPcb();
+            assertEquals(Err.OK, second.connect(org.lwip4j.addr.Ip4Address.parse(TcpScript.PEER), 4001, c -> { }));
+            Seg other = t.expect(syn());
+            assertTrue(first.seq != 0 && other.seq != 0, "RFC 6528 ISNs, not 0");
+            assertTrue(first.seq != other.seq, "another 4-tuple, another ISN");
+            // RFC 7323 §5.4: the timestamp clock ticks once a millisecond; the retransmitted SYN shows it.
+            t.after(ms(1000));
+            Seg again = t.drain().stream().filter(x -> x.seq.equals(first.seq)).findFirst().orElseThrow();
+            assertEquals(first.tsVal + 1000, again.tsVal);
+        }
+    }
+
+    @Test
+    void theWindowScaleIsTheSmallestShiftThatFitsTheWindow() {
+        int[][] cases = {{65_535, 0}, {65_536, 1}, {131_071, 1}, {131_072, 2}};
+        for (int[] c : cases) {
+            try (TcpScript t = new TcpScript(b -> b.wnd(c[0]).sndBuf(Math.max(c[0], 8192)))) {
+                t.listen();
+                t.send(syn().seq(1000).mss(1400).wscale(7));
+                Seg sa = t.expect(synAck().seq(ISS).ack(1001));
+                assertEquals(c[1], sa.wscale, "window " + c[0]);
+            }
+        }
+    }
 }

@@ -207,4 +207,64 @@ class TcpIcmpTest {
         a.close();
         b.close();
     }
+
+    @Test
+    void icmpv6PortUnreachableAndUnrecognizedNextHeaderAreHardAddressUnreachableIsSoft() {
+        org.lwip4j.testing.SimNet net = new org.lwip4j.testing.SimNet(10);
+        org.lwip4j.stack.StackConfig cfg = org.lwip4j.stack.StackConfig.builder().loopbackNetif(false).build();
+        org.lwip4j.Stack a = net.stack(cfg);
+        org.lwip4j.Stack b = net.stack(cfg);
+        org.lwip4j.sim.VirtualLink link = net.link(org.lwip4j.sim.Impairments.builder()
+                .delay(java.time.Duration.ofMillis(10)).build());
+        org.lwip4j.netif.Netif na = org.lwip4j.testing.SimNet.attach(a, link.endpointA(), "eth0", "10.1.0.1/24");
+        org.lwip4j.netif.Netif nb = org.lwip4j.testing.SimNet.attach(b, link.endpointB(), "eth0", "10.1.0.2/24");
+        org.lwip4j.addr.Ip6Address ga = org.lwip4j.addr.Ip6Address.parse("fd00:7b::1");
+        org.lwip4j.addr.Ip6Address gb = org.lwip4j.addr.Ip6Address.parse("fd00:7b::2");
+        na.ip6().add(ga, 64);
+        nb.ip6().add(gb, 64);
+        net.runUntil(() -> false, java.time.Duration.ofSeconds(5)); // DAD
+        Tcp tcp = a.tcp();
+        int[][] codes = {{1, 4}, {4, 1}, {1, 3}};
+        List<List<Err>> errs = new java.util.ArrayList<>();
+        List<TcpPcb> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < codes.length; i++) {
+            TcpPcb c = a.newTcpPcb();
+            List<Err> e = new java.util.ArrayList<>();
+            c.onErr(e::add);
+            assertEquals(Err.OK, c.connect(gb, 6000 + i, p -> { }));
+            errs.add(e);
+            clients.add(c);
+        }
+        for (int i = 0; i < codes.length; i++) {
+            TcpPcb c = clients.get(i);
+            int una = c.info().sndUna();
+            long header = ((long) c.localPort() << 48) | ((long) (6000 + i) << 32) | (una & 0xffffffffL);
+            tcp.icmpError(new org.lwip4j.ip.IcmpError(6, codes[i][0], codes[i][1], gb, ga, c.localPort(), gb,
+                    6000 + i, 0, 8, header));
+        }
+        assertEquals(List.of(Err.RST), errs.get(0), "RFC 4443 §3.1 code 4, port unreachable: hard while connecting");
+        assertEquals(List.of(Err.RST), errs.get(1), "§3.4 code 1, unrecognized next header: hard");
+        assertEquals(List.of(), errs.get(2), "code 3, address unreachable: soft");
+        assertEquals(TcpState.SYN_SENT, clients.get(2).state());
+        assertEquals(2, tcp.counters().icmpHardErrors());
+        assertEquals(1, tcp.counters().icmpSoftErrors());
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void fragNeededWithTimestampsLeavesRoomForTheOption() {
+        try (TcpScript t = new TcpScript()) {
+            t.established(1000, syn().mss(1460).ts(500, 0));
+            assertEquals(1448, t.conn.mss());
+            t.conn.write(new byte[100]);
+            t.drain();
+            t.inject(icmp(3, 4, 1000, S));
+            assertEquals(1000 - 20 - 20 - 12, t.conn.mss(), "IPv4 and TCP headers and the timestamps option");
+            assertEquals(1, t.tcp.counters().pmtuLowered());
+            t.inject(icmp(3, 4, 1000, S));
+            assertEquals(1, t.tcp.counters().pmtuLowered(), "the same MTU again lowers nothing");
+            t.drain();
+        }
+    }
 }

@@ -203,4 +203,108 @@ class TcpRackTest {
             assertEquals(1, t.conn.info().retransmits());
         }
     }
+    @Test
+    void aLostRetransmissionIsFoundByItsOwnSendTimeAndResentBeforeTheRto() {
+        try (TcpScript t = open()) {
+            inFlight(t, 10);
+            // Two holes: segments 0 and 5. Eight SACKed segments: reo_wnd 0, both lost at once.
+            t.after(ms(10)).send(sackAck(0, 1000, 5000, 6000, 10_000));
+            t.expect(ack().seq(S).len(1000));
+            t.expect(ack().seq(S + 5000).len(1000));
+            t.expectNothing();
+            assertTrue(t.conn.inRecovery);
+            // The retransmission of segment 5 arrives, that of segment 0 is lost again. It left
+            // before the one just delivered and more than RACK.rtt ago (RFC 8985 §6.2 step 5,
+            // with its retransmission's xmit_ts): lost now, not at the RTO one second later.
+            t.after(ms(11)).send(sackAck(0, 1000, 10_000));
+            t.expect(ack().seq(S).len(1000));
+            t.expectNothing();
+            assertEquals(3, t.conn.info().totalRetrans());
+            assertEquals(0, t.conn.info().retransmits(), "no retransmission timeout");
+            t.after(ms(10)).send(sackAck(10_000));
+            assertFalse(t.conn.inRecovery);
+            assertEquals(S + 10_000, t.conn.info().sndUna());
+            t.after(ms(2000)).expectNothing(); // nothing left to resend
+            assertEquals(1, t.conn.info().recoveries());
+        }
+    }
+
+    @Test
+    void aRetransmissionNotYetDueWaitsForTheReorderingTimer() {
+        try (TcpScript t = open()) {
+            inFlight(t, 10);
+            t.after(ms(10)).send(sackAck(0, 1000, 5000, 6000, 10_000));
+            t.expect(ack().seq(S).len(1000));
+            t.expect(ack().seq(S + 5000).len(1000));
+            // Reordering seen before (a late segment 0 of an earlier flight is not needed: the
+            // window is min_RTT / 4 once reordering was seen), so a retransmission delivered
+            // after another one sent later leaves the earlier one a reordering window.
+            t.conn.rackReorderingSeen = true;
+            t.after(ms(11)).send(sackAck(0, 1000, 10_000));
+            t.expectNothing(); // 11 ms < RACK.rtt 11 ms + reo_wnd 2.5 ms
+            t.after(ms(3)).expect(ack().seq(S).len(1000));
+            assertEquals(0, t.conn.info().retransmits());
+        }
+    }
+
+    @Test
+    void dsacksWidenTheReorderingWindowUpToEightQuartersAndSixteenRecoveriesResetIt() {
+        try (TcpScript t = open()) {
+            inFlight(t, 4);
+            t.conn.rackReorderingSeen = true;
+            t.after(ms(10)).send(sackAck(1000));
+            assertEquals(2_500_000L, t.tcp.rack().reoWnd(t.conn), "min_RTT / 4");
+            t.send(sackAck(1000, 0, 1000).window(60_000)); // a D-SACK: segment 0 arrived twice
+            assertEquals(1, t.conn.info().dsacksReceived());
+            assertEquals(2, t.conn.rackReoWndMult);
+            assertEquals(5_000_000L, t.tcp.rack().reoWnd(t.conn), "§6.2 step 4: two quarters");
+            for (int i = 0; i < 9; i++) {
+                t.send(sackAck(1000, 0, 1000).window(50_000 - i));
+            }
+            assertEquals(8, t.conn.rackReoWndMult, "at most 8");
+            assertEquals(10_000_000L, t.tcp.rack().reoWnd(t.conn), "and never above SRTT");
+            for (int i = 0; i < 15; i++) {
+                t.tcp.rack().recoveryStarted(t.conn);
+            }
+            assertEquals(8, t.conn.rackReoWndMult);
+            t.tcp.rack().recoveryStarted(t.conn);
+            assertEquals(1, t.conn.rackReoWndMult, "16 recoveries without a D-SACK: back to 1");
+            t.drain();
+        }
+    }
+
+    @Test
+    void exactlyOneSegmentInFlightWaitsForTheWorstCaseDelayedAck() {
+        try (TcpScript t = open()) {
+            t.conn.write(TcpSendTest.bytes(1000));
+            t.expect(Seg.psh().seq(S).len(1000));
+            t.after(ms(219)).expectNothing();
+            t.after(ms(1)).expect(Seg.psh().seq(S).len(1000)); // 2 SRTT + WCDelAckT: one MSS counts as one segment
+        }
+        try (TcpScript t = open()) {
+            t.conn.cc.setCwnd(10_000);
+            t.conn.write(TcpSendTest.bytes(2000));
+            t.expect(ack().seq(S).len(1000));
+            t.expect(Seg.psh().seq(S + 1000).len(1000));
+            t.after(ms(19)).expectNothing();
+            t.after(ms(1)).expect(Seg.psh().seq(S + 1000).len(1000)); // more than one MSS: 2 SRTT alone
+        }
+    }
+
+    @Test
+    void aTailLossProbeAfterCloseResendsTheLastSegmentWithTheFin() {
+        try (TcpScript t = open()) {
+            inFlight(t, 3);
+            t.conn.close();
+            t.expect(Seg.fin().seq(S + 3000).len(0));
+            t.after(ms(20)).expect(Seg.fin().seq(S + 2000).len(1000)); // PTO: the last data and the FIN again
+            t.expectNothing();
+            // The probe's ACK SACKs it: the two segments before it are lost and go again.
+            t.after(ms(10)).send(sackAck(0, 2000, 3001));
+            t.expect(ack().seq(S).len(1000));
+            t.drain();
+            t.send(sackAck(3001));
+            assertEquals(TcpState.FIN_WAIT_2, t.conn.state());
+        }
+    }
 }

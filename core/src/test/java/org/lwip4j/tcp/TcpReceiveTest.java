@@ -167,6 +167,10 @@ class TcpReceiveTest {
             t.expectNothing(); // below the threshold (min(wnd/4, 2 MSS))
             t.conn.recved(500);
             t.expect(ack().ack(D + 4000).window(1000));
+            t.conn.recved(999);
+            t.expectNothing(); // 999 more than the 1000 announced: below the threshold again
+            t.conn.recved(1);
+            t.expect(ack().ack(D + 4000).window(2000));
         }
     }
 

@@ -225,4 +225,71 @@ class TcpSackRecoveryTest {
             assertEquals(3, t.conn.info().totalRetrans());
         }
     }
+    @Test
+    void aLostTailGetsOneRescueRetransmissionPerRecovery() {
+        try (TcpScript t = open(true)) {
+            tenInFlight(t);
+            // Segment 0 and the tail (segments 8 and 9) are lost; 1 to 7 arrive.
+            t.send(sackAck(0, 1000, 2000));
+            t.send(sackAck(0, 1000, 3000));
+            t.send(sackAck(0, 1000, 4000)); // the third duplicate: recovery, segment 0 again
+            t.expect(ack().seq(S).len(1000));
+            t.expectNothing();
+            t.send(sackAck(0, 1000, 5000));
+            t.send(sackAck(0, 1000, 6000));
+            t.expectNothing(); // PRR: pipe still too large
+            // No lost segment (rule 1), no new data (rule 2), no hole below the highest SACKed
+            // byte (rule 3): RFC 6675 §4 rule 4 resends the segment with the highest unSACKed
+            // byte, HighRxt unmoved, once.
+            t.send(sackAck(0, 1000, 7000));
+            t.expect(ack().seq(S + 9000).len(1000));
+            t.expectNothing();
+            t.send(sackAck(0, 1000, 8000));
+            t.expectNothing(); // room again, but rule 4 is spent
+            assertTrue(t.tcp.recovery().pipe(t.conn) + 1000 <= t.conn.info().cwnd(), "a segment would fit");
+            assertEquals(S + 1000, t.conn.highRxt, "HighRxt MUST NOT be updated");
+            t.send(sackAck(1000, 9000, 10_000).window(60_000)); // segment 0's retransmission and the rescue
+            t.expect(ack().seq(S + 8000).len(1000)); // rule 3: the hole below the highest SACKed byte
+            t.expectNothing();
+            t.send(sackAck(10_000));
+            assertFalse(t.conn.inRecovery);
+            assertEquals(3, t.conn.info().totalRetrans());
+            assertEquals(0, t.conn.info().retransmits(), "no retransmission timeout");
+        }
+    }
+
+    @Test
+    void newRenoInflatesOnEachFurtherDuplicateAndDeflatesOnAPartialAck() {
+        try (TcpScript t = open(false)) {
+            tenInFlight(t);
+            for (int i = 0; i < 3; i++) {
+                t.send(ack().seq(D).ack(S).window(65535)); // three duplicates
+            }
+            t.expect(ack().seq(S).len(1000));
+            assertEquals(5000, t.conn.info().ssthresh(), "FlightSize 10000 / 2");
+            assertEquals(8000, t.conn.info().cwnd(), "RFC 5681 §3.2 step 3: ssthresh + 3 SMSS");
+            assertEquals(1, t.conn.info().recoveries());
+            t.send(ack().seq(D).ack(S).window(65535));
+            assertEquals(9000, t.conn.info().cwnd(), "step 4: one SMSS per further duplicate");
+            t.send(ack().seq(D).ack(S).window(65535));
+            assertEquals(10_000, t.conn.info().cwnd());
+            t.send(ack().seq(D).ack(S).window(65535));
+            assertEquals(11_000, t.conn.info().cwnd());
+            t.expectNothing(); // no new data to send
+            // A partial ACK of 3000: the next hole goes again, cwnd deflates by the amount
+            // acknowledged less one SMSS (RFC 6582 §3.2 step 5).
+            t.send(ack().seq(D).ack(S + 3000).window(65535));
+            t.expect(ack().seq(S + 3000).len(1000));
+            assertEquals(11_000 - 3000 + 1000, t.conn.info().cwnd());
+            assertTrue(t.conn.inRecovery);
+            // A partial ACK smaller than an SMSS deflates by itself alone.
+            t.send(ack().seq(D).ack(S + 3500).window(65535));
+            t.expect(ack().seq(S + 3500).len(1000));
+            assertEquals(9000 - 500, t.conn.info().cwnd());
+            // Recovery ends at the recovery point: cwnd = ssthresh (RFC 6582 §3.2 step 6, as the CC says).
+            t.send(ack().seq(D).ack(S + 10_000).window(65535));
+            assertFalse(t.conn.inRecovery);
+            assertEquals(0, t.conn.info().retransmits(), "no timeout on the way");
+        }
+    }
 }

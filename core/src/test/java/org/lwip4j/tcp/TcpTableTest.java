@@ -1,6 +1,7 @@
 package org.lwip4j.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.lwip4j.tcp.Seg.ack;
@@ -219,6 +220,62 @@ class TcpTableTest {
         assertEquals(List.of(), SimNet.leakedPbufs(b));
     }
 
+    @Test
+    void aV6OnlyListenerOnTheWildcardTakesIpv6AloneAndLeavesThePortToAnIpv4Listener() {
+        SimNet net = new SimNet(6);
+        StackConfig cfg = StackConfig.builder().loopbackNetif(false).build();
+        Stack a = net.stack(cfg);
+        Stack b = net.stack(cfg);
+        VirtualLink link = net.link(Impairments.builder().delay(Duration.ofMillis(1)).build());
+        Netif na = SimNet.attach(a, link.endpointA(), "eth0", "10.1.0.1/24");
+        Netif nb = SimNet.attach(b, link.endpointB(), "eth0", "10.1.0.2/24");
+        Ip6Address ga = Ip6Address.parse("fd00:79::1");
+        Ip6Address gb = Ip6Address.parse("fd00:79::2");
+        na.ip6().add(ga, 64);
+        nb.ip6().add(gb, 64);
+        assertTrue(net.runUntil(() -> preferred(na, ga) && preferred(nb, gb), Duration.ofSeconds(10)), "DAD done");
+        Ip4Address b4 = Ip4Address.parse("10.1.0.2");
+        TcpPcb only6 = b.newTcpPcb();
+        only6.setV6Only(true);
+        assertTrue(only6.v6Only());
+        assertEquals(Err.OK, only6.bind(IpAddress.ANY_TYPE, 5001));
+        assertThrows(IllegalStateException.class, () -> only6.setV6Only(false), "after bind");
+        assertEquals(Err.OK, only6.listen(4));
+        List<TcpPcb> accepted6 = new ArrayList<>();
+        only6.onAccept((l, c) -> accepted6.add(c));
+        // Alone on the port, it refuses IPv4: the SYN gets a RST.
+        List<Err> refused = new ArrayList<>();
+        TcpPcb early = a.newTcpPcb();
+        early.onErr(refused::add);
+        assertEquals(Err.OK, early.connect(b4, 5001, p -> { }));
+        assertTrue(net.runUntil(() -> !refused.isEmpty(), Duration.ofSeconds(10)), "refused");
+        assertEquals(List.of(Err.RST), refused);
+        // An IPv4 listener may share the port now; each family finds its own.
+        TcpPcb only4 = b.newTcpPcb();
+        assertEquals(Err.OK, only4.bind(Ip4Address.ANY, 5001));
+        assertEquals(Err.OK, only4.listen(4));
+        List<TcpPcb> accepted4 = new ArrayList<>();
+        only4.onAccept((l, c) -> accepted4.add(c));
+        TcpPcb c4 = a.newTcpPcb();
+        TcpPcb c6 = a.newTcpPcb();
+        assertEquals(Err.OK, c4.connect(b4, 5001, p -> { }));
+        assertEquals(Err.OK, c6.connect(gb, 5001, p -> { }));
+        assertTrue(net.runUntil(() -> accepted4.size() == 1 && accepted6.size() == 1, Duration.ofSeconds(10)));
+        assertEquals(4, accepted4.get(0).localAddr().version());
+        assertEquals(6, accepted6.get(0).localAddr().version());
+        // A v6-only pcb does not open to IPv4; a second v6-only wildcard on the port is taken.
+        TcpPcb out = a.newTcpPcb();
+        out.setV6Only(true);
+        assertEquals(Err.VAL, out.connect(Ip4Address.parse("10.1.0.2"), 5001, p -> { }));
+        TcpPcb twin = b.newTcpPcb();
+        twin.setV6Only(true);
+        assertEquals(Err.USE, twin.bind(IpAddress.ANY_TYPE, 5001));
+        a.close();
+        b.close();
+        assertEquals(List.of(), SimNet.leakedPbufs(a));
+        assertEquals(List.of(), SimNet.leakedPbufs(b));
+    }
+
     /**
      * Found by the 4 MiB transfer: after a timeout rewound SND.NXT, our bare ACKs carried it,
      * below the peer's RCV.NXT, so a peer also retransmitting found them unacceptable and
@@ -255,6 +312,25 @@ class TcpTableTest {
             t.sendFrom("0.0.0.0", syn().seq(5));
             t.expectNothing();
             assertEquals(1, t.tcp.pcbs().size());
+        }
+    }
+
+    @Test
+    void aListenerResetsAnAckAndDropsWhatIsNotAPlainSynCountingEach() {
+        try (TcpScript t = new TcpScript()) {
+            t.listen();
+            long proterr = t.stack.stats().tcp.proterr;
+            long drop = t.stack.stats().tcp.drop;
+            t.send(ack().seq(5).ack(777));
+            t.expect(Seg.rst().seq(777)); // RFC 9293 §3.10.7.2: <SEQ=SEG.ACK><CTL=RST>
+            assertEquals(proterr + 1, t.stack.stats().tcp.proterr);
+            t.send(Seg.flags(org.lwip4j.wire.TcpPacket.SYN | org.lwip4j.wire.TcpPacket.FIN).seq(5));
+            t.send(Seg.flags(0).seq(5));
+            t.expectNothing();
+            assertEquals(drop + 2, t.stack.stats().tcp.drop, "SYN+FIN and a segment without flags");
+            t.send(Seg.rst().seq(5));
+            t.expectNothing();
+            assertEquals(1, t.tcp.pcbs().size(), "only the listener");
         }
     }
 }

@@ -2,6 +2,7 @@ package org.lwip4j.udp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -265,6 +266,47 @@ class UdpMulticastTest {
         assertEquals(Err.OK, send(b, any, Ip4Address.parse("10.0.0.1"), "reply"));
         net.runFor(Duration.ofMillis(100));
         assertEquals(List.of("reply from 10.0.0.2"), back);
+        sender.close();
+        sender6.close();
+    }
+
+    @Test
+    void aV6OnlyPcbOnTheWildcardTakesIpv6AloneAndSendsToIpv6Alone() {
+        fourStacks();
+        Stack b = stacks.get(1);
+        List<String> six = new ArrayList<>();
+        UdpPcb only6 = b.newUdpPcb();
+        only6.setV6Only(true);
+        assertTrue(only6.isV6Only());
+        assertEquals(Err.OK, only6.bind(IpAddress.ANY_TYPE, PORT));
+        only6.onReceive((pc, p, src, sport, n) -> {
+            six.add(new String(p.toByteArray()) + " from " + src);
+            p.free();
+        });
+        UdpPcb sender = stacks.get(0).newUdpPcb();
+        send(stacks.get(0), sender, Ip4Address.parse("10.0.0.2"), "v4");
+        UdpPcb sender6 = stacks.get(0).newUdpPcb();
+        sender6.bind(Ip6Address.ANY, 0);
+        send(stacks.get(0), sender6, netifs.get(1).ip6().linkLocal().address(), "v6");
+        net.runFor(Duration.ofSeconds(1));
+        assertEquals(1, six.size(), six.toString());
+        assertTrue(six.get(0).startsWith("v6 from fe80::"), six.get(0));
+        // An IPv4 pcb on the same port gets the IPv4 datagrams.
+        List<String> four = new ArrayList<>();
+        UdpPcb p4 = b.newUdpPcb();
+        assertEquals(Err.OK, p4.bind(Ip4Address.ANY, PORT));
+        p4.onReceive((pc, p, src, sport, n) -> {
+            four.add(new String(p.toByteArray()) + " from " + src);
+            p.free();
+        });
+        send(stacks.get(0), sender, Ip4Address.parse("10.0.0.2"), "v4 again");
+        net.runFor(Duration.ofMillis(100));
+        assertEquals(List.of("v4 again from 10.0.0.1"), four);
+        assertEquals(1, six.size());
+        // It neither sends nor connects to IPv4.
+        assertEquals(Err.VAL, send(b, only6, Ip4Address.parse("10.0.0.1"), "no"));
+        assertEquals(Err.VAL, only6.connect(Ip4Address.parse("10.0.0.1"), PORT));
+        assertThrows(IllegalStateException.class, () -> only6.setV6Only(false), "after bind");
         sender.close();
         sender6.close();
     }
