@@ -154,6 +154,9 @@ final class TcpOutput {
             if (pcb.sackOk && pcb.scoreboard == null) {
                 tcp.recovery().sender(pcb); // the first data: RACK dates it from here
             }
+            if (pcb.sndMax == pcb.sndUna) {
+                pcb.unackedSince = now; // the user timeout counts from here
+            }
             Err e = emit(pcb, pcb.sndNxt, flags, len, false);
             if (e == Err.MEM) {
                 tcp.timers().armRto(pcb);
