@@ -204,4 +204,36 @@ class TcpUserTimeoutLingerTest {
             assertEquals(TcpState.FIN_WAIT_2, t.conn.state());
         }
     }
+
+    @Test
+    void acceptedConnectionsInheritBothFromTheirListener() {
+        try (TcpScript t = new TcpScript()) {
+            t.listen();
+            t.listener.setUserTimeout(ms(4000));
+            t.listener.setLinger(ms(700));
+            t.send(syn().seq(P).mss(1000));
+            t.expect(Seg.synAck().seq(ISS).ack(D));
+            t.send(ack().seq(D).ack(S));
+            assertEquals(ms(4000), t.conn.userTimeout());
+            assertEquals(ms(700), t.conn.linger());
+        }
+    }
+
+    @Test
+    void positiveLingerAbortsAPassiveCloseStuckInLastAck() {
+        try (TcpScript t = open(b -> { })) {
+            t.conn.setLinger(ms(1500));
+            t.send(fin().seq(D).ack(S));
+            t.expect(ack().seq(S).ack(D + 1));
+            assertEquals(TcpState.CLOSE_WAIT, t.conn.state());
+            assertEquals(Err.OK, t.conn.close());
+            t.expect(fin().seq(S).ack(D + 1));
+            assertEquals(TcpState.LAST_ACK, t.conn.state());
+            t.after(ms(1000)).expect(fin().seq(S));
+            t.after(ms(499)).expectNothing();
+            t.after(ms(1)).expect(rstAck().seq(S + 1).ack(D + 1));
+            assertEquals(1, t.tcp.pcbs().size());
+            assertEquals(List.of(), t.errors);
+        }
+    }
 }
