@@ -236,4 +236,23 @@ class TcpUserTimeoutLingerTest {
             assertEquals(List.of(), t.errors);
         }
     }
+
+    @Test
+    void aWindowOpeningAfterLongIdleIsNotMistakenForAnExpiredUserTimeout() {
+        try (TcpScript t = open(b -> { })) {
+            t.conn.setUserTimeout(ms(5000));
+            t.after(ms(10_000)); // idle far longer than the user timeout
+            t.send(ack().seq(D).ack(S).window(0));
+            t.conn.write(bytes(100));
+            t.after(ms(1000)).expect(ack().seq(S).len(1));
+            t.send(ack().seq(D).ack(S).window(0));
+            t.after(ms(500));
+            t.send(ack().seq(D).ack(S).window(1000)); // opens without taking the probe byte
+            t.expect(psh().seq(S).len(100));
+            t.expectNothing();
+            assertEquals(List.of(), t.errors);
+            t.send(ack().seq(D).ack(S + 100));
+            assertEquals(TcpState.ESTABLISHED, t.conn.state());
+        }
+    }
 }
