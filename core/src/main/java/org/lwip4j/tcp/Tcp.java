@@ -554,14 +554,16 @@ public final class Tcp {
         }
         pcb.appClosed = true;
         timers.pollReset(pcb, 0);
-        if ((pcb.state == TcpState.ESTABLISHED || pcb.state == TcpState.CLOSE_WAIT) && pcb.rcvWnd != pcb.rcvWndMax) {
-            // RFC 1122 §4.2.2.13: closing with unread data resets the connection.
+        if (pcb.linger == 0 || (pcb.state == TcpState.ESTABLISHED || pcb.state == TcpState.CLOSE_WAIT) && pcb.rcvWnd != pcb.rcvWndMax) {
+            // SO_LINGER zero, or RFC 1122 §4.2.2.13: closing with unread data resets the connection.
             abort(pcb, true, Err.ABRT);
             return Err.OK;
         }
         closeSend(pcb);
         if (pcb.state == TcpState.FIN_WAIT_2) {
             timers.armFinWait2(pcb);
+        } else if (pcb.linger > 0) {
+            timers.armLinger(pcb);
         }
         return Err.OK;
     }

@@ -465,6 +465,7 @@ final class TcpInput {
             pcb.sendQueue.consume(dataAcked);
             pcb.dataSeq += dataAcked;
             pcb.sndUna = ack;
+            pcb.unackedSince = now; // progress: the user timeout starts again
             if (pcb.sndUrgent && Seq.ge(ack, pcb.sndUp)) {
                 pcb.sndUrgent = false; // the urgent data arrived: urgent mode ends
             }

@@ -96,6 +96,8 @@ final class TcpListener {
         pcb.keepIdle = listener.keepIdle;
         pcb.keepInterval = listener.keepInterval;
         pcb.keepCount = listener.keepCount;
+        pcb.userTimeout = listener.userTimeout;
+        pcb.linger = listener.linger;
         pcb.listener = listener;
         listener.pending++;
         pcb.bound = true;

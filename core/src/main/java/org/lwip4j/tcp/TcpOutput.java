@@ -154,6 +154,9 @@ final class TcpOutput {
             if (pcb.sackOk && pcb.scoreboard == null) {
                 tcp.recovery().sender(pcb); // the first data: RACK dates it from here
             }
+            if (pcb.sndMax == pcb.sndUna) {
+                pcb.unackedSince = now; // the user timeout counts from here
+            }
             Err e = emit(pcb, pcb.sndNxt, flags, len, false);
             if (e == Err.MEM) {
                 tcp.timers().armRto(pcb);
@@ -267,6 +270,9 @@ final class TcpOutput {
     void zeroWindowProbe(TcpPcb pcb) {
         int dataEnd = pcb.dataSeq + pcb.sendQueue.length();
         if (Seq.lt(pcb.sndNxt, dataEnd)) {
+            if (pcb.sndMax == pcb.sndUna) {
+                pcb.unackedSince = tcp.ctx.now(); // the probe byte is data out: the user timeout counts from here
+            }
             emit(pcb, pcb.sndNxt, TcpPacket.ACK, 1, false);
             if (Seq.gt(pcb.sndNxt + 1, pcb.sndMax)) {
                 pcb.sndMax = pcb.sndNxt + 1;

@@ -264,6 +264,13 @@ public final class TcpPcb {
     int keepProbes;
     long lastReceived;
     long lastSent;
+    /** TCP_USER_TIMEOUT in nanoseconds, 0 = off; since when SND.UNA has not moved with data out; since when probing a zero window. */
+    long userTimeout;
+    long unackedSince;
+    long persistSince;
+    /** SO_LINGER in nanoseconds, -1 = off; the state timer holds the linger deadline (not FIN_WAIT_2's). */
+    long linger = -1;
+    boolean lingerArmed;
 
     // One shared never-armed stand-in until first armed; arm them only through TcpTimers,
     // which gives the pcb its own Timer then (cancel and isScheduled work anywhere).
@@ -493,6 +500,48 @@ public final class TcpPcb {
         keepInterval = interval.toNanos();
         keepCount = count;
         tcp.timers().keepaliveReset(this);
+    }
+
+    /**
+     * The user timeout (RFC 9293 §3.8.3 USER TIMEOUT with RFC 5482's semantics as a local
+     * option, as Linux's {@code TCP_USER_TIMEOUT}): when data we sent stays unacknowledged
+     * this long (retransmissions) or a zero window is probed this long, the connection is
+     * aborted with a RST and {@code onErr(ABRT)}; it then replaces the retransmission and
+     * probe counts (R2). With keepalive on, a connection whose probes are unanswered and
+     * that has heard nothing for this long is aborted too. {@link Duration#ZERO}, the
+     * default, turns it off. Accepted connections inherit it from their listener.
+     */
+    public void setUserTimeout(Duration timeout) {
+        tcp.live(this, "setUserTimeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("user timeout must not be negative: " + timeout);
+        }
+        userTimeout = timeout.toNanos();
+    }
+
+    /** The user timeout; {@link Duration#ZERO} when off. */
+    public Duration userTimeout() {
+        return Duration.ofNanos(userTimeout);
+    }
+
+    /**
+     * SO_LINGER for {@link #close()}: {@code null} (the default) is off, a graceful close in
+     * the background. {@link Duration#ZERO} makes {@code close()} an abort, as Linux: a RST,
+     * unsent data discarded, the pcb freed at once. A positive time keeps the close graceful
+     * but aborts it with a RST when all data and our FIN are not acknowledged by then.
+     * Accepted connections inherit it from their listener.
+     */
+    public void setLinger(Duration linger) {
+        tcp.live(this, "setLinger");
+        if (linger != null && linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
+        this.linger = linger == null ? -1 : linger.toNanos();
+    }
+
+    /** The linger time, {@code null} when off. */
+    public Duration linger() {
+        return linger < 0 ? null : Duration.ofNanos(linger);
     }
 
     /**

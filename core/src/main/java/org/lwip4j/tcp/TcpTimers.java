@@ -8,7 +8,8 @@ import org.lwip4j.stack.Timer;
  * tcp_fasttmr}, gVisor's {@code timer.go}): retransmission (RFC 6298 §5, RFC 5681 §3.1's
  * loss window), the delayed ACK (RFC 1122 §4.2.3.2), the persist timer and its zero-window
  * probes (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17), keepalive (RFC 1122 §4.2.3.6), TIME_WAIT's
- * 2 MSL (RFC 9293 §3.4.2), the FIN_WAIT_2 timeout, and the application's poll.
+ * 2 MSL (RFC 9293 §3.4.2), the FIN_WAIT_2 timeout, the linger time (SO_LINGER), the user
+ * timeout (RFC 9293 §3.8.3, RFC 5482) that bounds the first three, and the application's poll.
  *
  * <p>A pcb's timer fields start as one shared, never-armed {@link #unarmed} timer (so
  * {@code cancel()} and {@code isScheduled()} work on them anywhere); the first time a timer
@@ -94,7 +95,25 @@ final class TcpTimers {
     // ---------------------------------------------------------------- retransmission
 
     void armRto(TcpPcb pcb) {
-        rto(pcb).schedule(pcb.rtt.rto());
+        long d = pcb.rtt.rto();
+        if (pcb.userTimeout > 0 && pcb.state.synchronizedState() && pcb.sndMax != pcb.sndUna) {
+            d = Math.min(d, untilUserTimeout(pcb, pcb.unackedSince)); // fire at the user timeout, not after it
+        }
+        rto(pcb).schedule(d);
+    }
+
+    /** Nanoseconds left of the user timeout counted from {@code since}, at least 0. */
+    private long untilUserTimeout(TcpPcb pcb, long since) {
+        return Math.max(0, since + pcb.userTimeout - tcp.ctx.now());
+    }
+
+    /** The user timeout ran out counting from {@code since}: a RST, {@code onErr(ABRT)} (RFC 5482 §3, as Linux). */
+    private boolean userTimedOut(TcpPcb pcb, long since) {
+        if (pcb.userTimeout > 0 && tcp.ctx.now() - since >= pcb.userTimeout) {
+            tcp.abort(pcb, true, Err.ABRT);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -110,7 +129,10 @@ final class TcpTimers {
         if (!syn && pcb.sndMax == pcb.sndUna) {
             return;
         }
-        if (pcb.nrtx >= (syn ? tcp.cfg.synMaxRtx() : tcp.cfg.maxRtx())) {
+        if (!syn && userTimedOut(pcb, pcb.unackedSince)) {
+            return;
+        }
+        if ((syn || pcb.userTimeout == 0) && pcb.nrtx >= (syn ? tcp.cfg.synMaxRtx() : tcp.cfg.maxRtx())) {
             tcp.abort(pcb, false, Tcp.timeoutErr(pcb)); // no RST: the peer is unreachable (as lwIP and Linux)
             return;
         }
@@ -155,13 +177,15 @@ final class TcpTimers {
     void armPersist(TcpPcb pcb) {
         if (!pcb.persistTimer.isScheduled()) {
             pcb.rtoTimer.cancel();
+            pcb.persistSince = tcp.ctx.now();
             persist(pcb).schedule(persistDelay(pcb));
         }
     }
 
     private long persistDelay(TcpPcb pcb) {
         long d = pcb.rtt.rto() << Math.min(pcb.persistBackoff, 16);
-        return Math.min(d, tcp.cfg.maxRto().toNanos());
+        d = Math.min(d, tcp.cfg.maxRto().toNanos());
+        return pcb.userTimeout > 0 ? Math.min(d, untilUserTimeout(pcb, pcb.persistSince)) : d;
     }
 
     /** The window opened: no more probes. */
@@ -180,7 +204,10 @@ final class TcpTimers {
             tcp.output().output(pcb);
             return;
         }
-        if (pcb.persistProbes >= tcp.cfg.maxRtx()) {
+        if (userTimedOut(pcb, pcb.persistSince)) {
+            return;
+        }
+        if (pcb.userTimeout == 0 && pcb.persistProbes >= tcp.cfg.maxRtx()) {
             tcp.abort(pcb, false, Err.ABRT);
             return;
         }
@@ -216,7 +243,10 @@ final class TcpTimers {
             keepalive(pcb).schedule(pcb.keepIdle - idle); // input reset the probe count
             return;
         }
-        if (pcb.keepProbes >= pcb.keepCount) {
+        if (pcb.keepProbes > 0 && userTimedOut(pcb, pcb.lastReceived)) {
+            return; // probes out and nothing heard for the user timeout: it replaces the count (as Linux)
+        }
+        if (pcb.userTimeout == 0 && pcb.keepProbes >= pcb.keepCount) {
             tcp.abort(pcb, true, Err.ABRT);
             return;
         }
@@ -242,9 +272,16 @@ final class TcpTimers {
 
     /** FIN_WAIT_2 after the application closed: the peer has this long to send its FIN. */
     void armFinWait2(TcpPcb pcb) {
-        if (pcb.appClosed && !pcb.stateTimer.isScheduled()) {
+        if (pcb.appClosed && (pcb.lingerArmed || !pcb.stateTimer.isScheduled())) {
+            pcb.lingerArmed = false; // our FIN is acknowledged: the linger time is met
             state(pcb).schedule(tcp.cfg.finWait2Timeout().toNanos());
         }
+    }
+
+    /** SO_LINGER after a graceful close: the close must finish (data and FIN acknowledged) by then. */
+    void armLinger(TcpPcb pcb) {
+        pcb.lingerArmed = true;
+        state(pcb).schedule(pcb.linger);
     }
 
     private void stateTimeout(TcpPcb pcb) {
@@ -253,6 +290,8 @@ final class TcpTimers {
         }
         if (pcb.state == TcpState.TIME_WAIT || pcb.state == TcpState.FIN_WAIT_2) {
             tcp.free(pcb);
+        } else if (pcb.lingerArmed) {
+            tcp.abort(pcb, true, Err.ABRT); // the linger time ran out before our FIN was acknowledged
         }
     }
 

@@ -28,6 +28,7 @@ class TcpPcbApiTest {
                     () -> p.write(new byte[1]), () -> p.write(one, 0), p::output, () -> p.recved(1),
                     p::sndbuf, () -> p.setNoDelay(true), () -> p.setReuseAddr(true), () -> p.setPriority(5),
                     () -> p.setKeepalive(true, Duration.ofSeconds(1), Duration.ofSeconds(1), 1),
+                    () -> p.setUserTimeout(Duration.ofSeconds(1)), () -> p.setLinger(Duration.ZERO),
                     () -> p.shutdown(false, true), p::abort, () -> p.onAccept(null), () -> p.onRecv(null),
                     () -> p.onSent(null), () -> p.onErr(null), () -> p.onPoll(null, Duration.ofSeconds(1)), p::close);
             for (Executable call : calls) {
