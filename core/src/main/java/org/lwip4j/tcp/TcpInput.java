@@ -86,8 +86,11 @@ final class TcpInput {
         if (segLen == 0) {
             acceptable = wnd == 0 ? seq == pcb.rcvNxt : Seq.inWindow(seq, pcb.rcvNxt, wnd);
         } else {
-            acceptable = wnd != 0 && (Seq.inWindow(seq, pcb.rcvNxt, wnd)
-                    || Seq.inWindow(seq + segLen - 1, pcb.rcvNxt, wnd));
+            // A shut window takes no text, but "special allowance should be made to accept
+            // valid ACKs, URGs, and RSTs" (§3.10.7.4, MUST-66): a segment at RCV.NXT goes on,
+            // and the trimming below cuts its text (an ACK then says the window is still shut).
+            acceptable = wnd == 0 ? seq == pcb.rcvNxt && !syn
+                    : Seq.inWindow(seq, pcb.rcvNxt, wnd) || Seq.inWindow(seq + segLen - 1, pcb.rcvNxt, wnd);
         }
         if (!acceptable) {
             if (rst) {
@@ -102,12 +105,6 @@ final class TcpInput {
             }
             if (len > 0 && pcb.sackOk && Seq.lt(seq, pcb.rcvNxt)) {
                 tcp.recovery().receiver(pcb).duplicate(seq, Seq.min(seq + len, pcb.rcvNxt)); // RFC 2883: data received twice
-            }
-            if (wnd == 0 && seq == pcb.rcvNxt && s.has(TcpPacket.URG) && s.has(TcpPacket.ACK) && receives(pcb)) {
-                urgent(pcb, seq + s.urgent); // MUST-66: a closed window still takes the urgent pointer
-                if (pcb.freed) {
-                    return p;
-                }
             }
             pcb.ackNow = true;
             return p;
@@ -211,6 +208,7 @@ final class TcpInput {
         if (Seq.gt(seq + len, pcb.rcvNxt + pcb.rcvWnd)) {
             len = pcb.rcvNxt + pcb.rcvWnd - seq;
             fin = false;
+            pcb.ackNow = true; // the part beyond the window is refused: say where the window is
         }
         // Seventh: the segment text.
         if ((len > 0 || fin) && receives(pcb)) {

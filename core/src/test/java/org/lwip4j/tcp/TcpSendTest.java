@@ -290,6 +290,22 @@ class TcpSendTest {
     }
 
     @Test
+    void must66_aClosedReceiveWindowStillTakesTheAckOfASegmentWhoseTextItCannotTake() {
+        try (TcpScript t = open()) {
+            t.conn.write(bytes(100));
+            t.expect(psh().seq(S).len(100));
+            t.conn.rcvWnd = 0; // the application holds the whole receive buffer
+            // §3.10.7.4: "special allowance should be made to accept valid ACKs, URGs and RSTs":
+            // the text is refused (an ACK says the window is still shut), the ACK is taken.
+            t.send(ack().seq(D).ack(S + 100).payload(new byte[10]));
+            t.expect(ack().seq(S + 100).ack(D).window(0));
+            assertEquals(List.of(100), t.sentLens, "our data acknowledged");
+            assertEquals(0, t.receivedBytes().length, "no text past the closed window");
+            assertEquals(S + 100, t.conn.info().sndUna());
+        }
+    }
+
+    @Test
     void conformance12_windowOpeningEndsProbing() {
         try (TcpScript t = open()) {
             t.send(ack().seq(D).ack(S).window(0));
