@@ -45,16 +45,10 @@ class Icmpv6InputTest {
     private ProtoStats icmp;
 
     private void setUp(Consumer<StackConfig.Builder> tweak) {
-        StackConfig.Builder b = StackConfig.builder().randomSeed(3).ip6LinkLocal(false).lwipIpv6DupDetectAttempts(0)
-                .maxRtrSolicitations(0);
-        tweak.accept(b);
-        stack = Stack.create(b.build(), clock);
-        wire = new CaptureDriver();
-        netif = stack.addNetif(wire, "eth0");
-        netif.setFlags(Netif.FLAG_MLD6, 0);
-        netif.setUp(true);
-        stack.netifs().setDefault(netif);
-        netif.ip6().add(Ip6Address.parse(US), 64);
+        QuietIpv6Stack q = QuietIpv6Stack.create(clock, US, tweak);
+        stack = q.stack();
+        wire = q.wire();
+        netif = q.netif();
         icmp = stack.stats().icmp6;
         // The peer's MAC is known (its NS with a source link-layer option): answers go out at once.
         inject(ipv6(58, PEER, "ff02::1:ff00:1", 255, icmpv6(135, 0, 0,

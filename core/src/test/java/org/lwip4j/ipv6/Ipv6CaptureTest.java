@@ -48,17 +48,10 @@ class Ipv6CaptureTest {
 
     /** A stack with 2001:db8::1/64 preferred at once (no DAD, no link-local) unless tweaked. */
     private void setUp(Consumer<StackConfig.Builder> tweak) {
-        StackConfig.Builder b = StackConfig.builder().randomSeed(3).ip6LinkLocal(false).lwipIpv6DupDetectAttempts(0)
-                .maxRtrSolicitations(0);
-        tweak.accept(b);
-        stack = Stack.create(b.build(), clock);
-        wire = new CaptureDriver();
-        netif = stack.addNetif(wire, "eth0");
-        // This test counts frames on the wire; MLD reports are MldTest's (lwIP: no NETIF_FLAG_MLD6).
-        netif.setFlags(Netif.FLAG_MLD6, 0);
-        netif.setUp(true);
-        stack.netifs().setDefault(netif);
-        netif.ip6().add(Ip6Address.parse(US), 64);
+        QuietIpv6Stack q = QuietIpv6Stack.create(clock, US, tweak);
+        stack = q.stack();
+        wire = q.wire();
+        netif = q.netif();
     }
 
     private void setUp() {

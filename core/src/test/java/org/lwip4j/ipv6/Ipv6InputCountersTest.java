@@ -43,16 +43,10 @@ class Ipv6InputCountersTest {
     private final List<byte[]> received = new ArrayList<>();
 
     private void setUp(Consumer<StackConfig.Builder> tweak) {
-        StackConfig.Builder b = StackConfig.builder().randomSeed(3).ip6LinkLocal(false).lwipIpv6DupDetectAttempts(0)
-                .maxRtrSolicitations(0);
-        tweak.accept(b);
-        stack = Stack.create(b.build(), clock);
-        wire = new CaptureDriver();
-        netif = stack.addNetif(wire, "eth0");
-        netif.setFlags(Netif.FLAG_MLD6, 0);
-        netif.setUp(true);
-        stack.netifs().setDefault(netif);
-        netif.ip6().add(Ip6Address.parse(US), 64);
+        QuietIpv6Stack q = QuietIpv6Stack.create(clock, US, tweak);
+        stack = q.stack();
+        wire = q.wire();
+        netif = q.netif();
         ip6 = stack.stats().ip6;
         UdpPcb pcb = stack.newUdpPcb();
         pcb.bind(Ip6Address.ANY, 7);
