@@ -29,8 +29,13 @@ final class AddressLog implements NetifListener, Ip6Addresses.Listener {
 
     private void print(String line) {
         if (line != null && !muted) {
-            out.print("lwip4j: " + line);
+            out.print(line(line));
         }
+    }
+
+    /** The printed line for {@code what}. */
+    static String line(String what) {
+        return "lwip4j: " + what;
     }
 
     @Override

@@ -282,7 +282,7 @@ public final class Warmup {
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "warm0");
         // The run prints a line per address event (DAD done, ...): the warm-up's formats them too.
-        n.ip6().addListener((netif, e, event) -> lastEvent = AddressLog.describe(netif, e, event));
+        n.ip6().addListener((netif, e, event) -> lastEvent = AddressLog.line(AddressLog.describe(netif, e, event)));
         n.ip4().set(addr);
         n.setUp(true);
         s.netifs().setDefault(n);
