@@ -18,7 +18,7 @@ class SendQueueTest {
 
     @Test
     void aSmallWriteTakesOneKibibyteAndGrowthKeepsTheBytesAcrossTheWrap() {
-        SendQueue q = new SendQueue(1 << 20);
+        SendQueue q = new SendQueue(1 << 20, 64);
         byte[] first = bytes(1000, 1);
         q.write(first, 0, first.length);
         assertEquals(1024, q.ringCapacity(), "a 1000-byte request holds a 1 KiB ring");
@@ -42,7 +42,7 @@ class SendQueueTest {
 
     @Test
     void spaceCapacityAndConsumeBounds() {
-        SendQueue q = new SendQueue(3000);
+        SendQueue q = new SendQueue(3000, 64);
         assertEquals(3000, q.space());
         assertEquals(0, q.ringCapacity(), "nothing held before the first write");
         q.write(bytes(2500, 4), 0, 2500);
@@ -62,7 +62,7 @@ class SendQueueTest {
 
     @Test
     void pbufWritesFromAnOffsetWrapAndReadBackFromAnyPoint() {
-        SendQueue q = new SendQueue(1024);
+        SendQueue q = new SendQueue(1024, 64);
         q.write(bytes(1000, 6), 0, 1000);
         q.consume(1000 - 24); // 24 bytes left at the end of the ring
         byte[] src = bytes(600, 7);

@@ -1,0 +1,517 @@
+package org.lwip4j.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.lwip4j.tcp.Seg.ack;
+import static org.lwip4j.tcp.Seg.psh;
+import static org.lwip4j.tcp.Seg.rst;
+import static org.lwip4j.tcp.Seg.syn;
+import static org.lwip4j.tcp.TcpScript.ISS;
+import static org.lwip4j.tcp.TcpScript.ms;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.lwip4j.Stack;
+import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.buffer.Layer;
+import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.sim.Impairments;
+import org.lwip4j.sim.VirtualLink;
+import org.lwip4j.stack.Err;
+import org.lwip4j.stack.StackConfig;
+import org.lwip4j.testing.SimNet;
+
+/**
+ * Zero-copy writes (lwIP's {@code tcp_write} without {@code TCP_WRITE_FLAG_COPY}): the stack
+ * holds a reference to the application's pbuf (or a wrap of its array) instead of copying
+ * it, sends segments whose payload is chained views of that memory, and drops the reference
+ * when every byte is acknowledged or the connection ends. Copied and referenced writes
+ * interleave in one stream, and a segment may carry both.
+ */
+class TcpNoCopyWriteTest {
+    static final int P = 1000;
+    static final int D = P + 1;
+    static final int S = ISS + 1;
+
+    static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 13 + seed * 29 + 1);
+        }
+        return b;
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] all = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    /** A chain of pool pbufs holding {@code parts}, one node each. */
+    static Pbuf chain(TcpScript t, byte[]... parts) {
+        Pbuf head = null;
+        for (byte[] part : parts) {
+            Pbuf q = t.stack.context().pbufs().allocRam(Layer.RAW, part.length);
+            q.copyFrom(0, part, 0, part.length);
+            if (head == null) {
+                head = q;
+            } else {
+                head.concat(q);
+            }
+        }
+        return head;
+    }
+
+    @Test
+    void aNoCopyPbufWriteSendsItsExactBytesAndHoldsOneReferenceUntilAcknowledged() {
+        try (TcpScript t = TcpSendTest.open()) {
+            byte[] data = bytes(300, 1);
+            Pbuf p = t.pbuf(data);
+            int bufBefore = t.conn.sndbuf();
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            assertEquals(2, p.refCount(), "the stack took a reference of its own");
+            assertEquals(bufBefore - 300, t.conn.sndbuf(), "referenced bytes count against the send buffer");
+            Seg s = t.expect(psh().seq(S).ack(D).len(300));
+            assertArrayEquals(data, s.payload);
+            assertEquals(2, p.refCount(), "sent but not acknowledged: still held");
+            t.send(ack().seq(D).ack(S + 299));
+            assertEquals(2, p.refCount(), "one byte left unacknowledged");
+            t.send(ack().seq(D).ack(S + 300));
+            assertEquals(1, p.refCount(), "back to the caller's reference alone");
+            assertEquals(bufBefore, t.conn.sndbuf());
+            p.free();
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void theCallerMayFreeAtOnceAndThePbufGoesWithTheLastAck() {
+        try (TcpScript t = TcpSendTest.open()) {
+            t.conn.setNoDelay(true);
+            byte[] data = bytes(1500, 2);
+            Pbuf p = t.pbuf(data);
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            assertEquals(1, p.refCount(), "the stack's reference keeps it");
+            Seg a = t.expect(ack().seq(S).len(1000));
+            Seg b = t.expect(psh().seq(S + 1000).len(500));
+            assertArrayEquals(data, concat(a.payload, b.payload));
+            t.send(ack().seq(D).ack(S + 1000));
+            assertEquals(1, p.refCount());
+            t.send(ack().seq(D).ack(S + 1500));
+            assertEquals(0, p.refCount(), "freed with its last acknowledged byte");
+            assertEquals(List.of(1000, 500), t.sentLens);
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void aNoCopyByteArrayWriteReferencesTheArrayWhileACopyWriteDoesNot() {
+        try (TcpScript t = TcpSendTest.open()) {
+            t.send(ack().seq(D).ack(S).window(0)); // closed window: what is written waits
+            byte[] copied = bytes(100, 3);
+            byte[] referenced = bytes(100, 4);
+            assertEquals(Err.OK, t.conn.write(copied, 0, 100, TcpPcb.WRITE_COPY));
+            assertEquals(Err.OK, t.conn.write(referenced, 0, 100, 0));
+            byte[] expected = concat(copied.clone(), referenced.clone());
+            // Changing the arrays now is what the caller must not do with the referenced
+            // one; here it shows which of the two the stack copied.
+            Arrays.fill(copied, (byte) 0x55);
+            Arrays.fill(referenced, 50, 100, (byte) 0x66);
+            Arrays.fill(expected, 150, 200, (byte) 0x66);
+            t.send(ack().seq(D).ack(S).window(8000));
+            Seg s = t.expect(psh().seq(S).len(200));
+            assertArrayEquals(expected, s.payload);
+            t.send(ack().seq(D).ack(S + 200));
+            t.expectNothing();
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void segmentsSpanCopiedAndReferencedBytesAndAResendAfterLossCarriesTheSameBytes() {
+        try (TcpScript t = new TcpScript()) {
+            t.connect();
+            t.conn.setNoDelay(true);
+            // Written during the handshake: nothing goes until it completes, then whole segments.
+            byte[] c1 = bytes(300, 5);
+            byte[] r1a = bytes(150, 6);
+            byte[] r1b = bytes(250, 7);
+            byte[] c2 = bytes(300, 8);
+            byte[] r2 = bytes(500, 9);
+            Pbuf p1 = chain(t, r1a, r1b);
+            Pbuf p2 = chain(t, r2);
+            assertEquals(Err.OK, t.conn.write(c1, 0, c1.length, TcpPcb.WRITE_COPY));
+            assertEquals(Err.OK, t.conn.write(p1, 0));
+            assertEquals(Err.OK, t.conn.write(c2, 0, c2.length, TcpPcb.WRITE_COPY));
+            assertEquals(Err.OK, t.conn.write(p2, 0));
+            p1.free();
+            p2.free();
+            t.send(Seg.synAck().seq(P).ack(ISS + 1).mss(1000).window(20000));
+            byte[] all = concat(c1, r1a, r1b, c2, r2);
+            Seg first = t.expect(ack().seq(S).ack(D).len(1000));
+            Seg second = t.expect(psh().seq(S + 1000).len(500));
+            assertArrayEquals(Arrays.copyOfRange(all, 0, 1000), first.payload, "copy 300 + ref 150+250 + copy 300");
+            assertArrayEquals(Arrays.copyOfRange(all, 1000, 1500), second.payload);
+            // The first segment is lost: the peer acknowledges nothing; the RTO resends it.
+            t.after(ms(1000));
+            Seg again = t.expect(ack().seq(S).len(1000));
+            assertArrayEquals(first.payload, again.payload, "the resend is cut from the same mixed bytes");
+            assertEquals(1, p1.refCount());
+            t.send(ack().seq(D).ack(S + 1000));
+            assertEquals(0, p1.refCount(), "the first referenced pbuf is all acknowledged");
+            assertEquals(1, p2.refCount());
+            t.send(ack().seq(D).ack(S + 1500));
+            assertEquals(0, p2.refCount());
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void aSmallerWindowCutsReferencedBytesAnywhere() {
+        try (TcpScript t = TcpSendTest.open()) {
+            t.conn.setNoDelay(true);
+            t.send(ack().seq(D).ack(S).window(0));
+            byte[] a = bytes(400, 10);
+            byte[] b = bytes(400, 11);
+            Pbuf p = chain(t, a, b);
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            t.send(ack().seq(D).ack(S).window(333)); // a cut inside the first node, then across both
+            Seg s1 = t.expect(ack().seq(S).len(333));
+            t.send(ack().seq(D).ack(S + 333).window(333));
+            Seg s2 = t.expect(ack().seq(S + 333).len(333));
+            t.send(ack().seq(D).ack(S + 666).window(333));
+            Seg s3 = t.expect(psh().seq(S + 666).len(134));
+            assertArrayEquals(concat(a, b), concat(s1.payload, s2.payload, s3.payload));
+            t.send(ack().seq(D).ack(S + 800));
+            assertEquals(0, p.refCount());
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void abortReleasesReferencedData() {
+        try (TcpScript t = TcpSendTest.open()) {
+            Pbuf p = t.pbuf(bytes(500, 12));
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            t.expect(psh().seq(S).len(500));
+            t.conn.abort();
+            t.expect(Seg.rstAck().seq(S + 500));
+            assertEquals(0, p.refCount());
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void aResetFromThePeerReleasesReferencedData() {
+        try (TcpScript t = TcpSendTest.open()) {
+            Pbuf p = t.pbuf(bytes(500, 13));
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            t.expect(psh().seq(S).len(500));
+            t.send(rst().seq(D));
+            assertEquals(List.of(Err.RST), t.errors);
+            assertEquals(0, p.refCount());
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void aGracefulCloseHoldsReferencedDataUntilAcknowledgedThenReleasesIt() {
+        try (TcpScript t = TcpSendTest.open()) {
+            Pbuf p = t.pbuf(bytes(500, 14));
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            t.expect(psh().seq(S).len(500));
+            assertEquals(Err.OK, t.conn.close());
+            t.expect(Seg.fin().seq(S + 500));
+            assertEquals(1, p.refCount(), "the closed pcb still owes the peer these bytes");
+            t.after(ms(1000));
+            Seg again = t.expect(Seg.flags(org.lwip4j.wire.TcpPacket.ACK | org.lwip4j.wire.TcpPacket.PSH
+                    | org.lwip4j.wire.TcpPacket.FIN).seq(S).len(500)); // resent from the same reference, FIN with it
+            assertArrayEquals(bytes(500, 14), again.payload);
+            t.send(ack().seq(D).ack(S + 501));
+            assertEquals(0, p.refCount());
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void aCloseThatGivesUpAfterRetransmissionsReleasesReferencedData() {
+        try (TcpScript t = TcpSendTest.open(b -> b.maxRtx(2))) {
+            Pbuf p = t.pbuf(bytes(500, 15));
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            assertEquals(Err.OK, t.conn.close());
+            t.after(Duration.ofMinutes(5)); // nothing is acknowledged: the retransmissions run out
+            assertEquals(List.of(t.listener), t.tcp.pcbs(), "the connection is gone");
+            assertEquals(0, p.refCount());
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void lingerZeroCloseReleasesReferencedData() {
+        try (TcpScript t = TcpSendTest.open()) {
+            t.conn.setLinger(Duration.ZERO);
+            Pbuf p = t.pbuf(bytes(500, 16));
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            assertEquals(Err.OK, t.conn.close());
+            assertEquals(0, p.refCount());
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void closingTheStackReleasesReferencedData() {
+        Pbuf p;
+        Stack stack;
+        try (TcpScript t = TcpSendTest.open()) {
+            stack = t.stack;
+            p = t.pbuf(bytes(500, 17));
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            assertEquals(1, p.refCount());
+        }
+        assertEquals(0, p.refCount(), "Stack.close freed the pcb and its referenced data");
+        assertEquals(List.of(), SimNet.leakedPbufs(stack));
+    }
+
+    @Test
+    void referencedPbufNodesAreBoundedPerConnection() {
+        try (TcpScript t = TcpSendTest.open(b -> b.sndBuf(4000))) {
+            int bound = t.tcp.sndQueueLen();
+            assertEquals(16, bound, "4 x 4000 / 1460 is below the floor of 16");
+            t.send(ack().seq(D).ack(S).window(0)); // nothing leaves: the queue only grows
+            List<Pbuf> held = new ArrayList<>();
+            Pbuf two = chain(t, bytes(1, 0), bytes(1, 1));
+            assertEquals(Err.OK, t.conn.write(two, 0), "a chain counts one per node");
+            held.add(two);
+            for (int i = 2; i < bound; i++) {
+                Pbuf q = t.pbuf(bytes(1, i));
+                assertEquals(Err.OK, t.conn.write(q, 0));
+                held.add(q);
+            }
+            Pbuf over = t.pbuf(bytes(1, 99));
+            assertEquals(Err.MEM, t.conn.write(over, 0), "one node more than TCP_SND_QUEUELEN");
+            assertEquals(1, over.refCount(), "a refused write takes no reference");
+            assertEquals(Err.MEM, t.conn.write(new byte[1], 0, 1, 0), "a referenced array is a node too");
+            assertEquals(Err.OK, t.conn.write(over, TcpPcb.WRITE_COPY), "a copied write is not bounded by it");
+            over.free();
+            assertEquals(4000 - bound - 1, t.conn.sndbuf());
+            Pbuf big = t.pbuf(bytes(4000, 1));
+            assertEquals(Err.MEM, t.conn.write(big, TcpPcb.WRITE_COPY), "the send buffer is the other bound");
+            big.free();
+            for (Pbuf q : held) {
+                q.free();
+                assertEquals(1, q.refCount());
+            }
+            t.send(ack().seq(D).ack(S).window(8000));
+            Seg s = t.expect(psh().seq(S).len(bound + 1));
+            byte[] want = new byte[bound + 1];
+            want[0] = bytes(1, 0)[0];
+            want[1] = bytes(1, 1)[0];
+            for (int i = 2; i < bound; i++) {
+                want[i] = bytes(1, i)[0];
+            }
+            want[bound] = bytes(1, 99)[0];
+            assertArrayEquals(want, s.payload);
+            t.send(ack().seq(D).ack(S + bound + 1));
+            for (Pbuf q : held) {
+                assertEquals(0, q.refCount());
+            }
+            Pbuf empty = t.pbuf(new byte[0]);
+            assertEquals(Err.OK, t.conn.write(empty, 0), "an empty write is nothing");
+            assertEquals(1, empty.refCount());
+            empty.free();
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void aFreedPbufIsRefused() {
+        try (TcpScript t = TcpSendTest.open()) {
+            Pbuf p = t.pbuf(bytes(10, 1));
+            p.free();
+            assertThrows(IllegalStateException.class, () -> t.conn.write(p, 0));
+            t.expectNothing();
+        }
+    }
+
+    @Test
+    void urgentDataWrittenWithoutCopyCarriesThePointer() {
+        try (TcpScript t = TcpSendTest.open()) {
+            Pbuf p = t.pbuf(bytes(10, 1));
+            assertEquals(Err.OK, t.conn.write(p, TcpPcb.WRITE_URGENT));
+            p.free();
+            t.expect(psh().urg(10).seq(S).len(10));
+            t.send(ack().seq(D).ack(S + 10));
+            t.assertNoLeaks();
+        }
+    }
+
+    // ---------------------------------------------------------------- end to end
+
+    /** The byte at stream offset {@code i} of direction {@code dir}. */
+    static byte pattern(int dir, long i) {
+        return (byte) (i * 131 + (i >>> 11) + dir * 17);
+    }
+
+    /** A sender that cycles through a copied array write, a referenced array and a referenced pool chain. */
+    static final class MixedFlow {
+        final int dir;
+        final long total;
+        final Stack stack;
+        long sent;
+        long received;
+        long badAt = -1;
+        int writes;
+        final byte[] reused = new byte[6000];
+
+        MixedFlow(int dir, long total, Stack stack) {
+            this.dir = dir;
+            this.total = total;
+            this.stack = stack;
+        }
+
+        void pump(TcpPcb pcb) {
+            while (sent < total) {
+                int n = (int) Math.min(Math.min(pcb.sndbuf(), 1000 + writes * 997 % 5000), total - sent);
+                if (n <= 0) {
+                    return;
+                }
+                Err e;
+                switch (writes % 3) {
+                    case 0 -> {
+                        fill(reused, n);
+                        e = pcb.write(reused, 0, n, TcpPcb.WRITE_COPY | TcpPcb.WRITE_MORE);
+                    }
+                    case 1 -> {
+                        byte[] own = new byte[n + 7]; // at an offset, never changed again
+                        byte[] b = new byte[n];
+                        fill(b, n);
+                        System.arraycopy(b, 0, own, 7, n);
+                        e = pcb.write(own, 7, n, 0);
+                    }
+                    default -> {
+                        Pbuf p = stack.context().pbufs().allocPool(Layer.TRANSPORT, n);
+                        if (p == null) {
+                            return;
+                        }
+                        byte[] b = new byte[n];
+                        fill(b, n);
+                        p.copyFrom(0, b, 0, n);
+                        e = pcb.write(p, 0);
+                        p.free();
+                    }
+                }
+                if (e != Err.OK) {
+                    return;
+                }
+                sent += n;
+                writes++;
+            }
+        }
+
+        private void fill(byte[] b, int n) {
+            for (int k = 0; k < n; k++) {
+                b[k] = pattern(dir, sent + k);
+            }
+        }
+
+        void receive(TcpPcb pcb, Pbuf p) {
+            if (p == null) {
+                return;
+            }
+            int n = p.totalLength();
+            byte[] b = p.toByteArray();
+            for (int k = 0; k < n; k++) {
+                if (b[k] != pattern(dir, received + k) && badAt < 0) {
+                    badAt = received + k;
+                }
+            }
+            received += n;
+            p.free();
+            pcb.recved(n);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}: loss {1}, reorder {2}, duplicate {3}")
+    @CsvSource({"4, 0.0, 0.0, 0.0", "5, 0.02, 0.03, 0.01", "6, 0.04, 0.05, 0.02"})
+    void mixedCopiedAndReferencedStreamsArriveIntactThroughLossReorderingAndDuplication(long seed, double loss,
+            double reorder, double dup) {
+        long total = 1 << 20;
+        SimNet net = new SimNet(seed);
+        StackConfig cfg = StackConfig.builder().loopbackNetif(false)
+                .tcp(t -> t.minRto(Duration.ofMillis(200)).msl(Duration.ofSeconds(1))).build();
+        Stack a = net.stack(cfg);
+        Stack b = net.stack(cfg);
+        Impairments imp = Impairments.builder().delay(Duration.ofMillis(5)).loss(loss).reorder(reorder)
+                .duplicate(dup).rate(1_000_000_000L).build();
+        VirtualLink link = net.link(imp);
+        SimNet.attach(a, link.endpointA(), "eth0", "10.1.0.1/24");
+        SimNet.attach(b, link.endpointB(), "eth0", "10.1.0.2/24");
+        MixedFlow ab = new MixedFlow(0, total, a);
+        MixedFlow ba = new MixedFlow(1, total, b);
+        TcpPcb[] server = new TcpPcb[1];
+        List<Err> errors = new ArrayList<>();
+        TcpPcb listener = b.newTcpPcb();
+        listener.bind(Ip4Address.ANY, 5001);
+        listener.listen(4);
+        listener.onAccept((l, c) -> {
+            server[0] = c;
+            c.onRecv(ab::receive);
+            c.onSent((pcb, n) -> ba.pump(pcb));
+            c.onErr(errors::add);
+            ba.pump(c);
+        });
+        TcpPcb client = a.newTcpPcb();
+        client.onRecv(ba::receive);
+        client.onSent((pcb, n) -> ab.pump(pcb));
+        client.onErr(errors::add);
+        assertEquals(Err.OK, client.connect(SimNet.ip("10.1.0.2"), 5001, ab::pump));
+        boolean done = net.runUntil(() -> ab.received == total && ba.received == total || !errors.isEmpty(),
+                Duration.ofMinutes(5));
+        if (!done) {
+            fail("transfer stalled: a->b " + ab.received + ", b->a " + ba.received + "; client " + client.info());
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(-1, ab.badAt, "a->b corrupted");
+        assertEquals(-1, ba.badAt, "b->a corrupted");
+        assertTrue(ab.writes > 30 && ba.writes > 30, "writes of every kind: " + ab.writes + ", " + ba.writes);
+        assertTrue(net.runUntil(() -> client.sendQueue.length() == 0, Duration.ofSeconds(30)), "all acknowledged");
+        assertFalse(client.sendQueue.hasRefs(), "nothing referenced any more");
+        if (loss > 0) {
+            assertTrue(client.info().totalRetrans() > 0, "the loss made retransmissions");
+        }
+        client.close();
+        server[0].close();
+        listener.close();
+        assertTrue(net.runUntil(() -> a.tcp().pcbs().isEmpty() && b.tcp().pcbs().isEmpty(), Duration.ofMinutes(2)),
+                "both closes completed");
+        a.close();
+        b.close();
+        assertEquals(List.of(), SimNet.leakedPbufs(a));
+        assertEquals(List.of(), SimNet.leakedPbufs(b));
+    }
+}
