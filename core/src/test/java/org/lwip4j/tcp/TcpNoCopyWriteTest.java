@@ -208,6 +208,76 @@ class TcpNoCopyWriteTest {
     }
 
     @Test
+    void aPathMtuDropResegmentsReferencedBytes() {
+        try (TcpScript t = TcpIcmpTest.established()) {
+            byte[] a = bytes(700, 20);
+            byte[] b = bytes(1300, 21);
+            Pbuf p = chain(t, a, b);
+            assertEquals(Err.OK, t.conn.write(p, 0));
+            p.free();
+            t.drain(); // two segments of 1000
+            t.inject(TcpIcmpTest.icmp(3, 4, 576, S + 1999)); // fragmentation needed, MTU 576
+            assertEquals(536, t.conn.mss());
+            Seg s = t.expect(ack().seq(S).len(536));
+            assertArrayEquals(Arrays.copyOf(a, 536), s.payload, "the first 536 bytes, cut from the first node");
+            t.send(ack().seq(D).ack(S + 536));
+            Seg next = t.expect(ack().seq(S + 536).len(536));
+            assertArrayEquals(Arrays.copyOfRange(concat(a, b), 536, 1072), next.payload, "across both nodes");
+            t.send(ack().seq(D).ack(S + 2000));
+            assertEquals(0, p.refCount());
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
+    void sackHolesInMixedDataAreResentWithTheirOwnBytes() {
+        try (TcpScript t = TcpSackRecoveryTest.open(true)) {
+            t.conn.cc.setCwnd(10_000);
+            t.send(ack().seq(D).ack(S).window(0)); // the writes queue whole first
+            List<Pbuf> held = new ArrayList<>();
+            byte[] all = new byte[0];
+            for (int i = 0; i < 10; i++) {
+                byte[] part = bytes(1000, 30 + i);
+                if (i % 2 == 0) {
+                    assertEquals(Err.OK, t.conn.write(part, 0, 700, TcpPcb.WRITE_COPY));
+                    Pbuf p = chain(t, Arrays.copyOfRange(part, 700, 1000));
+                    assertEquals(Err.OK, t.conn.write(p, 0));
+                    p.free();
+                    held.add(p);
+                } else {
+                    Pbuf p = chain(t, Arrays.copyOf(part, 400), Arrays.copyOfRange(part, 400, 1000));
+                    assertEquals(Err.OK, t.conn.write(p, 0));
+                    p.free();
+                    held.add(p);
+                }
+                all = concat(all, part);
+            }
+            t.send(ack().seq(D).ack(S).window(10_000));
+            for (int i = 0; i < 10; i++) {
+                Seg s = t.expect(ack().seq(S + 1000 * i).len(1000));
+                assertArrayEquals(Arrays.copyOfRange(all, 1000 * i, 1000 * i + 1000), s.payload, "segment " + i);
+            }
+            // Segments 1 and 4 are lost; the rest are SACKed.
+            t.send(TcpSackRecoveryTest.sackAck(1000));
+            t.send(TcpSackRecoveryTest.sackAck(1000, 2000, 3000));
+            t.send(TcpSackRecoveryTest.sackAck(1000, 2000, 4000));
+            t.send(TcpSackRecoveryTest.sackAck(1000, 5000, 6000, 2000, 4000));
+            Seg hole1 = t.expect(ack().seq(S + 1000).len(1000));
+            assertArrayEquals(Arrays.copyOfRange(all, 1000, 2000), hole1.payload);
+            t.send(TcpSackRecoveryTest.sackAck(1000, 8000, 9000, 5000, 7000, 2000, 4000));
+            Seg hole4 = t.expect(ack().seq(S + 4000).len(1000));
+            assertArrayEquals(Arrays.copyOfRange(all, 4000, 5000), hole4.payload);
+            assertEquals(0, held.get(0).refCount(), "the first write's referenced part was acknowledged");
+            assertEquals(1, held.get(1).refCount(), "segment 1 is not");
+            t.send(TcpSackRecoveryTest.sackAck(10000));
+            for (Pbuf p : held) {
+                assertEquals(0, p.refCount());
+            }
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
     void abortReleasesReferencedData() {
         try (TcpScript t = TcpSendTest.open()) {
             Pbuf p = t.pbuf(bytes(500, 12));
