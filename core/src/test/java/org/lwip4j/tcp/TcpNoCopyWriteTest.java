@@ -440,6 +440,61 @@ class TcpNoCopyWriteTest {
         }
     }
 
+    @Test
+    void overLoopbackReferencedBytesArriveIntactAndTheReceiverHoldsACopyNotAView() {
+        org.lwip4j.stack.VirtualClock clock = new org.lwip4j.stack.VirtualClock(0);
+        Stack s = Stack.create(StackConfig.builder().randomSeed(3).build(), clock);
+        try {
+            List<Pbuf> got = new ArrayList<>();
+            TcpPcb l = s.newTcpPcb();
+            assertEquals(Err.OK, l.bind(Ip4Address.LOOPBACK, 7000));
+            assertEquals(Err.OK, l.listen(1));
+            l.onAccept((lst, c) -> c.onRecv((pcb, p) -> {
+                if (p != null) {
+                    got.add(p); // held, not freed: it must not be the sender's memory
+                    pcb.recved(p.totalLength());
+                }
+            }));
+            TcpPcb c = s.newTcpPcb();
+            c.setNoDelay(true);
+            byte[] copied = bytes(500, 40);
+            byte[] referenced = bytes(700, 41);
+            Pbuf p = s.pbuf(referenced);
+            assertEquals(Err.OK, c.connect(Ip4Address.LOOPBACK, 7000, pcb -> {
+                assertEquals(Err.OK, pcb.write(copied, 0, copied.length, TcpPcb.WRITE_COPY));
+                assertEquals(Err.OK, pcb.write(p, 0));
+            }));
+            for (int i = 0; i < 200 && (p.refCount() > 1 || received(got) < 1200); i++) {
+                clock.advance(1_000_000);
+                s.poll(clock.nanoTime());
+            }
+            assertEquals(1, p.refCount(), "acknowledged over loopback: the stack let go");
+            p.free();
+            byte[] all = new byte[0];
+            for (Pbuf q : got) {
+                for (Pbuf n = q; n != null; n = n.next()) {
+                    assertTrue(n.kind() != Pbuf.Kind.REF, "the loopback queue copied the frame");
+                }
+                all = concat(all, q.toByteArray());
+            }
+            assertArrayEquals(concat(copied, referenced), all);
+            got.forEach(Pbuf::free);
+            c.abort();
+            l.close();
+        } finally {
+            s.close();
+        }
+        assertEquals(List.of(), SimNet.leakedPbufs(s));
+    }
+
+    private static int received(List<Pbuf> got) {
+        int n = 0;
+        for (Pbuf q : got) {
+            n += q.totalLength();
+        }
+        return n;
+    }
+
     // ---------------------------------------------------------------- end to end
 
     /** The byte at stream offset {@code i} of direction {@code dir}. */
