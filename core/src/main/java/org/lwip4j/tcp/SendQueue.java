@@ -150,22 +150,12 @@ final class SendQueue {
 
     private void addRun(int n, Pbuf ref, int nodes) {
         if (runCount == runLen.length) {
-            int size = Math.max(INITIAL_RUNS, runLen.length * 2);
-            int[] len = new int[size];
-            int[] offs = new int[size];
-            Pbuf[] refs = new Pbuf[size];
-            int[] nds = new int[size];
-            for (int i = 0; i < runCount; i++) {
-                int k = (runHead + i) % runLen.length;
-                len[i] = runLen[k];
-                offs[i] = runOff[k];
-                refs[i] = runRef[k];
-                nds[i] = runNodes[k];
-            }
-            runLen = len;
-            runOff = offs;
-            runRef = refs;
-            runNodes = nds;
+            int old = runLen.length;
+            int size = Math.max(INITIAL_RUNS, old * 2);
+            runLen = unwrapped(runLen, new int[size], old);
+            runOff = unwrapped(runOff, new int[size], old);
+            runRef = unwrapped(runRef, new Pbuf[size], old);
+            runNodes = unwrapped(runNodes, new int[size], old);
             runHead = 0;
         }
         int k = (runHead + runCount) % runLen.length;
@@ -174,6 +164,14 @@ final class SendQueue {
         runRef[k] = ref;
         runNodes[k] = nodes;
         runCount++;
+    }
+
+    /** {@code to} holding the runs of the circular array {@code from} (of {@code length}) in order from index 0. */
+    private <A> A unwrapped(A from, A to, int length) {
+        int first = Math.min(runCount, length - runHead);
+        System.arraycopy(from, runHead, to, 0, first);
+        System.arraycopy(from, 0, to, first, runCount - first);
+        return to;
     }
 
     /** Drops the first {@code n} bytes (acknowledged); a referenced pbuf whose last byte goes is freed. */

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.lwip4j.tcp.Seg.ack;
 import static org.lwip4j.tcp.Seg.psh;
 import static org.lwip4j.tcp.Seg.rst;
-import static org.lwip4j.tcp.Seg.syn;
 import static org.lwip4j.tcp.TcpScript.ISS;
 import static org.lwip4j.tcp.TcpScript.ms;
 
@@ -24,8 +22,6 @@ import org.lwip4j.Stack;
 import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.sim.Impairments;
-import org.lwip4j.sim.VirtualLink;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.testing.SimNet;
@@ -51,17 +47,7 @@ class TcpNoCopyWriteTest {
     }
 
     static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] all = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
+        return org.lwip4j.testing.Packets.concat(parts);
     }
 
     /** A chain of pool pbufs holding {@code parts}, one node each. */
@@ -497,28 +483,16 @@ class TcpNoCopyWriteTest {
 
     // ---------------------------------------------------------------- end to end
 
-    /** The byte at stream offset {@code i} of direction {@code dir}. */
-    static byte pattern(int dir, long i) {
-        return (byte) (i * 131 + (i >>> 11) + dir * 17);
-    }
-
-    /** A sender that cycles through a copied array write, a referenced array and a referenced pool chain. */
-    static final class MixedFlow {
-        final int dir;
-        final long total;
-        final Stack stack;
-        long sent;
-        long received;
-        long badAt = -1;
+    /** A sender that cycles through a copied array write, a referenced array and a referenced pool pbuf. */
+    static final class MixedFlow extends TcpTransferTest.Flow {
         int writes;
         final byte[] reused = new byte[6000];
 
-        MixedFlow(int dir, long total, Stack stack) {
-            this.dir = dir;
-            this.total = total;
-            this.stack = stack;
+        MixedFlow(int dir, long total) {
+            super(dir, total);
         }
 
+        @Override
         void pump(TcpPcb pcb) {
             while (sent < total) {
                 int n = (int) Math.min(Math.min(pcb.sndbuf(), 1000 + writes * 997 % 5000), total - sent);
@@ -539,7 +513,7 @@ class TcpNoCopyWriteTest {
                         e = pcb.write(own, 7, n, 0);
                     }
                     default -> {
-                        Pbuf p = stack.context().pbufs().allocPool(Layer.TRANSPORT, n);
+                        Pbuf p = pcb.tcp.ctx().pbufs().allocPool(Layer.TRANSPORT, n);
                         if (p == null) {
                             return;
                         }
@@ -560,24 +534,8 @@ class TcpNoCopyWriteTest {
 
         private void fill(byte[] b, int n) {
             for (int k = 0; k < n; k++) {
-                b[k] = pattern(dir, sent + k);
+                b[k] = TcpTransferTest.pattern(dir, sent + k);
             }
-        }
-
-        void receive(TcpPcb pcb, Pbuf p) {
-            if (p == null) {
-                return;
-            }
-            int n = p.totalLength();
-            byte[] b = p.toByteArray();
-            for (int k = 0; k < n; k++) {
-                if (b[k] != pattern(dir, received + k) && badAt < 0) {
-                    badAt = received + k;
-                }
-            }
-            received += n;
-            p.free();
-            pcb.recved(n);
         }
     }
 
@@ -585,58 +543,14 @@ class TcpNoCopyWriteTest {
     @CsvSource({"4, 0.0, 0.0, 0.0", "5, 0.02, 0.03, 0.01", "6, 0.04, 0.05, 0.02"})
     void mixedCopiedAndReferencedStreamsArriveIntactThroughLossReorderingAndDuplication(long seed, double loss,
             double reorder, double dup) {
-        long total = 1 << 20;
-        SimNet net = new SimNet(seed);
-        StackConfig cfg = StackConfig.builder().loopbackNetif(false)
-                .tcp(t -> t.minRto(Duration.ofMillis(200)).msl(Duration.ofSeconds(1))).build();
-        Stack a = net.stack(cfg);
-        Stack b = net.stack(cfg);
-        Impairments imp = Impairments.builder().delay(Duration.ofMillis(5)).loss(loss).reorder(reorder)
-                .duplicate(dup).rate(1_000_000_000L).build();
-        VirtualLink link = net.link(imp);
-        SimNet.attach(a, link.endpointA(), "eth0", "10.1.0.1/24");
-        SimNet.attach(b, link.endpointB(), "eth0", "10.1.0.2/24");
-        MixedFlow ab = new MixedFlow(0, total, a);
-        MixedFlow ba = new MixedFlow(1, total, b);
-        TcpPcb[] server = new TcpPcb[1];
-        List<Err> errors = new ArrayList<>();
-        TcpPcb listener = b.newTcpPcb();
-        listener.bind(Ip4Address.ANY, 5001);
-        listener.listen(4);
-        listener.onAccept((l, c) -> {
-            server[0] = c;
-            c.onRecv(ab::receive);
-            c.onSent((pcb, n) -> ba.pump(pcb));
-            c.onErr(errors::add);
-            ba.pump(c);
+        MixedFlow ab = new MixedFlow(0, 1 << 20);
+        MixedFlow ba = new MixedFlow(1, 1 << 20);
+        TcpTransferTest.transfer(seed, loss, reorder, dup, ab, ba, client -> {
+            assertTrue(ab.writes > 30 && ba.writes > 30, "writes of every kind: " + ab.writes + ", " + ba.writes);
+            assertFalse(client.sendQueue.hasRefs(), "all acknowledged: nothing referenced any more");
+            if (loss > 0) {
+                assertTrue(client.info().totalRetrans() > 0, "the loss made retransmissions");
+            }
         });
-        TcpPcb client = a.newTcpPcb();
-        client.onRecv(ba::receive);
-        client.onSent((pcb, n) -> ab.pump(pcb));
-        client.onErr(errors::add);
-        assertEquals(Err.OK, client.connect(SimNet.ip("10.1.0.2"), 5001, ab::pump));
-        boolean done = net.runUntil(() -> ab.received == total && ba.received == total || !errors.isEmpty(),
-                Duration.ofMinutes(5));
-        if (!done) {
-            fail("transfer stalled: a->b " + ab.received + ", b->a " + ba.received + "; client " + client.info());
-        }
-        assertEquals(List.of(), errors);
-        assertEquals(-1, ab.badAt, "a->b corrupted");
-        assertEquals(-1, ba.badAt, "b->a corrupted");
-        assertTrue(ab.writes > 30 && ba.writes > 30, "writes of every kind: " + ab.writes + ", " + ba.writes);
-        assertTrue(net.runUntil(() -> client.sendQueue.length() == 0, Duration.ofSeconds(30)), "all acknowledged");
-        assertFalse(client.sendQueue.hasRefs(), "nothing referenced any more");
-        if (loss > 0) {
-            assertTrue(client.info().totalRetrans() > 0, "the loss made retransmissions");
-        }
-        client.close();
-        server[0].close();
-        listener.close();
-        assertTrue(net.runUntil(() -> a.tcp().pcbs().isEmpty() && b.tcp().pcbs().isEmpty(), Duration.ofMinutes(2)),
-                "both closes completed");
-        a.close();
-        b.close();
-        assertEquals(List.of(), SimNet.leakedPbufs(a));
-        assertEquals(List.of(), SimNet.leakedPbufs(b));
     }
 }
