@@ -46,6 +46,13 @@ final class SendQueue {
     /** Pbuf nodes the referenced runs hold ({@code pbuf_clen} of each), bounded by {@link #maxRefNodes}. */
     private int refNodes;
 
+    /**
+     * The array of the last zero-copy {@code byte[]} write, wrapped whole once: each write of
+     * it is a view of this wrap, so writing slices of one array allocates nothing. Held until
+     * another array is written or nothing referenced is left queued.
+     */
+    private Pbuf wrapped;
+
     // Where the last lookup ended: run index (from runHead), the stream and ring offsets of its start.
     private int curRun;
     private int curStart;
@@ -79,6 +86,11 @@ final class SendQueue {
     /** Pbuf nodes the referenced runs hold now. */
     int refNodes() {
         return refNodes;
+    }
+
+    /** True while the wrap of a zero-copy {@code byte[]} write's array is held. */
+    boolean holdsArrayWrap() {
+        return wrapped != null;
     }
 
     /** True when some of the queued bytes are referenced, not copied. */
@@ -128,6 +140,19 @@ final class SendQueue {
         refRuns++;
         refNodes += nodes;
         length += n;
+    }
+
+    /**
+     * Appends {@code data[off, off+n)} without copying (a view of the array, which the caller
+     * does not change until acknowledged); the caller checked {@link #space()} and
+     * {@link #refFits}(1), and {@code n > 0}.
+     */
+    void writeRef(byte[] data, int off, int n, PbufPool pool) {
+        if (wrapped == null || wrapped.array() != data) {
+            releaseWrapped();
+            wrapped = pool.wrap(data, 0, data.length);
+        }
+        writeRef(pool.view(wrapped, off, n));
     }
 
     private int reserve(int n) {
@@ -203,6 +228,7 @@ final class SendQueue {
         if (refRuns == 0) {
             runCount = 0; // what is left is ring bytes alone
             runHead = 0;
+            releaseWrapped();
         }
         resetCursor();
     }
@@ -234,6 +260,14 @@ final class SendQueue {
         head = 0;
         length = 0;
         resetCursor();
+        releaseWrapped();
+    }
+
+    private void releaseWrapped() {
+        if (wrapped != null) {
+            wrapped.free();
+            wrapped = null;
+        }
     }
 
     /**

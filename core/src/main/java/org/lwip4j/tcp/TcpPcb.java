@@ -394,7 +394,7 @@ public final class TcpPcb {
         if ((flags & WRITE_COPY) != 0 || len == 0) {
             sendQueue.write(data, off, len);
         } else {
-            sendQueue.writeRef(tcp.ctx().pbufs().wrap(data, off, len));
+            sendQueue.writeRef(data, off, len, tcp.ctx().pbufs());
         }
         writeFlags(flags);
         tcp.output().written(this);

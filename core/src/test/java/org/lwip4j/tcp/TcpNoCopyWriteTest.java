@@ -132,6 +132,28 @@ class TcpNoCopyWriteTest {
     }
 
     @Test
+    void slicesOfOneArrayWrittenWithoutCopyShareOneWrapReleasedWithTheLastAck() {
+        try (TcpScript t = TcpSendTest.open()) {
+            t.send(ack().seq(D).ack(S).window(0));
+            byte[] page = bytes(900, 5);
+            for (int off = 0; off < 900; off += 300) {
+                assertEquals(Err.OK, t.conn.write(page, off, 300, 0));
+            }
+            byte[] other = bytes(100, 6);
+            assertEquals(Err.OK, t.conn.write(other, 0, 100, 0));
+            assertEquals(4, t.conn.sendQueue.refNodes(), "one view per write");
+            assertTrue(t.conn.sendQueue.holdsArrayWrap());
+            t.send(ack().seq(D).ack(S).window(8000));
+            Seg s = t.expect(psh().seq(S).len(1000));
+            assertArrayEquals(concat(page, other), s.payload);
+            t.send(ack().seq(D).ack(S + 1000));
+            assertEquals(0, t.conn.sendQueue.refNodes());
+            assertFalse(t.conn.sendQueue.holdsArrayWrap(), "the array's wrap went with the last referenced byte");
+            t.assertNoLeaks();
+        }
+    }
+
+    @Test
     void segmentsSpanCopiedAndReferencedBytesAndAResendAfterLossCarriesTheSameBytes() {
         try (TcpScript t = new TcpScript()) {
             t.connect();
