@@ -387,11 +387,12 @@ public final class TcpPcb {
     public Err write(byte[] data, int off, int len, int flags) {
         tcp.live(this, "write");
         Objects.checkFromIndexSize(off, len, data.length);
-        Err e = tcp.output().canWrite(this, len, (flags & WRITE_COPY) != 0 || len == 0 ? 0 : 1);
+        boolean copy = (flags & WRITE_COPY) != 0 || len == 0;
+        Err e = tcp.output().canWrite(this, len, copy ? 0 : 1);
         if (e != Err.OK) {
             return e;
         }
-        if ((flags & WRITE_COPY) != 0 || len == 0) {
+        if (copy) {
             sendQueue.write(data, off, len);
         } else {
             sendQueue.writeRef(data, off, len, tcp.ctx().pbufs());
