@@ -190,4 +190,27 @@ final class PbufPoolTest {
         one.free();
         assertThrows(IllegalStateException.class, () -> pool.view(one, 0, 1));
     }
+
+    @Test
+    void aChainHoldingAViewIsCopiedBeforeAnyoneEditsIt() {
+        PbufPool pool = new PbufPool(8, BUF, 1 << 16);
+        Pbuf user = pool.allocPool(Layer.RAW, 40);
+        for (int i = 0; i < 40; i++) {
+            user.setByte(i, i + 1);
+        }
+        Pbuf header = pool.allocPool(Layer.RAW, 20);
+        header.concat(pool.view(user, 0, 40));
+        assertEquals(false, header.isExclusive());
+        Pbuf w = pool.writable(header, Layer.RAW);
+        assertNotSame(header, w, "a copy: the view's bytes are the user's");
+        assertEquals(0, header.refCount(), "the chain it was given is freed, its view with it");
+        assertEquals(1, user.refCount());
+        w.setByte(20, 99);
+        assertEquals(1, user.getByte(0), "the user's bytes are untouched");
+        assertEquals(99, w.getByte(20));
+        assertEquals(2, w.getByte(21));
+        w.free();
+        user.free();
+        assertEquals(0, pool.poolStats().used);
+    }
 }
