@@ -18,7 +18,8 @@ import org.lwip4j.wire.TcpPacket;
  * §4.2.3.4), sends window-sized segments into a window smaller than a segment, and builds
  * every segment the stack sends: SYN and SYN-ACK with their options, data, ACKs, RSTs and
  * probes. Segments are built in one pool pbuf each with the header in front; nothing else is
- * allocated.
+ * allocated. Bytes of a zero-copy write are not copied: they follow the header as views of
+ * the application's pbuf ({@link SendQueue}); the device's copy is the only one.
  */
 final class TcpOutput {
     /** Bytes the timestamps option takes in every segment once negotiated (RFC 7323 §3). */
@@ -30,7 +31,8 @@ final class TcpOutput {
         this.tcp = tcp;
     }
 
-    Err canWrite(TcpPcb pcb, int len) {
+    /** Whether {@code len} more bytes, {@code refNodes} of whose pbuf nodes are referenced (not copied), may be queued. */
+    Err canWrite(TcpPcb pcb, int len, int refNodes) {
         switch (pcb.state) {
             case SYN_SENT, SYN_RCVD, ESTABLISHED, CLOSE_WAIT -> {
             }
@@ -41,7 +43,7 @@ final class TcpOutput {
         if (pcb.finQueued) {
             return Err.CONN;
         }
-        if (len > pcb.sendQueue.space()) {
+        if (len > pcb.sendQueue.space() || refNodes > 0 && !pcb.sendQueue.refFits(refNodes)) {
             return Err.MEM;
         }
         return Err.OK;
@@ -399,7 +401,11 @@ final class TcpOutput {
         }
         int hl = TcpPacket.HEADER_LEN + o.emitLen();
         int total = hl + len;
-        Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, total);
+        int at = seq - pcb.dataSeq;
+        // Copied bytes go right behind the header; referenced ones (zero-copy writes) follow
+        // as views of the application's pbuf (SendQueue#chainTo).
+        int lead = len > 0 ? pcb.sendQueue.copiedPrefix(at, len) : 0;
+        Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, hl + lead);
         if (q == null) {
             tcp.stats.memerr++;
             tcp.memoryPressure();
@@ -424,7 +430,13 @@ final class TcpOutput {
         TcpPacket.emit(s, q.offset(), pcb.localPort, pcb.remotePort, seq, ack ? pcb.rcvNxt : 0, hl, flags, window, up);
         o.emit(s, q.offset() + TcpPacket.HEADER_LEN);
         if (len > 0) {
-            pcb.sendQueue.copyTo(seq - pcb.dataSeq, q, hl, len);
+            pcb.sendQueue.copyTo(at, q, hl, lead);
+            if (lead < len && !pcb.sendQueue.chainTo(at + lead, len - lead, q, tcp.ctx.pbufs())) {
+                q.free();
+                tcp.stats.memerr++;
+                tcp.memoryPressure();
+                return Err.MEM;
+            }
         }
         if (len > pcb.mss) {
             // TSO: the device cuts it and completes each segment's checksum from the

@@ -30,7 +30,11 @@ import org.lwip4j.stack.Timer;
  * }</pre>
  */
 public final class TcpPcb {
-    /** {@link #write(Pbuf, int)} flag: copy the data (the only mode so far; the caller keeps its pbuf). */
+    /**
+     * {@link #write} flag: copy the data into the send buffer ({@code TCP_WRITE_FLAG_COPY}); the
+     * caller may change or reuse its bytes at once. Without it the write is zero-copy: see
+     * {@link #write(Pbuf, int)}.
+     */
     public static final int WRITE_COPY = 1;
     /** {@link #write} flag: more data follows at once, so no PSH on this data ({@code TCP_WRITE_FLAG_MORE}). */
     public static final int WRITE_MORE = 2;
@@ -371,33 +375,67 @@ public final class TcpPcb {
 
     /**
      * Queues {@code len} bytes of {@code data} for sending ({@code tcp_write}); they leave
-     * on {@link #output()}, when the callback that wrote returns, or as ACKs arrive.
+     * on {@link #output()}, when the callback that wrote returns, or as ACKs arrive. With
+     * {@link #WRITE_COPY} the bytes are copied; without it they are referenced in place, as
+     * {@link #write(Pbuf, int)} does with a pbuf: the caller must not change
+     * {@code data[off, off+len)} until the peer has acknowledged them ({@link #onSent}).
      *
-     * @return {@link Err#MEM} when the send buffer has less room ({@link #sndbuf()}),
+     * @return {@link Err#MEM} when the send buffer has less room ({@link #sndbuf()}) or, without
+     *         copy, the connection holds as many referenced pbufs as it may,
      *         {@link Err#CONN} when the connection cannot send (closed, or not connected)
      */
     public Err write(byte[] data, int off, int len, int flags) {
         tcp.live(this, "write");
         Objects.checkFromIndexSize(off, len, data.length);
-        Err e = tcp.output().canWrite(this, len);
+        boolean copy = (flags & WRITE_COPY) != 0 || len == 0;
+        Err e = tcp.output().canWrite(this, len, copy ? 0 : 1);
         if (e != Err.OK) {
             return e;
         }
-        sendQueue.write(data, off, len);
+        if (copy) {
+            sendQueue.write(data, off, len);
+        } else {
+            sendQueue.writeRef(data, off, len, tcp.ctx().pbufs());
+        }
         writeFlags(flags);
         tcp.output().written(this);
         return Err.OK;
     }
 
-    /** Queues the bytes of {@code p} (copied: the caller keeps and frees {@code p}); flags as {@link #write(byte[], int, int, int)}. */
+    /**
+     * Queues the bytes of {@code p} for sending; flags as {@link #write(byte[], int, int, int)}.
+     * With {@link #WRITE_COPY} they are copied and the caller keeps and frees {@code p} as
+     * before. Without it the write is zero-copy (lwIP's {@code tcp_write} without
+     * {@code TCP_WRITE_FLAG_COPY}): the stack takes a reference of its own to {@code p}
+     * ({@link Pbuf#ref()}) and its segments carry views of {@code p}'s memory chained after
+     * their headers. The caller may free its reference at once, but must not change the
+     * bytes of {@code p}, nor its chain, until the peer has acknowledged all of them; the
+     * stack drops its reference then, or when the connection ends (abort, reset, the close
+     * completing, the stack closing). Each node of {@code p} counts against the connection's
+     * referenced-pbuf bound (lwIP's {@code TCP_SND_QUEUELEN}: 4 × send buffer / MSS nodes,
+     * at least 16), its bytes against {@link #sndbuf()}.
+     *
+     * <pre>{@code
+     * Pbuf p = Pbuf.wrap(response);                 // no copy of the bytes
+     * if (conn.write(p, 0) == Err.OK) { ... }       // zero-copy: the stack holds its own reference
+     * p.free();                                     // ours; response stays untouched until onSent
+     * }</pre>
+     *
+     * @return as {@link #write(byte[], int, int, int)}
+     */
     public Err write(Pbuf p, int flags) {
         tcp.live(this, "write");
         int len = p.totalLength();
-        Err e = tcp.output().canWrite(this, len);
+        boolean copy = (flags & WRITE_COPY) != 0 || len == 0;
+        Err e = tcp.output().canWrite(this, len, copy ? 0 : p.chainLength());
         if (e != Err.OK) {
             return e;
         }
-        sendQueue.write(p, 0, len);
+        if (copy) {
+            sendQueue.write(p, 0, len);
+        } else {
+            sendQueue.writeRef(p.ref());
+        }
         writeFlags(flags);
         tcp.output().written(this);
         return Err.OK;
