@@ -318,9 +318,9 @@ final class TcpOutput {
     /**
      * A SYN-ACK that keeps no state: the SYN cookie {@code cookie} as its sequence number
      * (RFC 4987 §3.6), our MSS for the route, and the window scale, SACK-permitted and
-     * timestamps as the listener decided ({@link TcpListener}).
+     * timestamps as the listener decided ({@link TcpListener}), with the listener's TOS and TTL.
      */
-    void cookieSynAck(Route r, int sport, int dport, int cookie, int ack, boolean ws, boolean sack, boolean ts,
+    void cookieSynAck(TcpPcb listener, Route r, int sport, int dport, int cookie, int ack, boolean ws, boolean sack, boolean ts,
             int tsVal, int tsEcr) {
         TcpOptions o = tcp.txOptions;
         o.clear();
@@ -345,9 +345,21 @@ final class TcpOutput {
                 Math.min(tcp.cfg.wnd(), 0xffff), 0);
         o.emit(s, q.offset() + TcpPacket.HEADER_LEN);
         finish(q, r, hl);
-        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
+        Err e = send(q, r, listener);
         q.free();
         count(e);
+    }
+
+    /**
+     * Hands a segment of {@code pcb}'s to IP with the connection's TOS and TTL (MUST-48,
+     * MUST-49): unless the application set a TTL, the stack's over IPv4 and the link's hop
+     * limit over IPv6. Never fragmented (DF: RFC 1191 path MTU discovery).
+     */
+    private Err send(Pbuf q, Route r, TcpPcb pcb) {
+        if (pcb.ttl > 0) {
+            return tcp.ip.output(q, r, Tcp.PROTO_TCP, pcb.ttl, pcb.tos, IpOutput.DONT_FRAGMENT);
+        }
+        return tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), pcb.tos, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
     }
 
     private void emitControl(Route r, int sport, int dport, int seq, int ack, int flags) {
@@ -448,7 +460,7 @@ final class TcpOutput {
         } else {
             finish(q, r, total);
         }
-        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
+        Err e = send(q, r, pcb);
         q.free();
         count(e);
         pcb.segsOut++;

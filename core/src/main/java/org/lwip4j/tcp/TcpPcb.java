@@ -270,6 +270,10 @@ public final class TcpPcb {
     long lastSent;
     /** TCP_USER_TIMEOUT in nanoseconds, 0 = off; since when SND.UNA has not moved with data out; since when probing a zero window. */
     long userTimeout;
+    /** The TOS / traffic class byte of our segments (RFC 9293 §3.9.2 MUST-48; RFC 2474's DS field and RFC 3168's ECN bits). */
+    int tos;
+    /** The TTL / hop limit of our segments; -1: the stack's ({@code TcpOptions#ttl}, or the link's hop limit for IPv6). */
+    int ttl = -1;
     long unackedSince;
     long persistSince;
     /** SO_LINGER in nanoseconds, -1 = off; the state timer holds the linger deadline (not FIN_WAIT_2's). */
@@ -560,6 +564,50 @@ public final class TcpPcb {
     /** The user timeout; {@link Duration#ZERO} when off. */
     public Duration userTimeout() {
         return Duration.ofNanos(userTimeout);
+    }
+
+    /**
+     * The TOS byte (IPv4) or traffic class (IPv6) of this connection's segments
+     * ({@code IP_TOS}/{@code IPV6_TCLASS}, lwIP's {@code ip_set_tos}): the Differentiated
+     * Services code point in its upper six bits (RFC 2474), which the application layer must
+     * be able to set (RFC 9293 §3.9.2, MUST-48). 0, the default, is best effort. Takes effect
+     * from the next segment; accepted connections inherit it from their listener, whose
+     * SYN-ACKs carry it too.
+     *
+     * @throws IllegalArgumentException when {@code tos} is not 0..255
+     */
+    public void setTos(int tos) {
+        tcp.live(this, "setTos");
+        if (tos < 0 || tos > 0xff) {
+            throw new IllegalArgumentException("TOS must be 0..255, not " + tos);
+        }
+        this.tos = tos;
+    }
+
+    /** The TOS / traffic class byte of this connection's segments. */
+    public int tos() {
+        return tos;
+    }
+
+    /**
+     * The TTL (IPv4) or hop limit (IPv6) of this connection's segments ({@code IP_TTL},
+     * {@code IPV6_UNICAST_HOPS}; RFC 9293 MUST-49 makes it configurable). Without it the
+     * stack's {@code TcpOptions#ttl} applies over IPv4 and the link's current hop limit
+     * (RFC 4861 §6.3.4) over IPv6. Accepted connections inherit it from their listener.
+     *
+     * @throws IllegalArgumentException when {@code ttl} is not 1..255
+     */
+    public void setTtl(int ttl) {
+        tcp.live(this, "setTtl");
+        if (ttl < 1 || ttl > 255) {
+            throw new IllegalArgumentException("TTL must be 1..255, not " + ttl);
+        }
+        this.ttl = ttl;
+    }
+
+    /** The TTL set with {@link #setTtl}, or -1 when the stack's default applies. */
+    public int ttl() {
+        return ttl;
     }
 
     /**

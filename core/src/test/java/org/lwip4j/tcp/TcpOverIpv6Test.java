@@ -95,4 +95,42 @@ class TcpOverIpv6Test {
         assertEquals(List.of(), SimNet.leakedPbufs(a));
         assertEquals(List.of(), SimNet.leakedPbufs(b));
     }
+
+    /** MUST-48 and MUST-49 over IPv6: the connection's TOS is the traffic class, its TTL the hop limit. */
+    @Test
+    void theTrafficClassAndHopLimitAreTheConnectionsOverIpv6() {
+        org.lwip4j.stack.VirtualClock clock = new org.lwip4j.stack.VirtualClock();
+        Stack s = Stack.create(StackConfig.builder().ip6LinkLocal(false).lwipIpv6DupDetectAttempts(0).maxRtrSolicitations(0)
+                .loopbackNetif(false).build(), clock);
+        org.lwip4j.sim.CaptureDriver wire = new org.lwip4j.sim.CaptureDriver(org.lwip4j.netif.LinkType.IP, 1500);
+        Netif n = s.addNetif(wire, "tun0");
+        n.setUp(true);
+        s.netifs().setDefault(n);
+        n.ip6().add(Ip6Address.parse("fd00:48::1"), 64);
+        TcpPcb plain = s.newTcpPcb();
+        assertEquals(Err.OK, plain.connect(Ip6Address.parse("fd00:48::2"), 80, p -> { }));
+        TcpPcb marked = s.newTcpPcb();
+        marked.setTos(0xb8);
+        marked.setTtl(9);
+        assertEquals(Err.OK, marked.connect(Ip6Address.parse("fd00:48::2"), 81, p -> { }));
+        s.poll(clock.nanoTime());
+        List<byte[]> syns = new ArrayList<>();
+        for (org.lwip4j.sim.CapturedFrame f : wire.drain()) {
+            byte[] d = f.data();
+            if ((d[0] >> 4 & 0xf) == 6 && d[6] == 6) {
+                syns.add(d);
+            }
+        }
+        assertEquals(2, syns.size());
+        byte[] a = syns.get(0);
+        byte[] b = syns.get(1);
+        assertEquals(0, (a[0] & 0xf) << 4 | (a[1] & 0xff) >> 4, "traffic class of a connection that set none");
+        assertEquals(64, a[7] & 0xff, "the link's hop limit (RFC 4861 §6.3.2 default)");
+        assertEquals(0xb8, (b[0] & 0xf) << 4 | (b[1] & 0xff) >> 4, "the traffic class set");
+        assertEquals(9, b[7] & 0xff, "the hop limit set");
+        plain.abort();
+        marked.abort();
+        wire.drain();
+        s.close();
+    }
 }
