@@ -25,38 +25,21 @@ final class SendQueue {
     /** Runs at first (grows by doubling; bounded by the referenced-node limit plus the copy runs between them). */
     private static final int INITIAL_RUNS = 8;
 
+    /** The ring until first used, shared by every idle queue (heap per idle connection: {@code TcpFootprint}). */
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final int capacity;
     private final int maxRefNodes;
-    private byte[] ring = new byte[0];
+
+    private byte[] ring = NO_BYTES;
     private int head;
     /** Bytes in the ring (copied writes). */
     private int copied;
     /** Bytes held in all: copied plus referenced. */
     private int length;
 
-    // Runs, in stream order, only while a referenced run is queued (refRuns > 0): a circular
-    // list; a run with a null ref is ring bytes, else runOff is where in ref its bytes begin.
-    private int[] runLen = new int[0];
-    private int[] runOff = new int[0];
-    private Pbuf[] runRef = new Pbuf[0];
-    private int[] runNodes = new int[0];
-    private int runHead;
-    private int runCount;
-    private int refRuns;
-    /** Pbuf nodes the referenced runs hold ({@code pbuf_clen} of each), bounded by {@link #maxRefNodes}. */
-    private int refNodes;
-
-    /**
-     * The array of the last zero-copy {@code byte[]} write, wrapped whole once: each write of
-     * it is a view of this wrap, so writing slices of one array allocates nothing. Held until
-     * another array is written or nothing referenced is left queued.
-     */
-    private Pbuf wrapped;
-
-    // Where the last lookup ended: run index (from runHead), the stream and ring offsets of its start.
-    private int curRun;
-    private int curStart;
-    private int curRing;
+    /** The runs of referenced and copied bytes; made at the first write without copy (an idle connection holds none). */
+    private Runs runs;
 
     SendQueue(int capacity, int maxRefNodes) {
         this.capacity = capacity;
@@ -80,22 +63,22 @@ final class SendQueue {
 
     /** True when a write of {@code nodes} more referenced pbuf nodes stays within the queue-length bound. */
     boolean refFits(int nodes) {
-        return refNodes + nodes <= maxRefNodes;
+        return refNodes() + nodes <= maxRefNodes;
     }
 
     /** Pbuf nodes the referenced runs hold now. */
     int refNodes() {
-        return refNodes;
+        return runs == null ? 0 : runs.refNodes;
     }
 
     /** True while the wrap of a zero-copy {@code byte[]} write's array is held. */
     boolean holdsArrayWrap() {
-        return wrapped != null;
+        return runs != null && runs.wrapped != null;
     }
 
     /** True when some of the queued bytes are referenced, not copied. */
     boolean hasRefs() {
-        return refRuns > 0;
+        return runs != null && runs.refRuns > 0;
     }
 
     /** Appends {@code n} bytes of {@code src}; the caller checked {@link #space()}. */
@@ -127,9 +110,12 @@ final class SendQueue {
             p.free();
             return;
         }
-        if (refRuns == 0) {
-            runCount = 0;
-            runHead = 0;
+        if (runs == null) {
+            runs = new Runs();
+        }
+        if (runs.refRuns == 0) {
+            runs.runCount = 0;
+            runs.runHead = 0;
             resetCursor();
             if (copied > 0) {
                 addRun(copied, null, 0);
@@ -137,8 +123,8 @@ final class SendQueue {
         }
         int nodes = p.chainLength();
         addRun(n, p, nodes);
-        refRuns++;
-        refNodes += nodes;
+        runs.refRuns++;
+        runs.refNodes += nodes;
         length += n;
     }
 
@@ -148,11 +134,14 @@ final class SendQueue {
      * {@link #refFits}(1), and {@code n > 0}.
      */
     void writeRef(byte[] data, int off, int n, PbufPool pool) {
-        if (wrapped == null || wrapped.array() != data) {
-            releaseWrapped();
-            wrapped = pool.wrap(data, 0, data.length);
+        if (runs == null) {
+            runs = new Runs();
         }
-        writeRef(pool.view(wrapped, off, n));
+        if (runs.wrapped == null || runs.wrapped.array() != data) {
+            releaseWrapped();
+            runs.wrapped = pool.wrap(data, 0, data.length);
+        }
+        writeRef(pool.view(runs.wrapped, off, n));
     }
 
     private int reserve(int n) {
@@ -163,10 +152,10 @@ final class SendQueue {
     private void appended(int n) {
         copied += n;
         length += n;
-        if (refRuns > 0 && n > 0) {
-            int last = (runHead + runCount - 1) % runLen.length;
-            if (runRef[last] == null) {
-                runLen[last] += n;
+        if (n > 0 && hasRefs()) {
+            int last = (runs.runHead + runs.runCount - 1) % runs.runLen.length;
+            if (runs.runRef[last] == null) {
+                runs.runLen[last] += n;
             } else {
                 addRun(n, null, 0);
             }
@@ -174,28 +163,28 @@ final class SendQueue {
     }
 
     private void addRun(int n, Pbuf ref, int nodes) {
-        if (runCount == runLen.length) {
-            int old = runLen.length;
+        if (runs.runCount == runs.runLen.length) {
+            int old = runs.runLen.length;
             int size = Math.max(INITIAL_RUNS, old * 2);
-            runLen = unwrapped(runLen, new int[size], old);
-            runOff = unwrapped(runOff, new int[size], old);
-            runRef = unwrapped(runRef, new Pbuf[size], old);
-            runNodes = unwrapped(runNodes, new int[size], old);
-            runHead = 0;
+            runs.runLen = unwrapped(runs.runLen, new int[size], old);
+            runs.runOff = unwrapped(runs.runOff, new int[size], old);
+            runs.runRef = unwrapped(runs.runRef, new Pbuf[size], old);
+            runs.runNodes = unwrapped(runs.runNodes, new int[size], old);
+            runs.runHead = 0;
         }
-        int k = (runHead + runCount) % runLen.length;
-        runLen[k] = n;
-        runOff[k] = 0;
-        runRef[k] = ref;
-        runNodes[k] = nodes;
-        runCount++;
+        int k = (runs.runHead + runs.runCount) % runs.runLen.length;
+        runs.runLen[k] = n;
+        runs.runOff[k] = 0;
+        runs.runRef[k] = ref;
+        runs.runNodes[k] = nodes;
+        runs.runCount++;
     }
 
     /** {@code to} holding the runs of the circular array {@code from} (of {@code length}) in order from index 0. */
     private <A> A unwrapped(A from, A to, int length) {
-        int first = Math.min(runCount, length - runHead);
-        System.arraycopy(from, runHead, to, 0, first);
-        System.arraycopy(from, 0, to, first, runCount - first);
+        int first = Math.min(runs.runCount, length - runs.runHead);
+        System.arraycopy(from, runs.runHead, to, 0, first);
+        System.arraycopy(from, 0, to, first, runs.runCount - first);
         return to;
     }
 
@@ -204,45 +193,45 @@ final class SendQueue {
         if (n < 0 || n > length) {
             throw new IllegalArgumentException("consume " + n + " of " + length);
         }
-        if (refRuns == 0) {
+        if (!hasRefs()) {
             consumeRing(n);
             length -= n;
             return;
         }
         int left = n;
         while (left > 0) {
-            int k = runHead;
-            int take = Math.min(left, runLen[k]);
-            if (runRef[k] == null) {
+            int k = runs.runHead;
+            int take = Math.min(left, runs.runLen[k]);
+            if (runs.runRef[k] == null) {
                 consumeRing(take);
             } else {
-                runOff[k] += take;
+                runs.runOff[k] += take;
             }
-            runLen[k] -= take;
+            runs.runLen[k] -= take;
             left -= take;
-            if (runLen[k] == 0) {
+            if (runs.runLen[k] == 0) {
                 dropFirstRun();
             }
         }
         length -= n;
-        if (refRuns == 0) {
-            runCount = 0; // what is left is ring bytes alone
-            runHead = 0;
+        if (runs.refRuns == 0) {
+            runs.runCount = 0; // what is left is ring bytes alone
+            runs.runHead = 0;
             releaseWrapped();
         }
         resetCursor();
     }
 
     private void dropFirstRun() {
-        Pbuf ref = runRef[runHead];
+        Pbuf ref = runs.runRef[runs.runHead];
         if (ref != null) {
-            runRef[runHead] = null;
-            refRuns--;
-            refNodes -= runNodes[runHead];
+            runs.runRef[runs.runHead] = null;
+            runs.refRuns--;
+            runs.refNodes -= runs.runNodes[runs.runHead];
             ref.free();
         }
-        runHead = (runHead + 1) % runLen.length;
-        runCount--;
+        runs.runHead = (runs.runHead + 1) % runs.runLen.length;
+        runs.runCount--;
     }
 
     private void consumeRing(int n) {
@@ -252,21 +241,23 @@ final class SendQueue {
 
     /** Frees every referenced pbuf and forgets all bytes (the connection is gone). */
     void clear() {
-        while (runCount > 0) {
-            dropFirstRun();
-        }
-        runHead = 0;
         copied = 0;
         head = 0;
         length = 0;
-        resetCursor();
-        releaseWrapped();
+        if (runs != null) {
+            while (runs.runCount > 0) {
+                dropFirstRun();
+            }
+            runs.runHead = 0;
+            resetCursor();
+            releaseWrapped();
+        }
     }
 
     private void releaseWrapped() {
-        if (wrapped != null) {
-            wrapped.free();
-            wrapped = null;
+        if (runs != null && runs.wrapped != null) {
+            runs.wrapped.free();
+            runs.wrapped = null;
         }
     }
 
@@ -276,12 +267,12 @@ final class SendQueue {
      * behind its header before {@link #chainTo} adds the rest.
      */
     int copiedPrefix(int at, int n) {
-        if (refRuns == 0) {
+        if (!hasRefs()) {
             return n;
         }
         locate(at);
-        int k = (runHead + curRun) % runLen.length;
-        return runRef[k] != null ? 0 : Math.min(n, curStart + runLen[k] - at);
+        int k = (runs.runHead + runs.curRun) % runs.runLen.length;
+        return runs.runRef[k] != null ? 0 : Math.min(n, runs.curStart + runs.runLen[k] - at);
     }
 
     /**
@@ -290,9 +281,9 @@ final class SendQueue {
      */
     void copyTo(int at, Pbuf dst, int dstOff, int n) {
         int ringAt = at;
-        if (refRuns > 0) {
+        if (hasRefs()) {
             locate(at);
-            ringAt = curRing + (at - curStart);
+            ringAt = runs.curRing + (at - runs.curStart);
         }
         copyRing(ringAt, dst, dstOff, n);
     }
@@ -318,18 +309,18 @@ final class SendQueue {
     boolean chainTo(int at, int n, Pbuf seg, PbufPool pool) {
         while (n > 0) {
             locate(at);
-            int k = (runHead + curRun) % runLen.length;
-            int inRun = at - curStart;
-            int take = Math.min(n, runLen[k] - inRun);
-            Pbuf ref = runRef[k];
+            int k = (runs.runHead + runs.curRun) % runs.runLen.length;
+            int inRun = at - runs.curStart;
+            int take = Math.min(n, runs.runLen[k] - inRun);
+            Pbuf ref = runs.runRef[k];
             if (ref == null) {
                 Pbuf c = pool.allocPool(Layer.RAW, take);
                 if (c == null) {
                     return false;
                 }
-                copyRing(curRing + inRun, c, 0, take);
+                copyRing(runs.curRing + inRun, c, 0, take);
                 seg.concat(c);
-            } else if (!chainViews(ref, runOff[k] + inRun, take, seg, pool)) {
+            } else if (!chainViews(ref, runs.runOff[k] + inRun, take, seg, pool)) {
                 return false;
             }
             at += take;
@@ -358,26 +349,26 @@ final class SendQueue {
 
     /** Moves the cursor to the run holding stream offset {@code at} (from the front); runs are kept. */
     private void locate(int at) {
-        if (at < curStart) {
+        if (at < runs.curStart) {
             resetCursor();
         }
         while (true) {
-            int k = (runHead + curRun) % runLen.length;
-            if (at < curStart + runLen[k] || curRun == runCount - 1) {
+            int k = (runs.runHead + runs.curRun) % runs.runLen.length;
+            if (at < runs.curStart + runs.runLen[k] || runs.curRun == runs.runCount - 1) {
                 return;
             }
-            curStart += runLen[k];
-            if (runRef[k] == null) {
-                curRing += runLen[k];
+            runs.curStart += runs.runLen[k];
+            if (runs.runRef[k] == null) {
+                runs.curRing += runs.runLen[k];
             }
-            curRun++;
+            runs.curRun++;
         }
     }
 
     private void resetCursor() {
-        curRun = 0;
-        curStart = 0;
-        curRing = 0;
+        runs.curRun = 0;
+        runs.curStart = 0;
+        runs.curRing = 0;
     }
 
     private void ensure(int need) {
@@ -397,5 +388,35 @@ final class SendQueue {
         }
         ring = grown;
         head = 0;
+    }
+
+    /**
+     * The runs, in stream order, while a referenced run is queued (refRuns &gt; 0): a circular
+     * list; a run with a null ref is ring bytes, else runOff is where in ref its bytes begin.
+     * Plus the lookup cursor and the wrap of the last zero-copy array.
+     */
+    private static final class Runs {
+        private static final int[] NO_INTS = new int[0];
+        private static final Pbuf[] NO_PBUFS = new Pbuf[0];
+
+        int[] runLen = NO_INTS;
+        int[] runOff = NO_INTS;
+        Pbuf[] runRef = NO_PBUFS;
+        int[] runNodes = NO_INTS;
+        int runHead;
+        int runCount;
+        int refRuns;
+        /** Pbuf nodes the referenced runs hold ({@code pbuf_clen} of each), bounded by {@link SendQueue#maxRefNodes}. */
+        int refNodes;
+        /**
+         * The array of the last zero-copy {@code byte[]} write, wrapped whole once: each write
+         * of it is a view of this wrap, so writing slices of one array allocates nothing. Held
+         * until another array is written or nothing referenced is left queued.
+         */
+        Pbuf wrapped;
+        // Where the last lookup ended: run index (from runHead), the stream and ring offsets of its start.
+        int curRun;
+        int curStart;
+        int curRing;
     }
 }
