@@ -13,6 +13,7 @@ import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
 import org.lwip4j.ip.NetworkProtocol;
 import org.lwip4j.ip.RawInput;
+import org.lwip4j.ip.ReassemblyState;
 import org.lwip4j.ip.Route;
 import org.lwip4j.ip.RouteTable;
 import org.lwip4j.ip.StaticRoute;
@@ -132,9 +133,9 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         return igmp.leave(netif, ((Ip4Address) group).bits());
     }
 
-    /** The reassembly buffer. */
-    public Ipv4Reassembly reassembly() {
-        return reassembly;
+    /** What IPv4 reassembly holds and has done (pools {@code IP_REASSDATA}, {@code IP_REASS_PBUF}). */
+    public ReassemblyState reassembly() {
+        return reassembly.reassembler();
     }
 
     /** The netifs this layer routes over. */

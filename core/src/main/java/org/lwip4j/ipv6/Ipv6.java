@@ -9,13 +9,14 @@ import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.internal.IpInfoWriter;
+import org.lwip4j.internal.ip.Reassembler;
+import org.lwip4j.internal.ip.ReassemblyLimits;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
 import org.lwip4j.ip.NetworkProtocol;
 import org.lwip4j.ip.RawInput;
-import org.lwip4j.ip.Reassembler;
-import org.lwip4j.ip.ReassemblyLimits;
+import org.lwip4j.ip.ReassemblyState;
 import org.lwip4j.ip.Route;
 import org.lwip4j.ip.RouteTable;
 import org.lwip4j.ip.StaticRoute;
@@ -183,8 +184,8 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         return mld.leave(netif, (Ip6Address) group);
     }
 
-    /** The reassembler of IPv6 fragments (pools {@code IP6_REASSDATA}, {@code IP6_REASS_PBUF}). */
-    public Reassembler reassembler() {
+    /** What IPv6 reassembly holds and has done (pools {@code IP6_REASSDATA}, {@code IP6_REASS_PBUF}). */
+    public ReassemblyState reassembly() {
         return reassembler;
     }
 
