@@ -8,6 +8,7 @@ import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.internal.IpInfoWriter;
+import org.lwip4j.internal.ip.TransportTable;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
@@ -17,8 +18,8 @@ import org.lwip4j.ip.ReassemblyState;
 import org.lwip4j.ip.Route;
 import org.lwip4j.ip.RouteTable;
 import org.lwip4j.ip.StaticRoute;
+import org.lwip4j.ip.TransportErrorInput;
 import org.lwip4j.ip.TransportInput;
-import org.lwip4j.ip.TransportTable;
 import org.lwip4j.netif.Ip4Addresses;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
@@ -103,9 +104,14 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         return 4;
     }
 
-    @Override
-    public TransportTable transports() {
+    /** The transports this family delivers to (its ICMP finds where errors go here). */
+    TransportTable transports() {
         return transports;
+    }
+
+    @Override
+    public void registerTransport(int protocol, TransportInput input, TransportErrorInput errors) {
+        transports.register(protocol, input, errors);
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.internal.IpInfoWriter;
 import org.lwip4j.internal.ip.Reassembler;
 import org.lwip4j.internal.ip.ReassemblyLimits;
+import org.lwip4j.internal.ip.TransportTable;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
@@ -20,8 +21,8 @@ import org.lwip4j.ip.ReassemblyState;
 import org.lwip4j.ip.Route;
 import org.lwip4j.ip.RouteTable;
 import org.lwip4j.ip.StaticRoute;
+import org.lwip4j.ip.TransportErrorInput;
 import org.lwip4j.ip.TransportInput;
-import org.lwip4j.ip.TransportTable;
 import org.lwip4j.netif.Ip6Addresses;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifListener;
@@ -149,9 +150,14 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         return 6;
     }
 
-    @Override
-    public TransportTable transports() {
+    /** The transports this family delivers to (its ICMP finds where errors go here). */
+    TransportTable transports() {
         return transports;
+    }
+
+    @Override
+    public void registerTransport(int protocol, TransportInput input, TransportErrorInput errors) {
+        transports.register(protocol, input, errors);
     }
 
     @Override
