@@ -7,7 +7,7 @@ import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.internal.IpInfoWriter;
+import org.lwip4j.internal.ip.IpInfoWriter;
 import org.lwip4j.internal.ip.TransportTable;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;

@@ -8,7 +8,7 @@ import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.internal.IpInfoWriter;
+import org.lwip4j.internal.ip.IpInfoWriter;
 import org.lwip4j.internal.ip.Reassembler;
 import org.lwip4j.internal.ip.ReassemblyLimits;
 import org.lwip4j.internal.ip.TransportTable;
