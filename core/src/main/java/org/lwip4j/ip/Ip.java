@@ -168,7 +168,16 @@ public final class Ip implements IpOutput {
 
     @Override
     public void confirmReachable(Route r) {
-        families[r.version()].confirmReachable(r);
+        if (r.nextHop() != null) {
+            r.netif().link().confirm(r.netif(), r.nextHop());
+        }
+    }
+
+    @Override
+    public void suspectUnreachable(Route r) {
+        if (r.nextHop() != null) {
+            r.netif().link().suspect(r.netif(), r.nextHop());
+        }
     }
 
     @Override

@@ -55,10 +55,23 @@ public interface IpOutput {
     long pseudoHeader(Route r, int protocol, int length);
 
     /**
-     * Tells the IP layer that traffic through {@code r} made forward progress (TCP: an ACK
-     * of new data), so IPv6 Neighbor Unreachability Detection need not probe its next hop
-     * (RFC 4861 §7.3.1 upper-layer hints). Cheap enough to call per acknowledgement.
+     * Positive advice: traffic through {@code r} made forward progress (TCP: an ACK of new
+     * data), so the next hop's cached link address is confirmed: an ARP entry does not age
+     * out or get re-requested (RFC 1122 §2.3.2.1 higher-layer advice), and IPv6 Neighbor
+     * Unreachability Detection need not probe it (RFC 4861 §7.3.1). Cheap enough to call
+     * per acknowledgement.
      */
     default void confirmReachable(Route r) {
+    }
+
+    /**
+     * Negative advice: traffic through {@code r} has made no progress (TCP: the same segment
+     * sent R1 times, RFC 9293 §3.8.3 MUST-20; RFC 1122 §4.2.3.5, §3.3.1.4), so the next hop
+     * is checked again: ARP polls the known address by unicast and forgets the entry if no
+     * answer comes in time; ND starts Neighbor Unreachability Detection (RFC 4861 §7.3.3,
+     * PROBE), whose failure also marks a default router unreachable so that another is
+     * chosen (RFC 4861 §6.3.6). Rate-limited below; any number of calls is harmless.
+     */
+    default void suspectUnreachable(Route r) {
     }
 }

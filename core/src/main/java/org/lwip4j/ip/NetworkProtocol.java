@@ -70,12 +70,4 @@ public interface NetworkProtocol {
 
     /** Frees every packet the family holds (fragments under reassembly): the stack is closing. */
     void release();
-
-    /**
-     * The transport saw forward progress through {@code r} (TCP: new data acknowledged): the
-     * family may take it as reachability confirmation of the next hop (RFC 4861 §7.3.1).
-     * Nothing by default.
-     */
-    default void confirmReachable(Route r) {
-    }
 }

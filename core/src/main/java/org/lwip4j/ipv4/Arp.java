@@ -238,6 +238,56 @@ public final class Arp implements AddressResolver, NetworkInput {
         return e;
     }
 
+    /**
+     * Positive advice (RFC 1122 §2.3.2.1 "higher-layer advice"): the upper layer made
+     * progress through {@code nextHop}, so its entry counts as confirmed now: it neither ages
+     * out nor is re-requested while a transfer keeps going. No timer work: the entry's
+     * expiry timer reads {@code since} when it fires.
+     */
+    @Override
+    public void confirm(Netif netif, IpAddress nextHop) {
+        if (!(nextHop instanceof Ip4Address a)) {
+            return;
+        }
+        ArpSlot e = cache.find(netif, a.bits());
+        if (e != null && (e.state == ArpState.STABLE || e.state == ArpState.STABLE_REREQUESTING)) {
+            e.state = ArpState.STABLE;
+            e.since = ctx.now();
+        }
+    }
+
+    /**
+     * Negative advice (RFC 9293 MUST-20, RFC 1122 §2.3.2.1 and §3.3.1.4): the upper layer
+     * made no progress through {@code nextHop}. A resolved entry is polled by unicast at once
+     * and now lives only {@code arpMaxPending} more unless it is answered (or the upper layer
+     * confirms it again); while it waits, every use re-requests it by broadcast once per
+     * {@code arpRetryInterval}. An unanswered entry is forgotten, so the next packet resolves
+     * the address afresh. Advice within {@code arpRetryInterval} of the last request sends
+     * nothing; static and pending entries are left alone.
+     */
+    @Override
+    public void suspect(Netif netif, IpAddress nextHop) {
+        if (!(nextHop instanceof Ip4Address a)) {
+            return;
+        }
+        ArpSlot e = cache.find(netif, a.bits());
+        if (e == null || e.state != ArpState.STABLE && e.state != ArpState.STABLE_REREQUESTING) {
+            return;
+        }
+        long now = ctx.now();
+        if (e.state == ArpState.STABLE_REREQUESTING && now - e.lastRequestAt < retryInterval) {
+            return;
+        }
+        long expireAt = now + maxPending;
+        if (expireAt - (e.since + maxAge) < 0) {
+            e.since = expireAt - maxAge; // "confirmed" just long enough ago to expire then
+            timerOf(e).schedule(maxPending);
+        }
+        e.state = ArpState.STABLE_REREQUESTING;
+        e.lastRequestAt = now;
+        sendRequest(netif, e.mac, e.ip);
+    }
+
     /** RFC 1122 §2.3.2.1 unicast poll of a used entry that is about to expire. */
     private void rerequestIfAging(Netif netif, ArpSlot e) {
         long now = ctx.now();

@@ -686,13 +686,6 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
     }
 
     @Override
-    public void confirmReachable(Route r) {
-        if (r.nextHop() instanceof Ip6Address hop && !hop.isMulticast()) {
-            nd.cache().confirm(r.netif(), hop);
-        }
-    }
-
-    @Override
     public long pseudoHeader(IpAddress src, IpAddress dst, int protocol, int length) {
         Ip6Address s = (Ip6Address) src;
         Ip6Address d = (Ip6Address) dst;

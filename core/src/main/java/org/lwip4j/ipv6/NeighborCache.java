@@ -330,6 +330,25 @@ public final class NeighborCache {
         enter(e, NeighborState.REACHABLE);
     }
 
+    /**
+     * Negative advice from an upper layer (TCP retransmitting without progress, RFC 9293
+     * MUST-20): a resolved entry goes straight to PROBE and is solicited by unicast now, so
+     * NUD (RFC 4861 §7.3.3) settles within {@code MAX_UNICAST_SOLICIT} retransmission
+     * intervals whether the neighbour is still there; if not, the entry goes and a router it
+     * was is no longer preferred (§6.3.6). An entry already probing, or incomplete, is left to
+     * its timer, so repeated advice sends nothing more.
+     */
+    public void suspect(Netif netif, Ip6Address addr) {
+        Neighbor e = find(netif, addr.hi(), addr.lo());
+        if (e == null || e.state == NeighborState.INCOMPLETE || e.state == NeighborState.PROBE) {
+            return;
+        }
+        e.state = NeighborState.PROBE;
+        e.probes = 1;
+        solicitor.solicit(e.netif, e.hi, e.lo, e.mac);
+        e.timer.schedule(retrans(e.netif));
+    }
+
     private void enter(Neighbor e, NeighborState s) {
         e.state = s;
         e.probes = 0;

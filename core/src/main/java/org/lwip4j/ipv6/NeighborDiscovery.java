@@ -143,6 +143,22 @@ public final class NeighborDiscovery implements AddressResolver, NetifListener {
         return cache.output(netif, packet, hop.hi(), hop.lo());
     }
 
+    /** Positive advice about a unicast next hop: see {@link NeighborCache#confirm}. */
+    @Override
+    public void confirm(Netif netif, IpAddress nextHop) {
+        if (nextHop instanceof Ip6Address hop && !hop.isMulticast()) {
+            cache.confirm(netif, hop);
+        }
+    }
+
+    /** Negative advice about a unicast next hop: see {@link NeighborCache#suspect}. */
+    @Override
+    public void suspect(Netif netif, IpAddress nextHop) {
+        if (nextHop instanceof Ip6Address hop && !hop.isMulticast()) {
+            cache.suspect(netif, hop);
+        }
+    }
+
     /** Sends an NS for {@code hi:lo}: multicast to its solicited-node group, or unicast to {@code mac} (RFC 4861 §7.2.2, §7.3.3). */
     private void solicit(Netif netif, long hi, long lo, long mac) {
         Ip6Address target = new Ip6Address(hi, lo, netif.index());

@@ -159,6 +159,22 @@ public final class EthernetLink implements LinkLayer {
         return r.output(netif, packet, nextHop);
     }
 
+    @Override
+    public void confirm(Netif netif, IpAddress nextHop) {
+        AddressResolver r = resolvers[nextHop.version()];
+        if (r != null) {
+            r.confirm(netif, nextHop);
+        }
+    }
+
+    @Override
+    public void suspect(Netif netif, IpAddress nextHop) {
+        AddressResolver r = resolvers[nextHop.version()];
+        if (r != null) {
+            r.suspect(netif, nextHop);
+        }
+    }
+
     /**
      * Sends {@code payload} in an Ethernet frame to {@code dstMac} with {@code etherType}
      * ({@code ethernet_output}). The header goes into the pbuf's header room (or a separate

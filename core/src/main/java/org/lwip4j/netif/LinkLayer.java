@@ -21,4 +21,18 @@ public interface LinkLayer {
      * contract).
      */
     Err output(Netif netif, Pbuf packet, IpAddress nextHop);
+
+    /**
+     * Passes positive advice about {@code nextHop} to the family's address resolver
+     * ({@link AddressResolver#confirm}); nothing on a link without resolution (TUN).
+     */
+    default void confirm(Netif netif, IpAddress nextHop) {
+    }
+
+    /**
+     * Passes negative advice about {@code nextHop} to the family's address resolver
+     * ({@link AddressResolver#suspect}); nothing on a link without resolution (TUN).
+     */
+    default void suspect(Netif netif, IpAddress nextHop) {
+    }
 }

@@ -1,5 +1,6 @@
 package org.lwip4j.tcp;
 
+import org.lwip4j.ip.Route;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.Timer;
 
@@ -10,6 +11,9 @@ import org.lwip4j.stack.Timer;
  * probes (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17), keepalive (RFC 1122 §4.2.3.6), TIME_WAIT's
  * 2 MSL (RFC 9293 §3.4.2), the FIN_WAIT_2 timeout, the linger time (SO_LINGER), the user
  * timeout (RFC 9293 §3.8.3, RFC 5482) that bounds the first three, and the application's poll.
+ * From the {@link #R1}-th retransmission of a segment (a SYN too) on, each timeout gives IP
+ * negative advice about the connection's next hop (RFC 9293 §3.8.3 MUST-20, RFC 1122
+ * §4.2.3.5), which re-checks its link address.
  *
  * <p>A pcb's timer fields start as one shared, never-armed {@link #unarmed} timer (so
  * {@code cancel()} and {@code isScheduled()} work on them anywhere); the first time a timer
@@ -18,6 +22,11 @@ import org.lwip4j.stack.Timer;
  * its handshake), not six: heap per connection matters with 100,000 of them.
  */
 final class TcpTimers {
+    /**
+     * Retransmissions of one segment after which IP gets negative advice (RFC 1122 §4.2.3.5:
+     * R1 "SHOULD correspond to at least 3 retransmissions").
+     */
+    static final int R1 = 3;
     private final Tcp tcp;
     /** Stands for every timer a pcb has not armed yet; never armed itself. */
     private final Timer unarmed;
@@ -137,6 +146,12 @@ final class TcpTimers {
             return;
         }
         pcb.nrtx++;
+        if (pcb.nrtx >= R1) {
+            Route r = tcp.route(pcb);
+            if (r != null) {
+                tcp.ip.suspectUnreachable(r); // MUST-20: negative advice, rate-limited below
+            }
+        }
         pcb.rtt.backOff();
         pcb.rttTiming = false; // Karn's algorithm: no sample from a retransmitted segment
         if (syn) {
