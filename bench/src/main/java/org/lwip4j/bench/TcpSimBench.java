@@ -34,8 +34,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * an MSS of 1460 with timestamps: 1448 payload bytes a segment), the connection established
  * in the setup. Every operation is one full-size data segment from A to B.
  *
- * <p>An invocation writes {@value #SEGMENTS} segments' worth of bytes on A (from one reused
- * array, {@code WRITE_COPY}, topped up from the sent callback as the send buffer drains) and
+ * <p>An invocation writes {@value #SEGMENTS} segments' worth of bytes on A (from one array,
+ * topped up from the sent callback as the send buffer drains: {@code copy=true} copies it
+ * with {@code WRITE_COPY}, {@code copy=false} writes it zero-copy, the segments then chaining
+ * views of the array after their headers) and
  * runs the simulator until B's receive callback has seen all of them; B frees each pbuf and
  * calls {@code recved}. Everything runs: the send queue, segment building and checksums,
  * IPv4, ARP, Ethernet, the link's copy, the receiving stack's input path, ACKs back with
@@ -58,6 +60,10 @@ public class TcpSimBench {
     /** RFC 7323 timestamps on every segment (Linux's default), or not. */
     @Param({"true"})
     public boolean timestamps;
+
+    /** {@code WRITE_COPY} writes (the send ring), or zero-copy writes of the never-changed array. */
+    @Param({"true"})
+    public boolean copy;
 
     private Simulator sim;
     private Stack a;
@@ -129,7 +135,7 @@ public class TcpSimBench {
     private void pump() {
         while (toSend > 0) {
             int n = (int) Math.min(Math.min(client.sndbuf(), chunk.length), toSend);
-            if (n <= 0 || client.write(chunk, 0, n, TcpPcb.WRITE_COPY) != Err.OK) {
+            if (n <= 0 || client.write(chunk, 0, n, copy ? TcpPcb.WRITE_COPY : 0) != Err.OK) {
                 return;
             }
             toSend -= n;

@@ -1,6 +1,5 @@
 package org.lwip4j.cli;
 
-import java.io.PrintWriter;
 import java.util.Locale;
 import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.addr.IpAddress;
@@ -13,13 +12,13 @@ import org.lwip4j.netif.NetifListener;
  * for IPv6 (the netifs' {@link Ip6Addresses.Listener} events) an address added or formed by
  * SLAAC (RFC 4862 §5.5.3), DAD done or failed (§5.4), deprecated, preferred again or removed
  * (§5.5.4); for IPv4 an address added, replaced or removed ({@link NetifListener}). Runs on
- * the loop.
+ * the loop, which only formats the line: the {@link ConsoleLines} writes it.
  */
 final class AddressLog implements NetifListener, Ip6Addresses.Listener {
-    private final PrintWriter out;
+    private final ConsoleLines out;
     private volatile boolean muted;
 
-    AddressLog(PrintWriter out) {
+    AddressLog(ConsoleLines out) {
         this.out = out;
     }
 
@@ -30,11 +29,13 @@ final class AddressLog implements NetifListener, Ip6Addresses.Listener {
 
     private void print(String line) {
         if (line != null && !muted) {
-            synchronized (out) {
-                out.println("lwip4j: " + line);
-                out.flush();
-            }
+            out.print(line(line));
         }
+    }
+
+    /** The printed line for {@code what}. */
+    static String line(String what) {
+        return "lwip4j: " + what;
     }
 
     @Override

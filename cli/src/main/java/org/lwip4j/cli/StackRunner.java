@@ -53,6 +53,8 @@ public final class StackRunner {
     /** The services started (echo, discard, chargen, iperf server); closed with the stack. */
     private final List<AutoCloseable> services = new ArrayList<>();
     private AddressLog addressLog;
+    /** Writes what the loop has to say (address events, iperf reports), so the loop never waits for the terminal. */
+    private ConsoleLines console;
 
     /** One interface: what was asked, the device, its netif and capture. */
     private static final class Attached {
@@ -168,7 +170,8 @@ public final class StackRunner {
             a.netif.setUp(true);
         }
         // From here on every address change is one line (the banner shows the states up to now).
-        addressLog = new AddressLog(out);
+        console = new ConsoleLines(out);
+        addressLog = new AddressLog(console);
         for (Attached a : attached) {
             a.netif.ip6().addListener(addressLog);
         }
@@ -202,11 +205,9 @@ public final class StackRunner {
         return null;
     }
 
+    /** On the loop: an iperf report, written by the console. */
     private void printIperf(IperfResult r) {
-        synchronized (out) {
-            out.println("lwip4j: " + r);
-            out.flush();
-        }
+        console.print("lwip4j: " + r);
     }
 
     /**
@@ -546,6 +547,9 @@ public final class StackRunner {
         }
         if (stack != null) {
             stack.close();
+        }
+        if (console != null) {
+            console.close(); // what the loop said comes before the stop line
         }
         for (Attached a : attached) {
             if (a.netif == null) {

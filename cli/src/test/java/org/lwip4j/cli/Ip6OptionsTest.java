@@ -155,13 +155,8 @@ class Ip6OptionsTest {
             assertTrue(b.contains("  ping fd00:6::2\n"), b);
             assertTrue(b.contains("  ping " + lla + "\n"), b);
             // No one answers the DAD probes of the in-memory device: both become preferred, one line each.
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!text.toString().contains("fd00:6::2/64 preferred (DAD done") || !text.toString().contains(lla + "/64 preferred")) {
-                assertTrue(System.nanoTime() < deadline, text.toString());
-                Thread.sleep(50);
-            }
-            assertTrue(text.toString().contains("lwip4j: tap6 IPv6 fd00:6::2/64 preferred (DAD done: no other node has it)\n"),
-                    text.toString());
+            awaitText(text, "lwip4j: tap6 IPv6 fd00:6::2/64 preferred (DAD done: no other node has it)\n");
+            awaitText(text, "lwip4j: tap6 IPv6 " + lla + "/64 preferred (DAD done: no other node has it)\n");
             assertTrue(runner.report().contains("addresses:\n  tap6\n    IPv4 192.168.7.2/24\n"), runner.report());
             assertTrue(runner.report().contains("    IPv6 fd00:6::2/64 preferred\n"), runner.report());
             // Later changes, one line each as they happen.
@@ -171,9 +166,10 @@ class Ip6OptionsTest {
                 n.ip6().remove(Ip6Address.parse("fd00:6::9"));
                 return null;
             });
-            assertTrue(text.toString().contains("lwip4j: tap6 IPv6 fd00:6::9/64 added, tentative (duplicate address detection "
+            // The lines come from the console's thread (the loop never waits for the terminal), in order.
+            awaitText(text, "lwip4j: tap6 IPv6 fd00:6::9/64 added, tentative (duplicate address detection "
                     + "running)\nlwip4j: tap6 IPv6 fd00:6::2/64 deprecated (preferred lifetime over: kept for existing traffic, "
-                    + "not used for new)\nlwip4j: tap6 IPv6 fd00:6::9/64 removed\n"), text.toString());
+                    + "not used for new)\nlwip4j: tap6 IPv6 fd00:6::9/64 removed\n");
         } finally {
             runner.stop();
         }
@@ -206,6 +202,15 @@ class Ip6OptionsTest {
             assertEquals(0, (int) runner.stack().call(() -> a0.ip4().count()), "no IPv4 address on a0");
         } finally {
             runner.stop();
+        }
+    }
+
+    /** Waits (at most 20 s) until {@code text} holds {@code expected}; fails with what it holds. */
+    private static void awaitText(StringWriter text, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!text.toString().contains(expected)) {
+            assertTrue(System.nanoTime() < deadline, "no \"" + expected + "\" in:\n" + text);
+            Thread.sleep(20);
         }
     }
 }

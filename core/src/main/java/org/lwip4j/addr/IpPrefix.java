@@ -46,10 +46,13 @@ public record IpPrefix(IpAddress address, int length) {
 
     /** True when {@code a} is of this family and inside the prefix. */
     public boolean contains(IpAddress a) {
-        return switch (a) {
-            case Ip4Address a4 -> version() == 4 && contains4(a4.bits());
-            case Ip6Address a6 -> version() == 6 && contains6(a6.hi(), a6.lo());
-        };
+        // instanceof rather than a pattern switch: route lookups run per packet, and a type
+        // switch's invokedynamic is slow until C2 inlines it (see IpInfo#is)
+        if (a instanceof Ip4Address a4) {
+            return version() == 4 && contains4(a4.bits());
+        }
+        Ip6Address a6 = (Ip6Address) a;
+        return version() == 6 && contains6(a6.hi(), a6.lo());
     }
 
     /** True when this is an IPv4 prefix holding the address {@code bits}. */

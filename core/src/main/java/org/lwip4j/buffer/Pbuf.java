@@ -50,6 +50,8 @@ public final class Pbuf {
     Pbuf next;
     int ref;
     int capacity;
+    /** For a {@link PbufPool#view view}: the node whose memory it shows, referenced until this node is released. */
+    Pbuf pinned;
 
     int offloadFlags;
     int gsoType;
@@ -71,6 +73,7 @@ public final class Pbuf {
         this.totLen = len;
         this.capacity = capacity;
         this.next = null;
+        this.pinned = null;
         this.ref = 1;
         this.offloadFlags = 0;
         this.gsoType = 0;
@@ -255,8 +258,13 @@ public final class Pbuf {
         mem = null;
         byte[] a = array;
         array = null;
+        Pbuf pin = pinned;
+        pinned = null;
         if (pool != null) {
             pool.recycle(this, m, a);
+        }
+        if (pin != null) {
+            pin.free();
         }
     }
 

@@ -296,4 +296,25 @@ public final class PbufPool {
         }
         return p;
     }
+
+    /**
+     * A {@link Pbuf.Kind#REF} node showing bytes {@code [off, off+len)} of the single node
+     * {@code node}'s payload without copying them, holding a reference to {@code node} until
+     * the view is freed: the memory stays {@code node}'s even if its other holders free it.
+     * The view has no header room of its own and must not be written (it is shared memory:
+     * {@link Pbuf#isExclusive()} is false). Reuses this pool's spare node objects.
+     *
+     * @throws IndexOutOfBoundsException when the range is outside {@code node}'s payload
+     */
+    public Pbuf view(Pbuf node, int off, int len) {
+        node.checkLive();
+        Objects.checkFromIndexSize(off, len, node.len);
+        Pbuf p = spareNode();
+        p.init(Pbuf.Kind.REF, node.mem, node.array, node.offset + off, len, node.capacity);
+        p.pinned = node.ref();
+        if (PbufTracking.TRACKER != null) {
+            PbufTracking.TRACKER.allocated(this, p);
+        }
+        return p;
+    }
 }

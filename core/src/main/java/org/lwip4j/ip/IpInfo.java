@@ -192,10 +192,12 @@ public class IpInfo {
 
     /** A 32-bit hash of an address of either family (an IPv4 address's bits); the zone is not part of it. */
     public static int hash32(IpAddress a) {
-        return switch (a) {
-            case Ip4Address a4 -> a4.bits();
-            case Ip6Address a6 -> fold(a6.hi(), a6.lo());
-        };
+        // instanceof, not a pattern switch, here and below: see is()
+        if (a instanceof Ip4Address a4) {
+            return a4.bits();
+        }
+        Ip6Address a6 = (Ip6Address) a;
+        return fold(a6.hi(), a6.lo());
     }
 
     private static int fold(long hi, long lo) {
@@ -211,11 +213,19 @@ public class IpInfo {
         return Checksum.pseudoHeaderV6(srcHi, srcLo, dstHi, dstLo, protocol, length);
     }
 
+    /**
+     * True when {@code a} is the address {@code bits4} or {@code hi:lo} of this packet's
+     * family. Per packet: an {@code instanceof} test, not a pattern {@code switch}, whose
+     * {@code invokedynamic} (SwitchBootstraps.typeSwitch) makes a class the first time it runs
+     * and goes through a method handle until C2 inlines it, milliseconds once and then
+     * microseconds per packet in a fresh process.
+     */
     private boolean is(IpAddress a, int bits4, long hi, long lo) {
-        return switch (a) {
-            case Ip4Address a4 -> version == 4 && a4.bits() == bits4;
-            case Ip6Address a6 -> version == 6 && a6.hi() == hi && a6.lo() == lo;
-        };
+        if (a instanceof Ip4Address a4) {
+            return version == 4 && a4.bits() == bits4;
+        }
+        Ip6Address a6 = (Ip6Address) a;
+        return version == 6 && a6.hi() == hi && a6.lo() == lo;
     }
 
     private IpAddress make(int bits4, long hi, long lo) {

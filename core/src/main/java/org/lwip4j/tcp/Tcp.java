@@ -438,9 +438,17 @@ public final class Tcp {
         return false;
     }
 
+    /**
+     * Most pbuf nodes of zero-copy writes a connection holds (lwIP's {@code TCP_SND_QUEUELEN},
+     * {@code 4 * TCP_SND_BUF / TCP_MSS}), at least 16: beyond it a write is {@link Err#MEM}.
+     */
+    int sndQueueLen() {
+        return Math.max(16, (int) Math.min(Integer.MAX_VALUE, (4L * cfg.sndBuf() + cfg.mss() - 1) / cfg.mss()));
+    }
+
     /** The state every connection starts with (buffers, estimators), before the handshake. */
     void initConnection(TcpPcb pcb) {
-        pcb.sendQueue = new SendQueue(cfg.sndBuf());
+        pcb.sendQueue = new SendQueue(cfg.sndBuf(), sndQueueLen());
         pcb.ooseq = new ReceiveQueue(cfg.ooseqMaxBytes(), cfg.ooseqMaxPbufs(), ooseqBudget);
         pcb.rtt = new RetransmitTimer(cfg.initialRto().toNanos(), cfg.minRto().toNanos(), cfg.maxRto().toNanos());
         pcb.cc = CongestionControl.of(cfg.congestion());
@@ -612,6 +620,9 @@ public final class Tcp {
         }
         if (pcb.ooseq != null) {
             pcb.ooseq.clear();
+        }
+        if (pcb.sendQueue != null) {
+            pcb.sendQueue.clear(); // referenced pbufs of zero-copy writes go back
         }
         if (pcb.state == TcpState.TIME_WAIT) {
             timeWaits.remove(pcb);

@@ -98,6 +98,8 @@ final class TcpListener {
         pcb.keepCount = listener.keepCount;
         pcb.userTimeout = listener.userTimeout;
         pcb.linger = listener.linger;
+        pcb.tos = listener.tos;
+        pcb.ttl = listener.ttl;
         pcb.listener = listener;
         listener.pending++;
         pcb.bound = true;
@@ -135,7 +137,7 @@ final class TcpListener {
                     false);
         }
         // Without timestamps nothing but the MSS survives (as Linux): no window scale, no SACK.
-        tcp.output().cookieSynAck(r, seg.dstPort, seg.srcPort, cookie, seg.seq + 1, ws && ts, sack && ts, ts, tsVal,
+        tcp.output().cookieSynAck(listener, r, seg.dstPort, seg.srcPort, cookie, seg.seq + 1, ws && ts, sack && ts, ts, tsVal,
                 o.tsVal());
         tcp.counters.synCookiesSent++;
     }

@@ -18,7 +18,8 @@ import org.lwip4j.wire.TcpPacket;
  * §4.2.3.4), sends window-sized segments into a window smaller than a segment, and builds
  * every segment the stack sends: SYN and SYN-ACK with their options, data, ACKs, RSTs and
  * probes. Segments are built in one pool pbuf each with the header in front; nothing else is
- * allocated.
+ * allocated. Bytes of a zero-copy write are not copied: they follow the header as views of
+ * the application's pbuf ({@link SendQueue}); the device's copy is the only one.
  */
 final class TcpOutput {
     /** Bytes the timestamps option takes in every segment once negotiated (RFC 7323 §3). */
@@ -30,7 +31,8 @@ final class TcpOutput {
         this.tcp = tcp;
     }
 
-    Err canWrite(TcpPcb pcb, int len) {
+    /** Whether {@code len} more bytes, {@code refNodes} of whose pbuf nodes are referenced (not copied), may be queued. */
+    Err canWrite(TcpPcb pcb, int len, int refNodes) {
         switch (pcb.state) {
             case SYN_SENT, SYN_RCVD, ESTABLISHED, CLOSE_WAIT -> {
             }
@@ -41,7 +43,7 @@ final class TcpOutput {
         if (pcb.finQueued) {
             return Err.CONN;
         }
-        if (len > pcb.sendQueue.space()) {
+        if (len > pcb.sendQueue.space() || refNodes > 0 && !pcb.sendQueue.refFits(refNodes)) {
             return Err.MEM;
         }
         return Err.OK;
@@ -316,9 +318,9 @@ final class TcpOutput {
     /**
      * A SYN-ACK that keeps no state: the SYN cookie {@code cookie} as its sequence number
      * (RFC 4987 §3.6), our MSS for the route, and the window scale, SACK-permitted and
-     * timestamps as the listener decided ({@link TcpListener}).
+     * timestamps as the listener decided ({@link TcpListener}), with the listener's TOS and TTL.
      */
-    void cookieSynAck(Route r, int sport, int dport, int cookie, int ack, boolean ws, boolean sack, boolean ts,
+    void cookieSynAck(TcpPcb listener, Route r, int sport, int dport, int cookie, int ack, boolean ws, boolean sack, boolean ts,
             int tsVal, int tsEcr) {
         TcpOptions o = tcp.txOptions;
         o.clear();
@@ -343,9 +345,21 @@ final class TcpOutput {
                 Math.min(tcp.cfg.wnd(), 0xffff), 0);
         o.emit(s, q.offset() + TcpPacket.HEADER_LEN);
         finish(q, r, hl);
-        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
+        Err e = send(q, r, listener);
         q.free();
         count(e);
+    }
+
+    /**
+     * Hands a segment of {@code pcb}'s to IP with the connection's TOS and TTL (MUST-48,
+     * MUST-49): unless the application set a TTL, the stack's over IPv4 and the link's hop
+     * limit over IPv6. Never fragmented (DF: RFC 1191 path MTU discovery).
+     */
+    private Err send(Pbuf q, Route r, TcpPcb pcb) {
+        if (pcb.ttl > 0) {
+            return tcp.ip.output(q, r, Tcp.PROTO_TCP, pcb.ttl, pcb.tos, IpOutput.DONT_FRAGMENT);
+        }
+        return tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), pcb.tos, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
     }
 
     private void emitControl(Route r, int sport, int dport, int seq, int ack, int flags) {
@@ -399,7 +413,11 @@ final class TcpOutput {
         }
         int hl = TcpPacket.HEADER_LEN + o.emitLen();
         int total = hl + len;
-        Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, total);
+        int at = seq - pcb.dataSeq;
+        // Copied bytes go right behind the header; referenced ones (zero-copy writes) follow
+        // as views of the application's pbuf (SendQueue#chainTo).
+        int lead = len > 0 ? pcb.sendQueue.copiedPrefix(at, len) : 0;
+        Pbuf q = tcp.ctx.pbufs().allocPool(Layer.IP, hl + lead);
         if (q == null) {
             tcp.stats.memerr++;
             tcp.memoryPressure();
@@ -424,7 +442,13 @@ final class TcpOutput {
         TcpPacket.emit(s, q.offset(), pcb.localPort, pcb.remotePort, seq, ack ? pcb.rcvNxt : 0, hl, flags, window, up);
         o.emit(s, q.offset() + TcpPacket.HEADER_LEN);
         if (len > 0) {
-            pcb.sendQueue.copyTo(seq - pcb.dataSeq, q, hl, len);
+            pcb.sendQueue.copyTo(at, q, hl, lead);
+            if (lead < len && !pcb.sendQueue.chainTo(at + lead, len - lead, q, tcp.ctx.pbufs())) {
+                q.free();
+                tcp.stats.memerr++;
+                tcp.memoryPressure();
+                return Err.MEM;
+            }
         }
         if (len > pcb.mss) {
             // TSO: the device cuts it and completes each segment's checksum from the
@@ -436,7 +460,7 @@ final class TcpOutput {
         } else {
             finish(q, r, total);
         }
-        Err e = tcp.ip.output(q, r, Tcp.PROTO_TCP, tcp.cfg.ttl(), 0, IpOutput.DONT_FRAGMENT | IpOutput.DEFAULT_HOP_LIMIT);
+        Err e = send(q, r, pcb);
         q.free();
         count(e);
         pcb.segsOut++;

@@ -30,7 +30,11 @@ import org.lwip4j.stack.Timer;
  * }</pre>
  */
 public final class TcpPcb {
-    /** {@link #write(Pbuf, int)} flag: copy the data (the only mode so far; the caller keeps its pbuf). */
+    /**
+     * {@link #write} flag: copy the data into the send buffer ({@code TCP_WRITE_FLAG_COPY}); the
+     * caller may change or reuse its bytes at once. Without it the write is zero-copy: see
+     * {@link #write(Pbuf, int)}.
+     */
     public static final int WRITE_COPY = 1;
     /** {@link #write} flag: more data follows at once, so no PSH on this data ({@code TCP_WRITE_FLAG_MORE}). */
     public static final int WRITE_MORE = 2;
@@ -266,6 +270,10 @@ public final class TcpPcb {
     long lastSent;
     /** TCP_USER_TIMEOUT in nanoseconds, 0 = off; since when SND.UNA has not moved with data out; since when probing a zero window. */
     long userTimeout;
+    /** The TOS / traffic class byte of our segments (RFC 9293 §3.9.2 MUST-48; RFC 2474's DS field and RFC 3168's ECN bits). */
+    int tos;
+    /** The TTL / hop limit of our segments; -1: the stack's ({@code TcpOptions#ttl}, or the link's hop limit for IPv6). */
+    int ttl = -1;
     long unackedSince;
     long persistSince;
     /** SO_LINGER in nanoseconds, -1 = off; the state timer holds the linger deadline (not FIN_WAIT_2's). */
@@ -371,33 +379,67 @@ public final class TcpPcb {
 
     /**
      * Queues {@code len} bytes of {@code data} for sending ({@code tcp_write}); they leave
-     * on {@link #output()}, when the callback that wrote returns, or as ACKs arrive.
+     * on {@link #output()}, when the callback that wrote returns, or as ACKs arrive. With
+     * {@link #WRITE_COPY} the bytes are copied; without it they are referenced in place, as
+     * {@link #write(Pbuf, int)} does with a pbuf: the caller must not change
+     * {@code data[off, off+len)} until the peer has acknowledged them ({@link #onSent}).
      *
-     * @return {@link Err#MEM} when the send buffer has less room ({@link #sndbuf()}),
+     * @return {@link Err#MEM} when the send buffer has less room ({@link #sndbuf()}) or, without
+     *         copy, the connection holds as many referenced pbufs as it may,
      *         {@link Err#CONN} when the connection cannot send (closed, or not connected)
      */
     public Err write(byte[] data, int off, int len, int flags) {
         tcp.live(this, "write");
         Objects.checkFromIndexSize(off, len, data.length);
-        Err e = tcp.output().canWrite(this, len);
+        boolean copy = (flags & WRITE_COPY) != 0 || len == 0;
+        Err e = tcp.output().canWrite(this, len, copy ? 0 : 1);
         if (e != Err.OK) {
             return e;
         }
-        sendQueue.write(data, off, len);
+        if (copy) {
+            sendQueue.write(data, off, len);
+        } else {
+            sendQueue.writeRef(data, off, len, tcp.ctx().pbufs());
+        }
         writeFlags(flags);
         tcp.output().written(this);
         return Err.OK;
     }
 
-    /** Queues the bytes of {@code p} (copied: the caller keeps and frees {@code p}); flags as {@link #write(byte[], int, int, int)}. */
+    /**
+     * Queues the bytes of {@code p} for sending; flags as {@link #write(byte[], int, int, int)}.
+     * With {@link #WRITE_COPY} they are copied and the caller keeps and frees {@code p} as
+     * before. Without it the write is zero-copy (lwIP's {@code tcp_write} without
+     * {@code TCP_WRITE_FLAG_COPY}): the stack takes a reference of its own to {@code p}
+     * ({@link Pbuf#ref()}) and its segments carry views of {@code p}'s memory chained after
+     * their headers. The caller may free its reference at once, but must not change the
+     * bytes of {@code p}, nor its chain, until the peer has acknowledged all of them; the
+     * stack drops its reference then, or when the connection ends (abort, reset, the close
+     * completing, the stack closing). Each node of {@code p} counts against the connection's
+     * referenced-pbuf bound (lwIP's {@code TCP_SND_QUEUELEN}: 4 × send buffer / MSS nodes,
+     * at least 16), its bytes against {@link #sndbuf()}.
+     *
+     * <pre>{@code
+     * Pbuf p = Pbuf.wrap(response);                 // no copy of the bytes
+     * if (conn.write(p, 0) == Err.OK) { ... }       // zero-copy: the stack holds its own reference
+     * p.free();                                     // ours; response stays untouched until onSent
+     * }</pre>
+     *
+     * @return as {@link #write(byte[], int, int, int)}
+     */
     public Err write(Pbuf p, int flags) {
         tcp.live(this, "write");
         int len = p.totalLength();
-        Err e = tcp.output().canWrite(this, len);
+        boolean copy = (flags & WRITE_COPY) != 0 || len == 0;
+        Err e = tcp.output().canWrite(this, len, copy ? 0 : p.chainLength());
         if (e != Err.OK) {
             return e;
         }
-        sendQueue.write(p, 0, len);
+        if (copy) {
+            sendQueue.write(p, 0, len);
+        } else {
+            sendQueue.writeRef(p.ref());
+        }
         writeFlags(flags);
         tcp.output().written(this);
         return Err.OK;
@@ -522,6 +564,50 @@ public final class TcpPcb {
     /** The user timeout; {@link Duration#ZERO} when off. */
     public Duration userTimeout() {
         return Duration.ofNanos(userTimeout);
+    }
+
+    /**
+     * The TOS byte (IPv4) or traffic class (IPv6) of this connection's segments
+     * ({@code IP_TOS}/{@code IPV6_TCLASS}, lwIP's {@code ip_set_tos}): the Differentiated
+     * Services code point in its upper six bits (RFC 2474), which the application layer must
+     * be able to set (RFC 9293 §3.9.2, MUST-48). 0, the default, is best effort. Takes effect
+     * from the next segment; accepted connections inherit it from their listener, whose
+     * SYN-ACKs carry it too.
+     *
+     * @throws IllegalArgumentException when {@code tos} is not 0..255
+     */
+    public void setTos(int tos) {
+        tcp.live(this, "setTos");
+        if (tos < 0 || tos > 0xff) {
+            throw new IllegalArgumentException("TOS must be 0..255, not " + tos);
+        }
+        this.tos = tos;
+    }
+
+    /** The TOS / traffic class byte of this connection's segments. */
+    public int tos() {
+        return tos;
+    }
+
+    /**
+     * The TTL (IPv4) or hop limit (IPv6) of this connection's segments ({@code IP_TTL},
+     * {@code IPV6_UNICAST_HOPS}; RFC 9293 MUST-49 makes it configurable). Without it the
+     * stack's {@code TcpOptions#ttl} applies over IPv4 and the link's current hop limit
+     * (RFC 4861 §6.3.4) over IPv6. Accepted connections inherit it from their listener.
+     *
+     * @throws IllegalArgumentException when {@code ttl} is not 1..255
+     */
+    public void setTtl(int ttl) {
+        tcp.live(this, "setTtl");
+        if (ttl < 1 || ttl > 255) {
+            throw new IllegalArgumentException("TTL must be 1..255, not " + ttl);
+        }
+        this.ttl = ttl;
+    }
+
+    /** The TTL set with {@link #setTtl}, or -1 when the stack's default applies. */
+    public int ttl() {
+        return ttl;
     }
 
     /**

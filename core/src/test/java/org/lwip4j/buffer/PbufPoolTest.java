@@ -155,4 +155,62 @@ final class PbufPoolTest {
         assertThrows(IllegalArgumentException.class, () -> new PbufPool(1, BUF, -1));
         assertEquals(BUF, new PbufPool(1, BUF, 0).bufferSize());
     }
+
+    @Test
+    void aViewShowsANodesBytesWithoutCopyAndKeepsTheNodeUntilItIsFreed() {
+        PbufPool pool = new PbufPool(4, BUF, 1 << 16);
+        Pbuf head = pool.allocPool(Layer.RAW, 100);
+        Pbuf tail = pool.allocPool(Layer.RAW, 50);
+        for (int i = 0; i < 100; i++) {
+            head.setByte(i, i);
+        }
+        for (int i = 0; i < 50; i++) {
+            tail.setByte(i, 200 + i);
+        }
+        head.concat(tail);
+        Pbuf v = pool.view(tail, 10, 20);
+        assertEquals(Pbuf.Kind.REF, v.kind());
+        assertEquals(20, v.totalLength());
+        assertEquals(2, tail.refCount(), "the view holds the node it shows");
+        assertEquals(0, v.headroom(), "nothing in front of the bytes it was given");
+        assertEquals(false, v.isExclusive(), "shared memory: never edited in place");
+        head.free(); // the owner lets go: the node stays for the view
+        assertEquals(1, tail.refCount());
+        assertEquals(1, pool.poolStats().used);
+        assertEquals(210, v.getByte(0));
+        assertEquals(229, v.getByte(19));
+        v.setByte(0, 7); // a view writes through: the same memory, not a copy
+        assertEquals(7, tail.getByte(10));
+        v.free();
+        assertEquals(0, tail.refCount(), "the last holder gone, the node goes back");
+        assertEquals(0, pool.poolStats().used);
+        Pbuf one = pool.allocPool(Layer.RAW, 30);
+        assertThrows(IndexOutOfBoundsException.class, () -> pool.view(one, 20, 11));
+        assertEquals(1, one.refCount(), "a refused view takes no reference");
+        one.free();
+        assertThrows(IllegalStateException.class, () -> pool.view(one, 0, 1));
+    }
+
+    @Test
+    void aChainHoldingAViewIsCopiedBeforeAnyoneEditsIt() {
+        PbufPool pool = new PbufPool(8, BUF, 1 << 16);
+        Pbuf user = pool.allocPool(Layer.RAW, 40);
+        for (int i = 0; i < 40; i++) {
+            user.setByte(i, i + 1);
+        }
+        Pbuf header = pool.allocPool(Layer.RAW, 20);
+        header.concat(pool.view(user, 0, 40));
+        assertEquals(false, header.isExclusive());
+        Pbuf w = pool.writable(header, Layer.RAW);
+        assertNotSame(header, w, "a copy: the view's bytes are the user's");
+        assertEquals(0, header.refCount(), "the chain it was given is freed, its view with it");
+        assertEquals(1, user.refCount());
+        w.setByte(20, 99);
+        assertEquals(1, user.getByte(0), "the user's bytes are untouched");
+        assertEquals(99, w.getByte(20));
+        assertEquals(2, w.getByte(21));
+        w.free();
+        user.free();
+        assertEquals(0, pool.poolStats().used);
+    }
 }

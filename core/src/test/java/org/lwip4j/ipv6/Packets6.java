@@ -72,17 +72,7 @@ final class Packets6 {
 
     /** Concatenation. */
     static byte[] cat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] all = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
+        return org.lwip4j.testing.Packets.concat(parts);
     }
 
     /** Bytes from hex (spaces allowed). */

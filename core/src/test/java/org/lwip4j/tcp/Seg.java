@@ -37,6 +37,9 @@ final class Seg {
     boolean noOptions;
     /** Set on parsed segments: the raw options. */
     TcpOptionsRepr parsedOptions;
+    /** Set on segments the stack sent: the IPv4 header's TOS byte and TTL (-1 otherwise; not part of a pattern). */
+    int ipTos = -1;
+    int ipTtl = -1;
 
     static Seg flags(int f) {
         Seg s = new Seg();

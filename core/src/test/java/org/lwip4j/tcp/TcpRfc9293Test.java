@@ -84,4 +84,67 @@ class TcpRfc9293Test {
             assertEquals(org.lwip4j.wire.TcpOptionsRepr.NONE, data.parsedOptions);
         }
     }
+
+    @Test
+    void must48_theApplicationSetsTheDiffservFieldAndTheTtlOfItsSegments() {
+        try (TcpScript t = new TcpScript(b -> b.timestamps(false).ttl(64))) {
+            t.listen(1);
+            t.listener.setTos(0xb8); // DSCP EF (RFC 3246)
+            t.listener.setTtl(9);
+            // A SYN-ACK from the SYN queue, then one with a cookie (the queue holds one): both the listener's.
+            t.sendFrom("172.16.0.1", syn().seq(1).ports(5555, TcpScript.PORT));
+            Seg queued = t.expect(synAck().ack(2));
+            assertEquals(0xb8, queued.ipTos);
+            assertEquals(9, queued.ipTtl);
+            t.send(syn().seq(1000).mss(1460));
+            Seg cookie = t.expect(synAck().ack(1001));
+            assertEquals(0xb8, cookie.ipTos);
+            assertEquals(9, cookie.ipTtl);
+            t.send(ack().seq(1001).ack(cookie.seq + 1).window(4000));
+            // The accepted connection inherits both.
+            assertEquals(0xb8, t.conn.tos());
+            assertEquals(9, t.conn.ttl());
+            t.conn.write(new byte[10]);
+            Seg data = t.expect(Seg.psh().len(10));
+            assertEquals(0xb8, data.ipTos);
+            assertEquals(9, data.ipTtl);
+            t.send(ack().seq(1001).ack(data.seq + 10).window(4000)); // acknowledged: Nagle holds nothing back
+            // Changed on the connection: from the next segment on.
+            t.conn.setTos(0x28); // AF11 (RFC 2597)
+            t.conn.setTtl(200);
+            t.conn.write(new byte[5]);
+            Seg more = t.expect(Seg.psh().len(5));
+            assertEquals(0x28, more.ipTos);
+            assertEquals(200, more.ipTtl);
+            t.conn.abort();
+            Seg rst = t.expect(Seg.rstAck());
+            assertEquals(0x28, rst.ipTos);
+            assertEquals(200, rst.ipTtl);
+            // A connection that set nothing: TOS 0 and the stack's TTL.
+            TcpPcb plain = t.stack.newTcpPcb();
+            assertEquals(0, plain.tos());
+            assertEquals(-1, plain.ttl());
+            assertEquals(Err.OK, plain.connect(Ip4Address.parse(TcpScript.PEER), 80, p -> { }));
+            Seg syn = t.drain().getLast();
+            assertEquals(0, syn.ipTos);
+            assertEquals(64, syn.ipTtl);
+            plain.abort();
+        }
+    }
+
+    @Test
+    void tosAndTtlOutOfRangeAreRefused() {
+        try (TcpScript t = new TcpScript()) {
+            TcpPcb c = t.stack.newTcpPcb();
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.setTos(-1));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.setTos(0x100));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.setTtl(0));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.setTtl(256));
+            c.setTos(0xff);
+            c.setTtl(255);
+            assertEquals(0xff, c.tos());
+            assertEquals(255, c.ttl());
+            c.close();
+        }
+    }
 }

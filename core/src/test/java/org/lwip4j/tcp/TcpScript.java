@@ -257,7 +257,10 @@ final class TcpScript implements AutoCloseable {
             }
             TcpRepr repr = r.value();
             int realHl = (d[ihl + 12] >>> 4 & 0xf) * 4;
-            pending.add(Seg.of(repr, Arrays.copyOfRange(d, ihl + realHl, total)));
+            Seg sent = Seg.of(repr, Arrays.copyOfRange(d, ihl + realHl, total));
+            sent.ipTos = d[1] & 0xff;
+            sent.ipTtl = d[8] & 0xff;
+            pending.add(sent);
             if ((d[6] & 0x40) == 0) {
                 fail("TCP segment sent without DF");
             }

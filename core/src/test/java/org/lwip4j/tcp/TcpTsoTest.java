@@ -50,6 +50,8 @@ class TcpTsoTest {
         final ArrayDeque<Pbuf> inbox = new ArrayDeque<>();
         int frames;
         int superFrames;
+        /** Super-frames with a node over referenced memory (a zero-copy write). */
+        int chained;
         int overMtu;
         int largest;
         final List<Integer> gsoSizes = new ArrayList<>();
@@ -91,6 +93,12 @@ class TcpTsoTest {
             largest = Math.max(largest, len);
             if (frame.gsoType() != Pbuf.GSO_NONE) {
                 superFrames++;
+                for (Pbuf q = frame; q != null; q = q.next()) {
+                    if (q.kind() == Pbuf.Kind.REF) {
+                        chained++;
+                        break;
+                    }
+                }
                 gsoSizes.add(frame.gsoSize());
                 gsoTypes.add(frame.gsoType());
             } else if (len > mtu()) {
@@ -209,6 +217,11 @@ class TcpTsoTest {
     }
 
     private void transfer(Stack a, Stack b, IpAddress dst) {
+        transfer(a, b, dst, false);
+    }
+
+    /** As {@link #transfer(Stack, Stack, IpAddress)}; {@code mixed}: every other write is zero-copy (a pool chain of A's). */
+    private void transfer(Stack a, Stack b, IpAddress dst, boolean mixed) {
         long[] received = {0};
         long[] bad = {-1};
         TcpPcb l = b.newTcpPcb();
@@ -230,6 +243,7 @@ class TcpTsoTest {
         }));
         TcpPcb c = a.newTcpPcb();
         long[] sent = {0};
+        int[] writes = {0};
         byte[] chunk = new byte[32768];
         TcpPcb.SentCallback pump = (pcb, n) -> {
             while (sent[0] < TOTAL) {
@@ -240,10 +254,23 @@ class TcpTsoTest {
                 for (int k = 0; k < len; k++) {
                     chunk[k] = pattern(sent[0] + k);
                 }
-                if (pcb.write(chunk, 0, len, TcpPcb.WRITE_COPY) != Err.OK) {
+                Err e;
+                if (mixed && writes[0] % 2 == 1) {
+                    Pbuf p = a.context().pbufs().allocPool(Layer.TRANSPORT, len);
+                    if (p == null) {
+                        return;
+                    }
+                    p.copyFrom(0, chunk, 0, len);
+                    e = pcb.write(p, 0);
+                    p.free();
+                } else {
+                    e = pcb.write(chunk, 0, len, TcpPcb.WRITE_COPY);
+                }
+                if (e != Err.OK) {
                     return;
                 }
                 sent[0] += len;
+                writes[0]++;
             }
         };
         c.onSent(pump);
@@ -275,6 +302,20 @@ class TcpTsoTest {
         assertEquals(0, b.stats().tcp.drop);
         // B's own driver has no TSO: its segments (the ACKs) stay small.
         assertEquals(0, w.b().superFrames);
+    }
+
+    @Test
+    void zeroCopyWritesGoOutInSuperSegmentsAndArriveIntact() {
+        Stack a = stack(false);
+        Stack b = stack(false);
+        Wire w = wire(1 << Pbuf.GSO_TCPV4);
+        attach(a, w.a(), "tso0", "10.0.0.1/24");
+        attach(b, w.b(), "eth0", "10.0.0.2/24");
+        transfer(a, b, IpAddress.parse("10.0.0.2"), true);
+        assertTrue(w.a().superFrames > 0, "super-segments sent: " + w.a().superFrames + " of " + w.a().frames);
+        assertTrue(w.a().chained > 0, "super-segments chaining referenced pool memory: " + w.a().chained);
+        assertEquals(0, b.stats().tcp.chkerr, "the partial checksum covered the chained bytes");
+        assertEquals(0, w.a().overMtu);
     }
 
     @Test

@@ -75,4 +75,19 @@ public final class Packets {
         System.arraycopy(payload, 0, f, 14, payload.length);
         return f;
     }
+
+    /** The parts one after another. */
+    public static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] all = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
 }

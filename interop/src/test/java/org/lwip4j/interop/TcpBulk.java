@@ -70,7 +70,12 @@ final class TcpBulk {
         }
     }
 
-    /** Sends {@code total} pseudo-random bytes (seeded), then closes (a FIN after the data). */
+    /**
+     * Sends {@code total} pseudo-random bytes (seeded), then closes (a FIN after the data).
+     * With {@code zeroCopy}, writes cycle through a copied write, a zero-copy write of a heap
+     * array and a zero-copy write of off-heap memory (each never changed again), so frames
+     * chain views of both kinds of memory after their headers.
+     */
     static final class Source {
         final CompletableFuture<String> done = new CompletableFuture<>();
         private final MessageDigest md = sha256();
@@ -79,10 +84,36 @@ final class TcpBulk {
         private final byte[] chunk = new byte[65536];
         private long sent;
         private boolean closed;
+        private final boolean zeroCopy;
+        private int writes;
 
         Source(long total, long seed) {
+            this(total, seed, false);
+        }
+
+        Source(long total, long seed, boolean zeroCopy) {
             this.total = total;
             this.random = new SplittableRandom(seed);
+            this.zeroCopy = zeroCopy;
+        }
+
+        private Err write(TcpPcb c, int n) {
+            switch (zeroCopy ? writes++ % 3 : 0) {
+                case 1 -> {
+                    return c.write(java.util.Arrays.copyOf(chunk, n), 0, n, 0);
+                }
+                case 2 -> {
+                    java.lang.foreign.MemorySegment m = java.lang.foreign.Arena.ofAuto().allocate(n);
+                    java.lang.foreign.MemorySegment.copy(chunk, 0, m, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, n);
+                    Pbuf p = Pbuf.wrap(m);
+                    Err e = c.write(p, 0);
+                    p.free();
+                    return e;
+                }
+                default -> {
+                    return c.write(chunk, 0, n, TcpPcb.WRITE_COPY);
+                }
+            }
         }
 
         void attach(TcpPcb c) {
@@ -104,7 +135,7 @@ final class TcpBulk {
                     return;
                 }
                 random.nextBytes(chunk);
-                if (c.write(chunk, 0, n, TcpPcb.WRITE_COPY) != Err.OK) {
+                if (write(c, n) != Err.OK) {
                     return;
                 }
                 md.update(chunk, 0, n);

@@ -135,10 +135,16 @@ class TcpKernelTest {
     /** As above, the kernel server listening on {@code hostIp} (an IPv4 or IPv6 address of the namespace). */
     static void stackClientToKernelServer(TestStack net, TapPeer peer, String hostIp, Path dir, int port, long bytes)
             throws Exception {
+        stackClientToKernelServer(net, peer, hostIp, dir, port, bytes, false);
+    }
+
+    /** As above; {@code zeroCopy}: the stack's writes mix copied and zero-copy ones ({@link TcpBulk.Source}). */
+    static void stackClientToKernelServer(TestStack net, TapPeer peer, String hostIp, Path dir, int port, long bytes,
+            boolean zeroCopy) throws Exception {
         try (Cmd.Background server = Cmd.start(peer.ns().inside("/usr/bin/python3", Scripts.copy(dir, "tcp_bulk.py").toString(),
                 "serve-recv", hostIp, Integer.toString(port)))) {
             server.awaitLine("listening"::equals, Duration.ofSeconds(20));
-            TcpBulk.Source source = new TcpBulk.Source(bytes, port);
+            TcpBulk.Source source = new TcpBulk.Source(bytes, port, zeroCopy);
             TcpBulk.connect(net.stack(), IpAddress.parse(hostIp), port, source::attach, source.done);
             String sent = await(net, source.done, "the stack's client");
             Cmd.Result r = server.finish(Duration.ofSeconds(120));
@@ -180,6 +186,13 @@ class TcpKernelTest {
     @Test
     void stackClientSendsBulkToAKernelServerIntact() throws Exception {
         stackClientToKernelServer(net, peer, dir, 6003, BULK);
+    }
+
+    @Test
+    void zeroCopyAndCopiedWritesFromTheStackReachAKernelServerIntact() throws Exception {
+        // Frames chain views of heap arrays and of off-heap memory after their headers: the
+        // TAP driver gathers the off-heap ones with writev and copies the others once.
+        stackClientToKernelServer(net, peer, peer.hostIp(), dir, 6005, 8 << 20, true);
     }
 
     @Test

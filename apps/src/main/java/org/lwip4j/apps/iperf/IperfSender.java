@@ -83,7 +83,7 @@ final class IperfSender {
         c.onPoll(p -> pump(), POLL);
         if (header != null) {
             header.write(headerBytes, 0);
-            if (c.write(headerBytes, 0, headerBytes.length, TcpPcb.WRITE_MORE) == Err.OK) {
+            if (c.write(headerBytes, 0, headerBytes.length, TcpPcb.WRITE_COPY | TcpPcb.WRITE_MORE) == Err.OK) {
                 written += headerBytes.length;
             }
         }

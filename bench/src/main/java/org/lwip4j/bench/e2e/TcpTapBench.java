@@ -44,8 +44,12 @@ import org.lwip4j.tcp.TcpPcb;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/lwip4j-bench.jar \
- *     org.lwip4j.bench.e2e.TcpTapBench [--seconds 10] [--rounds 2] [--no-offload] [--wnd BYTES]
+ *     org.lwip4j.bench.e2e.TcpTapBench [--seconds 10] [--rounds 2] [--no-offload] [--wnd BYTES] [--send-only]
  * </pre>
+ *
+ * <p>The stack's sends run twice a round: copied writes ({@code WRITE_COPY} of a heap array)
+ * and zero-copy writes (views of an off-heap buffer, which the TAP driver hands to
+ * {@code writev} in place). {@code --send-only} measures that direction alone.
  */
 public final class TcpTapBench {
     static final String STACK_IP = "10.203.0.2";
@@ -63,14 +67,16 @@ public final class TcpTapBench {
         int rounds = 2;
         boolean offload = true;
         int wnd = 1 << 20;
+        boolean sendOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--no-offload" -> offload = false;
                 case "--wnd" -> wnd = Integer.parseInt(args[++i]);
+                case "--send-only" -> sendOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--seconds N, --rounds N, --no-offload, --wnd BYTES)");
+                        + " (--seconds N, --rounds N, --no-offload, --wnd BYTES, --send-only)");
             }
         }
         long launched = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
@@ -88,6 +94,11 @@ public final class TcpTapBench {
             try {
                 stack = stackOverTap(ns, nsS, offload, wnd, sink);
                 Thread.sleep(300); // the kernel's iperf -s is listening
+                if (sendOnly) {
+                    stackSendRounds(stack, nsS, seconds, rounds, offload);
+                    System.out.println(stack.stats().table());
+                    return;
+                }
                 System.out.printf("TCP, kernel iperf 2 client -> receiver; TAP %s, stack TCP_WND %d%n",
                         offload ? "with virtio-net header, CSUM+TSO4+TSO6 offloads (GSO frames in)" : "plain (no offloads)",
                         wnd);
@@ -107,11 +118,7 @@ public final class TcpTapBench {
                             + " (sink saw %.2f), ratio %.3f%n", r + 1, k, s, sinkGbps, s / k);
                     results.add(new double[] {k, s});
                 }
-                for (int r = 0; r < rounds; r++) {
-                    double out = stackSends(stack, nsS, seconds);
-                    System.out.printf("round %d: stack over TAP -> kernel iperf -s: %.2f Gbit/s (%s)%n", r + 1, out,
-                            offload ? "TSO: 64 KiB super-frames out" : "MSS-sized frames");
-                }
+                stackSendRounds(stack, nsS, seconds, rounds, offload);
                 double warm = first16MiB(nsS, STACK_IP);
                 double warmKernel = first16MiB(nsA, VETH_B_IP);
                 System.out.printf("warmed, 16 MiB: stack %.0f ms, kernel veth %.0f ms (fresh: %.0f ms, %.0f ms)%n",
@@ -189,17 +196,31 @@ public final class TcpTapBench {
         return stack;
     }
 
+    /** {@code rounds} of the stack's sends, copied then zero-copy writes each round. */
+    private static void stackSendRounds(Stack stack, String nsS, int seconds, int rounds, boolean offload)
+            throws Exception {
+        for (int r = 0; r < rounds; r++) {
+            double copied = stackSends(stack, nsS, seconds, true);
+            double zero = stackSends(stack, nsS, seconds, false);
+            System.out.printf("round %d: stack over TAP -> kernel iperf -s: copied writes %.2f Gbit/s,"
+                    + " zero-copy writes %.2f Gbit/s (%s)%n", r + 1, copied, zero,
+                    offload ? "TSO: 64 KiB super-frames out" : "MSS-sized frames");
+        }
+    }
+
     /**
      * The other direction: the stack's raw-API client sends to the kernel's {@code iperf -s}
      * on the TAP's host side for {@code seconds}; Gbit/s acknowledged by the kernel.
      */
-    private static double stackSends(Stack stack, String nsS, int seconds) throws Exception {
+    private static double stackSends(Stack stack, String nsS, int seconds, boolean copy) throws Exception {
         Process server = new ProcessBuilder("ip", "netns", "exec", nsS, "iperf", "-s", "-B", TAP_HOST_IP, "-p",
                 "5002").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             Thread.sleep(300);
             AtomicLong acked = new AtomicLong();
             byte[] chunk = new byte[65536];
+            // Zero-copy writes: slices of one off-heap buffer that is never changed.
+            java.lang.foreign.MemorySegment offHeap = java.lang.foreign.Arena.ofAuto().allocate(65536, 64);
             TcpPcb[] conn = new TcpPcb[1];
             long[] window = new long[2];
             stack.call(() -> {
@@ -207,8 +228,18 @@ public final class TcpTapBench {
                 TcpPcb.SentCallback pump = (pcb, n) -> {
                     acked.addAndGet(n);
                     while (pcb.sndbuf() > 0) {
-                        if (pcb.write(chunk, 0, Math.min(pcb.sndbuf(), chunk.length), TcpPcb.WRITE_COPY) != Err.OK) {
-                            return;
+                        int len = Math.min(pcb.sndbuf(), chunk.length);
+                        if (copy) {
+                            if (pcb.write(chunk, 0, len, TcpPcb.WRITE_COPY) != Err.OK) {
+                                return;
+                            }
+                        } else {
+                            org.lwip4j.buffer.Pbuf p = org.lwip4j.buffer.Pbuf.wrap(offHeap.asSlice(0, len));
+                            Err e = pcb.write(p, 0);
+                            p.free();
+                            if (e != Err.OK) {
+                                return;
+                            }
                         }
                     }
                 };
