@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
-import org.lwip4j.internal.IpInfoWriter;
+import org.junit.jupiter.api.Test;
+import org.lwip4j.internal.ip.IpInfoWriter;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.testing.ApiSurface;
-import org.junit.jupiter.api.Test;
 
 /**
  * Pins the public API of {@code org.lwip4j.core} (docs/DESIGN.md "API"): the listing of its
@@ -39,10 +39,15 @@ class ApiSurfaceTest {
     }
 
     @Test
-    void theInternalPackageIsNotExported() {
+    void theInternalPackagesAreNotExported() {
         assertEquals("org.lwip4j.core", api.moduleName());
         assertTrue(api.packages().contains(IpInfoWriter.class.getPackageName()));
         assertFalse(api.exportedPackages().contains(IpInfoWriter.class.getPackageName()));
+        List<String> internal = api.packages().stream().filter(p -> p.startsWith("org.lwip4j.internal")).toList();
+        assertEquals(List.of("org.lwip4j.internal.ip"), internal);
+        for (String p : api.exportedPackages()) {
+            assertFalse(p.startsWith("org.lwip4j.internal"), p + " is exported");
+        }
     }
 
     @Test

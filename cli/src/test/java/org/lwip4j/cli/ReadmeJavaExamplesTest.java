@@ -163,8 +163,8 @@ class ReadmeJavaExamplesTest {
 
     @Test
     void anExampleReachingPastTheApiDoesNotCompile() throws IOException {
-        // public, but in the unexported org.lwip4j.internal: a user's module cannot name it.
-        Example e = new Example(1, new ArrayList<>(List.of("import org.lwip4j.internal.IpInfoWriter;")),
+        // public, but in the unexported org.lwip4j.internal.ip: a user's module cannot name it.
+        Example e = new Example(1, new ArrayList<>(List.of("import org.lwip4j.internal.ip.IpInfoWriter;")),
                 List.of("Object w = new IpInfoWriter();"), List.of(2));
         List<String> errors = compile(e, "ReachesInternal");
         assertEquals(1, errors.size(), errors.toString());

@@ -77,7 +77,7 @@ public final class Ip implements IpOutput {
         }
         families[v] = family;
         for (Registration r : transports) {
-            family.transports().register(r.protocol, r.input, r.errors);
+            family.registerTransport(r.protocol, r.input, r.errors);
         }
         if (raw != null) {
             family.setRawInput(raw);
@@ -106,7 +106,7 @@ public final class Ip implements IpOutput {
     public void registerTransport(int protocol, TransportInput input, TransportErrorInput errors) {
         for (NetworkProtocol f : families) {
             if (f != null) {
-                f.transports().register(protocol, input, errors);
+                f.registerTransport(protocol, input, errors);
             }
         }
         transports.add(new Registration(protocol, input, errors));

@@ -18,12 +18,12 @@ import org.lwip4j.netif.Netif;
 public class IpInfo {
     /**
      * A description to be filled by an IP family for each packet it delivers. Protected, as
-     * the setters are: only the stack's own subclass ({@code org.lwip4j.internal.IpInfoWriter},
+     * the setters are: only the stack's own subclass ({@code org.lwip4j.internal.ip.IpInfoWriter},
      * not exported) fills the instances a transport is handed; not API. Another subclass is
      * refused.
      */
     protected IpInfo() {
-        if (getClass() != IpInfo.class && !getClass().getName().equals("org.lwip4j.internal.IpInfoWriter")) {
+        if (getClass() != IpInfo.class && !getClass().getName().equals("org.lwip4j.internal.ip.IpInfoWriter")) {
             throw new UnsupportedOperationException("IpInfo is filled by the stack's IP families only");
         }
     }

@@ -8,14 +8,22 @@ import org.lwip4j.stack.Err;
 /**
  * One IP family as the family-neutral {@link Ip} layer sees it (gVisor's
  * {@code NetworkProtocol}): IPv4 now, IPv6 next. It routes, sends and receives its own
- * packets and hands transport payloads to its {@link TransportTable}.
+ * packets and hands transport payloads to the transports registered with it.
  */
 public interface NetworkProtocol {
     /** 4 or 6. */
     int version();
 
-    /** The transports this family delivers to. */
-    TransportTable transports();
+    /**
+     * Registers the transport for IP protocol number {@code protocol} (IPv4's protocol
+     * field, IPv6's last next header), and where ICMP errors about its packets go
+     * ({@code errors} may be {@code null}). {@link Ip#registerTransport} calls it for every
+     * family.
+     *
+     * @throws IllegalArgumentException when {@code protocol} is not 0..255
+     * @throws IllegalStateException when the number is taken: never a silent replace
+     */
+    void registerTransport(int protocol, TransportInput input, TransportErrorInput errors);
 
     /** Installs the raw pcbs' hook (called for every packet before the transport gets it). */
     void setRawInput(RawInput raw);

@@ -5,10 +5,10 @@ import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.ip.Group;
-import org.lwip4j.ip.GroupMembership;
+import org.lwip4j.internal.ip.Group;
+import org.lwip4j.internal.ip.GroupMembership;
+import org.lwip4j.internal.ip.ReportSender;
 import org.lwip4j.ip.IpInfo;
-import org.lwip4j.ip.ReportSender;
 import org.lwip4j.ip.TransportInput;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifTable;
@@ -34,7 +34,7 @@ import org.lwip4j.wire.MldPacket;
  * {@link Netif#FLAG_IGMP} (Ethernet ones); membership, and so multicast reception, works on
  * every netif. Bad messages are counted in the {@code IGMP} stats and dropped.
  */
-public final class Igmp implements TransportInput, ReportSender {
+public final class Igmp implements TransportInput {
     /** 224.0.0.1, all systems on this subnet. */
     public static final int ALL_SYSTEMS = 0xe000_0001;
     /** 224.0.0.2, all routers on this subnet (IGMPv2 leaves). */
@@ -57,7 +57,7 @@ public final class Igmp implements TransportInput, ReportSender {
         this.ctx = ctx;
         this.ip = ip;
         this.stats = ctx.stats().igmp;
-        this.groups = new GroupMembership(ctx, this);
+        this.groups = new GroupMembership(ctx, new Reports());
         netifs.addListener(groups.netifListener(0, ALL_SYSTEMS & 0xffff_ffffL));
     }
 
@@ -174,18 +174,15 @@ public final class Igmp implements TransportInput, ReportSender {
 
     // ---------------------------------------------------------------- output
 
-    @Override
-    public boolean reportable(long hi, long lo) {
+    private boolean reportable(long hi, long lo) {
         return lo != (ALL_SYSTEMS & 0xffff_ffffL);
     }
 
-    @Override
-    public long mac(long hi, long lo) {
+    private long mac(long hi, long lo) {
         return IP4_MULTICAST_MAC | (lo & 0x7f_ffff);
     }
 
-    @Override
-    public void sendRecords(Netif netif, int type, Group[] list, int count) {
+    private void sendRecords(Netif netif, int type, Group[] list, int count) {
         if (!netif.hasFlag(Netif.FLAG_IGMP)) {
             return;
         }
@@ -217,13 +214,11 @@ public final class Igmp implements TransportInput, ReportSender {
         }
     }
 
-    @Override
-    public void sendLegacyReport(Netif netif, int mode, Group group) {
+    private void sendLegacyReport(Netif netif, int mode, Group group) {
         sendV2(netif, mode == 1 ? IgmpPacket.TYPE_V1_REPORT : IgmpPacket.TYPE_V2_REPORT, (int) group.lo(), (int) group.lo());
     }
 
-    @Override
-    public void sendLeave(Netif netif, Group group) {
+    private void sendLeave(Netif netif, Group group) {
         sendV2(netif, IgmpPacket.TYPE_LEAVE, (int) group.lo(), ALL_ROUTERS);
     }
 
@@ -265,5 +260,36 @@ public final class Igmp implements TransportInput, ReportSender {
             stats.err++;
         }
         p.free();
+    }
+
+    /**
+     * What the shared {@link GroupMembership} sends through: this class's IGMP reports and leaves. Private, so the
+     * membership machine's callbacks are not Igmp's API.
+     */
+    private final class Reports implements ReportSender {
+        @Override
+        public boolean reportable(long hi, long lo) {
+            return Igmp.this.reportable(hi, lo);
+        }
+
+        @Override
+        public long mac(long hi, long lo) {
+            return Igmp.this.mac(hi, lo);
+        }
+
+        @Override
+        public void sendRecords(Netif netif, int type, Group[] list, int count) {
+            Igmp.this.sendRecords(netif, type, list, count);
+        }
+
+        @Override
+        public void sendLegacyReport(Netif netif, int mode, Group group) {
+            Igmp.this.sendLegacyReport(netif, mode, group);
+        }
+
+        @Override
+        public void sendLeave(Netif netif, Group group) {
+            Igmp.this.sendLeave(netif, group);
+        }
     }
 }

@@ -7,17 +7,19 @@ import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.internal.IpInfoWriter;
+import org.lwip4j.internal.ip.IpInfoWriter;
+import org.lwip4j.internal.ip.TransportTable;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
 import org.lwip4j.ip.NetworkProtocol;
 import org.lwip4j.ip.RawInput;
+import org.lwip4j.ip.ReassemblyState;
 import org.lwip4j.ip.Route;
 import org.lwip4j.ip.RouteTable;
 import org.lwip4j.ip.StaticRoute;
+import org.lwip4j.ip.TransportErrorInput;
 import org.lwip4j.ip.TransportInput;
-import org.lwip4j.ip.TransportTable;
 import org.lwip4j.netif.Ip4Addresses;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
@@ -102,9 +104,14 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         return 4;
     }
 
-    @Override
-    public TransportTable transports() {
+    /** The transports this family delivers to (its ICMP finds where errors go here). */
+    TransportTable transports() {
         return transports;
+    }
+
+    @Override
+    public void registerTransport(int protocol, TransportInput input, TransportErrorInput errors) {
+        transports.register(protocol, input, errors);
     }
 
     @Override
@@ -132,9 +139,9 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         return igmp.leave(netif, ((Ip4Address) group).bits());
     }
 
-    /** The reassembly buffer. */
-    public Ipv4Reassembly reassembly() {
-        return reassembly;
+    /** What IPv4 reassembly holds and has done (pools {@code IP_REASSDATA}, {@code IP_REASS_PBUF}). */
+    public ReassemblyState reassembly() {
+        return reassembly.reassembler();
     }
 
     /** The netifs this layer routes over. */

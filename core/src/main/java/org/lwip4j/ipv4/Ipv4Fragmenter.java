@@ -35,7 +35,7 @@ import org.lwip4j.wire.Ipv4Packet;
  * fragment cannot be allocated, {@code err} for an unusable packet or MTU and for a send
  * that fails. Used on the stack's event loop only.
  */
-public final class Ipv4Fragmenter {
+final class Ipv4Fragmenter {
     private static final System.Logger LOG = System.getLogger("org.lwip4j.ipv4");
     /** Copied flag of an option type (RFC 791 §3.1). */
     private static final int OPT_COPIED = 0x80;

@@ -3,10 +3,10 @@ package org.lwip4j.ipv4;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Consumer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.ip.FragmentFormat;
-import org.lwip4j.ip.FragmentInfo;
-import org.lwip4j.ip.Reassembler;
-import org.lwip4j.ip.ReassemblyLimits;
+import org.lwip4j.internal.ip.FragmentFormat;
+import org.lwip4j.internal.ip.FragmentInfo;
+import org.lwip4j.internal.ip.Reassembler;
+import org.lwip4j.internal.ip.ReassemblyLimits;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.StackContext;
 import org.lwip4j.wire.Ipv4Packet;
@@ -35,7 +35,7 @@ import org.lwip4j.wire.Ipv4Packet;
  * header before, so a whole packet never touches the reassembler. Used on the stack's event
  * loop only.
  */
-public final class Ipv4Reassembly {
+final class Ipv4Reassembly {
     private final Reassembler reassembler;
 
     /**
@@ -75,7 +75,7 @@ public final class Ipv4Reassembly {
      *
      * @return how many datagram records are in use ({@code IP_REASSDATA})
      */
-    public int pendingDatagrams() {
+    int pendingDatagrams() {
         return reassembler.pendingDatagrams();
     }
 
@@ -85,7 +85,7 @@ public final class Ipv4Reassembly {
     }
 
     /** The reassembler behind this adapter: pools and per-datagram counters. */
-    public Reassembler reassembler() {
+    Reassembler reassembler() {
         return reassembler;
     }
 

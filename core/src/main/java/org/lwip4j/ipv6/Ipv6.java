@@ -8,19 +8,21 @@ import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.internal.IpInfoWriter;
+import org.lwip4j.internal.ip.IpInfoWriter;
+import org.lwip4j.internal.ip.Reassembler;
+import org.lwip4j.internal.ip.ReassemblyLimits;
+import org.lwip4j.internal.ip.TransportTable;
 import org.lwip4j.ip.Ip;
 import org.lwip4j.ip.IpInfo;
 import org.lwip4j.ip.IpOutput;
 import org.lwip4j.ip.NetworkProtocol;
 import org.lwip4j.ip.RawInput;
-import org.lwip4j.ip.Reassembler;
-import org.lwip4j.ip.ReassemblyLimits;
+import org.lwip4j.ip.ReassemblyState;
 import org.lwip4j.ip.Route;
 import org.lwip4j.ip.RouteTable;
 import org.lwip4j.ip.StaticRoute;
+import org.lwip4j.ip.TransportErrorInput;
 import org.lwip4j.ip.TransportInput;
-import org.lwip4j.ip.TransportTable;
 import org.lwip4j.netif.Ip6Addresses;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifListener;
@@ -148,9 +150,14 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         return 6;
     }
 
-    @Override
-    public TransportTable transports() {
+    /** The transports this family delivers to (its ICMP finds where errors go here). */
+    TransportTable transports() {
         return transports;
+    }
+
+    @Override
+    public void registerTransport(int protocol, TransportInput input, TransportErrorInput errors) {
+        transports.register(protocol, input, errors);
     }
 
     @Override
@@ -183,8 +190,8 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         return mld.leave(netif, (Ip6Address) group);
     }
 
-    /** The reassembler of IPv6 fragments (pools {@code IP6_REASSDATA}, {@code IP6_REASS_PBUF}). */
-    public Reassembler reassembler() {
+    /** What IPv6 reassembly holds and has done (pools {@code IP6_REASSDATA}, {@code IP6_REASS_PBUF}). */
+    public ReassemblyState reassembly() {
         return reassembler;
     }
 

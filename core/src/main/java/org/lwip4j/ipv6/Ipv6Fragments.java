@@ -3,13 +3,13 @@ package org.lwip4j.ipv6;
 import java.lang.foreign.MemorySegment;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.ip.FragmentFormat;
-import org.lwip4j.ip.FragmentInfo;
+import org.lwip4j.internal.ip.FragmentFormat;
+import org.lwip4j.internal.ip.FragmentInfo;
 import org.lwip4j.wire.Ipv6ExtHeaders;
 import org.lwip4j.wire.Ipv6Packet;
 
 /**
- * How IPv6 fragments read for the shared {@link org.lwip4j.ip.Reassembler} (RFC 8200 §4.5):
+ * How IPv6 fragments read for the shared {@link org.lwip4j.internal.ip.Reassembler} (RFC 8200 §4.5):
  * a fragment belongs to the datagram of the same source, destination and 32-bit
  * identification; its headers are the fixed header, the unfragmentable extension headers
  * (hop-by-hop, destination options before a routing header, routing) and the Fragment
@@ -20,9 +20,9 @@ import org.lwip4j.wire.Ipv6Packet;
  *
  * <p>Allocates nothing; used on the stack's event loop.
  */
-public final class Ipv6Fragments implements FragmentFormat {
+final class Ipv6Fragments implements FragmentFormat {
     /** The format; it holds no state. */
-    public Ipv6Fragments() {
+    Ipv6Fragments() {
     }
 
     @Override

@@ -7,10 +7,10 @@ import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.ip.Group;
-import org.lwip4j.ip.GroupMembership;
+import org.lwip4j.internal.ip.Group;
+import org.lwip4j.internal.ip.GroupMembership;
+import org.lwip4j.internal.ip.ReportSender;
 import org.lwip4j.ip.IpInfo;
-import org.lwip4j.ip.ReportSender;
 import org.lwip4j.netif.Ip6Addresses;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifListener;
@@ -44,7 +44,7 @@ import org.lwip4j.wire.MldPacket;
  * netif is up with its link up (CONFORMANCE item 32); reports go out only on netifs with
  * {@link Netif#FLAG_MLD6} (Ethernet ones).
  */
-public final class Mld implements ReportSender {
+public final class Mld {
     /** {@code ff02::16}: all MLDv2-capable routers. */
     static final long V2_ROUTERS_LO = 0x16;
     /** {@code ff02::2}: all routers. */
@@ -64,7 +64,7 @@ public final class Mld implements ReportSender {
         this.ctx = ctx;
         this.ip = ip;
         this.stats = ctx.stats().mld6;
-        this.groups = new GroupMembership(ctx, this);
+        this.groups = new GroupMembership(ctx, new Reports());
         netifs.addListener(groups.netifListener(Ipv6.ALL_NODES_HI, 1));
         netifs.addListener(new NetifListener() {
             @Override
@@ -200,19 +200,16 @@ public final class Mld implements ReportSender {
 
     // ---------------------------------------------------------------- output
 
-    @Override
-    public boolean reportable(long hi, long lo) {
+    private boolean reportable(long hi, long lo) {
         int scope = (int) (hi >>> 48) & 0xf;
         return !(hi == Ipv6.ALL_NODES_HI && lo == 1) && scope > Ip6Address.SCOPE_INTERFACE_LOCAL;
     }
 
-    @Override
-    public long mac(long hi, long lo) {
+    private long mac(long hi, long lo) {
         return Ip6Address.multicastMacBits(lo);
     }
 
-    @Override
-    public void sendRecords(Netif netif, int type, Group[] list, int count) {
+    private void sendRecords(Netif netif, int type, Group[] list, int count) {
         if (!netif.hasFlag(Netif.FLAG_MLD6)) {
             return;
         }
@@ -245,13 +242,11 @@ public final class Mld implements ReportSender {
         }
     }
 
-    @Override
-    public void sendLegacyReport(Netif netif, int mode, Group group) {
+    private void sendLegacyReport(Netif netif, int mode, Group group) {
         sendV1(netif, Icmpv6Packet.TYPE_MLD_REPORT, group, group.hi(), group.lo());
     }
 
-    @Override
-    public void sendLeave(Netif netif, Group group) {
+    private void sendLeave(Netif netif, Group group) {
         sendV1(netif, Icmpv6Packet.TYPE_MLD_DONE, group, Ipv6.ALL_NODES_HI, ALL_ROUTERS_LO);
     }
 
@@ -301,5 +296,36 @@ public final class Mld implements ReportSender {
             stats.err++;
         }
         p.free();
+    }
+
+    /**
+     * What the shared {@link GroupMembership} sends through: this class's MLD reports and done messages. Private, so the
+     * membership machine's callbacks are not Mld's API.
+     */
+    private final class Reports implements ReportSender {
+        @Override
+        public boolean reportable(long hi, long lo) {
+            return Mld.this.reportable(hi, lo);
+        }
+
+        @Override
+        public long mac(long hi, long lo) {
+            return Mld.this.mac(hi, lo);
+        }
+
+        @Override
+        public void sendRecords(Netif netif, int type, Group[] list, int count) {
+            Mld.this.sendRecords(netif, type, list, count);
+        }
+
+        @Override
+        public void sendLegacyReport(Netif netif, int mode, Group group) {
+            Mld.this.sendLegacyReport(netif, mode, group);
+        }
+
+        @Override
+        public void sendLeave(Netif netif, Group group) {
+            Mld.this.sendLeave(netif, group);
+        }
     }
 }

@@ -4,16 +4,16 @@ import java.lang.foreign.MemorySegment;
 import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.ip.IcmpRateLimiter;
+import org.lwip4j.internal.ip.IcmpRateLimiter;
 import org.lwip4j.netif.Ip6Addresses;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.StackContext;
+import org.lwip4j.wire.Ipv6Packet;
 import org.lwip4j.wire.NdOption;
 import org.lwip4j.wire.NdPacket;
-import org.lwip4j.wire.Ipv6Packet;
 
 /**
  * The router side of redirects (RFC 4861 §8.2): when the {@link Ip6Forwarder} sends a

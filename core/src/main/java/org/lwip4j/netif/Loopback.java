@@ -5,9 +5,9 @@ import org.lwip4j.stack.Err;
 
 /**
  * The loopback device ({@code lo}, lwIP's {@code loopif}): every packet sent is delivered
- * back as input on the next loop turn, through the stack's {@link LoopbackQueue}.
+ * back as input on the next loop turn, through the stack's {@code LoopbackQueue}.
  */
-public final class Loopback implements NetifDriver {
+final class Loopback implements NetifDriver {
     private final LoopbackQueue queue;
     private Netif netif;
 

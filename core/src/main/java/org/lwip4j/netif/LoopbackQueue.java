@@ -11,7 +11,7 @@ import org.lwip4j.stack.StackContext;
  * {@code netif_poll}): copied, queued (at most {@code LWIP_LOOPBACK_MAX_PBUFS}) and delivered
  * as input of the target netif on the next loop turn, never re-entering the sender.
  */
-public final class LoopbackQueue implements IoSource {
+final class LoopbackQueue implements IoSource {
     private final StackContext ctx;
     private final Pbuf[] packets;
     private final Netif[] targets;

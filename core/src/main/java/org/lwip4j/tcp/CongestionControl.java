@@ -11,7 +11,7 @@ import org.lwip4j.stack.StackConfig;
  * with {@link #setCwnd} while it recovers. One per connection; on the loop; times in
  * nanoseconds of the stack's clock.
  */
-public interface CongestionControl {
+interface CongestionControl {
     /** Congestion window, bytes. */
     int cwnd();
 

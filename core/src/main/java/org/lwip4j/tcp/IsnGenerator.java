@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * share one generator without colliding. The time is passed by the caller (the stack's
  * clock), which keeps this a function of its inputs. Allocates nothing; one event loop.
  */
-public final class IsnGenerator {
+final class IsnGenerator {
     /** Nanoseconds per tick of M (RFC 6528 §3: a 4-microsecond timer). */
     public static final long TICK_NANOS = 4_000;
 

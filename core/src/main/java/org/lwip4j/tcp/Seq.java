@@ -6,7 +6,7 @@ package org.lwip4j.tcp;
  * long as the two numbers are less than 2^31 apart (RFC 1982 §3.2's serial-number rule,
  * which every window and queue of a connection respects).
  */
-public final class Seq {
+final class Seq {
     private Seq() {
     }
 

@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * <p>Addresses are two longs each (IPv6 high, low); IPv4 ones are hashed in their mapped
  * form. Time is the caller's. Allocates nothing; one event loop.
  */
-public final class SynCookies {
+final class SynCookies {
     /** Nanoseconds per counter tick: one minute. */
     public static final long COUNTER_NANOS = 60_000_000_000L;
     /** How many counter values a cookie is valid for: the current one and the previous one. */

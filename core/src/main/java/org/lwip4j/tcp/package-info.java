@@ -17,7 +17,7 @@
  * <li>{@code TcpTimers}, {@code RetransmitTimer}: RTO (RFC 6298), persist, keepalive,
  * TIME_WAIT, FIN_WAIT_2, poll;</li>
  * <li>{@code SendQueue}, {@code ReceiveQueue}: the send buffer and the out-of-order queue;</li>
- * <li>{@link org.lwip4j.tcp.CongestionControl} with {@code Cubic} (RFC 9438, the default) and
+ * <li>{@code CongestionControl} with {@code Cubic} (RFC 9438, the default) and
  * {@code NewReno} (RFC 5681), both with byte counting (RFC 3465).</li>
  * </ul>
  */

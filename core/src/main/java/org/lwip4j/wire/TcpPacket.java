@@ -93,7 +93,7 @@ public final class TcpPacket {
         return Bytes.u16(s, off + Field.DST);
     }
 
-    /** Sequence number (compare with {@code org.lwip4j.tcp.Seq}). */
+    /** Sequence number (compare modulo 2^32, RFC 9293 §3.4). */
     public static int seq(MemorySegment s, long off) {
         return Bytes.i32(s, off + Field.SEQ);
     }

@@ -13,7 +13,7 @@ import org.lwip4j.Stack;
 import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.buffer.Checksum;
-import org.lwip4j.ip.GroupMembership;
+import org.lwip4j.internal.ip.GroupMembership;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.sim.CaptureDriver;

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.Stack;
-import org.lwip4j.ip.Reassembler;
+import org.lwip4j.ip.ReassemblyState;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.LinkType;
 import org.lwip4j.netif.Netif;
@@ -160,7 +160,7 @@ class ReassemblyFuzzTest {
                 assertTrue(q.length >= 28, "time exceeded quotes a header and 8 bytes");
             }
         }
-        Reassembler r = stack.ipv4().reassembly().reassembler();
+        ReassemblyState r = stack.ipv4().reassembly();
         ProtoStats frag = stack.stats().ipfrag;
         // Evicted: given up, but neither timed out nor discarded for an overlap.
         return new Outcome(plan.exact() ? 1 : 0, r.reassembled(), model.duplicates, frag.err,

@@ -16,6 +16,7 @@ import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.internal.ip.TransportTable;
 import org.lwip4j.netif.LinkType;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.sim.CaptureDriver;
@@ -50,8 +51,8 @@ class IpFamilyDispatchTest {
         }
 
         @Override
-        public TransportTable transports() {
-            return transports;
+        public void registerTransport(int protocol, TransportInput input, TransportErrorInput errors) {
+            transports.register(protocol, input, errors);
         }
 
         @Override
@@ -211,22 +212,5 @@ class IpFamilyDispatchTest {
         g = ip.generation();
         stack.netifs().remove(tun);
         assertTrue(ip.generation() > g, "removed");
-    }
-
-    @Test
-    void transportNumbersAre0To255AndTakenOnce() {
-        TransportTable t = new TransportTable();
-        TransportInput in = (p, i) -> p.free();
-        assertThrows(IllegalArgumentException.class, () -> t.register(-1, in, null));
-        assertThrows(IllegalArgumentException.class, () -> t.register(256, in, null));
-        assertThrows(NullPointerException.class, () -> t.register(5, null, null));
-        t.register(0, in, null);
-        t.register(255, in, e -> { });
-        assertThrows(IllegalStateException.class, () -> t.register(255, in, null));
-        assertSame(in, t.input(0));
-        assertSame(in, t.input(255));
-        assertSame(in, t.input(-1), "the low 8 bits: 255");
-        assertNull(t.errors(0));
-        assertNull(t.input(1));
     }
 }

@@ -469,7 +469,7 @@ class Ipv6CaptureTest {
         assertTrue(got.isEmpty());
         byte[] f = wire.poll().data();
         assertEquals("0301", h(f, 14 + 40, 14 + 42), "time exceeded, reassembly");
-        assertEquals(0, stack.ipv6().reassembler().pendingDatagrams());
+        assertEquals(0, stack.ipv6().reassembly().pendingDatagrams());
         // Filled in any order, the same datagram completes.
         injectToUs(fragment(PEER, US, 78, 32, false, 17, Arrays.copyOfRange(whole, 32, 48)));
         injectToUs(fragment(PEER, US, 78, 16, true, 17, Arrays.copyOfRange(whole, 16, 32)));
@@ -527,7 +527,7 @@ class Ipv6CaptureTest {
         injectToUs(fragment(PEER, US, 5, 0, true, 17, Arrays.copyOfRange(whole, 0, 16)));
         injectToUs(fragment(PEER, US, 5, 0, false, 17, whole));
         assertEquals(1, got.size(), "RFC 6946 §4: delivered at once");
-        assertEquals(1, stack.ipv6().reassembler().pendingDatagrams(), "and no business of the reassembler");
+        assertEquals(1, stack.ipv6().reassembly().pendingDatagrams(), "and no business of the reassembler");
         pcb.close();
     }
 

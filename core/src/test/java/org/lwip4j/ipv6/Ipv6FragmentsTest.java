@@ -11,7 +11,7 @@ import static org.lwip4j.ipv6.Packets6.udp;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.ip.FragmentInfo;
+import org.lwip4j.internal.ip.FragmentInfo;
 
 /**
  * How IPv6 fragments read for the shared reassembler (RFC 8200 §4.5), byte for byte: the

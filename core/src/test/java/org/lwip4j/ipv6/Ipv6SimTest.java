@@ -219,8 +219,8 @@ class Ipv6SimTest {
         assertArrayEquals(data, got.get(0));
         // 4008 UDP bytes; 1280 - 40 - 8 = 1232 per fragment: four fragments.
         assertEquals(4, a.stats().ip6frag.xmit - before);
-        assertEquals(1, b.ipv6().reassembler().reassembled());
-        assertEquals(0, b.ipv6().reassembler().pendingDatagrams());
+        assertEquals(1, b.ipv6().reassembly().reassembled());
+        assertEquals(0, b.ipv6().reassembly().pendingDatagrams());
         client.close();
         sink.close();
     }

@@ -292,8 +292,8 @@ class MldTest {
         assertEquals(1, mldOf(got.get(1).data(), "ff02::16", ll)[7]);
     }
 
-    private org.lwip4j.ip.Group group(Ip6Address g) {
-        for (org.lwip4j.ip.Group x : mld.membership().of(netif).groups()) {
+    private org.lwip4j.internal.ip.Group group(Ip6Address g) {
+        for (org.lwip4j.internal.ip.Group x : mld.membership().of(netif).groups()) {
             if (x.hi() == g.hi() && x.lo() == g.lo()) {
                 return x;
             }
@@ -305,7 +305,7 @@ class MldTest {
     void aGroupShowsItsUsersItsNetifAndWhetherWeReportedItLast() {
         stack.ipv6().joinGroup(netif, G);
         assertEquals(org.lwip4j.stack.Err.OK, stack.ipv6().joinGroup(netif, G));
-        org.lwip4j.ip.Group g = group(G);
+        org.lwip4j.internal.ip.Group g = group(G);
         assertEquals(2, g.users());
         assertSame(netif, g.netif());
         assertEquals(0, g.sources());

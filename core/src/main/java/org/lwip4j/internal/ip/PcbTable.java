@@ -1,4 +1,4 @@
-package org.lwip4j.ip;
+package org.lwip4j.internal.ip;
 
 import java.util.Arrays;
 import java.util.Objects;

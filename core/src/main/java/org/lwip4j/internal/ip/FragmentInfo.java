@@ -1,4 +1,4 @@
-package org.lwip4j.ip;
+package org.lwip4j.internal.ip;
 
 /**
  * What one fragment's headers say, as a {@link FragmentFormat} reads them for the

@@ -1,4 +1,4 @@
-package org.lwip4j.internal;
+package org.lwip4j.internal.ip;
 
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.ip.IpInfo;

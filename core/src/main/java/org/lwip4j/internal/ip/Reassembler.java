@@ -1,10 +1,11 @@
-package org.lwip4j.ip;
+package org.lwip4j.internal.ip;
 
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.buffer.PoolStats;
+import org.lwip4j.ip.ReassemblyState;
 import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackContext;
 import org.lwip4j.stack.Timer;
@@ -75,7 +76,7 @@ import org.lwip4j.stack.Timer;
  * and offset 0, IPv6 without a Fragment header) should never be given here: the hot path
  * stays out of the reassembler.
  */
-public final class Reassembler {
+public final class Reassembler implements ReassemblyState {
     private static final System.Logger LOG = System.getLogger("org.lwip4j.ip");
     /** The most a datagram's 16-bit length field counts (IPv4 total length, IPv6 payload length). */
     public static final int MAX_LENGTH = 0xffff;

@@ -1,4 +1,4 @@
-package org.lwip4j.ip;
+package org.lwip4j.internal.ip;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,7 @@
-package org.lwip4j.ip;
+package org.lwip4j.internal.ip;
+
+import org.lwip4j.ip.TransportErrorInput;
+import org.lwip4j.ip.TransportInput;
 
 /**
  * The transports one IP family hands packets to, keyed by IP protocol number (IPv4's

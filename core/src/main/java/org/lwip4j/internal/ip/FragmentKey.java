@@ -1,4 +1,4 @@
-package org.lwip4j.ip;
+package org.lwip4j.internal.ip;
 
 /**
  * Which datagram a fragment belongs to: for IPv4 source, destination, protocol and

@@ -1,4 +1,4 @@
-package org.lwip4j.ip;
+package org.lwip4j.ipv6;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,13 +18,15 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
+import org.lwip4j.internal.ip.Reassembler;
+import org.lwip4j.internal.ip.ReassemblyLimits;
 import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.stack.StackContext;
 import org.lwip4j.stack.VirtualClock;
 
 /**
- * The family-neutral reassembler by itself, with IPv6's format ({@code ipv6.Ipv6Fragments}: 128-bit addresses,
+ * The family-neutral reassembler by itself, with IPv6's format ({@link Ipv6Fragments}: 128-bit addresses,
  * 32-bit identification, unfragmentable headers kept): RFC 815 holes filled in any order,
  * RFC 5722 overlap policy, duplicates, eviction, bounds, the timeout across the clock wrap,
  * and every pbuf back in its pool on every path.
@@ -45,7 +47,7 @@ final class ReassemblerTest {
             clock = new VirtualClock(startNanos);
             ctx = new StackContext(StackConfig.defaults(), clock);
             reass = new Reassembler(ctx, "IP6", ctx.stats().ip6frag,
-                    new ReassemblyLimits(maxDatagrams, maxPbufs, MAX_AGE), new org.lwip4j.ipv6.Ipv6Fragments(), first -> {
+                    new ReassemblyLimits(maxDatagrams, maxPbufs, MAX_AGE), new Ipv6Fragments(), first -> {
                         timedOut.add(first.toByteArray());
                         first.free();
                     });
@@ -466,30 +468,6 @@ final class ReassemblerTest {
         rig.assertEmpty();
     }
 
-    @Test
-    void keysOfTheTwoFamiliesNeverMatch() {
-        FragmentKey v4 = new FragmentKey();
-        v4.setIpv4(0x0a000001, 0x0a000002, 17, 5);
-        FragmentKey v6 = new FragmentKey();
-        v6.setIpv6(0, 0x0a000001L, 0, 0x0a000002L, 5);
-        assertFalse(v4.matches(v6));
-        assertFalse(v6.matches(v4));
-        FragmentKey copy = new FragmentKey();
-        assertFalse(copy.matches(v4), "an unset key matches nothing set");
-        copy.copyFrom(v4);
-        assertTrue(copy.matches(v4));
-        FragmentKey otherProtocol = new FragmentKey();
-        otherProtocol.setIpv4(0x0a000001, 0x0a000002, 6, 5);
-        assertFalse(otherProtocol.matches(v4), "IPv4 keys on the protocol (RFC 791 §3.2)");
-        FragmentKey negativeAddress = new FragmentKey();
-        negativeAddress.setIpv4(0xc0a80001, 0x0a000002, 17, 5);
-        FragmentKey same = new FragmentKey();
-        same.setIpv4(0xc0a80001, 0x0a000002, 17, 5);
-        assertTrue(negativeAddress.matches(same));
-        assertEquals(4, same.version());
-        assertEquals(6, v6.version());
-        assertEquals(5, v6.ident());
-    }
 
     // ------------------------------------------------------------------ bounds
 
