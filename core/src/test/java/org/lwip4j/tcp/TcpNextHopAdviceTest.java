@@ -15,19 +15,17 @@ import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.addr.MacAddress;
-import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.ipv4.ArpState;
 import org.lwip4j.ipv6.Neighbor;
 import org.lwip4j.ipv6.NeighborState;
 import org.lwip4j.netif.Ip6Addresses;
-import org.lwip4j.netif.LinkType;
 import org.lwip4j.netif.Netif;
-import org.lwip4j.netif.NetifDriver;
 import org.lwip4j.sim.Impairments;
 import org.lwip4j.sim.VirtualLink;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.StackConfig;
 import org.lwip4j.testing.SimNet;
+import org.lwip4j.testing.TappedDriver;
 
 /**
  * TCP's advice to the link layer about a connection's next hop, both families. Positive
@@ -43,38 +41,20 @@ class TcpNextHopAdviceTest {
         TcpTransferTest.letTheLeakDetectorForgetTheseStacks();
     }
 
-    /** A link endpoint that records the ARP requests and unicast Neighbor Solicitations sent through it. */
-    static final class Recorder implements NetifDriver {
-        final NetifDriver inner;
+    /** Records the ARP requests (not the announcements of our own address) and unicast Neighbor Solicitations a stack sends. */
+    static final class Recorder implements java.util.function.Consumer<byte[]> {
         final SimNet net;
-        /** Per ARP request (not the announcements of our own address): the time (ns) and the Ethernet destination. */
+        /** Per ARP request: the time (ns) and the Ethernet destination. */
         final List<long[]> arpRequests = new ArrayList<>();
         /** Per unicast NS: the time (ns). */
         final List<Long> unicastNs = new ArrayList<>();
 
-        Recorder(NetifDriver inner, SimNet net) {
-            this.inner = inner;
+        Recorder(SimNet net) {
             this.net = net;
         }
 
         @Override
-        public LinkType linkType() {
-            return inner.linkType();
-        }
-
-        @Override
-        public int mtu() {
-            return inner.mtu();
-        }
-
-        @Override
-        public void attach(Netif netif) {
-            inner.attach(netif);
-        }
-
-        @Override
-        public Err transmit(Pbuf frame) {
-            byte[] f = frame.toByteArray();
+        public void accept(byte[] f) {
             int type = (f[12] & 0xff) << 8 | f[13] & 0xff;
             boolean announcement = f.length >= 42 && java.util.Arrays.equals(f, 28, 32, f, 38, 42);
             if (type == 0x0806 && f.length >= 42 && f[21] == 1 && !announcement) {
@@ -87,32 +67,6 @@ class TcpNextHopAdviceTest {
             if (type == 0x86dd && f.length > 54 && f[20] == 58 && (f[54] & 0xff) == 135 && (f[38] & 0xff) != 0xff) {
                 unicastNs.add(net.sim.now());
             }
-            return inner.transmit(frame);
-        }
-
-        @Override
-        public boolean completesChecksums() {
-            return inner.completesChecksums();
-        }
-
-        @Override
-        public int gsoTypes() {
-            return inner.gsoTypes();
-        }
-
-        @Override
-        public void setMulticastFilter(MacAddress group, boolean add) {
-            inner.setMulticastFilter(group, add);
-        }
-
-        @Override
-        public boolean filtersMulticast() {
-            return inner.filtersMulticast();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 
@@ -136,10 +90,10 @@ class TcpNextHopAdviceTest {
             a = net.stack(CFG);
             b = net.stack(CFG);
             link = net.link(imp);
-            ra = new Recorder(link.endpointA(), net);
-            rb = new Recorder(link.endpointB(), net);
-            na = SimNet.attach(a, ra, "eth0", "10.1.0.1/24");
-            nb = SimNet.attach(b, rb, "eth0", "10.1.0.2/24");
+            ra = new Recorder(net);
+            rb = new Recorder(net);
+            na = SimNet.attach(a, new TappedDriver(link.endpointA(), ra), "eth0", "10.1.0.1/24");
+            nb = SimNet.attach(b, new TappedDriver(link.endpointB(), rb), "eth0", "10.1.0.2/24");
         }
 
         /** Closes both stacks, freeing what they still hold (a RST waiting for resolution). */
