@@ -427,7 +427,7 @@ final class TcpOutput {
         if (syn) {
             window = Math.min(pcb.rcvWnd, 0xffff); // RFC 7323 §2.2: a SYN's window is never scaled
         } else {
-            window = Math.min(pcb.rcvWnd >> pcb.rcvScale, 0xffff);
+            window = Math.min(receiveWindow(pcb) >> pcb.rcvScale, 0xffff);
         }
         boolean ack = (flags & TcpPacket.ACK) != 0;
         int up = 0;
@@ -477,6 +477,23 @@ final class TcpOutput {
             }
         }
         return e;
+    }
+
+    /**
+     * The receive window to announce: the free buffer, except that the right edge announced
+     * last (RCV.NXT + RCV.WND when it went out) moves right only by at least
+     * min(RCV.BUFF / 2, Eff.snd.MSS) at a time — receiver silly window syndrome avoidance
+     * (RFC 9293 §3.8.6.2.2, MUST-39; RFC 1122 §4.2.3.3), whatever the segment carrying it —
+     * and never moves left (SHLD-14).
+     */
+    private static int receiveWindow(TcpPcb pcb) {
+        int wnd = pcb.rcvWnd;
+        int announcedEdge = pcb.lastAckSent + pcb.rcvAnnounced;
+        int grow = pcb.rcvNxt + wnd - announcedEdge;
+        if (grow > 0 && grow < Math.min(pcb.rcvWndMax / 2, pcb.mss) && Seq.ge(announcedEdge, pcb.rcvNxt)) {
+            wnd = announcedEdge - pcb.rcvNxt;
+        }
+        return wnd;
     }
 
     private int tsVal(TcpPcb pcb) {

@@ -174,6 +174,33 @@ class TcpReceiveTest {
         }
     }
 
+    /**
+     * MUST-39 (RFC 9293 §3.8.6.2.2, RFC 1122 §4.2.3.3): an ACK sent for any reason moves the
+     * announced right edge only by min(RCV.BUFF/2, MSS) or more; a small read keeps it where
+     * it was, so the peer never sees a sliver of window open.
+     */
+    @Test
+    void must39_anAckSentForDataKeepsTheRightEdgeUntilItCanMoveByAnMss() {
+        try (TcpScript t = new TcpScript(b -> b.wnd(8000).windowScaling(false))) {
+            t.established(P, syn().mss(1000));
+            t.autoRecved = false;
+            t.send(ack().seq(D).ack(ISS + 1).payload(new byte[1000]));
+            t.send(ack().seq(D + 1000).ack(ISS + 1).payload(new byte[1000]));
+            t.expect(ack().ack(D + 2000).window(6000)); // right edge D + 8000
+            t.conn.recved(300);
+            t.expectNothing(); // no window update for 300 (below min(wnd/4, 2 MSS))
+            // Data arrives: its ACK keeps the edge at D + 8000, not D + 8300 (before: window 4300).
+            t.send(ack().seq(D + 2000).ack(ISS + 1).payload(new byte[1000]));
+            t.send(ack().seq(D + 3000).ack(ISS + 1).payload(new byte[1000]));
+            t.expect(ack().ack(D + 4000).window(4000));
+            // The application reads on: once the edge can move by an MSS (1000 <= min(8000/2, 1000)), it does.
+            t.conn.recved(700);
+            t.send(ack().seq(D + 4000).ack(ISS + 1).payload(new byte[1000]));
+            t.send(ack().seq(D + 5000).ack(ISS + 1).payload(new byte[1000]));
+            t.expect(ack().ack(D + 6000).window(3000)); // free 3000: the edge moves to D + 9000
+        }
+    }
+
     @Test
     void conformance22_synInSynchronizedStateIsNeverDataButAChallengeAck() {
         try (TcpScript t = open()) {
