@@ -80,8 +80,11 @@ final class TcpInput {
         if (pcb.tsOk && !rst && !paws(pcb)) {
             return p;
         }
-        // First: the acceptability test (RFC 9293 §3.10.7.4 table).
-        int wnd = pcb.rcvWnd;
+        // First: the acceptability test (RFC 9293 §3.10.7.4 table), against the window as
+        // offered: data beyond the right edge we announced (a zero-window probe while the
+        // receiver SWS rule holds the edge) is refused, as Linux does, not slipped into the
+        // free buffer a byte per probe.
+        int wnd = offeredWindow(pcb);
         boolean acceptable;
         if (segLen == 0) {
             acceptable = wnd == 0 ? seq == pcb.rcvNxt : Seq.inWindow(seq, pcb.rcvNxt, wnd);
@@ -205,8 +208,8 @@ final class TcpInput {
                 fin = false; // the FIN is old too
             }
         }
-        if (Seq.gt(seq + len, pcb.rcvNxt + pcb.rcvWnd)) {
-            len = pcb.rcvNxt + pcb.rcvWnd - seq;
+        if (Seq.gt(seq + len, pcb.rcvNxt + wnd)) {
+            len = pcb.rcvNxt + wnd - seq;
             fin = false;
             pcb.ackNow = true; // the part beyond the window is refused: say where the window is
         }
@@ -701,6 +704,7 @@ final class TcpInput {
         pcb.irs = s.seq;
         pcb.rcvNxt = s.seq + 1;
         pcb.lastAckSent = pcb.rcvNxt;
+        pcb.rcvAnnounced = Math.min(pcb.rcvWnd, 0xffff); // our SYN's window (never scaled), until our next ACK
         pcb.sndWnd = s.window;
         pcb.maxSndWnd = s.window;
         pcb.sndWl1 = s.seq;
@@ -725,6 +729,16 @@ final class TcpInput {
         if (passive) {
             pcb.rttStart = tcp.ctx.now();
         }
+    }
+
+    /**
+     * RCV.WND as the peer knows it: up to the right edge we announced last (with the ACK of
+     * {@code lastAckSent}), never beyond the free buffer. Receiver SWS avoidance may hold that
+     * edge left of the free buffer ({@code TcpOutput#receiveWindow}).
+     */
+    static int offeredWindow(TcpPcb pcb) {
+        int offered = pcb.lastAckSent + pcb.rcvAnnounced - pcb.rcvNxt;
+        return offered <= 0 ? 0 : Math.min(offered, pcb.rcvWnd);
     }
 
     /** The application consumed {@code len} bytes: the window opens; an update goes when it grew enough (RFC 1122 §4.2.3.3). */

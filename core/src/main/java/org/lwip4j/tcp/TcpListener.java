@@ -176,6 +176,7 @@ final class TcpListener {
         pcb.irs = seg.seq - 1;
         pcb.rcvNxt = seg.seq;
         pcb.lastAckSent = pcb.rcvNxt;
+        pcb.rcvAnnounced = Math.min(tcp.cfg.wnd(), 0xffff); // what the stateless SYN-ACK offered
         pcb.sndWl1 = pcb.irs;
         pcb.iss = seg.ack - 1;
         pcb.sndUna = pcb.iss;

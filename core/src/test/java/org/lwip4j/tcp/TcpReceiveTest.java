@@ -201,6 +201,28 @@ class TcpReceiveTest {
         }
     }
 
+    /**
+     * A zero-window probe while the SWS rule holds the right edge where it was (the
+     * application read less than the update threshold) is refused: the acceptability test
+     * uses the window as offered (RFC 9293 §3.10.7.4), so probes do not slip into the free
+     * buffer a byte at a time, as Linux.
+     */
+    @Test
+    void aProbeIntoTheOfferedZeroWindowIsRefusedEvenWithALittleFreeBuffer() {
+        try (TcpScript t = new TcpScript(b -> b.wnd(4000).windowScaling(false))) {
+            t.established(P, syn().mss(1000));
+            t.autoRecved = false;
+            t.send(ack().seq(D).ack(ISS + 1).payload(new byte[2000]));
+            t.send(ack().seq(D + 2000).ack(ISS + 1).payload(new byte[2000]));
+            t.expect(ack().ack(D + 4000).window(0));
+            t.conn.recved(500);
+            t.expectNothing(); // 500 free: below the update threshold, the window stays shut
+            t.send(ack().seq(D + 4000).ack(ISS + 1).payload(new byte[] {42}));
+            t.expect(ack().ack(D + 4000).window(0)); // before: the byte was taken (ack D + 4001)
+            assertEquals(4000, t.receivedBytes().length);
+        }
+    }
+
     @Test
     void conformance22_synInSynchronizedStateIsNeverDataButAChallengeAck() {
         try (TcpScript t = open()) {
