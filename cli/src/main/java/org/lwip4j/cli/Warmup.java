@@ -8,6 +8,7 @@ import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.LinkType;
+import org.lwip4j.netif.Ip6Addresses;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifDriver;
 import org.lwip4j.netif.tap.HostInterface;
@@ -53,7 +54,7 @@ public final class Warmup {
      */
     public record Result(long sessions, long pings, long udpEchoes, long fragmentedEchoes, long devicePings, long deviceUdpEchoes,
             long deviceTcpBytes, boolean deviceTcpClosed, long tcpSessions, long tcpConnections, long tcpClosedCleanly, long tcpBytesIn,
-            long tcpBytesOut, Duration took) {
+            long tcpBytesOut, String addressLine, Duration took) {
         /**
          * True when every session got its answers (the paths really ran), the device path's
          * included, and every TCP connection carried its bytes and closed cleanly, the one
@@ -101,8 +102,6 @@ public final class Warmup {
     private static final int ICMP = 1;
     /** A port nothing listens on in a warm-up session. */
     private static final int CLOSED_PORT = 9;
-    /** The last address event line formatted (kept so that the formatting is not optimised away). */
-    static volatile String lastEvent;
     private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final Duration DEVICE_PATH_WAIT = Duration.ofSeconds(10);
     private static final Ip4Interface PEER = Ip4Interface.parse("10.99.0.1/24");
@@ -122,6 +121,8 @@ public final class Warmup {
     private long pings;
     private long udpEchoes;
     private long fragmented;
+    /** The last address-event line the sessions formatted, as the run prints it (null before any). */
+    private String addressLine;
 
     private Warmup(Duration budget, long maxSessions) {
         this.budgetNanos = budget.toNanos();
@@ -177,7 +178,7 @@ public final class Warmup {
         }
         return new Result(w.sessions, w.pings, w.udpEchoes, w.fragmented, d.pings(), d.udpEchoes(), d.tcpBytes(), d.tcpClosed(),
                 tcp.sessions(), tcp.connections(), tcp.closedCleanly(), tcp.bytesIn(), tcp.bytesOut(),
-                Duration.ofNanos(System.nanoTime() - t0));
+                w.addressLine, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /**
@@ -226,6 +227,12 @@ public final class Warmup {
                 Forwarding.of(link.endpointA(), (int) n), PEER);
         // The answering stack as lwip4j run makes it: the default configuration.
         Stack self = stack(sim, StackConfig.defaults(), Forwarding.of(link.endpointB(), (int) n + 1), SELF);
+        // The run prints a line per address event (DAD done a second in, ...): the warm-up
+        // formats them too, letting the answering stack's link-local address finish DAD
+        // (virtual time, RFC 4862 §5.4) before the traffic.
+        Ip6Addresses addrs = self.netifs().byName("warm0").ip6();
+        addrs.addListener((netif, e, event) -> addressLine = AddressLog.line(AddressLog.describe(netif, e, event)));
+        sim.runUntil(() -> addrs.linkLocal() != null && addrs.linkLocal().state() == Ip6Addresses.State.PREFERRED, SETTLE);
         try {
             UdpPcb echo = self.newUdpPcb();
             check(echo.bind(ECHO_PORT));
@@ -282,7 +289,6 @@ public final class Warmup {
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "warm0");
         // The run prints a line per address event (DAD done, ...): the warm-up's formats them too.
-        n.ip6().addListener((netif, e, event) -> lastEvent = AddressLog.line(AddressLog.describe(netif, e, event)));
         n.ip4().set(addr);
         n.setUp(true);
         s.netifs().setDefault(n);

@@ -33,8 +33,9 @@ class WarmupTest {
         // Datagrams of 3000 bytes: 20 rounds of 1000 ask for one, 5 of them give way to a 1400-byte one.
         assertEquals(15, r.fragmentedEchoes(), r.toString());
         // The link-local address's DAD ran to its end, and its event line was formatted as the run prints it.
-        assertTrue(Warmup.lastEvent != null && Warmup.lastEvent.startsWith("lwip4j: warm0 IPv6 fe80::")
-                && Warmup.lastEvent.endsWith("preferred (DAD done: no other node has it)"), Warmup.lastEvent);
+        String line = r.addressLine();
+        assertTrue(line != null && line.startsWith("lwip4j: warm0 IPv6 fe80::")
+                && line.endsWith("preferred (DAD done: no other node has it)"), line);
         // Then the device path, with no budget left: its least, 200 round trips, every 8th a UDP echo.
         assertEquals(175, r.devicePings(), r.toString());
         assertEquals(25, r.deviceUdpEchoes(), r.toString());

@@ -737,7 +737,7 @@ final class TcpInput {
      * edge left of the free buffer ({@code TcpOutput#receiveWindow}).
      */
     static int offeredWindow(TcpPcb pcb) {
-        int offered = pcb.lastAckSent + pcb.rcvAnnounced - pcb.rcvNxt;
+        int offered = pcb.announcedEdge() - pcb.rcvNxt;
         return offered <= 0 ? 0 : Math.min(offered, pcb.rcvWnd);
     }
 

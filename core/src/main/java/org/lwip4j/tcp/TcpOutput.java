@@ -488,7 +488,7 @@ final class TcpOutput {
      */
     private static int receiveWindow(TcpPcb pcb) {
         int wnd = pcb.rcvWnd;
-        int announcedEdge = pcb.lastAckSent + pcb.rcvAnnounced;
+        int announcedEdge = pcb.announcedEdge();
         int grow = pcb.rcvNxt + wnd - announcedEdge;
         if (grow > 0 && grow < Math.min(pcb.rcvWndMax / 2, pcb.mss) && Seq.ge(announcedEdge, pcb.rcvNxt)) {
             wnd = announcedEdge - pcb.rcvNxt;

@@ -168,6 +168,7 @@ public final class TcpPcb {
     int rcvWnd;
     /** The largest receive window: TCP_WND, or 65535 without window scaling. */
     int rcvWndMax;
+    /** The receive window our last ACK carried (unscaled bytes), sent with {@link #lastAckSent}. */
     int rcvAnnounced;
     int rcvScale;
     boolean finReceived;
@@ -582,6 +583,11 @@ public final class TcpPcb {
             throw new IllegalArgumentException("TOS must be 0..255, not " + tos);
         }
         this.tos = tos;
+    }
+
+    /** The right edge of the receive window we announced last: RCV.NXT + RCV.WND as the peer knows them. */
+    int announcedEdge() {
+        return lastAckSent + rcvAnnounced;
     }
 
     /** The TOS / traffic class byte of this connection's segments. */
