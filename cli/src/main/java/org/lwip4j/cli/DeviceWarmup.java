@@ -10,6 +10,7 @@ import org.lwip4j.apps.iperf.IperfServer;
 import org.lwip4j.buffer.Checksum;
 import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.Netif;
+import org.lwip4j.netif.NetifDriver;
 import org.lwip4j.netif.tap.FramePipe;
 import org.lwip4j.netif.tap.TapDriver;
 import org.lwip4j.netif.tap.Tuntap;
@@ -116,9 +117,7 @@ final class DeviceWarmup {
             UdpPcb[] echoPcb = new UdpPcb[1];
             Netif[] warmNetif = new Netif[1];
             stack.call(() -> {
-                Netif n = stack.addNetif(driver, "warm-tap", SELF_MAC);
-                n.ip4().set(Ip4Interface.parse("10.99.0.2/24"));
-                n.setUp(true);
+                Netif n = addNetif(stack, driver);
                 warmNetif[0] = n;
                 UdpPcb echo = stack.newUdpPcb();
                 echoPcb[0] = echo;
@@ -166,6 +165,18 @@ final class DeviceWarmup {
         IperfResult report = w.tcpReport;
         boolean closed = report != null && report.done() && report.bytes() == tcpBytes && w.tcpAcked == tcpBytes;
         return new Result(w.pings, w.udpEchoes, w.tcpAcked, closed);
+    }
+
+    /**
+     * The warm-up's netif on {@code driver}, up with its address, and watched by a frame tap
+     * as every netif of a run is ({@link UnhandledFrames#watch}); on the loop.
+     */
+    static Netif addNetif(Stack stack, NetifDriver driver) {
+        Netif n = stack.addNetif(driver, "warm-tap", SELF_MAC);
+        UnhandledFrames.watch(n, true);
+        n.ip4().set(Ip4Interface.parse("10.99.0.2/24"));
+        n.setUp(true);
+        return n;
     }
 
     /** The pings and UDP echoes; false when the stack stopped answering. */

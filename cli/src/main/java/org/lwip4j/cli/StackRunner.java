@@ -147,8 +147,7 @@ public final class StackRunner {
             for (Ip6Cidr c : s.ip6()) {
                 n.ip6().add(c.address(), c.prefixLength());
             }
-            a.unhandled = new UnhandledFrames(s.kind() == InterfaceSpec.Kind.TAP, a.capture != null ? a.capture.tap() : null);
-            n.setTap(a.unhandled);
+            a.unhandled = UnhandledFrames.watch(n, s.kind() == InterfaceSpec.Kind.TAP, a.capture != null ? a.capture.tap() : null);
         }
         InterfaceSpec def = plan.defaultInterface();
         for (Attached a : attached) {

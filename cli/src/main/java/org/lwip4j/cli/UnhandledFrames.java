@@ -28,6 +28,25 @@ final class UnhandledFrames implements FrameTap {
         this.next = next;
     }
 
+    /**
+     * Installs a new counter as {@code netif}'s frame tap, passing frames on to {@code next}
+     * (may be null); on the loop. Every netif of a run has one, and so has every netif of the
+     * warm-up ({@link Warmup}, {@link DeviceWarmup}): code compiled on a warm-up netif without
+     * a tap assumes none, and the run's first frame then throws that code away (an
+     * "unstable if" deoptimization of the receive and send paths), leaving them in the
+     * interpreter until thousands of frames have recompiled them.
+     */
+    static UnhandledFrames watch(Netif netif, boolean ethernet, FrameTap next) {
+        UnhandledFrames u = new UnhandledFrames(ethernet, next);
+        netif.setTap(u);
+        return u;
+    }
+
+    /** As {@link #watch(Netif, boolean, FrameTap)} with no further tap. */
+    static UnhandledFrames watch(Netif netif, boolean ethernet) {
+        return watch(netif, ethernet, null);
+    }
+
     @Override
     public void frame(Netif netif, Pbuf frame, boolean outbound) {
         if (!outbound) {

@@ -37,7 +37,9 @@ import org.lwip4j.udp.UdpReceiver;
  *
  * <p>Used twice: as the warm-up of {@code lwip4j run}, on a thread of its own once the stack
  * runs, behind the banner (half a second; before the devices open it delayed the start by
- * more than it gained), and by the hidden {@code lwip4j train} command, the training run from which the
+ * more than it gained; the device path, then one short simulated session of
+ * {@value #RUN_ROUNDS} rounds that takes the other paths once), and by the hidden
+ * {@code lwip4j train} command, the training run from which the
  * launcher makes the JDK's AOT cache (a few seconds; the cache then holds the classes, linked,
  * and the method profiles of this run).
  *
@@ -78,8 +80,19 @@ public final class Warmup {
 
     /** How long {@code lwip4j run} warms up, at most (after its first session). */
     public static final Duration RUN_BUDGET = Duration.ofMillis(500);
-    /** Sessions {@code lwip4j run} warms up with, at most. */
+    /** TCP sessions {@code lwip4j run} warms up with, at most. */
     public static final long RUN_SESSIONS = 20;
+    /**
+     * Rounds of the one simulated UDP session of {@code lwip4j run}'s warm-up: enough to take
+     * every path of a session once (fragments, reassembly, the ICMP error of a closed port,
+     * the address-event line), too few to make the JIT compile them again with C2. The device
+     * path before it is what the run's first packets take; a warm-up that also drove the
+     * simulator's sessions hot (1,000 rounds each, for half its budget) queued a second of C2
+     * compiles of simulated-link code and of paths the first packets do not take, and the
+     * run's own receive and send path got its C2 code only 1.3–1.7 s after the launch, in the
+     * middle of the first minute's pings; with this, by 1.0 s.
+     */
+    static final int RUN_ROUNDS = 50;
 
     /** Frames sent through the device path, at least and at most. */
     private static final long DEVICE_FRAMES_MIN = 200;
@@ -116,7 +129,7 @@ public final class Warmup {
     }
 
     private final long budgetNanos;
-    private final long maxSessions;
+    private final int rounds;
     private long sessions;
     private long pings;
     private long udpEchoes;
@@ -124,9 +137,9 @@ public final class Warmup {
     /** The last address-event line the sessions formatted, as the run prints it (null before any). */
     private String addressLine;
 
-    private Warmup(Duration budget, long maxSessions) {
+    private Warmup(Duration budget, int rounds) {
         this.budgetNanos = budget.toNanos();
-        this.maxSessions = maxSessions;
+        this.rounds = rounds;
     }
 
     /**
@@ -150,10 +163,19 @@ public final class Warmup {
      * {@code deviceTcpBytes} (none when 0).
      */
     static Result run(Duration budget, long maxSessions, int tcpBytes, int deviceTcpBytes) {
-        if (budget.isNegative() || maxSessions < 1 || tcpBytes < 0 || deviceTcpBytes < 0) {
-            throw new IllegalArgumentException("a warm-up needs a budget >= 0 and at least one session");
+        return run(budget, maxSessions, ROUNDS, maxSessions, tcpBytes, deviceTcpBytes);
+    }
+
+    /**
+     * As {@link #run(Duration, long, int, int)}, with at most {@code udpSessions} simulated
+     * UDP sessions of {@code rounds} rounds each (at least one) and at most
+     * {@code maxSessions} TCP sessions.
+     */
+    static Result run(Duration budget, long udpSessions, int rounds, long maxSessions, int tcpBytes, int deviceTcpBytes) {
+        if (budget.isNegative() || udpSessions < 1 || rounds < 1 || maxSessions < 1 || tcpBytes < 0 || deviceTcpBytes < 0) {
+            throw new IllegalArgumentException("a warm-up needs a budget >= 0, at least one session and one round");
         }
-        Warmup w = new Warmup(budget, maxSessions);
+        Warmup w = new Warmup(budget, rounds);
         long t0 = System.nanoTime();
         Thread devicePath = Thread.ofPlatform().daemon().name("lwip4j-warmup-ffm").start(Warmup::linkDevicePath);
         // The device path first: it is the one the run's first packets take.
@@ -162,7 +184,7 @@ public final class Warmup {
         DeviceWarmup.Result d = DeviceWarmup.run(t0 + (long) (w.budgetNanos * (withTcp ? DEVICE_SHARE : DEVICE_SHARE_NO_TCP)),
                 DEVICE_FRAMES_MIN, DEVICE_FRAMES_MAX, deviceTcpBytes);
         long udpEnd = t0 + (long) (w.budgetNanos * (tcpBytes > 0 ? UDP_SHARE : 1.0));
-        while (!stopped() && (w.sessions == 0 || w.sessions < maxSessions && System.nanoTime() - udpEnd < 0)) {
+        while (!stopped() && (w.sessions == 0 || w.sessions < udpSessions && System.nanoTime() - udpEnd < 0)) {
             w.session(w.sessions);
             w.sessions++;
         }
@@ -195,7 +217,8 @@ public final class Warmup {
     public static Thread inBackground(boolean tcp) {
         int tcpBytes = Integer.getInteger("lwip4j.warmup.tcpBytes", tcp ? RUN_TCP_BYTES : 0);
         int deviceTcpBytes = Integer.getInteger("lwip4j.warmup.deviceTcpBytes", tcp ? RUN_DEVICE_TCP_BYTES : 0);
-        return Thread.ofPlatform().daemon().name("lwip4j-warmup").start(() -> run(RUN_BUDGET, RUN_SESSIONS, tcpBytes, deviceTcpBytes));
+        return Thread.ofPlatform().daemon().name("lwip4j-warmup")
+                .start(() -> run(RUN_BUDGET, 1, RUN_ROUNDS, RUN_SESSIONS, tcpBytes, deviceTcpBytes));
     }
 
     /**
@@ -260,7 +283,7 @@ public final class Warmup {
             Pbuf huge = udpPayload(peer, 3000);
             byte[] icmp = new byte[8 + 2000];
             try {
-                for (int i = 0; i < ROUNDS && !stopped(); i++) {
+                for (int i = 0; i < rounds && !stopped(); i++) {
                     ping(peer, pinger, dst, icmp, i, i % 50 == 49 ? 2000 : 56);
                     settle(sim);
                     client.sendTo(i % 8 == 7 ? large : i % 50 == 25 ? huge : small, dst, ECHO_PORT);
@@ -288,6 +311,7 @@ public final class Warmup {
         Stack s = Stack.create(config, sim.clock());
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "warm0");
+        UnhandledFrames.watch(n, true);
         // The run prints a line per address event (DAD done, ...): the warm-up's formats them too.
         n.ip4().set(addr);
         n.setUp(true);

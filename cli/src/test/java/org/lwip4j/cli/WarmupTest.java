@@ -9,6 +9,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.lwip4j.Stack;
+import org.lwip4j.netif.Ip4Interface;
+import org.lwip4j.netif.Netif;
+import org.lwip4j.sim.CaptureDriver;
+import org.lwip4j.sim.Impairments;
+import org.lwip4j.sim.Simulator;
+import org.lwip4j.sim.VirtualLink;
+import org.lwip4j.stack.StackConfig;
 
 /**
  * The warm-up and the hidden {@code train} command: every request of a session is answered
@@ -134,6 +142,45 @@ class WarmupTest {
         assertEquals(2000, r.udpEchoes());
         assertEquals(2, r.tcpSessions());
         assertEquals(10, r.tcpClosedCleanly());
+    }
+
+    @Test
+    void theRunsWarmUpTakesEverySimulatedPathOnceInOneShortSession() {
+        Warmup.Result r = Warmup.run(Duration.ofHours(1), 1, Warmup.RUN_ROUNDS, 1, 0, 0);
+        assertEquals(1, r.sessions(), r.toString());
+        assertEquals(Warmup.RUN_ROUNDS, r.pings(), r.toString());
+        assertEquals(Warmup.RUN_ROUNDS, r.udpEchoes(), r.toString());
+        // Round 25 asks for a 3000-byte echo: fragments both ways, and the reassembly of each.
+        assertEquals(1, r.fragmentedEchoes(), r.toString());
+        assertTrue(r.addressLine() != null && r.addressLine().endsWith("preferred (DAD done: no other node has it)"), r.addressLine());
+        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 1, 0, 1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 0, 1, 1, 0, 0));
+    }
+
+    /**
+     * The warm-up's netifs carry a frame tap as the run's do. Without one, the JIT compiled
+     * the receive and send paths on the warm-up's traffic assuming no tap, and the run's
+     * first frame threw that code away ("unstable_if" deoptimizations of
+     * {@code Netif.inputOnLoop} and {@code linkOutput}): a fresh process answered its pings
+     * 21–70 from the interpreter and C1's code, and only thousands of frames later from C2's.
+     */
+    @Test
+    void theWarmUpsNetifsAreWatchedByAFrameTapAsTheRunsAre() {
+        Simulator sim = new Simulator(1);
+        VirtualLink link = new VirtualLink(sim, Impairments.NONE);
+        Stack s = Warmup.stack(sim, StackConfig.defaults(), link.endpointA(), Ip4Interface.parse("10.99.0.2/24"));
+        try {
+            assertTrue(s.netifs().byName("warm0").tap() instanceof UnhandledFrames);
+        } finally {
+            s.close();
+        }
+        Stack d = Stack.create(StackConfig.defaults());
+        try {
+            Netif n = d.call(() -> DeviceWarmup.addNetif(d, new CaptureDriver()));
+            assertTrue(n.tap() instanceof UnhandledFrames);
+        } finally {
+            d.close();
+        }
     }
 
     @Test
