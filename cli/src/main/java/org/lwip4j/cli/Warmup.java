@@ -87,10 +87,11 @@ public final class Warmup {
      * every path of a session once (fragments, reassembly, the ICMP error of a closed port,
      * the address-event line), too few to make the JIT compile them again with C2. The device
      * path before it is what the run's first packets take; a warm-up that also drove the
-     * simulator's sessions hot (1,000 rounds each, for half its budget) queued a second of C2
-     * compiles of simulated-link code and of paths the first packets do not take, and the
-     * run's own receive and send path got its C2 code only 1.3–1.7 s after the launch, in the
-     * middle of the first minute's pings; with this, by 1.0 s.
+     * simulator's sessions hot (1,000 rounds each, for 40 % of its budget) queued more than a
+     * second of C2 compiles of simulated-link code and of paths the first packets do not
+     * take, and the run's own receive and send path got its C2 code only 1.3–1.7 s after the
+     * launch, in the middle of the first minute's pings; with this, by 0.85 s (C2 done with
+     * lwip4j's methods by about 1.1 s).
      */
     static final int RUN_ROUNDS = 50;
 
@@ -204,7 +205,8 @@ public final class Warmup {
     }
 
     /**
-     * Runs the warm-up with {@link #RUN_BUDGET} and {@link #RUN_SESSIONS} on a daemon thread
+     * Runs the warm-up with {@link #RUN_BUDGET}, one simulated UDP session of
+     * {@link #RUN_ROUNDS} rounds and at most {@link #RUN_SESSIONS} TCP sessions on a daemon thread
      * of its own and returns at once: {@code lwip4j run} answers from its first packet while
      * the warm-up's stacks, which share nothing with it, get the code compiled. With
      * {@code tcp} (the run offers TCP in bulk: iperf, discard, chargen) it exercises TCP too,
