@@ -146,15 +146,20 @@ class WarmupTest {
 
     @Test
     void theRunsWarmUpTakesEverySimulatedPathOnceInOneShortSession() {
-        Warmup.Result r = Warmup.run(Duration.ofHours(1), 1, Warmup.RUN_ROUNDS, 1, 0, 0);
+        Warmup.Result r = Warmup.run(Duration.ofHours(1), 1, Warmup.RUN_ROUNDS, 1, 0, 0, true);
         assertEquals(1, r.sessions(), r.toString());
         assertEquals(Warmup.RUN_ROUNDS, r.pings(), r.toString());
         assertEquals(Warmup.RUN_ROUNDS, r.udpEchoes(), r.toString());
         // Round 25 asks for a 3000-byte echo: fragments both ways, and the reassembly of each.
         assertEquals(1, r.fragmentedEchoes(), r.toString());
         assertTrue(r.addressLine() != null && r.addressLine().endsWith("preferred (DAD done: no other node has it)"), r.addressLine());
-        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 1, 0, 1, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 0, 1, 1, 0, 0));
+        // With TCP, the run's TCP session comes after a pause for its share of the budget
+        // (70 % of 200 ms here), and still carries its bytes and closes cleanly.
+        Warmup.Result tcp = Warmup.run(Duration.ofMillis(200), 1, Warmup.RUN_ROUNDS, 1, 64 << 10, 0, true);
+        assertEquals(1, tcp.tcpSessions(), tcp.toString());
+        assertEquals(5, tcp.tcpClosedCleanly(), tcp.toString());
+        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 1, 0, 1, 0, 0, false));
+        assertThrows(IllegalArgumentException.class, () -> Warmup.run(Duration.ZERO, 0, 1, 1, 0, 0, false));
     }
 
     /**
