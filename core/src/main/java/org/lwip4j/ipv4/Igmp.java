@@ -3,7 +3,6 @@ package org.lwip4j.ipv4;
 import java.lang.foreign.MemorySegment;
 import org.lwip4j.addr.Ip4Address;
 import org.lwip4j.buffer.Bytes;
-import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.internal.ip.Group;
 import org.lwip4j.internal.ip.GroupMembership;
@@ -17,7 +16,6 @@ import org.lwip4j.stack.ProtoStats;
 import org.lwip4j.stack.StackContext;
 import org.lwip4j.wire.IgmpPacket;
 import org.lwip4j.wire.Ipv4Packet;
-import org.lwip4j.wire.MldPacket;
 
 /**
  * IGMP for the host (lwIP's {@code igmp.c}): IGMPv3 (RFC 3376) by default, IGMPv2 (RFC
@@ -47,7 +45,6 @@ public final class Igmp implements TransportInput {
     private static final long TENTH = 100_000_000L;
 
     private final StackContext ctx;
-    private final Ipv4 ip;
     private final ProtoStats stats;
     private final GroupMembership groups;
     private final long[] srcHi = new long[Group.MAX_SOURCES_FOR_QUERY];
@@ -55,9 +52,8 @@ public final class Igmp implements TransportInput {
 
     Igmp(StackContext ctx, Ipv4 ip, NetifTable netifs) {
         this.ctx = ctx;
-        this.ip = ip;
         this.stats = ctx.stats().igmp;
-        this.groups = new GroupMembership(ctx, new Reports());
+        this.groups = new GroupMembership(ctx, new Reports(ctx, ip));
         netifs.addListener(groups.netifListener(0, ALL_SYSTEMS & 0xffff_ffffL));
     }
 
@@ -174,122 +170,68 @@ public final class Igmp implements TransportInput {
 
     // ---------------------------------------------------------------- output
 
-    private boolean reportable(long hi, long lo) {
-        return lo != (ALL_SYSTEMS & 0xffff_ffffL);
-    }
-
-    private long mac(long hi, long lo) {
-        return IP4_MULTICAST_MAC | (lo & 0x7f_ffff);
-    }
-
-    private void sendRecords(Netif netif, int type, Group[] list, int count) {
-        if (!netif.hasFlag(Netif.FLAG_IGMP)) {
-            return;
-        }
-        int room = netif.mtu() - IP_HEADER_LEN - IgmpPacket.HEADER_LEN;
-        boolean withSources = type == MldPacket.MODE_IS_INCLUDE;
-        int i = 0;
-        while (i < count) {
-            int k = ReportSender.batchEnd(list, i, count, withSources, room, IgmpPacket.RECORD_LEN, 4);
-            int bytes = ReportSender.batchBytes(list, i, k, withSources, IgmpPacket.RECORD_LEN, 4);
-            Pbuf p = packet(IgmpPacket.HEADER_LEN + bytes);
-            if (p == null) {
-                return;
-            }
-            MemorySegment s = p.segment();
-            long m = p.offset() + IP_HEADER_LEN;
-            IgmpPacket.emitReportV3(s, m, k - i);
-            long r = IgmpPacket.firstRecord(m);
-            for (int j = i; j < k; j++) {
-                Group g = list[j];
-                int ns = withSources ? g.sources() : 0;
-                IgmpPacket.emitRecord(s, r, type, (int) g.lo(), ns);
-                for (int x = 0; x < ns; x++) {
-                    IgmpPacket.setRecordSource(s, r, x, (int) g.sourceLo(x));
-                }
-                r = IgmpPacket.nextRecord(s, r);
-            }
-            send(p, netif, V3_ROUTERS, IgmpPacket.HEADER_LEN + bytes);
-            i = k;
-        }
-    }
-
-    private void sendLegacyReport(Netif netif, int mode, Group group) {
-        sendV2(netif, mode == 1 ? IgmpPacket.TYPE_V1_REPORT : IgmpPacket.TYPE_V2_REPORT, (int) group.lo(), (int) group.lo());
-    }
-
-    private void sendLeave(Netif netif, Group group) {
-        sendV2(netif, IgmpPacket.TYPE_LEAVE, (int) group.lo(), ALL_ROUTERS);
-    }
-
-    private void sendV2(Netif netif, int type, int group, int dst) {
-        if (!netif.hasFlag(Netif.FLAG_IGMP)) {
-            return;
-        }
-        Pbuf p = packet(IgmpPacket.HEADER_LEN);
-        if (p != null) {
-            IgmpPacket.emit(p.segment(), p.offset() + IP_HEADER_LEN, type, 0, group);
-            send(p, netif, dst, IgmpPacket.HEADER_LEN);
-        }
-    }
-
-    private Pbuf packet(int igmpLen) {
-        Pbuf p = ctx.pbufs().allocRam(Layer.LINK, IP_HEADER_LEN + igmpLen);
-        if (p == null) {
-            stats.memerr++;
-            stats.err++;
-        }
-        return p;
-    }
-
-    /** Adds the IPv4 header with Router Alert and TTL 1, the IGMP checksum, and sends; frees {@code p}. */
-    private void send(Pbuf p, Netif netif, int dst, int igmpLen) {
-        MemorySegment s = p.segment();
-        long off = p.offset();
-        IgmpPacket.fillChecksum(s, off + IP_HEADER_LEN, igmpLen);
-        Ipv4Packet.emit(s, off, 0xc0, IP_HEADER_LEN + igmpLen, 0, Ipv4Packet.FLAG_DF, 1, Ipv4Packet.PROTO_IGMP,
-                netif.ip4().address().bits(), dst, false);
-        Bytes.put8(s, off, 0x40 | IP_HEADER_LEN / 4);
-        // RFC 2113 §2.1: type 148, length 4, value 0 (the router shall examine the packet).
-        Bytes.put32(s, off + Ipv4Packet.Field.OPTIONS, Ipv4Packet.OPT_ROUTER_ALERT << 24 | 4 << 16);
-        Ipv4Packet.fillChecksum(s, off, IP_HEADER_LEN);
-        Err e = ip.outputPacket(p, netif);
-        if (e == Err.OK) {
-            stats.xmit++;
-        } else {
-            stats.err++;
-        }
-        p.free();
-    }
-
     /**
-     * What the shared {@link GroupMembership} sends through: this class's IGMP reports and leaves. Private, so the
-     * membership machine's callbacks are not Igmp's API.
+     * What the shared {@link GroupMembership} sends through: IGMP's layout, addresses and IPv4 header on the
+     * family-neutral {@link ReportSender}. Private, so the membership machine's callbacks are not Igmp's API.
      */
-    private final class Reports implements ReportSender {
+    private static final class Reports extends ReportSender {
+        /** IGMPv3 reports to 224.0.0.22; IGMPv1/v2 reports and leaves are 8 bytes, as the v3 header and record. */
+        private static final Format FORMAT = new Format(IP_HEADER_LEN, IgmpPacket.HEADER_LEN, IgmpPacket.RECORD_LEN, 4,
+                IgmpPacket.HEADER_LEN, 0, V3_ROUTERS & 0xffff_ffffL);
+
+        Reports(StackContext ctx, Ipv4 ip) {
+            super(ctx, ip, ctx.stats().igmp, Netif.FLAG_IGMP, FORMAT);
+        }
+
         @Override
         public boolean reportable(long hi, long lo) {
-            return Igmp.this.reportable(hi, lo);
+            return lo != (ALL_SYSTEMS & 0xffff_ffffL);
         }
 
         @Override
         public long mac(long hi, long lo) {
-            return Igmp.this.mac(hi, lo);
-        }
-
-        @Override
-        public void sendRecords(Netif netif, int type, Group[] list, int count) {
-            Igmp.this.sendRecords(netif, type, list, count);
+            return IP4_MULTICAST_MAC | (lo & 0x7f_ffff);
         }
 
         @Override
         public void sendLegacyReport(Netif netif, int mode, Group group) {
-            Igmp.this.sendLegacyReport(netif, mode, group);
+            sendLegacy(netif, mode == 1 ? IgmpPacket.TYPE_V1_REPORT : IgmpPacket.TYPE_V2_REPORT, group, 0, group.lo());
         }
 
         @Override
         public void sendLeave(Netif netif, Group group) {
-            Igmp.this.sendLeave(netif, group);
+            sendLegacy(netif, IgmpPacket.TYPE_LEAVE, group, 0, ALL_ROUTERS & 0xffff_ffffL);
+        }
+
+        @Override
+        protected int emitReport(MemorySegment s, long off, int records) {
+            return IgmpPacket.emitReportV3(s, off, records);
+        }
+
+        @Override
+        protected int emitRecord(MemorySegment s, long r, int type, Group group, int sources) {
+            int len = IgmpPacket.emitRecord(s, r, type, (int) group.lo(), sources);
+            for (int x = 0; x < sources; x++) {
+                IgmpPacket.setRecordSource(s, r, x, (int) group.sourceLo(x));
+            }
+            return len;
+        }
+
+        @Override
+        protected void emitLegacy(MemorySegment s, long off, int type, Group group) {
+            IgmpPacket.emit(s, off, type, 0, (int) group.lo());
+        }
+
+        /** The IPv4 header with Router Alert and TTL 1, and the IGMP checksum. */
+        @Override
+        protected void emitHeaders(MemorySegment s, long off, Netif netif, long dstHi, long dstLo, int len) {
+            IgmpPacket.fillChecksum(s, off + IP_HEADER_LEN, len);
+            Ipv4Packet.emit(s, off, 0xc0, IP_HEADER_LEN + len, 0, Ipv4Packet.FLAG_DF, 1, Ipv4Packet.PROTO_IGMP,
+                    netif.ip4().address().bits(), (int) dstLo, false);
+            Bytes.put8(s, off, 0x40 | IP_HEADER_LEN / 4);
+            // RFC 2113 §2.1: type 148, length 4, value 0 (the router shall examine the packet).
+            Bytes.put32(s, off + Ipv4Packet.Field.OPTIONS, Ipv4Packet.OPT_ROUTER_ALERT << 24 | 4 << 16);
+            Ipv4Packet.fillChecksum(s, off, IP_HEADER_LEN);
         }
     }
 }

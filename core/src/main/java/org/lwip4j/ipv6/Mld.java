@@ -5,7 +5,6 @@ import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.addr.IpAddress;
 import org.lwip4j.buffer.Bytes;
 import org.lwip4j.buffer.Checksum;
-import org.lwip4j.buffer.Layer;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.internal.ip.Group;
 import org.lwip4j.internal.ip.GroupMembership;
@@ -54,7 +53,6 @@ public final class Mld {
     private static final int HEADERS = Ipv6Packet.HEADER_LEN + HBH_LEN;
 
     private final StackContext ctx;
-    private final Ipv6 ip;
     private final ProtoStats stats;
     private final GroupMembership groups;
     private final long[] srcHi = new long[Group.MAX_SOURCES_FOR_QUERY];
@@ -62,9 +60,8 @@ public final class Mld {
 
     Mld(StackContext ctx, Ipv6 ip, NetifTable netifs, boolean router) {
         this.ctx = ctx;
-        this.ip = ip;
         this.stats = ctx.stats().mld6;
-        this.groups = new GroupMembership(ctx, new Reports());
+        this.groups = new GroupMembership(ctx, new Reports(ctx, ip));
         netifs.addListener(groups.netifListener(Ipv6.ALL_NODES_HI, 1));
         netifs.addListener(new NetifListener() {
             @Override
@@ -200,132 +197,80 @@ public final class Mld {
 
     // ---------------------------------------------------------------- output
 
-    private boolean reportable(long hi, long lo) {
-        int scope = (int) (hi >>> 48) & 0xf;
-        return !(hi == Ipv6.ALL_NODES_HI && lo == 1) && scope > Ip6Address.SCOPE_INTERFACE_LOCAL;
-    }
-
-    private long mac(long hi, long lo) {
-        return Ip6Address.multicastMacBits(lo);
-    }
-
-    private void sendRecords(Netif netif, int type, Group[] list, int count) {
-        if (!netif.hasFlag(Netif.FLAG_MLD6)) {
-            return;
-        }
-        int room = netif.mtu() - HEADERS - MldPacket.V2_REPORT_LEN;
-        boolean withSources = type == MldPacket.MODE_IS_INCLUDE;
-        int i = 0;
-        while (i < count) {
-            int k = ReportSender.batchEnd(list, i, count, withSources, room, MldPacket.RECORD_LEN, 16);
-            int bytes = ReportSender.batchBytes(list, i, k, withSources, MldPacket.RECORD_LEN, 16);
-            int len = MldPacket.V2_REPORT_LEN + bytes;
-            Pbuf p = packet(len);
-            if (p == null) {
-                return;
-            }
-            MemorySegment s = p.segment();
-            long m = p.offset() + HEADERS;
-            MldPacket.emitReportV2(s, m, k - i);
-            long r = MldPacket.firstRecord(m);
-            for (int j = i; j < k; j++) {
-                Group g = list[j];
-                int ns = withSources ? g.sources() : 0;
-                MldPacket.emitRecord(s, r, type, g.hi(), g.lo(), ns);
-                for (int x = 0; x < ns; x++) {
-                    MldPacket.setRecordSource(s, r, x, g.sourceHi(x), g.sourceLo(x));
-                }
-                r = MldPacket.nextRecord(s, r);
-            }
-            send(p, netif, Ipv6.ALL_NODES_HI, V2_ROUTERS_LO, len);
-            i = k;
-        }
-    }
-
-    private void sendLegacyReport(Netif netif, int mode, Group group) {
-        sendV1(netif, Icmpv6Packet.TYPE_MLD_REPORT, group, group.hi(), group.lo());
-    }
-
-    private void sendLeave(Netif netif, Group group) {
-        sendV1(netif, Icmpv6Packet.TYPE_MLD_DONE, group, Ipv6.ALL_NODES_HI, ALL_ROUTERS_LO);
-    }
-
-    private void sendV1(Netif netif, int type, Group g, long dstHi, long dstLo) {
-        if (!netif.hasFlag(Netif.FLAG_MLD6)) {
-            return;
-        }
-        Pbuf p = packet(MldPacket.V1_LEN);
-        if (p != null) {
-            MldPacket.emitV1(p.segment(), p.offset() + HEADERS, type, 0, g.hi(), g.lo());
-            send(p, netif, dstHi, dstLo, MldPacket.V1_LEN);
-        }
-    }
-
-    private Pbuf packet(int mldLen) {
-        Pbuf p = ctx.pbufs().allocRam(Layer.LINK, HEADERS + mldLen);
-        if (p == null) {
-            stats.memerr++;
-            stats.err++;
-        }
-        return p;
-    }
-
-    /** Adds the IPv6 and hop-by-hop headers and the checksum, and sends; frees {@code p}. */
-    private void send(Pbuf p, Netif netif, long dstHi, long dstLo, int mldLen) {
-        MemorySegment s = p.segment();
-        long off = p.offset();
-        Ip6Addresses.Entry ll = netif.ip6().linkLocal();
-        long srcHi = 0;
-        long srcLo = 0;
-        if (ll != null && ll.state().isValid()) {
-            srcHi = ll.address().hi();
-            srcLo = ll.address().lo();
-        }
-        Ipv6Packet.emit(s, off, 0, 0, HBH_LEN + mldLen, Ipv6Packet.NH_HOP_BY_HOP, 1, srcHi, srcLo, dstHi, dstLo);
-        long h = off + Ipv6Packet.HEADER_LEN;
-        // RFC 2711 §2.1: Router Alert, value 0 (MLD); then PadN of no data bytes to 8.
-        Bytes.put32(s, h, Ipv6Packet.NH_ICMPV6 << 24 | 0x0502);
-        Bytes.put32(s, h + 4, 0x0100);
-        long m = off + HEADERS;
-        long ph = Checksum.pseudoHeaderV6(srcHi, srcLo, dstHi, dstLo, Ipv6Packet.NH_ICMPV6, mldLen);
-        Bytes.put16(s, m + Icmpv6Packet.Field.CHECKSUM, Checksum.finish(Checksum.partial(s, m, mldLen, ph)));
-        Err e = ip.outputPacket(p, netif);
-        if (e == Err.OK) {
-            stats.xmit++;
-        } else {
-            stats.err++;
-        }
-        p.free();
-    }
-
     /**
-     * What the shared {@link GroupMembership} sends through: this class's MLD reports and done messages. Private, so the
-     * membership machine's callbacks are not Mld's API.
+     * What the shared {@link GroupMembership} sends through: MLD's layout, addresses and IPv6 headers on the
+     * family-neutral {@link ReportSender}. Private, so the membership machine's callbacks are not Mld's API.
      */
-    private final class Reports implements ReportSender {
+    private static final class Reports extends ReportSender {
+        /** MLDv2 reports to {@code ff02::16}; MLDv1 reports and dones are 24 bytes. */
+        private static final Format FORMAT = new Format(HEADERS, MldPacket.V2_REPORT_LEN, MldPacket.RECORD_LEN, 16,
+                MldPacket.V1_LEN, Ipv6.ALL_NODES_HI, V2_ROUTERS_LO);
+
+        Reports(StackContext ctx, Ipv6 ip) {
+            super(ctx, ip, ctx.stats().mld6, Netif.FLAG_MLD6, FORMAT);
+        }
+
         @Override
         public boolean reportable(long hi, long lo) {
-            return Mld.this.reportable(hi, lo);
+            int scope = (int) (hi >>> 48) & 0xf;
+            return !(hi == Ipv6.ALL_NODES_HI && lo == 1) && scope > Ip6Address.SCOPE_INTERFACE_LOCAL;
         }
 
         @Override
         public long mac(long hi, long lo) {
-            return Mld.this.mac(hi, lo);
-        }
-
-        @Override
-        public void sendRecords(Netif netif, int type, Group[] list, int count) {
-            Mld.this.sendRecords(netif, type, list, count);
+            return Ip6Address.multicastMacBits(lo);
         }
 
         @Override
         public void sendLegacyReport(Netif netif, int mode, Group group) {
-            Mld.this.sendLegacyReport(netif, mode, group);
+            sendLegacy(netif, Icmpv6Packet.TYPE_MLD_REPORT, group, group.hi(), group.lo());
         }
 
         @Override
         public void sendLeave(Netif netif, Group group) {
-            Mld.this.sendLeave(netif, group);
+            sendLegacy(netif, Icmpv6Packet.TYPE_MLD_DONE, group, Ipv6.ALL_NODES_HI, ALL_ROUTERS_LO);
+        }
+
+        @Override
+        protected int emitReport(MemorySegment s, long off, int records) {
+            return MldPacket.emitReportV2(s, off, records);
+        }
+
+        @Override
+        protected int emitRecord(MemorySegment s, long r, int type, Group group, int sources) {
+            int len = MldPacket.emitRecord(s, r, type, group.hi(), group.lo(), sources);
+            for (int x = 0; x < sources; x++) {
+                MldPacket.setRecordSource(s, r, x, group.sourceHi(x), group.sourceLo(x));
+            }
+            return len;
+        }
+
+        @Override
+        protected void emitLegacy(MemorySegment s, long off, int type, Group group) {
+            MldPacket.emitV1(s, off, type, 0, group.hi(), group.lo());
+        }
+
+        /**
+         * The IPv6 header with hop limit 1 from the netif's link-local address ({@code ::} while it has no valid one),
+         * the hop-by-hop header with Router Alert, and the ICMPv6 checksum.
+         */
+        @Override
+        protected void emitHeaders(MemorySegment s, long off, Netif netif, long dstHi, long dstLo, int len) {
+            Ip6Addresses.Entry ll = netif.ip6().linkLocal();
+            long srcHi = 0;
+            long srcLo = 0;
+            if (ll != null && ll.state().isValid()) {
+                srcHi = ll.address().hi();
+                srcLo = ll.address().lo();
+            }
+            Ipv6Packet.emit(s, off, 0, 0, HBH_LEN + len, Ipv6Packet.NH_HOP_BY_HOP, 1, srcHi, srcLo, dstHi, dstLo);
+            long h = off + Ipv6Packet.HEADER_LEN;
+            // RFC 2711 §2.1: Router Alert, value 0 (MLD); then PadN of no data bytes to 8.
+            Bytes.put32(s, h, Ipv6Packet.NH_ICMPV6 << 24 | 0x0502);
+            Bytes.put32(s, h + 4, 0x0100);
+            long m = off + HEADERS;
+            long ph = Checksum.pseudoHeaderV6(srcHi, srcLo, dstHi, dstLo, Ipv6Packet.NH_ICMPV6, len);
+            Bytes.put16(s, m + Icmpv6Packet.Field.CHECKSUM, Checksum.finish(Checksum.partial(s, m, len, ph)));
         }
     }
 }
