@@ -703,8 +703,7 @@ final class TcpInput {
     void acceptSyn(TcpPcb pcb, Tcp.Segment s, TcpOptions o, int version) {
         pcb.irs = s.seq;
         pcb.rcvNxt = s.seq + 1;
-        pcb.lastAckSent = pcb.rcvNxt;
-        pcb.rcvAnnounced = Math.min(pcb.rcvWnd, 0xffff); // our SYN's window (never scaled), until our next ACK
+        pcb.firstAnnounced(pcb.rcvNxt, Math.min(pcb.rcvWnd, 0xffff)); // our SYN's window (never scaled), until our next ACK
         pcb.sndWnd = s.window;
         pcb.maxSndWnd = s.window;
         pcb.sndWl1 = s.seq;
@@ -732,13 +731,14 @@ final class TcpInput {
     }
 
     /**
-     * RCV.WND as the peer knows it: up to the right edge we announced last (with the ACK of
-     * {@code lastAckSent}), never beyond the free buffer. Receiver SWS avoidance may hold that
-     * edge left of the free buffer ({@code TcpOutput#receiveWindow}).
+     * RCV.WND as the peer knows it: up to the furthest right edge our ACKs announced. Receiver
+     * SWS avoidance may hold that edge left of the free buffer ({@code TcpOutput#receiveWindow});
+     * rounding by the window scale may put it past the free buffer, and a segment in the window
+     * of any ACK we sent is honoured all the same (RFC 7323 §2.4, receiver rule 1: MUST).
      */
     static int offeredWindow(TcpPcb pcb) {
-        int offered = pcb.announcedEdge() - pcb.rcvNxt;
-        return offered <= 0 ? 0 : Math.min(offered, pcb.rcvWnd);
+        int offered = pcb.rcvEdgeMax - pcb.rcvNxt;
+        return Math.max(offered, 0);
     }
 
     /** The application consumed {@code len} bytes: the window opens; an update goes when it grew enough (RFC 1122 §4.2.3.3). */

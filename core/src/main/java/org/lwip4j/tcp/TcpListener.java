@@ -175,8 +175,7 @@ final class TcpListener {
         halfOpen(listener, pcb, info, seg);
         pcb.irs = seg.seq - 1;
         pcb.rcvNxt = seg.seq;
-        pcb.lastAckSent = pcb.rcvNxt;
-        pcb.rcvAnnounced = Math.min(tcp.cfg.wnd(), 0xffff); // what the stateless SYN-ACK offered
+        pcb.firstAnnounced(pcb.rcvNxt, Math.min(tcp.cfg.wnd(), 0xffff)); // what the stateless SYN-ACK offered
         pcb.sndWl1 = pcb.irs;
         pcb.iss = seg.ack - 1;
         pcb.sndUna = pcb.iss;

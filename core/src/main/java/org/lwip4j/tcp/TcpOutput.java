@@ -427,7 +427,7 @@ final class TcpOutput {
         if (syn) {
             window = Math.min(pcb.rcvWnd, 0xffff); // RFC 7323 §2.2: a SYN's window is never scaled
         } else {
-            window = Math.min(receiveWindow(pcb) >> pcb.rcvScale, 0xffff);
+            window = windowField(pcb);
         }
         boolean ack = (flags & TcpPacket.ACK) != 0;
         int up = 0;
@@ -468,10 +468,9 @@ final class TcpOutput {
             pcb.dataSegsOut++;
         }
         if (ack) {
-            pcb.lastAckSent = pcb.rcvNxt;
+            pcb.announced(pcb.rcvNxt, window << (syn ? 0 : pcb.rcvScale));
             pcb.ackNow = false;
             pcb.unackedSegments = 0;
-            pcb.rcvAnnounced = window << (syn ? 0 : pcb.rcvScale);
             if (pcb.delackTimer != null) {
                 pcb.delackTimer.cancel();
             }
@@ -483,17 +482,44 @@ final class TcpOutput {
      * The receive window to announce: the free buffer, except that the right edge announced
      * last (RCV.NXT + RCV.WND when it went out) moves right only by at least
      * min(RCV.BUFF / 2, Eff.snd.MSS) at a time — receiver silly window syndrome avoidance
-     * (RFC 9293 §3.8.6.2.2, MUST-39; RFC 1122 §4.2.3.3), whatever the segment carrying it —
-     * and never moves left (SHLD-14).
+     * (RFC 9293 §3.8.6.2.2, MUST-39; RFC 1122 §4.2.3.3), whatever the segment carrying it.
+     * {@link #windowField} scales it without moving the edge left (SHLD-14).
      */
     private static int receiveWindow(TcpPcb pcb) {
-        int wnd = pcb.rcvWnd;
+        int wnd = Math.max(pcb.rcvWnd, 0); // below 0: the peer filled a window rounded up past the buffer
         int announcedEdge = pcb.announcedEdge();
         int grow = pcb.rcvNxt + wnd - announcedEdge;
         if (grow > 0 && grow < Math.min(pcb.rcvWndMax / 2, pcb.mss) && Seq.ge(announcedEdge, pcb.rcvNxt)) {
             wnd = announcedEdge - pcb.rcvNxt;
         }
         return wnd;
+    }
+
+    /**
+     * The window field of a segment other than a SYN: {@link #receiveWindow} in units of
+     * 2^Rcv.Wind.Shift (RFC 7323 §2.3), rounded down as the scale's granularity would have it,
+     * unless that moves the right edge, RCV.NXT + (SEG.WND << Rcv.Wind.Shift), left of the one
+     * announced last: then up, so the edge stays or moves right (RFC 9293 §3.8.6.2.2 SHLD-14,
+     * RFC 7323 §2.4; as Linux's {@code tcp_select_window}), even past the free buffer, whose
+     * bytes the receive side then takes ({@code TcpInput#offeredWindow}). Data arriving in
+     * pieces smaller than the scale unit while the application reads nothing would keep such a
+     * window open for ever, so the edge runs at most {@link #overcommit} past the free buffer;
+     * there it goes back by less than one unit (the peer's data up to where it was is still taken).
+     */
+    private static int windowField(TcpPcb pcb) {
+        int shift = pcb.rcvScale;
+        int units = receiveWindow(pcb) >>> shift;
+        int keep = pcb.announcedEdge() - pcb.rcvNxt; // the window that holds the last right edge
+        if (keep > units << shift) {
+            long up = ((long) keep + (1 << shift) - 1) >>> shift;
+            units = (up << shift) - pcb.rcvWnd <= overcommit(pcb) ? (int) up : keep >>> shift;
+        }
+        return Math.min(units, 0xffff);
+    }
+
+    /** How far a rounded-up right edge may run past the free buffer: a sixteenth of the largest window. */
+    private static int overcommit(TcpPcb pcb) {
+        return pcb.rcvWndMax >> 4;
     }
 
     private int tsVal(TcpPcb pcb) {

@@ -164,7 +164,11 @@ public final class TcpPcb {
     // Receive sequence space
     int irs;
     int rcvNxt;
-    /** Receive buffer free: TCP_WND less what the application holds (not yet recved). */
+    /**
+     * Receive buffer free: TCP_WND less what the application holds (not yet recved). Negative
+     * when the peer filled a window rounded up past the buffer by the window scale ({@code
+     * TcpOutput#windowField}): by at most a sixteenth of {@link #rcvWndMax}.
+     */
     int rcvWnd;
     /** The largest receive window: TCP_WND, or 65535 without window scaling. */
     int rcvWndMax;
@@ -174,6 +178,11 @@ public final class TcpPcb {
     boolean finReceived;
     ReceiveQueue ooseq;
     int lastAckSent;
+    /**
+     * The furthest right edge any of our ACKs announced (RFC 7323 §2.4's "actual maximum window
+     * sequence number"): segments up to it are taken, even when a later ACK announced less.
+     */
+    int rcvEdgeMax;
     /** Full-size segments received since the last ACK (delayed ACK, RFC 1122 §4.2.3.2). */
     int unackedSegments;
     boolean ackNow;
@@ -588,6 +597,21 @@ public final class TcpPcb {
     /** The right edge of the receive window we announced last: RCV.NXT + RCV.WND as the peer knows them. */
     int announcedEdge() {
         return lastAckSent + rcvAnnounced;
+    }
+
+    /** The peer's SYN took RCV.NXT to {@code rcvNxt}, and our SYN-ACK (or SYN) offered {@code window} bytes. */
+    void firstAnnounced(int rcvNxt, int window) {
+        rcvEdgeMax = rcvNxt;
+        announced(rcvNxt, window);
+    }
+
+    /** An ACK of {@code ack} with a window of {@code window} bytes went out. */
+    void announced(int ack, int window) {
+        lastAckSent = ack;
+        rcvAnnounced = window;
+        if (Seq.gt(ack + window, rcvEdgeMax)) {
+            rcvEdgeMax = ack + window;
+        }
     }
 
     /** The TOS / traffic class byte of this connection's segments. */

@@ -223,6 +223,93 @@ class TcpReceiveTest {
         }
     }
 
+    /** The default window, 256 KiB, goes with a scale of 3: the window field counts units of 8 bytes. */
+    static final int WND = 262_144;
+    static final int SCALE = 3;
+
+    /** The right edge an ACK announces: SEG.ACK + (SEG.WND << Rcv.Wind.Shift). */
+    static long edge(Seg ack) {
+        return Integer.toUnsignedLong(ack.ack) + ((long) ack.window << SCALE);
+    }
+
+    /**
+     * SHLD-14 (RFC 9293 §3.8.6.2.2) with the window scale (RFC 7323 §2.4): rounding the window
+     * down to the scale's unit would move the right edge left when RCV.NXT advances by less
+     * than a unit, so it is rounded up instead, past the free buffer; and the receiver honours
+     * that edge (§2.4 rule 1, MUST): the peer's bytes up to it are taken.
+     */
+    @Test
+    void shld14_theWindowIsRoundedUpRatherThanMoveTheRightEdgeLeftAndTheEdgeIsHonoured() {
+        try (TcpScript t = new TcpScript()) {
+            t.established(P, syn().mss(1000).wscale(0));
+            t.autoRecved = false;
+            t.send(ack().seq(D).ack(ISS + 1).payload(new byte[1000]));
+            // 261,144 free: 32,643 units of 8 exactly; the edge is the buffer's, D + 262,144.
+            Seg first = t.after(ms(100)).expect(ack().ack(D + 1000).window(32_643));
+            t.send(ack().seq(D + 1000).ack(ISS + 1).payload(new byte[5]));
+            // 261,139 free: rounded down (32,642) the edge would go back 3 bytes, to D + 262,141.
+            Seg second = t.after(ms(100)).expect(ack().ack(D + 1005).window(32_643));
+            assertEquals(edge(first) + 5, edge(second), "5 bytes past the buffer, not 3 short of the last edge");
+            // The peer fills the window to the edge announced: every byte is taken, 5 beyond the buffer.
+            int end = t.sendData(D + 1005, ISS + 1, 261_144);
+            assertEquals(D + WND + 5, end);
+            t.after(ms(100));
+            long last = edge(second);
+            for (Seg a : t.drain()) {
+                assertEquals(true, edge(a) >= last, "the right edge moved left: " + a);
+                last = edge(a);
+            }
+            assertEquals(D + WND + 5, (int) last, "the window closed at the edge it had announced");
+            assertEquals(WND + 5, t.receivedBytes().length);
+            assertEquals(-5, t.conn.info().rcvWnd(), "the application holds 5 bytes more than the buffer");
+            t.conn.recved(WND + 5);
+            t.expect(ack().ack(end).window(WND >> SCALE)); // all read: the whole buffer again
+            t.expectNothing();
+        }
+    }
+
+    /**
+     * Pieces smaller than the scale unit keep a rounded-up window from ever closing while the
+     * application reads nothing (each ACK moves the edge on by what arrived), so the edge runs
+     * at most a sixteenth of the window past the buffer, then goes back by less than one unit;
+     * the peer's data up to the furthest edge announced is still taken (RFC 7323 §2.4 rule 1).
+     */
+    @Test
+    void aPeerSendingLessThanAScaleUnitPerAckCannotRunTheEdgeMoreThanASixteenthPastTheBuffer() {
+        try (TcpScript t = new TcpScript()) {
+            t.established(P, syn().mss(1000).wscale(0));
+            t.autoRecved = false;
+            long buffer = Integer.toUnsignedLong(D) + WND;
+            long last = 0;
+            long furthest = 0;
+            int seq = D;
+            int retreats = 0;
+            for (int i = 0; i < 3_000 && retreats == 0; i++) { // ~2,340 pieces of 7 to reach 16 KiB past
+                t.send(ack().seq(seq).ack(ISS + 1).payload(new byte[7]));
+                seq += 7;
+                Seg a = t.after(ms(100)).expect(ack().ack(seq));
+                long e = edge(a);
+                assertEquals(true, e - buffer <= WND / 16, "past the buffer by " + (e - buffer));
+                if (e < last) {
+                    assertEquals(true, last - e < 1 << SCALE, "back by less than a unit: " + (last - e));
+                    assertEquals(true, last + 7 - buffer > WND / 16, "back only where moving on would pass the bound");
+                    retreats++;
+                }
+                last = e;
+                furthest = Math.max(furthest, e);
+            }
+            assertEquals(1, retreats, "the bound was reached");
+            assertEquals(true, furthest - buffer > WND / 16 - 8, "it was: " + (furthest - buffer));
+            // The peer sends up to the furthest edge announced, beyond the last one: all of it is taken.
+            int end = t.sendData(seq, ISS + 1, (int) (furthest - Integer.toUnsignedLong(seq)));
+            t.after(ms(100));
+            java.util.List<Seg> acks = t.drain();
+            assertEquals(end, acks.get(acks.size() - 1).ack);
+            assertEquals(0, acks.get(acks.size() - 1).window);
+            assertEquals(furthest - Integer.toUnsignedLong(D), t.receivedBytes().length);
+        }
+    }
+
     @Test
     void conformance22_synInSynchronizedStateIsNeverDataButAChallengeAck() {
         try (TcpScript t = open()) {

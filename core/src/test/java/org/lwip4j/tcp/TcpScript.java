@@ -210,6 +210,20 @@ final class TcpScript implements AutoCloseable {
         return run();
     }
 
+    /**
+     * The peer sends {@code len} zero bytes from {@code seq}, acknowledging {@code ack}, in
+     * segments of at most 60,000 bytes; returns the sequence number that follows them.
+     */
+    int sendData(int seq, int ack, int len) {
+        while (len > 0) {
+            int n = Math.min(len, 60_000);
+            send(Seg.ack().seq(seq).ack(ack).payload(new byte[n]));
+            seq += n;
+            len -= n;
+        }
+        return seq;
+    }
+
     /** The segment {@code s} from another source address (spoofed floods, other peers). */
     TcpScript sendFrom(String src, Seg s) {
         wire.inject(bytes(src, s));

@@ -87,13 +87,15 @@ class TcpUrgentTest {
     void must66_aClosedWindowStillTakesTheUrgentPointer() {
         List<long[]> ends = new ArrayList<>();
         try (TcpScript t = open(ends)) {
-            t.conn.rcvWnd = 0; // the application holds the whole buffer
-            t.send(ack().seq(D).ack(S).payload("stop!").urg(5));
-            t.expect(ack().seq(S).ack(D).window(0)); // the data is not acceptable: an ACK
+            t.autoRecved = false;
+            int d = t.sendData(D, S, 65535); // the application holds the whole buffer
+            t.expect(ack().seq(S).ack(d).window(0));
+            t.send(ack().seq(d).ack(S).payload("stop!").urg(5));
+            t.expect(ack().seq(S).ack(d).window(0)); // the data is not acceptable: an ACK
             assertEquals(1, ends.size(), "the pointer is");
-            assertEquals(5, ends.get(0)[0]);
+            assertEquals(65535 + 5, ends.get(0)[0]);
             assertEquals(5, t.conn.urgentRemaining());
-            assertEquals(0, t.receivedBytes().length);
+            assertEquals(65535, t.receivedBytes().length);
         }
     }
 
