@@ -168,12 +168,11 @@ final class DeviceWarmup {
     }
 
     /**
-     * The warm-up's netif on {@code driver}, up with its address, and watched by a frame tap
-     * as every netif of a run is ({@link UnhandledFrames#watch}); on the loop.
+     * The warm-up's netif on {@code driver}, up with its address, set up as a run's netif is
+     * (no frame tap, as a run without {@code --pcap}); on the loop.
      */
     static Netif addNetif(Stack stack, NetifDriver driver) {
         Netif n = stack.addNetif(driver, "warm-tap", SELF_MAC);
-        UnhandledFrames.watch(n, true);
         n.ip4().set(Ip4Interface.parse("10.99.0.2/24"));
         n.setUp(true);
         return n;

@@ -62,7 +62,6 @@ public final class StackRunner {
         final OpenedDevice device;
         Netif netif;
         Capture capture;
-        UnhandledFrames unhandled;
 
         Attached(InterfaceSpec spec, OpenedDevice device) {
             this.spec = spec;
@@ -147,7 +146,9 @@ public final class StackRunner {
             for (Ip6Cidr c : s.ip6()) {
                 n.ip6().add(c.address(), c.prefixLength());
             }
-            a.unhandled = UnhandledFrames.watch(n, s.kind() == InterfaceSpec.Kind.TAP, a.capture != null ? a.capture.tap() : null);
+            if (a.capture != null) {
+                n.setTap(a.capture.tap());
+            }
         }
         InterfaceSpec def = plan.defaultInterface();
         for (Attached a : attached) {
@@ -409,12 +410,7 @@ public final class StackRunner {
                     .put(a.netif.name(), "in-drop", c.inDiscards).put(a.netif.name(), "out", c.outPackets)
                     .put(a.netif.name(), "out-bytes", c.outOctets).put(a.netif.name(), "out-drop", c.outDiscards)
                     .put(a.netif.name(), "q-drop", c.queueDrops.get());
-            if (a.unhandled != null) {
-                if (!ip6Handled()) {
-                    snap.put(a.netif.name() + " not handled", "IPv6", a.unhandled.ip6());
-                }
-                snap.put(a.netif.name() + " not handled", "other", a.unhandled.other());
-            }
+            snap.put(a.netif.name(), "filtered", c.inFiltered).put(a.netif.name(), "not-handled", c.inUnknownProtos);
             if (a.capture != null) {
                 snap.put("capture " + a.spec.pcap(), "frames", a.capture.frames());
             }
@@ -429,11 +425,6 @@ public final class StackRunner {
             snap.put("pool " + p.name, "err", p.err).put("pool " + p.name, "illegal", p.illegal).put("pool " + p.name, "max", p.max);
         }
         return snap;
-    }
-
-    /** True once the stack has taken IPv6 packets in (it has no IPv6 yet: the link layer drops them). */
-    private boolean ip6Handled() {
-        return stack.stats().ip6.recv > 0;
     }
 
     /** The stats: per interface, the drivers', then the stack's table (read on the loop). */
@@ -470,16 +461,17 @@ public final class StackRunner {
             }
         }
         for (Attached a : attached) {
-            if (a.unhandled == null) {
+            if (a.netif == null) {
                 continue;
             }
-            if (a.unhandled.ip6() > 0 && !ip6Handled()) {
-                sb.append(String.format(Locale.ROOT, "not handled on %s: IPv6 %d frames (IPv6 support is not built yet; "
-                        + "they are the in-drop and LINK proterr/drop below)%n", a.netif.name(), a.unhandled.ip6()));
+            NetifCounters c = a.netif.counters();
+            if (c.inFiltered > 0) {
+                sb.append(String.format(Locale.ROOT, "filtered on %s: %d frames for another station or a multicast group not joined "
+                        + "(what a NIC's filter keeps out; counted in in-drop and LINK drop)%n", a.netif.name(), c.inFiltered));
             }
-            if (a.unhandled.other() > 0) {
-                sb.append(String.format(Locale.ROOT, "not handled on %s: %d frames of other protocols (no handler: "
-                        + "counted in in-drop and LINK proterr/drop)%n", a.netif.name(), a.unhandled.other()));
+            if (c.inUnknownProtos > 0) {
+                sb.append(String.format(Locale.ROOT, "not handled on %s: %d frames of protocols this stack does not speak "
+                        + "(counted in in-drop and LINK proterr/drop)%n", a.netif.name(), c.inUnknownProtos));
             }
         }
         for (Attached a : attached) {

@@ -331,7 +331,6 @@ public final class Warmup {
         Stack s = Stack.create(config, sim.clock());
         sim.add(s.loop());
         Netif n = s.addNetif(driver, "warm0");
-        UnhandledFrames.watch(n, true);
         // The run prints a line per address event (DAD done, ...): the warm-up's formats them too.
         n.ip4().set(addr);
         n.setUp(true);

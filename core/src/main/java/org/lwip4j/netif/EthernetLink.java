@@ -101,12 +101,12 @@ public final class EthernetLink implements LinkLayer {
         boolean group = (dst & (1L << 40)) != 0;
         if (!group && dst != netif.mac().bits()) {
             // Unicast for another station (a bridge or promiscuous device delivered it).
-            drop(netif, frame);
+            filtered(netif, frame);
             return;
         }
         if (group && dst != BROADCAST && !netif.driver().filtersMulticast() && !netif.multicastMacs().accepts(dst)) {
             // A group nobody on this netif joined (the driver does not filter for us).
-            drop(netif, frame);
+            filtered(netif, frame);
             return;
         }
         NetworkInput h = handler(EthernetFrame.etherType(seg, off, hdr));
@@ -134,6 +134,12 @@ public final class EthernetLink implements LinkLayer {
         java.lang.foreign.MemorySegment.copy(seg, off, seg, off + 4, 12);
         frame.removeHeader(4);
         vlan.inputOnLoop(frame);
+    }
+
+    /** Drops a frame the address filter keeps out, counted as such ({@link NetifCounters#inFiltered}) and as a drop. */
+    private void filtered(Netif netif, Pbuf frame) {
+        netif.counters().inFiltered++;
+        drop(netif, frame);
     }
 
     private void drop(Netif netif, Pbuf frame) {

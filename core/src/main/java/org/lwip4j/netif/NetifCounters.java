@@ -16,6 +16,13 @@ public final class NetifCounters {
     public long inDiscards;
     /** Received frames of a protocol or 802.1Q VLAN this stack does not speak (MIB-2 {@code ifInUnknownProtos}); also in {@link #inDiscards}. */
     public long inUnknownProtos;
+    /**
+     * Received frames the link's address filter dropped: for another station's unicast MAC, or
+     * for a multicast group nobody on the netif joined (what a NIC's filter keeps out; on a TAP
+     * device, the host's MLD reports and router solicitations before the stack joins their
+     * groups); also in {@link #inDiscards}.
+     */
+    public long inFiltered;
     /** Frames sent. */
     public long outPackets;
     /** Bytes sent. */
@@ -30,7 +37,7 @@ public final class NetifCounters {
 
     @Override
     public String toString() {
-        return "in=" + inPackets + "/" + inOctets + "B drop=" + inDiscards + " unknown=" + inUnknownProtos + " out=" + outPackets + "/" + outOctets
+        return "in=" + inPackets + "/" + inOctets + "B drop=" + inDiscards + " unknown=" + inUnknownProtos + " filtered=" + inFiltered + " out=" + outPackets + "/" + outOctets
                 + "B drop=" + outDiscards + " qdrop=" + queueDrops.get();
     }
 }

@@ -116,4 +116,19 @@ class MacFilterTest {
         hard.setUp(true);
         assertEquals(0, linkDropsAfterInjecting(hard, GROUP_MAC), "the device filters: trusted");
     }
+
+    /** What the filter keeps out is counted as filtered (and as a drop); a protocol nobody speaks is not. */
+    @Test
+    void framesTheFilterKeepsOutAreCountedAsFiltered() {
+        Netif n = stack.addNetif(new Driver(false), "eth0", MacAddress.parse("02:00:00:00:00:01"));
+        n.setUp(true);
+        linkDropsAfterInjecting(n, GROUP_MAC);
+        linkDropsAfterInjecting(n, 0x0200_0000_0077L); // unicast for another station
+        assertEquals(2, n.counters().inFiltered);
+        assertEquals(2, n.counters().inDiscards);
+        n.input(stack.pbuf(Packets.ethernet(0x0200_0000_0001L, 0x0200_0000_0009L, 0x88b5, new byte[46]))); // local experimental EtherType
+        assertEquals(2, n.counters().inFiltered, "for us, of a protocol the stack lacks: unknown, not filtered");
+        assertEquals(1, n.counters().inUnknownProtos);
+        assertEquals(3, n.counters().inDiscards);
+    }
 }
