@@ -78,6 +78,9 @@ final class TcpOutput {
                 && now - pcb.lastSent > pcb.rtt.rto()) {
             pcb.cc.onIdleRestart(pcb.mss, now); // RFC 5681 §4.1
         }
+        if (pcb.sndWnd == 0 && Seq.lt(pcb.sndUna, pcb.dataSeq + pcb.sendQueue.length())) {
+            zeroWindow(pcb);
+        }
         while (true) {
             boolean sackRecovery = pcb.inRecovery && pcb.scoreboard != null;
             int room = 0;
@@ -120,9 +123,6 @@ final class TcpOutput {
                     if (allowed > 0 && flight == 0 && pcb.sndWnd <= pcb.cc.cwnd()) {
                         len = allowed;
                     } else {
-                        if (pcb.sndWnd == 0 && flight == 0) {
-                            tcp.timers().armPersist(pcb);
-                        }
                         if (sackRecovery && room > 0 && tcp.recovery().retransmitNext(pcb, room, true) > 0) {
                             continue; // rule 3
                         }
@@ -184,6 +184,21 @@ final class TcpOutput {
             }
             tcp.rack().armProbe(pcb);
         }
+    }
+
+    /**
+     * The peer's window is zero: the persist timer probes it (RFC 9293 §3.8.6.1, MUST-35). When
+     * data was already sent beyond it, the peer shrank its window (§3.8.6.2.1, MUST-34): that
+     * data goes again from SND.UNA once the window opens, and meanwhile it is neither
+     * retransmitted into the closed window nor counted toward a timeout (SHLD-16, SHLD-17);
+     * the probes are its first byte, at SND.UNA.
+     */
+    private void zeroWindow(TcpPcb pcb) {
+        if (pcb.sndNxt != pcb.sndUna) {
+            pcb.sndNxt = pcb.sndUna;
+            pcb.rttTiming = false; // Karn: what is timed will have gone twice
+        }
+        tcp.timers().armPersist(pcb);
     }
 
     /**

@@ -188,10 +188,18 @@ final class TcpTimers {
 
     // ---------------------------------------------------------------- persist
 
-    /** Arms the persist timer (zero window, data waiting, nothing in flight) unless armed. */
+    /**
+     * Arms the persist timer (zero window, data waiting) unless armed; the retransmission
+     * timer and a tail loss probe stop whether or not it was: nothing goes into a closed
+     * window but the probes (RFC 9293 §3.8.6.1), and the ACK that closed it may have re-armed them.
+     */
     void armPersist(TcpPcb pcb) {
+        pcb.rtoTimer.cancel();
+        if (pcb.lossTimerProbe) {
+            pcb.lossTimer.cancel();
+            pcb.lossTimerProbe = false;
+        }
         if (!pcb.persistTimer.isScheduled()) {
-            pcb.rtoTimer.cancel();
             pcb.persistSince = tcp.ctx.now();
             persist(pcb).schedule(persistDelay(pcb));
         }
