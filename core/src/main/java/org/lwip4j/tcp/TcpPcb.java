@@ -101,6 +101,24 @@ public final class TcpPcb {
         void urgent(TcpPcb pcb, long urgentEnd);
     }
 
+    /**
+     * Called when the connection has trouble delivering (RFC 9293 §3.8.3 SHLD-9, RFC 1122
+     * §4.2.3.5): a segment (or our SYN) went unacknowledged through R1 retransmissions, three,
+     * where the stack also gives IP negative advice about the next hop. The stack keeps
+     * retransmitting until the segment is acknowledged, or until R2 (the retransmission limit,
+     * or the user timeout) aborts the connection with {@link ErrCallback} ({@link Err#ABRT});
+     * the application may give up earlier ({@link TcpPcb#abort()}) or wait.
+     */
+    @FunctionalInterface
+    public interface DeliveryProblemCallback {
+        /**
+         * The oldest unacknowledged segment went again for the {@code retransmissions}-th time,
+         * 3 or more: called at each retransmission timeout from the third on, after the
+         * segment left, until an acknowledgment of new data starts the count again.
+         */
+        void deliveryProblem(TcpPcb pcb, int retransmissions);
+    }
+
     /** Called when the connection failed or was reset; the pcb is already freed ({@code tcp_err}). */
     @FunctionalInterface
     public interface ErrCallback {
@@ -306,6 +324,7 @@ public final class TcpPcb {
     PollCallback onPoll;
     ErrCallback onErr;
     UrgentCallback onUrgent;
+    DeliveryProblemCallback onDeliveryProblem;
 
     TcpPcb(Tcp tcp) {
         this.tcp = tcp;
@@ -743,6 +762,16 @@ public final class TcpPcb {
     public void onErr(ErrCallback cb) {
         tcp.live(this, "onErr");
         onErr = cb;
+    }
+
+    /**
+     * Sets the delivery problem callback (RFC 9293 §3.8.3 SHLD-9); without one (the default)
+     * the application is not told (SHLD-20), and learns of a failure only when R2 ends the
+     * connection ({@link #onErr}).
+     */
+    public void onDeliveryProblem(DeliveryProblemCallback cb) {
+        tcp.live(this, "onDeliveryProblem");
+        onDeliveryProblem = cb;
     }
 
     /** Calls {@code cb} every {@code interval} ({@code tcp_poll}); {@code null} stops it. */

@@ -13,7 +13,8 @@ import org.lwip4j.stack.Timer;
  * timeout (RFC 9293 §3.8.3, RFC 5482) that bounds the first three, and the application's poll.
  * From the {@link #R1}-th retransmission of a segment (a SYN too) on, each timeout gives IP
  * negative advice about the connection's next hop (RFC 9293 §3.8.3 MUST-20, RFC 1122
- * §4.2.3.5), which re-checks its link address.
+ * §4.2.3.5), which re-checks its link address, and tells the application of the delivery
+ * problem ({@link TcpPcb.DeliveryProblemCallback}, SHLD-9).
  *
  * <p>A pcb's timer fields start as one shared, never-armed {@link #unarmed} timer (so
  * {@code cancel()} and {@code isScheduled()} work on them anywhere); the first time a timer
@@ -157,6 +158,7 @@ final class TcpTimers {
         if (syn) {
             tcp.output().sendSyn(pcb, pcb.state == TcpState.SYN_RCVD);
             armRto(pcb);
+            deliveryProblem(pcb);
             return;
         }
         int flight = pcb.sndMax - pcb.sndUna;
@@ -170,6 +172,23 @@ final class TcpTimers {
         pcb.sndNxt = pcb.sndUna;
         armRto(pcb);
         tcp.output().output(pcb);
+        deliveryProblem(pcb);
+    }
+
+    /**
+     * From the {@link #R1}-th retransmission of a segment on, the application hears of the
+     * delivery problem at each (RFC 9293 §3.8.3 SHLD-9: "when R1 is reached and before R2").
+     * A callback that throws is counted; the connection goes on.
+     */
+    private void deliveryProblem(TcpPcb pcb) {
+        TcpPcb.DeliveryProblemCallback cb = pcb.onDeliveryProblem;
+        if (cb != null && pcb.nrtx >= R1 && !pcb.freed && !pcb.appClosed) {
+            try {
+                cb.deliveryProblem(pcb, pcb.nrtx);
+            } catch (RuntimeException e) {
+                tcp.callbackFailed("delivery problem", e);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- delayed ACK
