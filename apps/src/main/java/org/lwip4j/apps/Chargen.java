@@ -1,8 +1,5 @@
 package org.lwip4j.apps;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import org.lwip4j.Stack;
 import org.lwip4j.addr.IpAddress;
@@ -34,13 +31,6 @@ public final class Chargen extends InetService {
 
     /** The whole pattern, 95 lines, twice over so any window of it is contiguous. */
     private static final byte[] PATTERN = pattern();
-    /**
-     * {@link #PATTERN} off-heap and read-only, made once and shared by every connection of every
-     * stack: TCP writes reference it in place (zero-copy), and a driver that takes native memory
-     * hands it to the device as it is.
-     */
-    private static final MemorySegment PATTERN_OFF_HEAP = Arena.global().allocateFrom(ValueLayout.JAVA_BYTE, PATTERN)
-            .asReadOnly();
 
     private Chargen(Stack stack, int port) {
         super(stack, "chargen", port);
@@ -77,7 +67,7 @@ public final class Chargen extends InetService {
 
     @Override
     protected Runnable accepted(TcpPcb conn) {
-        Stream stream = new Stream(stack());
+        long[] sent = new long[1];
         conn.onRecv((pcb, p) -> {
             if (p == null) {
                 closeConnection(pcb);
@@ -87,50 +77,24 @@ public final class Chargen extends InetService {
             p.free();
             pcb.recved(n);
         });
-        conn.onSent((pcb, len) -> stream.fill(pcb));
-        stream.fill(conn);
-        return stream::end;
+        conn.onSent((pcb, len) -> fill(pcb, sent));
+        fill(conn, sent);
+        return null;
     }
 
-    /** One connection's place in the endless pattern, written by reference from its own reference to the pattern. */
-    private static final class Stream {
-        private final Stack stack;
-        private Pbuf payload = Pbuf.wrap(PATTERN_OFF_HEAP);
-        private long sent;
-
-        Stream(Stack stack) {
-            this.stack = stack;
-        }
-
-        /**
-         * Writes the pattern until the send buffer, or its bound of referenced pbufs, is full;
-         * each write is a view of the pattern from the stack's pool, which the connection keeps
-         * until the bytes are acknowledged: nothing is copied or allocated per write. Nothing
-         * once the connection has ended (a close still sends what is queued, and calls back).
-         */
-        void fill(TcpPcb pcb) {
-            int period = LINES * LINE_LEN;
-            while (payload != null) {
-                int n = Math.min(pcb.sndbuf(), period);
-                if (n <= 0) {
-                    return;
-                }
-                Pbuf slice = stack.context().pbufs().view(payload, (int) (sent % period), n);
-                Err e = pcb.write(slice, 0);
-                slice.free();
-                if (e != Err.OK) {
-                    return;
-                }
-                sent += n;
+    /** Writes the pattern until the send buffer is full. */
+    private static void fill(TcpPcb pcb, long[] sent) {
+        int period = LINES * LINE_LEN;
+        while (true) {
+            int n = Math.min(pcb.sndbuf(), period);
+            if (n <= 0) {
+                return;
             }
-        }
-
-        /** The connection ended: this reference to the pattern goes (the bytes still queued hold their own). */
-        void end() {
-            if (payload != null) {
-                payload.free();
-                payload = null;
+            int off = (int) (sent[0] % period);
+            if (pcb.write(PATTERN, off, n, TcpPcb.WRITE_COPY) != Err.OK) {
+                return;
             }
+            sent[0] += n;
         }
     }
 

@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.lwip4j.Stack;
 import org.lwip4j.addr.Ip6Address;
 import org.lwip4j.buffer.Pbuf;
-import org.lwip4j.buffer.PoolStats;
 import org.lwip4j.stack.Err;
 import org.lwip4j.udp.UdpPcb;
 
@@ -58,7 +56,6 @@ class DiscardChargenTest {
     void chargenSendsRfc864LinesUntilThePeerCloses() {
         TwoStacks s = new TwoStacks(53);
         Chargen g = Chargen.start(s.server);
-        long listeners = tcpPcbs(s.server);
         TwoStacks.Conn c = s.connect(TwoStacks.SERVER4, Chargen.PORT);
         s.await(() -> c.received.size() >= 3 * Chargen.LINES * Chargen.LINE_LEN, "three periods of the pattern");
         String text = c.text();
@@ -74,8 +71,6 @@ class DiscardChargenTest {
         c.pcb.onRecv(null);
         c.pcb.close();
         s.await(() -> g.openConnections() == 0, "chargen closes when we do");
-        // Its FIN follows what it had queued, which references the pattern (zero-copy) until acknowledged.
-        s.await(() -> tcpPcbs(s.server) == listeners, "chargen's connection over: its queued bytes and FIN acknowledged");
         g.close();
     }
 
@@ -106,15 +101,5 @@ class DiscardChargenTest {
         assertTrue(got.stream().mapToInt(String::length).distinct().count() > 5, "lengths vary: " + got.size());
         u.close();
         g.close();
-    }
-
-    /** The TCP pcbs {@code stack} holds now, listeners included. */
-    private static long tcpPcbs(Stack stack) {
-        for (PoolStats p : stack.stats().pools()) {
-            if (p.name.equals("TCP_PCB")) {
-                return p.used;
-            }
-        }
-        throw new AssertionError("no TCP_PCB pool");
     }
 }

@@ -1,13 +1,9 @@
 package org.lwip4j.apps.iperf;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.lwip4j.Stack;
 import org.lwip4j.addr.IpAddress;
-import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.stack.Err;
 import org.lwip4j.stack.ErrException;
 import org.lwip4j.tcp.TcpPcb;
@@ -19,13 +15,15 @@ import org.lwip4j.tcp.TcpPcb;
  * reports and closes.
  */
 final class IperfSender {
-    /**
-     * iperf's payload pattern, long enough that any write is one slice of it: off-heap and
-     * read-only, made once and shared by every stream of every stack. Writes reference it in
-     * place (zero-copy): a driver that takes native memory hands it to the device as it is.
-     */
-    private static final MemorySegment PATTERN = pattern();
+    /** iperf's payload pattern, long enough that any write is one slice of it. */
+    private static final byte[] PATTERN = new byte[65536 + 10];
     private static final Duration POLL = Duration.ofMillis(100);
+
+    static {
+        for (int i = 0; i < PATTERN.length; i++) {
+            PATTERN[i] = (byte) ('0' + i % 10);
+        }
+    }
 
     private final Stack stack;
     private final IpAddress remote;
@@ -35,8 +33,6 @@ final class IperfSender {
     private final long durationNanos;
     private final Consumer<IperfResult> report;
     private final byte[] headerBytes = new byte[IperfHeader.LENGTH];
-    /** This stream's reference to {@link #PATTERN}, of which each write is a view; from connected until finished. */
-    private Pbuf payload;
     private TcpPcb pcb;
     private long start;
     private long written;
@@ -76,14 +72,6 @@ final class IperfSender {
         }
     }
 
-    private static MemorySegment pattern() {
-        MemorySegment s = Arena.global().allocate(65536 + 10);
-        for (int i = 0; i < s.byteSize(); i++) {
-            s.set(ValueLayout.JAVA_BYTE, i, (byte) ('0' + i % 10));
-        }
-        return s.asReadOnly();
-    }
-
     private void failEarly(Err e) {
         finished = true;
         report.accept(new IperfResult(IperfResult.Kind.ABORTED_LOCAL, null, 0, remote, port, 0, Duration.ZERO, e));
@@ -93,7 +81,6 @@ final class IperfSender {
         start = stack.context().now();
         c.onSent((p, len) -> pump());
         c.onPoll(p -> pump(), POLL);
-        payload = Pbuf.wrap(PATTERN);
         if (header != null) {
             header.write(headerBytes, 0);
             if (c.write(headerBytes, 0, headerBytes.length, TcpPcb.WRITE_COPY | TcpPcb.WRITE_MORE) == Err.OK) {
@@ -121,13 +108,13 @@ final class IperfSender {
             if (n <= 0) {
                 break;
             }
-            if (!writeRef((int) (written % 10), n)) {
-                break; // the send buffer or its bound of referenced pbufs is full: onSent pumps again
+            if (pcb.write(PATTERN, (int) (written % 10), n, TcpPcb.WRITE_COPY) != Err.OK) {
+                break;
             }
             written += n;
         }
         if (writingDone && pcb.info().sendQueued() == 0) {
-            finish();
+            finished = true;
             TcpPcb c = pcb;
             report.accept(new IperfResult(IperfResult.Kind.CLIENT_DONE, c.localAddr(), c.localPort(), remote, port, written,
                     Duration.ofNanos(now - start), Err.OK));
@@ -139,32 +126,11 @@ final class IperfSender {
         }
     }
 
-    /**
-     * Queues {@code n} bytes of the pattern from {@code off} without copying them: a view of
-     * {@link #payload} from the stack's pool, which the connection keeps until they are
-     * acknowledged (its own reference), so nothing is allocated per write.
-     */
-    private boolean writeRef(int off, int n) {
-        Pbuf slice = stack.context().pbufs().view(payload, off, n);
-        Err e = pcb.write(slice, 0);
-        slice.free();
-        return e == Err.OK;
-    }
-
-    /** The stream is over: no more writes, so this stream's reference to the pattern goes. */
-    private void finish() {
-        finished = true;
-        if (payload != null) {
-            payload.free();
-            payload = null;
-        }
-    }
-
     private void error(Err e) {
         if (finished) {
             return;
         }
-        finish();
+        finished = true;
         TcpPcb c = pcb;
         report.accept(new IperfResult(e == Err.RST ? IperfResult.Kind.ABORTED_REMOTE : IperfResult.Kind.ABORTED_LOCAL,
                 c.localAddr(), c.localPort(), remote, port, written, Duration.ofNanos(Math.max(0,
