@@ -13,6 +13,12 @@ import org.lwip4j.tcp.TcpPcb;
  * one) and then iperf's payload, the digits {@code 0123456789} over and over, for a number of
  * bytes or a time, as fast as the send buffer takes it; once all of it is acknowledged it
  * reports and closes.
+ *
+ * <p>{@link #onAccepted} sends the same way on a connection the server accepted (iperf 2.1's
+ * reverse and full-duplex tests, where the server writes on the client's connection with no
+ * header of its own, from its first byte: iperf's {@code Client::Run} on the listener's
+ * socket). There the connection belongs to its {@link IperfReceiver}: it gets the errors and
+ * this sender hands the end of its stream back to it instead of closing.
  */
 final class IperfSender {
     /** iperf's payload pattern, long enough that any write is one slice of it. */
@@ -33,6 +39,8 @@ final class IperfSender {
     private final long durationNanos;
     private final Consumer<IperfResult> report;
     private final byte[] headerBytes = new byte[IperfHeader.LENGTH];
+    /** For a sender on an accepted connection: what ends the connection once the stream is sent. */
+    private Runnable sent;
     private TcpPcb pcb;
     private long start;
     private long written;
@@ -51,6 +59,20 @@ final class IperfSender {
         this.amountBytes = amount >= 0 ? amount : -1;
         this.durationNanos = amount < 0 ? -(long) amount * 10_000_000L : -1;
         this.report = report;
+    }
+
+    /**
+     * A stream of {@code amount} (as in the constructor) on {@code conn}, a connection the
+     * server accepted, starting now; {@code sent} runs once all of it is acknowledged (after the
+     * report), for the connection's owner to end the connection. Errors reach this sender through
+     * {@link #error}, called by the owner.
+     */
+    static IperfSender onAccepted(Stack stack, TcpPcb conn, int amount, Consumer<IperfResult> report, Runnable sent) {
+        IperfSender s = new IperfSender(stack, conn.remoteAddr(), conn.remotePort(), null, amount, report);
+        s.pcb = conn;
+        s.sent = sent;
+        s.connected(conn);
+        return s;
     }
 
     /** Opens the connection; a failure at once is reported as an aborted stream. */
@@ -119,6 +141,11 @@ final class IperfSender {
             report.accept(new IperfResult(IperfResult.Kind.CLIENT_DONE, c.localAddr(), c.localPort(), remote, port, written,
                     Duration.ofNanos(now - start), Err.OK));
             c.onPoll(null, POLL);
+            c.onSent(null);
+            if (sent != null) {
+                sent.run(); // the receiver owns the connection
+                return;
+            }
             c.onErr(null);
             if (c.close() != Err.OK) {
                 c.abort();
@@ -126,7 +153,17 @@ final class IperfSender {
         }
     }
 
-    private void error(Err e) {
+    /**
+     * Writes no more: the stream is sent once what is written is acknowledged (a reverse
+     * test's client closed its end, so it reads no more).
+     */
+    void stopWriting() {
+        writingDone = true;
+        pump();
+    }
+
+    /** The connection ended with {@code e}: reported as aborted, unless already reported. */
+    void error(Err e) {
         if (finished) {
             return;
         }
@@ -139,6 +176,10 @@ final class IperfSender {
 
     /** Stops the stream now (the owner closes): reported as aborted locally. */
     void abort() {
+        if (sent != null) {
+            error(Err.ABRT); // the receiver aborts the connection it owns
+            return;
+        }
         if (!finished && pcb != null) {
             error(Err.ABRT);
             pcb.onErr(null);

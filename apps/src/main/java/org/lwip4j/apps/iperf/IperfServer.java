@@ -18,9 +18,18 @@ import org.lwip4j.tcp.TcpPcb;
  * test, after its own stream for a tradeoff test, as long as the client asked
  * ({@link IperfResult.Kind#CLIENT_DONE}).
  *
+ * <p>iperf 2.1's reverse test ({@code iperf -c ADDR -R}) and full-duplex test
+ * ({@code --full-duplex}) are answered on the client's own connection, as iperf 2.1's server
+ * answers them (see {@link IperfHeader} for the header's bits): the server sends iperf's
+ * pattern for the header's time or number of bytes, reported as
+ * {@link IperfResult.Kind#CLIENT_DONE} once acknowledged, then sends its FIN and closes when
+ * the client's FIN has come. A reverse test reports that stream alone; a full-duplex test
+ * reports the client's stream too ({@link IperfResult.Kind#SERVER_DONE}). The client's close
+ * ends a reverse stream early (the client reads no more).
+ *
  * <pre>{@code
  * IperfServer server = stack.call(() -> IperfServer.start(stack, r -> System.out.println(r)));
- * // from the host: iperf -c <stack address> -t 5
+ * // from the host: iperf -c <stack address> -t 5, also -d, -r, -R and --full-duplex
  * }</pre>
  */
 public final class IperfServer implements AutoCloseable {
@@ -67,7 +76,11 @@ public final class IperfServer implements AutoCloseable {
     }
 
     private void headerSeen(IperfReceiver r, IperfHeader h) {
-        if (h.answerNow()) {
+        if (h.reverse()) {
+            if (!closed) {
+                r.sendBack(stack, h.amount(), reports);
+            }
+        } else if (h.answerNow()) {
             answer(r, h);
         }
     }

@@ -35,6 +35,51 @@ class IperfHeaderTest {
     }
 
     @Test
+    void readsTheExtensionsUpperFlagsOfIperf218ReverseAndFullDuplexHeaders() {
+        // iperf -c ADDR -R -n 100000 / --full-duplex -n 100000 / -r -t 1 (captured from iperf 2.1.8): the first 34 bytes.
+        String classic = "00000001" + "00001389" + "00000000" + "00000000" + "000186a0";
+        byte[] reverse = HEX.parseHex("44010078" + classic + "00000000" + "00000000" + "0400");
+        assertEquals(IperfHeader.EXTENDED_LENGTH, IperfHeader.lengthToRead(IperfHeader.word(reverse, 0)));
+        IperfHeader r = IperfHeader.parse(reverse, 0, reverse.length);
+        assertEquals(IperfHeader.UPPER_REVERSE, r.upperFlags());
+        assertTrue(r.reverse());
+        assertFalse(r.fullDuplex());
+        assertFalse(r.answerTest());
+        assertEquals(IperfMode.NORMAL, r.mode());
+        assertEquals(100_000, r.amount());
+        IperfHeader fd = IperfHeader.parse(HEX.parseHex("44010078" + classic + "00000000" + "00000000" + "0800"), 0, 34);
+        assertTrue(fd.reverse());
+        assertTrue(fd.fullDuplex());
+        IperfHeader tradeoff = IperfHeader.parse(HEX.parseHex("c0010078" + "00000001" + "00001389" + "00000000" + "00000000"
+                + "ffffff9c" + "00000000" + "00000000" + "0000"), 0, 34);
+        assertEquals(IperfMode.TRADEOFF, tradeoff.mode());
+        assertFalse(tradeoff.reverse());
+    }
+
+    @Test
+    void upperFlagsAreReadOnlyWhereTheHeaderSaysTheyAre() {
+        String classic = "00000001" + "00001389" + "00000000" + "00000000" + "000186a0";
+        // No extension flag: the bytes after the classic words are data, whatever they hold.
+        byte[] noExtend = HEX.parseHex("04000000" + classic + "00000000" + "00000000" + "0400");
+        assertEquals(IperfHeader.LENGTH, IperfHeader.lengthToRead(IperfHeader.word(noExtend, 0)));
+        assertFalse(IperfHeader.parse(noExtend, 0, noExtend.length).reverse());
+        // A stated length of 16 bytes: too short to hold the upper flags.
+        byte[] shortLen = HEX.parseHex("44010020" + classic + "00000000" + "00000000" + "0400");
+        assertEquals(IperfHeader.LENGTH, IperfHeader.lengthToRead(IperfHeader.word(shortLen, 0)));
+        assertFalse(IperfHeader.parse(shortLen, 0, shortLen.length).reverse());
+        // Extension without a length bit: iperf's 24 + 36 bytes.
+        assertEquals(IperfHeader.EXTENDED_LENGTH, IperfHeader.lengthToRead(IperfHeader.FLAG_EXTEND));
+        // Too few bytes given for the extension: the classic words only.
+        byte[] reverse = HEX.parseHex("44010078" + classic + "00000000" + "00000000" + "0400");
+        assertEquals(0, IperfHeader.parse(reverse, 0, IperfHeader.LENGTH).upperFlags());
+        // The reverse bit without VERSION2 asks for nothing (iperf reads it only with HEADER_VERSION2).
+        byte[] noV2 = HEX.parseHex("40010078" + classic + "00000000" + "00000000" + "0400");
+        assertFalse(IperfHeader.parse(noV2, 0, noV2.length).reverse());
+        // VERSION1 with VERSION2 is no dual or tradeoff test (iperf 2.1's listener).
+        assertFalse(IperfHeader.parse(HEX.parseHex("c4010079" + classic), 0).answerTest());
+    }
+
+    @Test
     void writesWhatItReadsBigEndian() {
         IperfHeader h = IperfHeader.of(IperfMode.DUAL, 5002, IperfHeader.amountOf(Duration.ofSeconds(10)));
         byte[] b = new byte[IperfHeader.LENGTH];
