@@ -2,6 +2,7 @@ package org.lwip4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.lwip4j.buffer.Pbuf;
 import org.lwip4j.netif.FrameTap;
+import org.lwip4j.netif.Ip4Interface;
 import org.lwip4j.netif.LinkType;
 import org.lwip4j.netif.Netif;
 import org.lwip4j.netif.NetifDriver;
@@ -28,6 +30,15 @@ final class FakePlatform implements Platform {
     final List<String> hostConfigured = new ArrayList<>();
     final List<FakeCapture> captures = new ArrayList<>();
     final CountDownLatch attached = new CountDownLatch(1);
+
+    /**
+     * A run of one device of {@code kind} named {@code name}: the stack 10.8.0.2/24, the host
+     * side 10.8.0.1/24, the echo service only, stats every hour (never, in a test).
+     */
+    static RunPlan oneDevice(InterfaceSpec.Kind kind, String name) {
+        return new RunPlan(List.of(new InterfaceSpec(kind, name, Ip4Interface.parse("10.8.0.2/24"), Ip4Interface.parse("10.8.0.1/24"),
+                null, null, null, null)), null, false, Services.echoOnly(), Duration.ofHours(1), null);
+    }
 
     @Override
     public synchronized OpenedDevice open(InterfaceSpec spec) throws DeviceException {

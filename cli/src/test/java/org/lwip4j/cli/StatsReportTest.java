@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
-import org.lwip4j.netif.Ip4Interface;
 
 /** What the run prints about its counters: one line of changes per interval, the table at exit, unhandled frames named. */
 class StatsReportTest {
@@ -36,8 +33,7 @@ class StatsReportTest {
     @Test
     void periodicLinesShowOnlyWhatChangedAndIpv6GoesToTheIpv6Layer() throws Exception {
         FakePlatform platform = new FakePlatform();
-        RunPlan plan = new RunPlan(List.of(new InterfaceSpec(InterfaceSpec.Kind.TUN, "tun9", Ip4Interface.parse("10.8.0.2/24"),
-                Ip4Interface.parse("10.8.0.1/24"), null, null, null, null)), null, false, Services.echoOnly(), Duration.ofHours(1), null);
+        RunPlan plan = FakePlatform.oneDevice(InterfaceSpec.Kind.TUN, "tun9");
         StringWriter out = new StringWriter();
         StackRunner runner = new StackRunner(plan, platform, new PrintWriter(out, true));
         runner.start();
@@ -93,8 +89,7 @@ class StatsReportTest {
     @Test
     void theTableNamesFramesTheFilterKeptOutAndFramesOfProtocolsTheStackLacks() throws Exception {
         FakePlatform platform = new FakePlatform();
-        RunPlan plan = new RunPlan(List.of(new InterfaceSpec(InterfaceSpec.Kind.TAP, "tap9", Ip4Interface.parse("10.8.0.2/24"),
-                Ip4Interface.parse("10.8.0.1/24"), null, null, null, null)), null, false, Services.echoOnly(), Duration.ofHours(1), null);
+        RunPlan plan = FakePlatform.oneDevice(InterfaceSpec.Kind.TAP, "tap9");
         StackRunner runner = new StackRunner(plan, platform, new PrintWriter(new StringWriter(), true));
         runner.start();
         try {

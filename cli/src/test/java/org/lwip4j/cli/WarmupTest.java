@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lwip4j.Stack;
 import org.lwip4j.netif.Ip4Interface;
@@ -175,13 +174,12 @@ class WarmupTest {
     @Test
     void theWarmUpsNetifsHaveTheFrameTapOfARunsNetif() throws Exception {
         FakePlatform platform = new FakePlatform();
-        RunPlan plan = new RunPlan(List.of(new InterfaceSpec(InterfaceSpec.Kind.TAP, "tap9", Ip4Interface.parse("10.8.0.2/24"),
-                Ip4Interface.parse("10.8.0.1/24"), null, null, null, null)), null, false, Services.echoOnly(), Duration.ofHours(1), null);
+        RunPlan plan = FakePlatform.oneDevice(InterfaceSpec.Kind.TAP, "tap9");
         StackRunner runner = new StackRunner(plan, platform, new PrintWriter(new StringWriter(), true));
         runner.start();
         try {
             Netif run = platform.drivers.getFirst().netif;
-
+            assertNull(runner.stack().call(run::tap), "a run's netif without --pcap");
         } finally {
             runner.stop();
         }
