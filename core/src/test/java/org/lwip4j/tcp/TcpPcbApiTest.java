@@ -30,7 +30,8 @@ class TcpPcbApiTest {
                     () -> p.setKeepalive(true, Duration.ofSeconds(1), Duration.ofSeconds(1), 1),
                     () -> p.setUserTimeout(Duration.ofSeconds(1)), () -> p.setLinger(Duration.ZERO),
                     () -> p.shutdown(false, true), p::abort, () -> p.onAccept(null), () -> p.onRecv(null),
-                    () -> p.onSent(null), () -> p.onErr(null), () -> p.onPoll(null, Duration.ofSeconds(1)), p::close);
+                    () -> p.onSent(null), () -> p.onErr(null), () -> p.onPoll(null, Duration.ofSeconds(1)),
+                    () -> p.onDeliveryProblem(null), p::close);
             for (Executable call : calls) {
                 assertThrows(IllegalStateException.class, call);
             }
