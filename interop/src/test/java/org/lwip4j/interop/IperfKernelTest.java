@@ -57,6 +57,14 @@ class IperfKernelTest {
     }
 
     private List<IperfResult> awaitResults(int n) throws InterruptedException {
+        return awaitResults(results, n);
+    }
+
+    /**
+     * The stack's iperf results once {@code n} have come into {@code results} (filled by the
+     * stack's loop), 30 s at most; fails when fewer came. Shared by the iperf interop tests.
+     */
+    static List<IperfResult> awaitResults(List<IperfResult> results, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (results.size() < n && System.nanoTime() < deadline) {
             Thread.sleep(20);

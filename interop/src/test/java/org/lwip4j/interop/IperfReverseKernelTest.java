@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -61,13 +60,9 @@ class IperfReverseKernelTest {
     }
 
     private List<IperfResult> awaitResults(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (results.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(n, results.size(), "results: " + results);
-        results.forEach(r -> System.out.println("stack: " + r));
-        return List.copyOf(results);
+        List<IperfResult> got = IperfKernelTest.awaitResults(results, n);
+        got.forEach(r -> System.out.println("stack: " + r));
+        return got;
     }
 
     /** Runs iperf's client in the peer's namespace; it must end well and print its lines. */
