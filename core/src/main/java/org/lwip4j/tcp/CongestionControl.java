@@ -58,6 +58,18 @@ interface CongestionControl {
         return Math.min(4 * mss, Math.max(2 * mss, 4380));
     }
 
+    /**
+     * Whether the sender was held back by cwnd when {@code flight} bytes were out, so that an
+     * ACK may grow it (RFC 7661 §4.1, RFC 9438 §5.8; Linux's {@code tcp_is_cwnd_limited}): in
+     * slow start while cwnd is under twice the flight, in congestion avoidance while the flight
+     * fills cwnd to within one segment. A sender held back by the application, the send
+     * buffer or the peer's window does not grow cwnd: else it would grow without bound and
+     * mean nothing (it reached 700 MB on a long transfer the peer's window paced).
+     */
+    static boolean cwndLimited(int cwnd, int ssthresh, int flight, int mss) {
+        return cwnd < ssthresh ? cwnd < 2L * flight : flight + mss > cwnd;
+    }
+
     /** RFC 3465 §2.2 (L = 2 SMSS): slow start grows by the bytes acknowledged, at most 2 SMSS per ACK. */
     static int slowStart(int cwnd, int acked, int mss) {
         return clampAdd(cwnd, Math.min(acked, 2 * mss));

@@ -512,7 +512,7 @@ final class TcpInput {
                 }
             } else {
                 pcb.dupAcks = 0;
-                if (dataAcked > 0) {
+                if (dataAcked > 0 && CongestionControl.cwndLimited(pcb.cc.cwnd(), pcb.cc.ssthresh(), flight, pcb.mss)) {
                     pcb.cc.onAck(dataAcked, flight, pcb.mss, now, pcb.rtt.srtt()); // data, not SYN or FIN
                 }
                 if (sb != null && tcp.recovery().shouldEnter(pcb)) {

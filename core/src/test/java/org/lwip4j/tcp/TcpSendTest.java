@@ -1,5 +1,6 @@
 package org.lwip4j.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.lwip4j.tcp.Seg.ack;
@@ -221,6 +222,33 @@ class TcpSendTest {
             t.conn.write(bytes(500));
             t.expect(psh().seq(s + 4000).len(500));
             t.after(ms(1000)).expect(psh().seq(s + 4000).len(500));
+        }
+    }
+
+    /**
+     * A sender the peer's window paces does not grow cwnd (RFC 7661 §4.1, RFC 9438 §5.8):
+     * an ACK grows it only while cwnd is what holds the sender back, here until it is twice
+     * the 4000 bytes the window lets out. Before, every ACK grew it, and on a long transfer
+     * cwnd reached hundreds of megabytes that meant nothing.
+     */
+    @Test
+    void aSenderThePeersWindowPacesStopsGrowingCwndAtTwiceTheFlight() {
+        for (boolean reno : new boolean[] {true, false}) {
+            try (TcpScript t = reno ? openReno() : open()) {
+                t.send(ack().seq(D).ack(S).window(4000));
+                t.conn.write(bytes(20_000));
+                int[] cwnd = new int[5];
+                for (int round = 0; round < 5; round++) {
+                    int off = round * 4000;
+                    for (int i = 0; i < 4; i++) {
+                        t.expect(ack().seq(S + off + 1000 * i).len(1000));
+                    }
+                    t.expectNothing(); // the peer's window, not cwnd, holds the rest
+                    t.send(ack().seq(D).ack(S + off + 4000).window(4000));
+                    cwnd[round] = t.conn.info().cwnd();
+                }
+                assertArrayEquals(new int[] {6000, 8000, 8000, 8000, 8000}, cwnd, reno ? "NewReno" : "CUBIC");
+            }
         }
     }
 
