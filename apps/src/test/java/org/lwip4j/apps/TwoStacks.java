@@ -69,6 +69,15 @@ public final class TwoStacks {
 
         /** Sends all of {@code data} as the send buffer takes it (on each sent callback). */
         public void send(byte[] data) {
+            send(data, false);
+        }
+
+        /** As {@link #send(byte[])}, then shuts the sending side (a FIN after the last byte), as iperf's client does. */
+        public void sendThenFin(byte[] data) {
+            send(data, true);
+        }
+
+        private void send(byte[] data, boolean fin) {
             int[] sent = {0};
             Runnable pump = () -> {
                 while (sent[0] < data.length) {
@@ -77,6 +86,9 @@ public final class TwoStacks {
                         return;
                     }
                     sent[0] += n;
+                    if (fin && sent[0] == data.length) {
+                        pcb.shutdown(false, true);
+                    }
                 }
             };
             pcb.onSent((p, n) -> pump.run());

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.lwip4j.apps.TwoStacks;
 import org.lwip4j.sim.Impairments;
 import org.lwip4j.stack.Err;
-import org.lwip4j.tcp.TcpPcb;
 import org.lwip4j.tcp.TcpState;
 
 /**
@@ -113,7 +112,7 @@ class IperfReverseTest {
         TwoStacks.Conn c = s.connect(TwoStacks.SERVER4, IperfServer.PORT);
         byte[] stream = new byte[100_000]; // as iperf: the header, then its buffer again, 100000 bytes in all
         System.arraycopy(FULL_DUPLEX_BYTES, 0, stream, 0, FULL_DUPLEX_BYTES.length);
-        sendThenFin(c.pcb, stream);
+        c.sendThenFin(stream);
         s.await(() -> c.fin && results.size() == 2 && onlyListeners(s), "both streams done, closed: " + results);
         IperfResult in = results.stream().filter(r -> r.kind() == IperfResult.Kind.SERVER_DONE).findFirst().orElseThrow();
         IperfResult out = results.stream().filter(r -> r.kind() == IperfResult.Kind.CLIENT_DONE).findFirst().orElseThrow();
@@ -124,25 +123,6 @@ class IperfReverseTest {
         assertIperfPattern(c.received.toByteArray());
         assertTrue(c.errors.isEmpty(), c.errors.toString());
         srv.close();
-    }
-
-    /** Writes {@code data} as the send buffer takes it, then shuts the sending side (FIN), as iperf's client does. */
-    private static void sendThenFin(TcpPcb pcb, byte[] data) {
-        int[] sent = {0};
-        Runnable pump = () -> {
-            while (sent[0] < data.length) {
-                int n = Math.min(pcb.sndbuf(), data.length - sent[0]);
-                if (n <= 0 || pcb.write(data, sent[0], n, TcpPcb.WRITE_COPY) != Err.OK) {
-                    return;
-                }
-                sent[0] += n;
-                if (sent[0] == data.length) {
-                    pcb.shutdown(false, true);
-                }
-            }
-        };
-        pcb.onSent((p, n) -> pump.run());
-        pump.run();
     }
 
     @Test
