@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * launch on), then the round-trip times of 70 pings 20 ms apart, side by side with the
  * kernel answering the same pings over a veth pair in the same run. Pings 21–70 are the
  * figure of the first minute (the first 20 show the very start); with {@code --warmed} the
- * same 70 are measured again after 20,000 back-to-back pings, for reference.
+ * same 70 are measured again after 20,000 back-to-back pings, for reference. {@code --series}
+ * prints every RTT of each run's two series as well (where in the window the time goes).
  *
  * <p>With {@code --tcp}, the process also runs its iperf 2 server ({@code --iperf}) and,
  * right after the 70 pings, the kernel's {@code iperf -c -n 16M} (iperf 2, in the TAP's
@@ -40,7 +41,7 @@ import java.util.regex.Pattern;
  * for a machine shared with other work.
  *
  * <pre>
- * java -cp bench/target/lwip4j-bench.jar org.lwip4j.bench.e2e.FirstMinute [--runs 5] [--warmed] [--tcp] [--nice N]
+ * java -cp bench/target/lwip4j-bench.jar org.lwip4j.bench.e2e.FirstMinute [--runs 5] [--warmed] [--tcp] [--series] [--nice N]
  *     [--launcher ./lwip4j | --jar cli/target/lwip4j-cli.jar [--java-opt OPT]...] [--arg ARG]... [--env K=V]...
  *     [--variant 'NAME|ENV=V,...|RUN_ARGS|LAUNCHER']...
  * </pre>
@@ -63,12 +64,13 @@ public final class FirstMinute {
     }
 
     /** Settings from the command line. */
-    record Settings(int runs, boolean warmed, boolean tcp, List<String> launch, List<String> args, Map<String, String> env, List<Variant> variants,
+    record Settings(int runs, boolean warmed, boolean tcp, boolean series, List<String> launch, List<String> args, Map<String, String> env, List<Variant> variants,
             Integer nice) {
         static Settings parse(String[] argv) {
             int runs = 5;
             boolean warmed = false;
             boolean tcp = false;
+            boolean series = false;
             String launcher = "./lwip4j";
             String jar = null;
             List<String> javaOpts = new ArrayList<>();
@@ -83,6 +85,7 @@ public final class FirstMinute {
                     case "--runs" -> { runs = Integer.parseInt(need(a, v)); i++; }
                     case "--warmed" -> warmed = true;
                     case "--tcp" -> tcp = true;
+                    case "--series" -> series = true;
                     case "--nice" -> { nice = Integer.parseInt(need(a, v)); i++; }
                     case "--launcher" -> { launcher = need(a, v); i++; }
                     case "--jar" -> { jar = need(a, v); i++; }
@@ -99,7 +102,7 @@ public final class FirstMinute {
                         i++;
                     }
                     case "-h", "--help" -> {
-                        System.out.println("usage: FirstMinute [--runs N (5)] [--warmed] [--tcp] [--nice N] [--launcher PATH (./lwip4j) | --jar JAR "
+                        System.out.println("usage: FirstMinute [--runs N (5)] [--warmed] [--tcp] [--series] [--nice N] [--launcher PATH (./lwip4j) | --jar JAR "
                                 + "[--java-opt OPT]...] [--arg RUN_ARG]... [--env NAME=VALUE]... "
                                 + "[--variant 'NAME|ENV=V,...|RUN_ARG ...|LAUNCHER']...");
                         System.exit(0);
@@ -126,7 +129,7 @@ public final class FirstMinute {
             if (variants.isEmpty()) {
                 variants.add(new Variant("", Map.of(), List.of(), null));
             }
-            return new Settings(runs, warmed, tcp, launch, args, env, variants, nice);
+            return new Settings(runs, warmed, tcp, series, launch, args, env, variants, nice);
         }
 
         private static String need(String option, String value) {
@@ -202,6 +205,10 @@ public final class FirstMinute {
                         s.warmed() ? String.format(Locale.ROOT, "; warmed %.3f vs %.3f ms, ratio %.1f", mean(r.stackWarm(), FROM, COUNT),
                                 mean(r.kernelWarm(), FROM, COUNT),
                                 mean(r.stackWarm(), FROM, COUNT) / mean(r.kernelWarm(), FROM, COUNT)) : "");
+                if (s.series()) {
+                    System.out.println(seriesLine(v.name() + " run " + (i + 1) + " stack", r.stack()));
+                    System.out.println(seriesLine(v.name() + " run " + (i + 1) + " kernel", r.kernel()));
+                }
                 if (s.tcp()) {
                     System.out.printf(Locale.ROOT,
                             "%s run %d: TCP %s: first %5.0f ms (done %5.0f ms after launch), kernel veth %4.0f ms, second %4.0f ms%n",
@@ -215,6 +222,15 @@ public final class FirstMinute {
             System.out.println("== " + (v.name().isEmpty() ? "" : v.name() + ": ") + "env " + v.env() + ", run args " + v.args());
             summary(e.getValue(), s.warmed(), s.tcp());
         }
+    }
+
+    /** {@code --series}: every RTT of a series in ms, in icmp_seq order ({@code -} when lost). */
+    static String seriesLine(String label, double[] rtt) {
+        StringBuilder b = new StringBuilder(label).append(" series:");
+        for (double t : rtt) {
+            b.append(' ').append(Double.isNaN(t) ? "-" : String.format(Locale.ROOT, "%.3f", t));
+        }
+        return b.toString();
     }
 
     private static void summary(List<Run> runs, boolean warmed, boolean tcp) {
