@@ -9,7 +9,9 @@ package org.lwip4j.tcp;
  * @param sndNxt      next sequence number to send
  * @param rcvNxt      next sequence number expected
  * @param sndWnd      the peer's window, scaled
- * @param rcvWnd      our receive window
+ * @param rcvWnd      our receive window: the receive buffer's free bytes; below 0, by at most a
+ *                    sixteenth of the buffer, when the peer filled a window the window scale
+ *                    rounded up past the buffer (RFC 7323 §2.4), until the application reads
  * @param mss         sender MSS
  * @param cwnd        congestion window, bytes
  * @param ssthresh    slow start threshold, bytes
