@@ -38,8 +38,32 @@ class IperfReverseTest {
 
     private final List<IperfResult> results = new ArrayList<>();
 
-    private TwoStacks stacks(long seed) {
-        return new TwoStacks(seed, Impairments.builder().delay(Duration.ofMillis(1)).rate(100_000_000L).build());
+    /** Two stacks on a 100 Mbit/s link of 1 ms, the server's iperf server, and a client's connection to it. */
+    private static final class Session {
+        final TwoStacks s;
+        final IperfServer srv;
+        final TwoStacks.Conn c;
+
+        Session(long seed, org.lwip4j.addr.IpAddress server, List<IperfResult> results) {
+            s = new TwoStacks(seed, Impairments.builder().delay(Duration.ofMillis(1)).rate(100_000_000L).build());
+            srv = IperfServer.start(s.server, results::add);
+            c = s.connect(server, IperfServer.PORT);
+        }
+    }
+
+    /**
+     * Sends {@code stream} and closes: the server reads it as a plain stream (no test back),
+     * counts it whole, closes, and sends nothing back.
+     */
+    private void assertPlainStream(Session t, byte[] stream) {
+        t.c.send(stream);
+        t.s.net.runFor(Duration.ofMillis(100));
+        t.c.pcb.close();
+        t.s.await(() -> !results.isEmpty() && onlyListeners(t.s), "reported and closed");
+        assertEquals(IperfResult.Kind.SERVER_DONE, results.getFirst().kind());
+        assertEquals(stream.length, results.getFirst().bytes());
+        assertEquals(0, t.c.received.size(), "nothing sent back");
+        t.srv.close();
     }
 
     /** True when every TCP pcb of the server is a listener: the test's connection is gone. */
@@ -67,133 +91,105 @@ class IperfReverseTest {
 
     @Test
     void reverseTestOfABytesAmountSendsExactlyThePatternsBytesThenTheServersFinFirst() {
-        TwoStacks s = stacks(71);
-        IperfServer srv = IperfServer.start(s.server, results::add);
-        TwoStacks.Conn c = s.connect(TwoStacks.SERVER4, IperfServer.PORT);
-        c.send(REVERSE_BYTES);
-        s.await(() -> c.fin, "the server's FIN after its stream");
-        assertEquals(100_000, c.received.size(), "the header's amount, no more");
-        assertIperfPattern(c.received.toByteArray());
-        s.await(() -> onlyListeners(s) && !results.isEmpty(), "the connection closed after the client's FIN");
+        Session t = new Session(71, TwoStacks.SERVER4, results);
+        t.c.send(REVERSE_BYTES);
+        t.s.await(() -> t.c.fin, "the server's FIN after its stream");
+        assertEquals(100_000, t.c.received.size(), "the header's amount, no more");
+        assertIperfPattern(t.c.received.toByteArray());
+        t.s.await(() -> onlyListeners(t.s) && !results.isEmpty(), "the connection closed after the client's FIN");
         assertEquals(1, results.size(), "one stream, the one back; the header alone is none: " + results);
         IperfResult r = results.getFirst();
         assertEquals(IperfResult.Kind.CLIENT_DONE, r.kind());
         assertEquals(100_000, r.bytes());
         assertEquals(TwoStacks.CLIENT4, r.remote());
-        assertEquals(c.pcb.localPort(), r.remotePort());
+        assertEquals(t.c.pcb.localPort(), r.remotePort());
         assertEquals(IperfServer.PORT, r.localPort());
-        assertTrue(c.errors.isEmpty(), "no reset: " + c.errors);
-        srv.close();
+        assertTrue(t.c.errors.isEmpty(), "no reset: " + t.c.errors);
+        t.srv.close();
     }
 
     @Test
     void timedReverseTestOverIpv6SendsForTheHeadersTime() {
-        TwoStacks s = stacks(72);
-        IperfServer srv = IperfServer.start(s.server, results::add);
-        TwoStacks.Conn c = s.connect(TwoStacks.SERVER6, IperfServer.PORT);
-        c.send(REVERSE_TIMED);
-        s.await(() -> c.fin, "the server's FIN after 1 s");
-        s.await(() -> onlyListeners(s) && !results.isEmpty(), "closed");
+        Session t = new Session(72, TwoStacks.SERVER6, results);
+        t.c.send(REVERSE_TIMED);
+        t.s.await(() -> t.c.fin, "the server's FIN after 1 s");
+        t.s.await(() -> onlyListeners(t.s) && !results.isEmpty(), "closed");
         IperfResult r = results.getFirst();
         assertEquals(IperfResult.Kind.CLIENT_DONE, r.kind(), r.toString());
         long ms = r.duration().toMillis();
         assertTrue(ms >= 1000 && ms < 1300, "sent for 1 s, then waited for the ACKs: " + r);
-        assertEquals(r.bytes(), c.received.size(), "every byte reported arrived");
+        assertEquals(r.bytes(), t.c.received.size(), "every byte reported arrived");
         assertTrue(r.bytes() > 5_000_000, "about 100 Mbit/s for a second: " + r);
-        assertIperfPattern(c.received.toByteArray());
+        assertIperfPattern(t.c.received.toByteArray());
         assertEquals(TwoStacks.CLIENT6, r.remote());
-        srv.close();
+        t.srv.close();
     }
 
     @Test
     void fullDuplexTestReceivesTheClientsStreamAndSendsOneBackOnTheSameConnection() {
-        TwoStacks s = stacks(73);
-        IperfServer srv = IperfServer.start(s.server, results::add);
-        TwoStacks.Conn c = s.connect(TwoStacks.SERVER4, IperfServer.PORT);
+        Session t = new Session(73, TwoStacks.SERVER4, results);
         byte[] stream = new byte[100_000]; // as iperf: the header, then its buffer again, 100000 bytes in all
         System.arraycopy(FULL_DUPLEX_BYTES, 0, stream, 0, FULL_DUPLEX_BYTES.length);
-        c.sendThenFin(stream);
-        s.await(() -> c.fin && results.size() == 2 && onlyListeners(s), "both streams done, closed: " + results);
+        t.c.sendThenFin(stream);
+        t.s.await(() -> t.c.fin && results.size() == 2 && onlyListeners(t.s), "both streams done, closed: " + results);
         IperfResult in = results.stream().filter(r -> r.kind() == IperfResult.Kind.SERVER_DONE).findFirst().orElseThrow();
         IperfResult out = results.stream().filter(r -> r.kind() == IperfResult.Kind.CLIENT_DONE).findFirst().orElseThrow();
         assertEquals(100_000, in.bytes(), "the client's stream, header included");
         assertEquals(100_000, out.bytes());
         assertEquals(in.remotePort(), out.remotePort(), "one connection");
-        assertEquals(100_000, c.received.size());
-        assertIperfPattern(c.received.toByteArray());
-        assertTrue(c.errors.isEmpty(), c.errors.toString());
-        srv.close();
+        assertEquals(100_000, t.c.received.size());
+        assertIperfPattern(t.c.received.toByteArray());
+        assertTrue(t.c.errors.isEmpty(), t.c.errors.toString());
+        t.srv.close();
     }
 
     @Test
     void aReverseClientThatClosesEarlyEndsTheStreamBackAndTheConnection() {
-        TwoStacks s = stacks(74);
-        IperfServer srv = IperfServer.start(s.server, results::add);
-        TwoStacks.Conn c = s.connect(TwoStacks.SERVER4, IperfServer.PORT);
+        Session t = new Session(74, TwoStacks.SERVER4, results);
         byte[] tenSeconds = REVERSE_TIMED.clone();
         tenSeconds[20] = (byte) 0xff;
         tenSeconds[21] = (byte) 0xff;
         tenSeconds[22] = (byte) 0xfc;
         tenSeconds[23] = (byte) 0x18; // -1000: 10 s
-        c.send(tenSeconds);
-        s.net.runFor(Duration.ofMillis(300));
-        assertTrue(c.received.size() > 0, "the stream back runs");
+        t.c.send(tenSeconds);
+        t.s.net.runFor(Duration.ofMillis(300));
+        assertTrue(t.c.received.size() > 0, "the stream back runs");
         assertTrue(results.isEmpty(), "still running: " + results);
-        c.pcb.onRecv(null); // reads no more: what still comes is freed
-        c.pcb.close();
-        s.await(() -> !results.isEmpty() && onlyListeners(s), "the stream back ended with the client's close");
+        t.c.pcb.onRecv(null); // reads no more: what still comes is freed
+        t.c.pcb.close();
+        t.s.await(() -> !results.isEmpty() && onlyListeners(t.s), "the stream back ended with the client's close");
         assertEquals(1, results.size(), results.toString());
         IperfResult r = results.getFirst();
         assertTrue(r.kind() == IperfResult.Kind.CLIENT_DONE || r.kind() == IperfResult.Kind.ABORTED_REMOTE, r.toString());
         assertTrue(r.duration().toMillis() < 1000, "long before its 10 s: " + r);
-        srv.close();
+        t.srv.close();
     }
 
     @Test
     void closingTheServerAbortsAReverseStreamAndTheClientHearsTheReset() {
-        TwoStacks s = stacks(75);
-        IperfServer srv = IperfServer.start(s.server, results::add);
-        TwoStacks.Conn c = s.connect(TwoStacks.SERVER4, IperfServer.PORT);
-        c.send(REVERSE_TIMED);
-        s.net.runFor(Duration.ofMillis(300));
-        srv.close();
+        Session t = new Session(75, TwoStacks.SERVER4, results);
+        t.c.send(REVERSE_TIMED);
+        t.s.net.runFor(Duration.ofMillis(300));
+        t.srv.close();
         assertEquals(1, results.size(), results.toString());
         assertEquals(IperfResult.Kind.ABORTED_LOCAL, results.getFirst().kind());
         assertTrue(results.getFirst().bytes() > 0);
-        s.await(() -> c.errors.contains(Err.RST), "the client hears the reset");
-        assertTrue(onlyListeners(s) && s.server.tcp().pcbs().isEmpty(), "nothing left: " + s.server.tcp().pcbs());
+        t.s.await(() -> t.c.errors.contains(Err.RST), "the client hears the reset");
+        assertTrue(onlyListeners(t.s) && t.s.server.tcp().pcbs().isEmpty(), "nothing left: " + t.s.server.tcp().pcbs());
     }
 
     @Test
     void aReverseHeaderCutShortIsAPlainStreamCountedAndClosed() {
-        TwoStacks s = stacks(76);
-        IperfServer srv = IperfServer.start(s.server, results::add);
-        TwoStacks.Conn c = s.connect(TwoStacks.SERVER4, IperfServer.PORT);
+        Session t = new Session(76, TwoStacks.SERVER4, results);
         byte[] cut = java.util.Arrays.copyOf(REVERSE_BYTES, 30); // the upper flags (bytes 32, 33) never come
-        c.send(cut);
-        s.net.runFor(Duration.ofMillis(100));
-        c.pcb.close();
-        s.await(() -> !results.isEmpty() && onlyListeners(s), "reported and closed");
-        assertEquals(IperfResult.Kind.SERVER_DONE, results.getFirst().kind());
-        assertEquals(30, results.getFirst().bytes());
-        assertEquals(0, c.received.size(), "nothing sent back");
-        srv.close();
+        assertPlainStream(t, cut);
     }
 
     @Test
     void aStatedHeaderLengthTooShortForTheUpperFlagsReadsNoReverseBit() {
-        TwoStacks s = stacks(77);
-        IperfServer srv = IperfServer.start(s.server, results::add);
-        TwoStacks.Conn c = s.connect(TwoStacks.SERVER4, IperfServer.PORT);
+        Session t = new Session(77, TwoStacks.SERVER4, results);
         byte[] shortLen = REVERSE_BYTES.clone();
         shortLen[3] = 0x20; // a header of 16 bytes: byte 32 on is data
-        c.send(shortLen);
-        s.net.runFor(Duration.ofMillis(100));
-        c.pcb.close();
-        s.await(() -> !results.isEmpty() && onlyListeners(s), "reported and closed");
-        assertEquals(IperfResult.Kind.SERVER_DONE, results.getFirst().kind());
-        assertEquals(60, results.getFirst().bytes());
-        assertEquals(0, c.received.size(), "nothing sent back");
-        srv.close();
+        assertPlainStream(t, shortLen);
     }
 }
