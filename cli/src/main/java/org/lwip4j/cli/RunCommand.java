@@ -120,7 +120,9 @@ public final class RunCommand implements Callable<Integer> {
     private String iperfBytes;
 
     @Option(names = "--iperf-mode", paramLabel = "MODE",
-            description = "normal (default); dual: both ways at once (iperf -d); tradeoff: one way, then back (iperf -r).")
+            description = "normal (default); dual: both ways at once (iperf -d); tradeoff: one way, then back (iperf -r); "
+                    + "reverse: the server sends, on this connection (iperf 2.1's -R); full-duplex: both ways on this connection "
+                    + "(iperf 2.1's --full-duplex).")
     private String iperfMode;
 
     @Option(names = "--iperf-port", paramLabel = "PORT", description = "The iperf server's port (default 5001).")
@@ -307,9 +309,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (iperfMode != null) {
             try {
-                o = o.withMode(IperfMode.valueOf(iperfMode.toUpperCase(java.util.Locale.ROOT)));
+                o = o.withMode(IperfMode.valueOf(iperfMode.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
             } catch (IllegalArgumentException e) {
-                throw new UsageException("--iperf-mode: normal, dual or tradeoff, not \"" + iperfMode + "\"");
+                throw new UsageException("--iperf-mode: normal, dual, tradeoff, reverse or full-duplex, not \"" + iperfMode + "\"");
             }
         }
         if (iperfPort != null) {

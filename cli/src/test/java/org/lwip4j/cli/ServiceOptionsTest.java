@@ -71,6 +71,13 @@ class ServiceOptionsTest {
     }
 
     @Test
+    void iperf21sReverseAndFullDuplexTestsAreModesOfTheClient() {
+        assertEquals(IperfMode.REVERSE, plan("-c", "10.0.0.1", "--iperf-mode", "reverse").services().iperfOptions().mode());
+        assertEquals(IperfMode.FULL_DUPLEX, plan("-c", "10.0.0.1", "--iperf-mode", "full-duplex").services().iperfOptions().mode());
+        assertEquals(IperfMode.FULL_DUPLEX, plan("-c", "10.0.0.1", "--iperf-mode", "FULL_DUPLEX").services().iperfOptions().mode());
+    }
+
+    @Test
     void badIperfOptionsAreUsageErrors() {
         for (String[] args : List.of(new String[] {"--iperf-time", "5"}, new String[] {"-c", "nonsense"},
                 new String[] {"-c", "10.0.0.1", "--iperf-time", "5", "--iperf-bytes", "1K"},

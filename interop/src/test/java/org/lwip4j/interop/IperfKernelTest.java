@@ -132,6 +132,11 @@ class IperfKernelTest {
     }
 
     private void waitForListener(int port) throws InterruptedException {
+        waitForListener(peer, port);
+    }
+
+    /** Waits (10 s at most) until something listens on TCP {@code port} in {@code peer}'s namespace. */
+    static void waitForListener(TapPeer peer, int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (peer.ns().run("ss", "-Hlnt", "sport = :" + port).output().contains(":" + port)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -14,14 +15,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.lwip4j.addr.Ip4Address;
+import org.lwip4j.apps.iperf.IperfClient;
+import org.lwip4j.apps.iperf.IperfMode;
 import org.lwip4j.apps.iperf.IperfResult;
 import org.lwip4j.apps.iperf.IperfServer;
 
 /**
- * Linux's {@code iperf} 2.1 client in its reverse ({@code -R}) and full-duplex
- * ({@code --full-duplex}) modes against the stack's iperf server over TAP: the server sends
- * on the client's connection and the bytes the kernel's iperf counts are the bytes the stack
- * reports. Each test is bounded: a byte count or one second, and a time limit on the process.
+ * iperf 2.1's reverse ({@code -R}) and full-duplex ({@code --full-duplex}) tests over TAP,
+ * both ways round: Linux's {@code iperf} client against the stack's iperf server (the server
+ * sends on the client's connection), and the stack's iperf client against Linux's
+ * {@code iperf -s}. The bytes the kernel's iperf counts are the bytes the stack reports. Each
+ * test is bounded: a byte count or one second, and a time limit on the process.
  */
 @RealNetwork.Required({"iperf"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -114,5 +118,59 @@ class IperfReverseKernelTest {
         assertEquals(4L << 20, out.bytes());
         assertEquals(in.remotePort(), out.remotePort(), "one connection");
         assertEquals(List.of(4L << 20, 4L << 20), csvBytes(r.output()), "the kernel's iperf counted both ways:\n" + r);
+    }
+
+    /**
+     * The stack's client runs {@code mode} against the kernel's {@code iperf -s} on
+     * {@code port} for {@code bytes}; returns the stack's results and the kernel server's CSV
+     * byte counts (one per stream).
+     */
+    private Outcome stacksClient(IperfMode mode, int port, long bytes, int streams) throws Exception {
+        try (Cmd.Background s = Cmd.start(peer.ns().inside("iperf", "-s", "-B", peer.hostIp(), "-p", Integer.toString(port), "-y",
+                "C"))) {
+            IperfKernelTest.waitForListener(peer, port);
+            IperfClient c = net.call(() -> IperfClient.start(net.stack(), Ip4Address.parse(peer.hostIp()),
+                    IperfClient.Options.bytes(bytes).withPort(port).withMode(mode)));
+            List<IperfResult> mine = c.results().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+            mine.forEach(r -> System.out.println("stack: " + r));
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (csvBytes(s.output()).size() < streams && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            System.out.println("iperf -s:\n" + s.output().strip());
+            return new Outcome(mine, csvBytes(s.output()));
+        }
+    }
+
+    private record Outcome(List<IperfResult> stack, List<Long> kernel) {
+        IperfResult one(IperfResult.Kind kind) {
+            return stack.stream().filter(r -> r.kind() == kind).findFirst().orElseThrow(() -> new AssertionError(kind + ": " + stack));
+        }
+    }
+
+    @Test
+    void theStacksReverseTestGetsTheKernelServersStreamOnItsConnection() throws Exception {
+        Outcome o = stacksClient(IperfMode.REVERSE, 5211, 8L << 20, 1);
+        assertEquals(1, o.stack().size(), o.stack().toString());
+        IperfResult got = o.one(IperfResult.Kind.SERVER_DONE);
+        assertEquals(8L << 20, got.bytes(), "the header's amount, sent by the kernel's server");
+        assertEquals(Ip4Address.parse(peer.hostIp()), got.remote());
+        assertEquals(5211, got.remotePort());
+        assertEquals(List.of(8L << 20), o.kernel(), "the kernel's server counted what it sent");
+    }
+
+    @Test
+    void theStacksFullDuplexTestCarriesBothStreamsOnOneConnection() throws Exception {
+        Outcome o = stacksClient(IperfMode.FULL_DUPLEX, 5212, 4L << 20, 2);
+        IperfResult out = o.one(IperfResult.Kind.CLIENT_DONE);
+        IperfResult in = o.one(IperfResult.Kind.SERVER_DONE);
+        assertEquals(4L << 20, out.bytes(), "the stack's stream, its header included");
+        assertEquals(4L << 20, in.bytes(), "the kernel's stream back");
+        assertEquals(out.localPort(), in.localPort(), "one connection");
+        assertEquals(2, o.kernel().size(), "the kernel's server reports both streams: " + o.kernel());
+        assertTrue(o.kernel().contains(4L << 20), "it sent the amount: " + o.kernel());
+        long counted = o.kernel().stream().mapToLong(Long::longValue).min().orElseThrow();
+        assertTrue(counted <= 4L << 20 && counted >= (4L << 20) - org.lwip4j.apps.iperf.IperfHeader.V1_AND_EXTENSION,
+                "and received the stack's, at most the header left out: " + o.kernel());
     }
 }

@@ -15,8 +15,12 @@ import org.lwip4j.tcp.TcpPcb;
  * An iperf 2 TCP client (lwIP's {@code lwiperf_start_tcp_client}): one stream to an iperf 2
  * server for a time or a number of bytes, starting with the iperf 2 client header. For a
  * dual or tradeoff test it first listens on {@link Options#listenPort()} for the stream the
- * server sends back. {@link #results()} completes with every stream's result once all have
- * ended (one for a normal test, two otherwise).
+ * server sends back. iperf 2.1's reverse ({@link IperfMode#REVERSE}, {@code iperf -c -R}) and
+ * full-duplex ({@link IperfMode#FULL_DUPLEX}) tests run on the client's one connection: it
+ * sends iperf 2.1's extended header (and, in full duplex, its stream after it, the header
+ * counted in), and counts the server's stream until the server's FIN. {@link #results()}
+ * completes with every stream's result once all have ended (one for a normal or reverse
+ * test, two otherwise; a stream received is reported as {@link IperfResult.Kind#SERVER_DONE}).
  *
  * <pre>{@code
  * IperfClient c = stack.call(() -> IperfClient.start(stack, server, IperfClient.Options.timed(Duration.ofSeconds(5))));
@@ -28,7 +32,7 @@ public final class IperfClient implements AutoCloseable {
      * What the test is.
      *
      * @param port       the server's port
-     * @param mode       normal, tradeoff or dual
+     * @param mode       normal, tradeoff, dual, reverse or full duplex
      * @param duration   how long to send, or {@code null} when {@code bytes} says how much
      * @param bytes      how much to send when {@code duration} is null
      * @param listenPort where the answering stream of a dual or tradeoff test arrives
@@ -85,12 +89,14 @@ public final class IperfClient implements AutoCloseable {
     private IperfSender sender;
     private TcpPcb listener;
     private IperfReceiver answer;
+    /** A reverse or full-duplex test's connection while it is being opened. */
+    private TcpPcb connecting;
 
     private IperfClient(Stack stack, Options options, Consumer<IperfResult> reports) {
         this.stack = stack;
         this.options = options;
         this.reports = reports;
-        this.expected = options.mode() == IperfMode.NORMAL ? 1 : 2;
+        this.expected = options.mode() == IperfMode.NORMAL || options.mode() == IperfMode.REVERSE ? 1 : 2;
     }
 
     /** Starts a test to {@code server}; on the loop. */
@@ -113,6 +119,10 @@ public final class IperfClient implements AutoCloseable {
     }
 
     private void begin(IpAddress server) {
+        if (options.mode().onOneConnection()) {
+            beginOnOneConnection(server);
+            return;
+        }
         if (options.mode() != IperfMode.NORMAL) {
             TcpPcb l = stack.newTcpPcb();
             Err e = l.bind(server.version() == 4 ? org.lwip4j.addr.Ip4Address.ANY : org.lwip4j.addr.Ip6Address.ANY,
@@ -141,6 +151,51 @@ public final class IperfClient implements AutoCloseable {
         sender = new IperfSender(stack, server, options.port(),
                 IperfHeader.of(options.mode(), options.listenPort(), options.amount()), options.amount(), this::ended);
         sender.start();
+    }
+
+    /**
+     * A reverse or full-duplex test: connect, write the extended header, count the server's
+     * stream on the same connection; in full duplex send ours after the header. A failure to
+     * connect is the one result.
+     */
+    private void beginOnOneConnection(IpAddress server) {
+        TcpPcb pcb;
+        try {
+            pcb = stack.newTcpPcb();
+        } catch (org.lwip4j.stack.ErrException e) {
+            ended(new IperfResult(IperfResult.Kind.ABORTED_LOCAL, null, 0, server, options.port(), 0, Duration.ZERO, e.err()));
+            return;
+        }
+        long t0 = stack.context().now();
+        pcb.onErr(e -> ended(new IperfResult(e == Err.RST ? IperfResult.Kind.ABORTED_REMOTE : IperfResult.Kind.ABORTED_LOCAL,
+                null, 0, server, options.port(), 0, Duration.ofNanos(stack.context().now() - t0), e)));
+        connecting = pcb;
+        Err e = pcb.connect(server, options.port(), this::connectedOnOneConnection);
+        if (e != Err.OK) {
+            connecting = null;
+            pcb.onErr(null);
+            pcb.close();
+            ended(new IperfResult(IperfResult.Kind.ABORTED_LOCAL, null, 0, server, options.port(), 0, Duration.ZERO, e));
+        }
+    }
+
+    private void connectedOnOneConnection(TcpPcb c) {
+        connecting = null;
+        IperfHeader h = IperfHeader.of(options.mode(), options.listenPort(), options.amount());
+        byte[] b = new byte[h.length()];
+        h.write(b, 0);
+        Err e = c.write(b, 0, b.length, TcpPcb.WRITE_COPY);
+        if (e != Err.OK) { // a fresh connection's send buffer takes 60 bytes; anything else is a failure to report
+            c.onErr(null);
+            c.abort();
+            ended(new IperfResult(IperfResult.Kind.ABORTED_LOCAL, c.localAddr(), c.localPort(), c.remoteAddr(), c.remotePort(), 0,
+                    Duration.ZERO, e));
+            return;
+        }
+        answer = IperfReceiver.onClient(c, stack.context()::now, this::ended);
+        if (options.mode() == IperfMode.FULL_DUPLEX) {
+            answer.sendBack(stack, options.amount(), b.length, this::ended);
+        }
     }
 
     private void ended(IperfResult r) {
@@ -178,6 +233,12 @@ public final class IperfClient implements AutoCloseable {
     public void close() {
         if (sender != null) {
             sender.abort();
+        }
+        if (connecting != null) {
+            TcpPcb c = connecting;
+            connecting = null;
+            c.onErr(null);
+            c.abort();
         }
         if (answer != null) {
             answer.abort();

@@ -30,8 +30,8 @@ import java.time.Duration;
  * @param winBand    TCP window or UDP rate (0: not said)
  * @param amount     positive: bytes; negative: the duration in hundredths of a second
  * @param upperFlags iperf 2.1's extended {@code upperflags} ({@link #UPPER_REVERSE},
- *                   {@link #UPPER_FULL_DUPLEX}); 0 without the extension. Read, never written:
- *                   {@link #write} writes the classic six words
+ *                   {@link #UPPER_FULL_DUPLEX}); 0 without the extension, which {@link #write}
+ *                   then leaves out
  */
 public record IperfHeader(int flags, int threads, int port, int bufferLen, int winBand, int amount, int upperFlags) {
     /** Length on the wire. */
@@ -54,8 +54,16 @@ public record IperfHeader(int flags, int threads, int port, int bufferLen, int w
     public static final int UPPER_REVERSE = 0x0400;
     /** Both send on the client's connection at once ({@code --full-duplex}, {@code HEADER_FULLDUPLEX}). */
     public static final int UPPER_FULL_DUPLEX = 0x0800;
-    /** The length of iperf 2.1's classic header and its extension, without a length bit. */
-    private static final int V1_AND_EXTENSION = 60;
+    /** The length of iperf 2.1's classic header and its extension (also when no length bit says it). */
+    public static final int V1_AND_EXTENSION = 60;
+    /**
+     * The extension's version words, after the upper flags and 16 bits of lower flags: iperf
+     * 2.1.8's ({@code 0x00020001 0x00080003}), whose protocol the reverse and full-duplex
+     * headers follow; the TOS, rate and write-prefetch words after them stay 0.
+     */
+    private static final int VERSION_UPPER = 0x00020001;
+    private static final int VERSION_LOWER = 0x00080003;
+    private static final int VERSION_OFFSET = UPPER_FLAGS_OFFSET + 4;
     /** The answering test starts at once: a dual test ({@code RUN_NOW}, {@code LWIPERF_FLAGS_ANSWER_NOW}). */
     public static final int FLAG_RUN_NOW = 0x00000001;
 
@@ -64,14 +72,26 @@ public record IperfHeader(int flags, int threads, int port, int bufferLen, int w
         this(flags, threads, port, bufferLen, winBand, amount, 0);
     }
 
-    /** The header of a client test of {@code amount} (see {@link #amount()}), answering test at {@code port}. */
+    /**
+     * The header of a client test of {@code amount} (see {@link #amount()}), answering test at
+     * {@code port}. A reverse or full-duplex test's is iperf 2.1's extended header of
+     * {@value #V1_AND_EXTENSION} bytes, as iperf 2.1.8 writes it (the length in its flags, the
+     * upper flags, the version words); the others are the classic {@value #LENGTH} bytes.
+     */
     public static IperfHeader of(IperfMode mode, int port, int amount) {
-        int flags = switch (mode) {
-            case NORMAL -> 0;
-            case TRADEOFF -> FLAG_VERSION1;
-            case DUAL -> FLAG_VERSION1 | FLAG_RUN_NOW;
+        int extended = FLAG_EXTEND | FLAG_VERSION2 | FLAG_LEN_BIT | V1_AND_EXTENSION << 1;
+        return switch (mode) {
+            case NORMAL -> new IperfHeader(0, 1, port, 0, 0, amount);
+            case TRADEOFF -> new IperfHeader(FLAG_VERSION1, 1, port, 0, 0, amount);
+            case DUAL -> new IperfHeader(FLAG_VERSION1 | FLAG_RUN_NOW, 1, port, 0, 0, amount);
+            case REVERSE -> new IperfHeader(extended, 1, port, 0, 0, amount, UPPER_REVERSE);
+            case FULL_DUPLEX -> new IperfHeader(extended, 1, port, 0, 0, amount, UPPER_FULL_DUPLEX);
         };
-        return new IperfHeader(flags, 1, port, 0, 0, amount);
+    }
+
+    /** Bytes {@link #write} writes: {@value #V1_AND_EXTENSION} with the extension's upper flags, else {@value #LENGTH}. */
+    public int length() {
+        return upperFlags != 0 ? V1_AND_EXTENSION : LENGTH;
     }
 
     /** The amount word for a test of {@code d} (hundredths of a second, negative; at least one hundredth). */
@@ -117,15 +137,30 @@ public record IperfHeader(int flags, int threads, int port, int bufferLen, int w
         return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
     }
 
-    /** Writes the header into {@code b} at {@code off}. */
+    /**
+     * Writes the header's {@link #length()} bytes into {@code b} at {@code off}: the six
+     * words, then with upper flags the extension (type and length 0, the upper flags at
+     * {@link #UPPER_FLAGS_OFFSET}, iperf 2.1.8's version words, zeros).
+     */
     public void write(byte[] b, int off) {
         int[] w = {flags, threads, port, bufferLen, winBand, amount};
         for (int i = 0; i < w.length; i++) {
-            b[off + 4 * i] = (byte) (w[i] >>> 24);
-            b[off + 4 * i + 1] = (byte) (w[i] >>> 16);
-            b[off + 4 * i + 2] = (byte) (w[i] >>> 8);
-            b[off + 4 * i + 3] = (byte) w[i];
+            putWord(b, off + 4 * i, w[i]);
         }
+        if (upperFlags != 0) {
+            java.util.Arrays.fill(b, off + LENGTH, off + V1_AND_EXTENSION, (byte) 0);
+            b[off + UPPER_FLAGS_OFFSET] = (byte) (upperFlags >>> 8);
+            b[off + UPPER_FLAGS_OFFSET + 1] = (byte) upperFlags;
+            putWord(b, off + VERSION_OFFSET, VERSION_UPPER);
+            putWord(b, off + VERSION_OFFSET + 4, VERSION_LOWER);
+        }
+    }
+
+    private static void putWord(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
     }
 
     /**
@@ -156,6 +191,12 @@ public record IperfHeader(int flags, int threads, int port, int bufferLen, int w
 
     /** The mode this header asks for. */
     public IperfMode mode() {
+        if (fullDuplex()) {
+            return IperfMode.FULL_DUPLEX;
+        }
+        if (reverse()) {
+            return IperfMode.REVERSE;
+        }
         return !answerTest() ? IperfMode.NORMAL : answerNow() ? IperfMode.DUAL : IperfMode.TRADEOFF;
     }
 

@@ -38,7 +38,6 @@ final class IperfSender {
     private final long amountBytes;
     private final long durationNanos;
     private final Consumer<IperfResult> report;
-    private final byte[] headerBytes = new byte[IperfHeader.LENGTH];
     /** For a sender on an accepted connection: what ends the connection once the stream is sent. */
     private Runnable sent;
     private TcpPcb pcb;
@@ -68,9 +67,20 @@ final class IperfSender {
      * {@link #error}, called by the owner.
      */
     static IperfSender onAccepted(Stack stack, TcpPcb conn, int amount, Consumer<IperfResult> report, Runnable sent) {
+        return onAccepted(stack, conn, amount, 0, report, sent);
+    }
+
+    /**
+     * As {@link #onAccepted(Stack, TcpPcb, int, Consumer, Runnable)}, with {@code alreadyWritten}
+     * bytes of the stream written on {@code conn} before (a client's header): they count
+     * towards a byte amount and in the report, as iperf counts its header.
+     */
+    static IperfSender onAccepted(Stack stack, TcpPcb conn, int amount, int alreadyWritten, Consumer<IperfResult> report,
+            Runnable sent) {
         IperfSender s = new IperfSender(stack, conn.remoteAddr(), conn.remotePort(), null, amount, report);
         s.pcb = conn;
         s.sent = sent;
+        s.written = alreadyWritten;
         s.connected(conn);
         return s;
     }
@@ -104,6 +114,7 @@ final class IperfSender {
         c.onSent((p, len) -> pump());
         c.onPoll(p -> pump(), POLL);
         if (header != null) {
+            byte[] headerBytes = new byte[header.length()];
             header.write(headerBytes, 0);
             if (c.write(headerBytes, 0, headerBytes.length, TcpPcb.WRITE_COPY | TcpPcb.WRITE_MORE) == Err.OK) {
                 written += headerBytes.length;

@@ -44,12 +44,13 @@ class IperfHeaderTest {
         assertEquals(IperfHeader.UPPER_REVERSE, r.upperFlags());
         assertTrue(r.reverse());
         assertFalse(r.fullDuplex());
-        assertFalse(r.answerTest());
-        assertEquals(IperfMode.NORMAL, r.mode());
+        assertFalse(r.answerTest(), "no test back to a port of the client");
+        assertEquals(IperfMode.REVERSE, r.mode());
         assertEquals(100_000, r.amount());
         IperfHeader fd = IperfHeader.parse(HEX.parseHex("44010078" + classic + "00000000" + "00000000" + "0800"), 0, 34);
         assertTrue(fd.reverse());
         assertTrue(fd.fullDuplex());
+        assertEquals(IperfMode.FULL_DUPLEX, fd.mode());
         IperfHeader tradeoff = IperfHeader.parse(HEX.parseHex("c0010078" + "00000001" + "00001389" + "00000000" + "00000000"
                 + "ffffff9c" + "00000000" + "00000000" + "0000"), 0, 34);
         assertEquals(IperfMode.TRADEOFF, tradeoff.mode());
