@@ -164,6 +164,12 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
 
     // ---------------------------------------------------------------- input
 
+    /**
+     * A datagram from {@code inp}. Kept under C2's limit for inlining a hot method (325
+     * bytecodes, {@code FreqInlineSize}: {@code HotPathSizeTest} holds it there), so that the
+     * compiled link-layer input takes it in whole: what is rare (drops, forwarding,
+     * reassembly, GSO super-packets) is in methods of its own.
+     */
     @Override
     public void input(Netif inp, Pbuf p, boolean linkBroadcast) {
         stats.recv++;
@@ -183,42 +189,58 @@ public final class Ipv4 implements NetworkInput, NetworkProtocol {
         int src = Ipv4Packet.src(s, off);
         int dst = Ipv4Packet.dst(s, off);
         if (!validAddresses(inp, src, dst)) {
-            stats.drop++;
             stats.err++;
-            p.free();
+            discard(p);
             return;
         }
         boolean multicast = (dst & 0xf0000000) == 0xe0000000;
         if (multicast && !igmp.isMember(inp, dst)) {
             // A group this netif has not joined (RFC 1112 §7.2): not for us.
-            stats.drop++;
-            p.free();
+            discard(p);
             return;
         }
         boolean broadcast = !multicast && inp.ip4().isBroadcast(dst);
         if (linkBroadcast && !multicast && !broadcast) {
             // RFC 1122 §3.3.6: a unicast datagram that came in a link-layer broadcast is
             // discarded (neither delivered, nor answered, nor forwarded).
-            stats.drop++;
-            p.free();
+            discard(p);
             return;
         }
         if (!multicast && !broadcast && !isLocalAddress(inp, dst)) {
-            if (cfg.forward()) {
-                forwarder.forward(inp, p, hl);
-            } else {
-                stats.drop++;
-                p.free();
-            }
+            notForUs(inp, p, hl);
             return;
         }
-        if (Ipv4Packet.isFragment(s, off)) {
+        if (Ipv4Packet.isFragment(s, off) || p.gsoType() != Pbuf.GSO_NONE) {
+            deliverWhole(inp, p, broadcast, multicast, linkBroadcast);
+            return;
+        }
+        deliver(inp, p, hl, broadcast, multicast, linkBroadcast);
+    }
+
+    /** Counts {@code p} dropped and frees it. */
+    private void discard(Pbuf p) {
+        stats.drop++;
+        p.free();
+    }
+
+    /** A unicast datagram to none of our addresses: forwarded when forwarding is on, else dropped. */
+    private void notForUs(Netif inp, Pbuf p, int hl) {
+        if (cfg.forward()) {
+            forwarder.forward(inp, p, hl);
+        } else {
+            discard(p);
+        }
+    }
+
+    /** A fragment (reassembled first) or a GSO super-packet for us. */
+    private void deliverWhole(Netif inp, Pbuf p, boolean broadcast, boolean multicast, boolean linkBroadcast) {
+        if (Ipv4Packet.isFragment(p.segment(), p.offset())) {
             p = reassemble(p);
             if (p == null) {
                 return;
             }
-            hl = Ipv4Packet.headerLen(p.segment(), p.offset());
         }
+        int hl = Ipv4Packet.headerLen(p.segment(), p.offset());
         if (p.gsoType() != Pbuf.GSO_NONE) {
             deliverSuperPacket(inp, p, hl, broadcast, multicast, linkBroadcast);
             return;

@@ -272,19 +272,28 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
         }
         boolean multicast = (dstHi >>> 56) == 0xff;
         if (multicast ? !listening(inp, dstHi, dstLo) : !isLocal(inp, dstHi, dstLo)) {
-            if (!multicast && cfg.forward() && !linkBroadcast && !inp.ip6().hasAny(dstHi, dstLo)) {
-                forwarder.forward(inp, p);
-                return;
-            }
-            // Not for us (packets to a tentative address are discarded silently too, RFC 4862 §5.4).
-            stats.drop++;
-            p.free();
+            notForUs(inp, p, multicast, linkBroadcast, dstHi, dstLo);
             return;
         }
         process(inp, p, multicast, linkBroadcast, false);
     }
 
-    /** Walks the header chain of a checked packet for us, reassembles, and delivers. */
+    /** A packet to none of our addresses or groups: forwarded when forwarding is on and it may be, else dropped. */
+    private void notForUs(Netif inp, Pbuf p, boolean multicast, boolean linkBroadcast, long dstHi, long dstLo) {
+        if (!multicast && cfg.forward() && !linkBroadcast && !inp.ip6().hasAny(dstHi, dstLo)) {
+            forwarder.forward(inp, p);
+            return;
+        }
+        // Not for us (packets to a tentative address are discarded silently too, RFC 4862 §5.4).
+        stats.drop++;
+        p.free();
+    }
+
+    /**
+     * Walks the header chain of a checked packet for us, reassembles, and delivers. Kept under
+     * C2's limit for inlining a hot method (325 bytecodes: {@code HotPathSizeTest}): a chain
+     * refused and a fragment are methods of their own.
+     */
     private void process(Netif inp, Pbuf p, boolean multicast, boolean linkBroadcast, boolean reassembled) {
         int total = p.totalLength();
         int r = ext.walk(p.segment(), p.offset(), Math.min(total, p.length()));
@@ -297,14 +306,41 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             }
             r = ext.walk(p.segment(), p.offset(), Math.min(total, p.length()));
         }
+        if (refused(inp, p, r, multicast, linkBroadcast)) {
+            return;
+        }
+        if (ext.fragmentHeaderOffset() >= 0 && !ext.atomicFragment()) {
+            fragment(inp, p, total, multicast, linkBroadcast, reassembled);
+            return;
+        }
+        int upper = ext.upperProtocol();
+        if (upper == Ipv6Packet.NH_NONE) {
+            // RFC 8200 §4.7: nothing follows.
+            p.free();
+            return;
+        }
         MemorySegment s = p.segment();
         int off = p.offset();
+        if (Ipv6Packet.srcHi(s, off) == 0 && Ipv6Packet.srcLo(s, off) == 0 && upper != Ipv6Packet.NH_ICMPV6) {
+            // The unspecified source is only for DAD's neighbour solicitations (RFC 4862 §5.4.2).
+            drop(p, Drop.MALFORMED);
+            return;
+        }
+        deliver(inp, p, ext.upperOffset(), upper, multicast, linkBroadcast);
+    }
+
+    /**
+     * True after dropping {@code p} when its header chain, walked with result {@code r},
+     * cannot be processed: malformed, an unknown option whose action discards, a routing
+     * header with segments left; with the Parameter Problem each calls for (RFC 8200 §4).
+     */
+    private boolean refused(Netif inp, Pbuf p, int r, boolean multicast, boolean linkBroadcast) {
         if (r < 0) {
             if (ext.problemCode() >= 0) {
                 icmp.parameterProblem(p, ext.problemCode(), ext.problemPointer(), multicast || linkBroadcast, inp);
             }
             drop(p, Drop.ofCode(r));
-            return;
+            return true;
         }
         int action = ext.unknownOptionAction();
         if (action > 0) {
@@ -315,7 +351,7 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
                 icmp.parameterProblemOption(p, ext.unknownOptionOffset(), inp);
             }
             drop(p, Drop.BAD_OPTION);
-            return;
+            return true;
         }
         if (ext.routingOffset() >= 0 && ext.segmentsLeft() > 0) {
             // RFC 5095 §3: a type 0 routing header is an unrecognized routing type; RFC 8200
@@ -324,49 +360,38 @@ public final class Ipv6 implements NetworkInput, NetworkProtocol {
             icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_HEADER_FIELD, ext.routingOffset() + 2, multicast || linkBroadcast,
                     inp);
             drop(p, Drop.BAD_OPTION);
+            return true;
+        }
+        return false;
+    }
+
+    /** A fragment of {@code total} bytes (RFC 8200 §4.5): checked, reassembled, and the whole datagram processed. */
+    private void fragment(Netif inp, Pbuf p, int total, boolean multicast, boolean linkBroadcast, boolean reassembled) {
+        if (reassembled || !cfg.reassembly()) {
+            // A second fragment header in a reassembled datagram: nested fragments are refused.
+            drop(p, Drop.UNSUPPORTED);
             return;
         }
-        if (ext.fragmentHeaderOffset() >= 0 && !ext.atomicFragment()) {
-            if (reassembled || !cfg.reassembly()) {
-                // A second fragment header in a reassembled datagram: nested fragments are refused.
-                drop(p, Drop.UNSUPPORTED);
-                return;
-            }
-            int data = total - ext.fragmentHeaderOffset() - Ipv6ExtHeaders.FRAGMENT_HEADER_LEN;
-            if (ext.moreFragments() && (data & 7) != 0) {
-                // RFC 8200 §4.5: M set and a length not a multiple of 8: Parameter Problem
-                // code 0 pointing at the payload length.
-                icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_HEADER_FIELD, Ipv6Packet.Field.PAYLOAD_LEN,
-                        multicast || linkBroadcast, inp);
-                drop(p, Drop.BAD_LENGTH);
-                return;
-            }
-            if (ext.fragmentOffset() == 0 && total - ext.upperOffset() < minUpperHeader(ext.upperProtocol())) {
-                // RFC 7112 §5: a first fragment must hold the whole header chain through the
-                // upper-layer header: Parameter Problem code 3, pointer 0.
-                icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_INCOMPLETE_CHAIN, 0, multicast || linkBroadcast, inp);
-                drop(p, Drop.TRUNCATED);
-                return;
-            }
-            Pbuf whole = reassembler.input(p);
-            if (whole != null) {
-                process(inp, whole, multicast, linkBroadcast, true);
-            }
+        int data = total - ext.fragmentHeaderOffset() - Ipv6ExtHeaders.FRAGMENT_HEADER_LEN;
+        if (ext.moreFragments() && (data & 7) != 0) {
+            // RFC 8200 §4.5: M set and a length not a multiple of 8: Parameter Problem
+            // code 0 pointing at the payload length.
+            icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_HEADER_FIELD, Ipv6Packet.Field.PAYLOAD_LEN,
+                    multicast || linkBroadcast, inp);
+            drop(p, Drop.BAD_LENGTH);
             return;
         }
-        int upper = ext.upperProtocol();
-        int hl = ext.upperOffset();
-        if (upper == Ipv6Packet.NH_NONE) {
-            // RFC 8200 §4.7: nothing follows.
-            p.free();
+        if (ext.fragmentOffset() == 0 && total - ext.upperOffset() < minUpperHeader(ext.upperProtocol())) {
+            // RFC 7112 §5: a first fragment must hold the whole header chain through the
+            // upper-layer header: Parameter Problem code 3, pointer 0.
+            icmp.parameterProblem(p, Ipv6ExtHeaders.PROBLEM_INCOMPLETE_CHAIN, 0, multicast || linkBroadcast, inp);
+            drop(p, Drop.TRUNCATED);
             return;
         }
-        if (Ipv6Packet.srcHi(s, off) == 0 && Ipv6Packet.srcLo(s, off) == 0 && upper != Ipv6Packet.NH_ICMPV6) {
-            // The unspecified source is only for DAD's neighbour solicitations (RFC 4862 §5.4.2).
-            drop(p, Drop.MALFORMED);
-            return;
+        Pbuf whole = reassembler.input(p);
+        if (whole != null) {
+            process(inp, whole, multicast, linkBroadcast, true);
         }
-        deliver(inp, p, hl, upper, multicast, linkBroadcast);
     }
 
     private void deliver(Netif inp, Pbuf p, int hl, int upper, boolean multicast, boolean linkBroadcast) {

@@ -271,22 +271,15 @@ public final class Udp {
 
     // ---------------------------------------------------------------- output
 
+    /**
+     * Sends {@code p} from {@code pcb} to {@code dst}:{@code port}. Kept under C2's limit for
+     * inlining a hot method (325 bytecodes: {@code HotPathSizeTest}); the checks, the header's
+     * own pbuf and the output call are methods of their own.
+     */
     Err send(UdpPcb pcb, Pbuf p, IpAddress dst, int port, Netif netif) {
-        live(pcb);
-        UdpPcb.checkPort(port);
-        ip.familyOf(dst);
-        if (port == 0) {
-            return Err.VAL;
-        }
-        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != dst.version()
-                || pcb.v6Only && dst.version() == 4) {
-            return Err.VAL;
-        }
-        if (!pcb.bound) {
-            Err e = bind(pcb, pcb.localAddr, 0);
-            if (e != Err.OK) {
-                return e;
-            }
+        Err ok = sendable(pcb, dst, port);
+        if (ok != Err.OK) {
+            return ok;
         }
         boolean multicast = dst.isMulticast();
         Route r = routeFor(pcb, dst, netif == null && multicast ? pcb.mcastNetif : netif);
@@ -301,26 +294,14 @@ public final class Udp {
         if (ulen > 0xffff) {
             return Err.MEM;
         }
-        Pbuf q;
-        boolean ownHeader;
-        if (p.addHeader(UdpPacket.HEADER_LEN)) {
-            q = p;
-            ownHeader = false;
-        } else {
-            q = ctx.pbufs().allocPool(Layer.TRANSPORT, 0);
-            if (q == null) {
-                stats.memerr++;
-                stats.err++;
-                return Err.MEM;
-            }
-            q.addHeader(UdpPacket.HEADER_LEN);
-            q.chain(p);
-            ownHeader = true;
+        boolean ownHeader = !p.addHeader(UdpPacket.HEADER_LEN);
+        Pbuf q = ownHeader ? headerPbuf(p) : p;
+        if (q == null) {
+            return Err.MEM;
         }
         int proto = pcb.lite ? PROTO_UDPLITE : PROTO_UDP;
         emitHeader(pcb, q, r, port, ulen, proto);
-        Err e = multicast ? ip.output(q, r, proto, pcb.mcastTtl, pcb.tos, pcb.mcastLoop ? IpOutput.MULTICAST_LOOP : 0)
-                : ip.output(q, r, proto, pcb.ttl, pcb.tos, pcb.ttlSet ? 0 : IpOutput.DEFAULT_HOP_LIMIT);
+        Err e = output(pcb, q, r, proto, multicast);
         if (ownHeader) {
             q.free();
         } else {
@@ -332,6 +313,43 @@ public final class Udp {
             stats.err++;
         }
         return e;
+    }
+
+    /**
+     * {@link Err#OK} when {@code pcb} may send to {@code dst}:{@code port} (a pcb not yet
+     * bound is bound to an ephemeral port first); else why not. Misuse throws.
+     */
+    private Err sendable(UdpPcb pcb, IpAddress dst, int port) {
+        live(pcb);
+        UdpPcb.checkPort(port);
+        ip.familyOf(dst);
+        if (port == 0) {
+            return Err.VAL;
+        }
+        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != dst.version()
+                || pcb.v6Only && dst.version() == 4) {
+            return Err.VAL;
+        }
+        return pcb.bound ? Err.OK : bind(pcb, pcb.localAddr, 0);
+    }
+
+    /** A pbuf of its own for the header, {@code p} chained after it; {@code null} (counted) when the pool is empty. */
+    private Pbuf headerPbuf(Pbuf p) {
+        Pbuf q = ctx.pbufs().allocPool(Layer.TRANSPORT, 0);
+        if (q == null) {
+            stats.memerr++;
+            stats.err++;
+            return null;
+        }
+        q.addHeader(UdpPacket.HEADER_LEN);
+        q.chain(p);
+        return q;
+    }
+
+    /** Hands the datagram to IP with the pcb's TTL (multicast: its multicast TTL and loop setting) and TOS. */
+    private Err output(UdpPcb pcb, Pbuf q, Route r, int proto, boolean multicast) {
+        return multicast ? ip.output(q, r, proto, pcb.mcastTtl, pcb.tos, pcb.mcastLoop ? IpOutput.MULTICAST_LOOP : 0)
+                : ip.output(q, r, proto, pcb.ttl, pcb.tos, pcb.ttlSet ? 0 : IpOutput.DEFAULT_HOP_LIMIT);
     }
 
     /** The pcb's cached route when it still fits, else a fresh one (cached); {@code null} when unreachable. */
