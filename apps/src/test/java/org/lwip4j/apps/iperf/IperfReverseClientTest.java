@@ -26,6 +26,25 @@ class IperfReverseClientTest {
         return new TwoStacks(seed, Impairments.builder().delay(Duration.ofMillis(1)).rate(100_000_000L).build());
     }
 
+    /**
+     * Runs {@code o} from the client stack to the server stack's iperf server at {@code to}
+     * until the client has its results, the server {@code serverStreams} of its own, and no
+     * connection is left; returns the client's.
+     */
+    private List<IperfResult> againstOwnServer(long seed, org.lwip4j.addr.IpAddress to, IperfClient.Options o, int serverStreams) {
+        TwoStacks s = stacks(seed);
+        IperfServer srv = IperfServer.start(s.server, server::add);
+        IperfClient c = IperfClient.start(s.client, to, o);
+        s.await(() -> c.results().isDone() && server.size() == serverStreams && noConnections(s), "test done, closed: " + server);
+        srv.close();
+        return c.results().join();
+    }
+
+    /** The one result of {@code kind} in {@code results}. */
+    private static IperfResult one(List<IperfResult> results, IperfResult.Kind kind) {
+        return results.stream().filter(r -> r.kind() == kind).findFirst().orElseThrow(() -> new AssertionError(kind + ": " + results));
+    }
+
     private static boolean noConnections(TwoStacks s) {
         return s.client.tcp().pcbs().isEmpty() && s.server.tcp().pcbs().stream().allMatch(p -> p.state() == TcpState.LISTEN);
     }
@@ -52,14 +71,9 @@ class IperfReverseClientTest {
 
     @Test
     void aReverseTestReceivesTheServersStreamOnItsOwnConnection() {
-        TwoStacks s = stacks(81);
-        IperfServer srv = IperfServer.start(s.server, server::add);
-        IperfClient c = IperfClient.start(s.client, TwoStacks.SERVER4, IperfClient.Options.bytes(100_000).withMode(IperfMode.REVERSE));
-        s.await(() -> c.results().isDone() && server.size() == 1 && noConnections(s), "test done, closed: " + server);
-        List<IperfResult> mine = c.results().join();
+        List<IperfResult> mine = againstOwnServer(81, TwoStacks.SERVER4, IperfClient.Options.bytes(100_000).withMode(IperfMode.REVERSE), 1);
         assertEquals(1, mine.size(), "the stream received; the header alone is none: " + mine);
-        IperfResult got = mine.getFirst();
-        assertEquals(IperfResult.Kind.SERVER_DONE, got.kind(), got.toString());
+        IperfResult got = one(mine, IperfResult.Kind.SERVER_DONE);
         assertEquals(100_000, got.bytes(), "the header's amount");
         assertEquals(TwoStacks.SERVER4, got.remote());
         assertEquals(IperfServer.PORT, got.remotePort());
@@ -67,45 +81,31 @@ class IperfReverseClientTest {
         assertEquals(IperfResult.Kind.CLIENT_DONE, sent.kind(), "the server ran a reverse test: " + sent);
         assertEquals(100_000, sent.bytes());
         assertEquals(got.localPort(), sent.remotePort(), "on the client's connection, not one back");
-        srv.close();
     }
 
     @Test
     void aTimedReverseTestOverIpv6RunsForItsTime() {
-        TwoStacks s = stacks(82);
-        IperfServer srv = IperfServer.start(s.server, server::add);
-        IperfClient c = IperfClient.start(s.client, TwoStacks.SERVER6,
-                IperfClient.Options.timed(Duration.ofSeconds(1)).withMode(IperfMode.REVERSE));
-        s.await(() -> c.results().isDone() && server.size() == 1 && noConnections(s), "test done, closed");
-        IperfResult got = c.results().join().getFirst();
-        assertEquals(IperfResult.Kind.SERVER_DONE, got.kind(), got.toString());
+        IperfResult got = one(againstOwnServer(82, TwoStacks.SERVER6,
+                IperfClient.Options.timed(Duration.ofSeconds(1)).withMode(IperfMode.REVERSE), 1), IperfResult.Kind.SERVER_DONE);
         assertEquals(server.getFirst().bytes(), got.bytes(), "every byte the server sent arrived");
         assertTrue(got.bytes() > 5_000_000, "about 100 Mbit/s for a second: " + got);
         long ms = got.duration().toMillis();
         assertTrue(ms >= 1000 && ms < 1300, "the server's second: " + got);
         assertEquals(TwoStacks.SERVER6, got.remote());
-        srv.close();
     }
 
     @Test
     void aFullDuplexTestSendsAndReceivesOnOneConnectionTheHeaderCountedIn() {
-        TwoStacks s = stacks(83);
-        IperfServer srv = IperfServer.start(s.server, server::add);
-        IperfClient c = IperfClient.start(s.client, TwoStacks.SERVER4,
-                IperfClient.Options.bytes(100_000).withMode(IperfMode.FULL_DUPLEX));
-        s.await(() -> c.results().isDone() && server.size() == 2 && noConnections(s), "both streams done, closed: " + server);
-        List<IperfResult> mine = c.results().join();
+        List<IperfResult> mine = againstOwnServer(83, TwoStacks.SERVER4,
+                IperfClient.Options.bytes(100_000).withMode(IperfMode.FULL_DUPLEX), 2);
         assertEquals(2, mine.size(), mine.toString());
-        IperfResult out = mine.stream().filter(r -> r.kind() == IperfResult.Kind.CLIENT_DONE).findFirst().orElseThrow();
-        IperfResult in = mine.stream().filter(r -> r.kind() == IperfResult.Kind.SERVER_DONE).findFirst().orElseThrow();
+        IperfResult out = one(mine, IperfResult.Kind.CLIENT_DONE);
+        IperfResult in = one(mine, IperfResult.Kind.SERVER_DONE);
         assertEquals(100_000, out.bytes(), "the header, then the pattern: 100000 bytes in all, as iperf");
         assertEquals(100_000, in.bytes());
         assertEquals(out.localPort(), in.localPort(), "one connection");
-        IperfResult srvIn = server.stream().filter(r -> r.kind() == IperfResult.Kind.SERVER_DONE).findFirst().orElseThrow();
-        IperfResult srvOut = server.stream().filter(r -> r.kind() == IperfResult.Kind.CLIENT_DONE).findFirst().orElseThrow();
-        assertEquals(100_000, srvIn.bytes(), "the server read the client's whole stream");
-        assertEquals(100_000, srvOut.bytes());
-        srv.close();
+        assertEquals(100_000, one(server, IperfResult.Kind.SERVER_DONE).bytes(), "the server read the client's whole stream");
+        assertEquals(100_000, one(server, IperfResult.Kind.CLIENT_DONE).bytes());
     }
 
     @Test
@@ -140,8 +140,8 @@ class IperfReverseClientTest {
                 IperfClient.Options.bytes(1 << 20).withMode(IperfMode.FULL_DUPLEX));
         s.await(() -> c.results().isDone() && clientFin[0], "both streams done");
         List<IperfResult> mine = c.results().join();
-        IperfResult in = mine.stream().filter(r -> r.kind() == IperfResult.Kind.SERVER_DONE).findFirst().orElseThrow();
-        IperfResult out = mine.stream().filter(r -> r.kind() == IperfResult.Kind.CLIENT_DONE).findFirst().orElseThrow();
+        IperfResult in = one(mine, IperfResult.Kind.SERVER_DONE);
+        IperfResult out = one(mine, IperfResult.Kind.CLIENT_DONE);
         assertEquals(1000, in.bytes());
         assertEquals(1 << 20, out.bytes(), "the client's whole stream, after the server's had ended");
         assertEquals(1 << 20, read[0], "and the server read all of it, header included");
