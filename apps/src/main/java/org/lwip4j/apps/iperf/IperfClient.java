@@ -167,8 +167,11 @@ public final class IperfClient implements AutoCloseable {
             return;
         }
         long t0 = stack.context().now();
-        pcb.onErr(e -> ended(new IperfResult(e == Err.RST ? IperfResult.Kind.ABORTED_REMOTE : IperfResult.Kind.ABORTED_LOCAL,
-                null, 0, server, options.port(), 0, Duration.ofNanos(stack.context().now() - t0), e)));
+        pcb.onErr(e -> {
+            connecting = null; // the stack freed it
+            ended(new IperfResult(e == Err.RST ? IperfResult.Kind.ABORTED_REMOTE : IperfResult.Kind.ABORTED_LOCAL, null, 0, server,
+                    options.port(), 0, Duration.ofNanos(stack.context().now() - t0), e));
+        });
         connecting = pcb;
         Err e = pcb.connect(server, options.port(), this::connectedOnOneConnection);
         if (e != Err.OK) {
