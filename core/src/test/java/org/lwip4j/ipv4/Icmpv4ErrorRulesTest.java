@@ -33,6 +33,15 @@ class Icmpv4ErrorRulesTest {
         return Packets.ipv4(PROTO_UNKNOWN, src, dst, 64, flagsFrag, payload);
     }
 
+    /** The ICMP errors a UDP pcb bound to port 4000 of {@code rig}'s stack hears, as they come. */
+    private static List<IcmpError> errorsOfPort4000(TunRig rig) {
+        List<IcmpError> got = new ArrayList<>();
+        UdpPcb pcb = rig.stack.newUdpPcb();
+        assertEquals(Err.OK, pcb.bind(4000));
+        pcb.onError(got::add);
+        return got;
+    }
+
     private static Err sendError(TunRig rig, byte[] orig, int type, int code, int extra) {
         Pbuf p = rig.stack.pbuf(orig);
         try {
@@ -130,10 +139,7 @@ class Icmpv4ErrorRulesTest {
     @Test
     void aReceivedErrorTellsTheSendingPcbThePortsTheMtuAndTheQuotedBytes() {
         TunRig rig = new TunRig();
-        List<IcmpError> got = new ArrayList<>();
-        UdpPcb pcb = rig.stack.newUdpPcb();
-        assertEquals(Err.OK, pcb.bind(4000));
-        pcb.onError(got::add);
+        List<IcmpError> got = errorsOfPort4000(rig);
         byte[] ours = Packets.ipv4(17, US, PEER, 64, 0, Packets.udp(4000, 53, new byte[] {1, 2, 3}));
         // Fragmentation needed, MTU 1280, the whole UDP header quoted (length 11, checksum as sent).
         rig.inject(Packets.ipv4(1, "10.0.0.254", US, 64, 0, Packets.icmp(3, 4, 1280, Arrays.copyOf(ours, 28))));
@@ -169,10 +175,7 @@ class Icmpv4ErrorRulesTest {
     @Test
     void aQuoteWithOptionsIsReadPastThemAndFourTransportBytesGiveThePorts() {
         TunRig rig = new TunRig();
-        List<IcmpError> got = new ArrayList<>();
-        UdpPcb pcb = rig.stack.newUdpPcb();
-        assertEquals(Err.OK, pcb.bind(4000));
-        pcb.onError(got::add);
+        List<IcmpError> got = errorsOfPort4000(rig);
         byte[] options = {1, 1, 1, 0}; // NOPs, end of options: a 24-byte header
         byte[] ours = Ipv4FragmenterTest.ipv4(7, 0, 17, Ip4Address.parse(US).bits(), Ip4Address.parse(PEER).bits(), options,
                 Packets.udp(4000, 5353, new byte[4]));
@@ -198,10 +201,7 @@ class Icmpv4ErrorRulesTest {
     })
     void aQuoteThatCannotBeReadIsDroppedAndCounted(int versionIhl, int quoteLength) {
         TunRig rig = new TunRig();
-        List<IcmpError> got = new ArrayList<>();
-        UdpPcb pcb = rig.stack.newUdpPcb();
-        assertEquals(Err.OK, pcb.bind(4000));
-        pcb.onError(got::add);
+        List<IcmpError> got = errorsOfPort4000(rig);
         byte[] ours = Packets.ipv4(17, US, PEER, 64, 0, Packets.udp(4000, 53, new byte[8]));
         byte[] quote = Arrays.copyOf(ours, quoteLength);
         quote[0] = (byte) versionIhl;
