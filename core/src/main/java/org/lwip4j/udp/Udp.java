@@ -326,11 +326,30 @@ public final class Udp {
         if (port == 0) {
             return Err.VAL;
         }
-        if (pcb.bound && !pcb.localAddr.isAny() && pcb.localAddr.version() != dst.version()
-                || pcb.v6Only && dst.version() == 4) {
+        return bindFor(pcb, dst);
+    }
+
+    /**
+     * {@link Err#OK} when {@code pcb} may exchange datagrams with {@code remote}'s family: a
+     * pcb never bound is bound first, to an ephemeral port on the wildcard of that family
+     * (the IPv6 one, {@code ::}, serves both unless IPV6_V6ONLY); one bound to an address or to
+     * {@code 0.0.0.0} takes its own family only, as lwIP's {@code IP_ADDR_PCB_VERSION_MATCH}.
+     * {@link Err#VAL} otherwise, or why the binding failed. Used by {@code connect} and by sends.
+     */
+    Err bindFor(UdpPcb pcb, IpAddress remote) {
+        if (!pcb.bound) {
+            IpAddress local = pcb.localAddr.isAny() && pcb.localAddr.version() != remote.version() ? UdpPcb.anyOf(remote)
+                    : pcb.localAddr;
+            Err e = bind(pcb, local, 0);
+            if (e != Err.OK) {
+                return e;
+            }
+        }
+        if (!IpAddress.isAnyType(pcb.localAddr) && pcb.localAddr.version() != remote.version()
+                || pcb.v6Only && remote.version() == 4) {
             return Err.VAL;
         }
-        return pcb.bound ? Err.OK : bind(pcb, pcb.localAddr, 0);
+        return Err.OK;
     }
 
     /** A pbuf of its own for the header, {@code p} chained after it; {@code null} (counted) when the pool is empty. */

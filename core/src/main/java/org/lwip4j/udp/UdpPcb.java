@@ -84,26 +84,23 @@ public final class UdpPcb {
 
     /**
      * Sets the remote end ({@code udp_connect}): {@link #send(Pbuf)} goes there and only its
-     * datagrams are received. Binds to an ephemeral port first if unbound.
+     * datagrams are received. Binds to an ephemeral port first if unbound, on the wildcard of
+     * {@code addr}'s family; {@link Err#VAL} for a remote end of a family the pcb does not take
+     * (see {@link #sendTo}).
      */
     public Err connect(IpAddress addr, int port) {
         udp.live(this);
         Objects.requireNonNull(addr, "addr");
         checkPort(port);
-        if (!bound) {
-            Err e = bind(localAddr.isAny() && localAddr.version() != addr.version() ? anyOf(addr) : localAddr, 0);
-            if (e != Err.OK) {
-                return e;
-            }
-        }
-        if (!localAddr.isAny() && localAddr.version() != addr.version() || v6Only && addr.version() == 4) {
-            return Err.VAL;
+        Err e = udp.bindFor(this, addr);
+        if (e != Err.OK) {
+            return e;
         }
         udp.connect(this, addr, port, true);
         return Err.OK;
     }
 
-    private static IpAddress anyOf(IpAddress a) {
+    static IpAddress anyOf(IpAddress a) {
         return a.version() == 4 ? Ip4Address.ANY : org.lwip4j.addr.Ip6Address.ANY;
     }
 
@@ -133,7 +130,13 @@ public final class UdpPcb {
         return sendTo(p, remoteAddr, remotePort);
     }
 
-    /** Sends {@code p} to {@code dst}:{@code port} ({@code udp_sendto}). Does not take the caller's reference. */
+    /**
+     * Sends {@code p} to {@code dst}:{@code port} ({@code udp_sendto}). A pcb never bound is
+     * bound first, to an ephemeral port on the wildcard of {@code dst}'s family (as
+     * {@link #connect}); one bound to an address or to {@code 0.0.0.0} sends to its own family
+     * only ({@link Err#VAL}), one bound to {@code ::} to both unless IPV6_V6ONLY. Does not take
+     * the caller's reference.
+     */
     public Err sendTo(Pbuf p, IpAddress dst, int port) {
         return udp.send(this, p, dst, port, boundNetif);
     }

@@ -174,6 +174,49 @@ class Ipv6SimTest {
         echo.close();
     }
 
+    /**
+     * A pcb never bound that sends to an IPv6 address is bound to the IPv6 wildcard (as
+     * {@code connect} binds it), so the answer to its port finds it; before, it was bound to
+     * 0.0.0.0, sent over IPv6 all the same, and the answer met a port no IPv6 pcb held.
+     */
+    @Test
+    void anUnboundPcbSendingToAnIpv6AddressGetsTheAnswer() {
+        twoStacks();
+        na.ip6().add(Ip6Address.parse("2001:db8::1"), 64);
+        nb.ip6().add(Ip6Address.parse("2001:db8::2"), 64);
+        assertTrue(net.runUntil(() -> preferred(na, Ip6Address.parse("2001:db8::1"))
+                && preferred(nb, Ip6Address.parse("2001:db8::2")), Duration.ofSeconds(5)));
+        UdpPcb echo = b.newUdpPcb();
+        assertEquals(Err.OK, echo.bind(Ip6Address.ANY, 7));
+        echo.onReceive((pcb, p, src, port, netif) -> {
+            pcb.sendTo(p, src, port);
+            p.free();
+        });
+        UdpPcb client = a.newUdpPcb();
+        List<byte[]> back = new ArrayList<>();
+        client.onReceive((pcb, p, src, port, netif) -> {
+            back.add(p.toByteArray());
+            p.free();
+        });
+        Pbuf p = a.pbuf("unbound".getBytes());
+        assertEquals(Err.OK, client.sendTo(p, Ip6Address.parse("2001:db8::2"), 7));
+        p.free();
+        assertEquals(Ip6Address.ANY, client.localAddress(), "bound to the wildcard of the family it sent to");
+        assertTrue(net.runUntil(() -> back.size() == 1, Duration.ofSeconds(2)), "the answer came back");
+        assertEquals(0, a.stats().udp.proterr, "no datagram to a port nobody held");
+
+        // A pcb bound to 0.0.0.0 is an IPv4 pcb: no IPv6 datagram leaves it (lwIP: ERR_VAL).
+        UdpPcb v4 = a.newUdpPcb();
+        assertEquals(Err.OK, v4.bind(org.lwip4j.addr.Ip4Address.ANY, 4000));
+        Pbuf q = a.pbuf(new byte[1]);
+        assertEquals(Err.VAL, v4.sendTo(q, Ip6Address.parse("2001:db8::2"), 7));
+        q.free();
+        assertEquals(Err.VAL, v4.connect(Ip6Address.parse("2001:db8::2"), 7));
+        client.close();
+        echo.close();
+        v4.close();
+    }
+
     @Test
     void fourThousandByteDatagramIsFragmentedAtMtu1280AndReassembledOutOfOrder() {
         fragmentedEcho(StackConfig.defaults());
