@@ -140,8 +140,8 @@ class Ipv6SimTest {
         assertEquals("2001:db8::2 7:56", got.get(0));
     }
 
-    @Test
-    void udpEchoOverIpv6() {
+    /** Two stacks, 2001:db8::1 on A and ::2 on B, both preferred; a UDP echo on B's port 7 over IPv6. */
+    private UdpPcb udpEchoOnB() {
         twoStacks();
         na.ip6().add(Ip6Address.parse("2001:db8::1"), 64);
         nb.ip6().add(Ip6Address.parse("2001:db8::2"), 64);
@@ -153,6 +153,12 @@ class Ipv6SimTest {
             pcb.sendTo(p, src, port);
             p.free();
         });
+        return echo;
+    }
+
+    @Test
+    void udpEchoOverIpv6() {
+        UdpPcb echo = udpEchoOnB();
         UdpPcb client = a.newUdpPcb();
         // An unbound pcb is IPv4's "any" (lwIP's IPADDR_TYPE_ANY dual-stack pcbs come later).
         assertEquals(Err.OK, client.bind(Ip6Address.ANY, 0));
@@ -181,17 +187,7 @@ class Ipv6SimTest {
      */
     @Test
     void anUnboundPcbSendingToAnIpv6AddressGetsTheAnswer() {
-        twoStacks();
-        na.ip6().add(Ip6Address.parse("2001:db8::1"), 64);
-        nb.ip6().add(Ip6Address.parse("2001:db8::2"), 64);
-        assertTrue(net.runUntil(() -> preferred(na, Ip6Address.parse("2001:db8::1"))
-                && preferred(nb, Ip6Address.parse("2001:db8::2")), Duration.ofSeconds(5)));
-        UdpPcb echo = b.newUdpPcb();
-        assertEquals(Err.OK, echo.bind(Ip6Address.ANY, 7));
-        echo.onReceive((pcb, p, src, port, netif) -> {
-            pcb.sendTo(p, src, port);
-            p.free();
-        });
+        UdpPcb echo = udpEchoOnB();
         UdpPcb client = a.newUdpPcb();
         List<byte[]> back = new ArrayList<>();
         client.onReceive((pcb, p, src, port, netif) -> {
