@@ -311,6 +311,12 @@ class IpSeamTest {
         p.free();
         assertNull(v4only.ip().route(org.lwip4j.addr.Ip6Address.parse("2001:db8::1"), null, null));
         u.close();
+        org.lwip4j.raw.RawPcb r = v4only.newRawPcb(17);
+        assertThrows(IllegalArgumentException.class, () -> r.connect(org.lwip4j.addr.Ip6Address.parse("2001:db8::1")));
+        assertEquals("RAW proto 17 0.0.0.0", r.toString(), "left unconnected");
+        r.connect(org.lwip4j.addr.Ip4Address.parse("10.0.0.9"));
+        assertEquals("RAW proto 17 0.0.0.0 -> 10.0.0.9", r.toString());
+        r.close();
         v4only.close();
     }
 
