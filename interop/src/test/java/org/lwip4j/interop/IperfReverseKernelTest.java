@@ -133,12 +133,12 @@ class IperfReverseKernelTest {
                     IperfClient.Options.bytes(bytes).withPort(port).withMode(mode)));
             List<IperfResult> mine = c.results().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
             mine.forEach(r -> System.out.println("stack: " + r));
-            long deadline = System.nanoTime() + LIMIT.toNanos();
-            while (csvBytes(s.output()).size() < streams && System.nanoTime() < deadline) {
-                Thread.sleep(20);
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < streams; i++) {
+                lines.append(s.awaitLine(l -> CSV.matcher(l).matches(), LIMIT)).append('\n');
             }
             System.out.println("iperf -s:\n" + s.output().strip());
-            return new Outcome(mine, csvBytes(s.output()));
+            return new Outcome(mine, csvBytes(lines.toString()));
         }
     }
 
