@@ -18,11 +18,13 @@ import org.lwip4j.stack.Err;
 import org.lwip4j.wire.TcpPacket;
 
 /**
- * What the sender puts on the wire at its edges, exactly: PSH only with data, a FIN that
- * Nagle does not hold back, the options of a SYN cookie's SYN-ACK, and every segment sent
- * without a connection counted. Each test kills mutants of {@code TcpOutput} that the rest
- * of the suite let live (a boundary of the PSH rule, the FIN exception of Nagle's rule, the
- * options cleared before a cookie SYN-ACK, the counting of RSTs and cookie SYN-ACKs).
+ * What the sender puts on the wire at its edges, exactly: PSH only with data and again on a
+ * retransmitted last segment, a FIN that Nagle does not hold back, an ACK after a timeout at
+ * SND.MAX, the options of a SYN cookie's SYN-ACK, and every segment sent without a
+ * connection counted. Each test kills mutants of {@code TcpOutput} that the rest of the suite
+ * let live (a boundary of the PSH rule, the PSH of a retransmission, the FIN exception of
+ * Nagle's rule, the sequence number of a bare ACK, the options cleared before a cookie
+ * SYN-ACK, the counting of RSTs and cookie SYN-ACKs).
  */
 class TcpOutputEdgeTest {
 
@@ -90,6 +92,37 @@ class TcpOutputEdgeTest {
             assertFalse(bare.sackPermitted, "SACK-permitted answered to a SYN without it (RFC 2018 §2): " + bare);
             assertFalse(bare.timestamps, "timestamps answered to a SYN without them (RFC 7323 §3.2): " + bare);
             assertEquals(sent + 1, t.stack.stats().tcp.xmit, "the cookie SYN-ACK counts as a segment sent");
+            t.expectNothing();
+        }
+    }
+
+    @Test
+    void aFastRetransmissionOfTheLastSegmentKeepsItsPush() {
+        try (TcpScript t = TcpSendTest.openReno()) {
+            t.conn.write(bytes(1000));
+            t.expect(psh().seq(S).ack(D).len(1000));
+            for (int i = 0; i < 3; i++) {
+                t.send(ack().seq(D).ack(S)); // three duplicate ACKs (RFC 5681 §2)
+            }
+            // RFC 5681 §3.2: the segment again, as it went the first time: the end of the data, so PSH.
+            t.expect(psh().seq(S).ack(D).len(1000));
+            t.expectNothing();
+        }
+    }
+
+    @Test
+    void anAckAfterATimeoutCarriesTheHighestSequenceNumberSent() {
+        try (TcpScript t = TcpSendTest.openReno()) {
+            t.conn.write(bytes(4000));
+            for (int i = 0; i < 4; i++) {
+                t.expect(ack().seq(S + 1000 * i).len(1000));
+            }
+            t.after(TcpScript.ms(1000)).expect(ack().seq(S).len(1000)); // the RTO takes SND.NXT back to S + 1000
+            t.expectNothing();
+            t.send(ack().seq(D).ack(S).payload("hi"));
+            // The peer's RCV.NXT may already be S + 4000: an ACK below it would be unacceptable
+            // there (RFC 9293 §3.10.7.4), so the ACK goes at SND.MAX, not at the rewound SND.NXT.
+            t.after(TcpScript.ms(100)).expect(ack().seq(S + 4000).ack(D + 2).len(0));
             t.expectNothing();
         }
     }
