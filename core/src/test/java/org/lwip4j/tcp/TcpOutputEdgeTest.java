@@ -23,7 +23,8 @@ import org.lwip4j.wire.TcpPacket;
  * SND.MAX, the options of a SYN cookie's SYN-ACK, and every segment sent without a
  * connection counted. Each test kills mutants of {@code TcpOutput} that the rest of the suite
  * let live (a boundary of the PSH rule, the PSH of a retransmission, the FIN exception of
- * Nagle's rule, the sequence number of a bare ACK, the options cleared before a cookie
+ * Nagle's rule, the sequence number of a bare ACK, half the buffer in the receiver's SWS
+ * rule, the options cleared before a cookie
  * SYN-ACK, the counting of RSTs and cookie SYN-ACKs).
  */
 class TcpOutputEdgeTest {
@@ -123,6 +124,24 @@ class TcpOutputEdgeTest {
             // The peer's RCV.NXT may already be S + 4000: an ACK below it would be unacceptable
             // there (RFC 9293 §3.10.7.4), so the ACK goes at SND.MAX, not at the rewound SND.NXT.
             t.after(TcpScript.ms(100)).expect(ack().seq(S + 4000).ack(D + 2).len(0));
+            t.expectNothing();
+        }
+    }
+
+    /**
+     * Receiver SWS avoidance (RFC 9293 §3.8.6.2.2, MUST-39) moves the right edge by at least
+     * min(RCV.BUFF / 2, MSS): with a buffer smaller than two segments, half the buffer.
+     */
+    @Test
+    void aBufferSmallerThanTwoSegmentsOpensByHalfOfIt() {
+        try (TcpScript t = new TcpScript(b -> b.wnd(1500).windowScaling(false))) {
+            t.established(TcpSendTest.P, syn().mss(1000));
+            t.autoRecved = false;
+            t.send(ack().seq(D).ack(S).payload(new byte[1000]));
+            t.after(TcpScript.ms(100)).expect(ack().ack(D + 1000).window(500)); // the edge at D + 1500
+            t.conn.recved(800);
+            // 1300 free: the edge can move by 800, more than min(1500 / 2, 1000) = 750, so it does.
+            t.expect(ack().seq(S).ack(D + 1000).window(1300));
             t.expectNothing();
         }
     }
