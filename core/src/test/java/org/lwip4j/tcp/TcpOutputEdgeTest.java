@@ -20,12 +20,12 @@ import org.lwip4j.wire.TcpPacket;
 /**
  * What the sender puts on the wire at its edges, exactly: PSH only with data and again on a
  * retransmitted last segment, a FIN that Nagle does not hold back, an ACK after a timeout at
- * SND.MAX, the options of a SYN cookie's SYN-ACK, and every segment sent without a
- * connection counted. Each test kills mutants of {@code TcpOutput} that the rest of the suite
- * let live (a boundary of the PSH rule, the PSH of a retransmission, the FIN exception of
- * Nagle's rule, the sequence number of a bare ACK, half the buffer in the receiver's SWS
- * rule, the options cleared before a cookie
- * SYN-ACK, the counting of RSTs and cookie SYN-ACKs).
+ * SND.MAX, a small buffer's window opening by half of it, the options of a SYN cookie's
+ * SYN-ACK, and every segment sent without a connection counted. Each test kills mutants of
+ * {@code TcpOutput} that the rest of the suite let live (a boundary of the PSH rule, the PSH
+ * of a retransmission, the FIN exception of Nagle's rule, the sequence number of a bare ACK,
+ * half the buffer in the receiver's SWS rule, the options cleared before a cookie SYN-ACK,
+ * the counting of RSTs and cookie SYN-ACKs).
  */
 class TcpOutputEdgeTest {
 
