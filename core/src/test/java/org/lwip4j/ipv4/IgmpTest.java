@@ -287,6 +287,34 @@ class IgmpTest {
         assertEquals(0, wire.count(), "link down");
     }
 
+    /**
+     * A netif that goes down with a report retransmission pending and comes straight back
+     * reports its groups afresh, the whole Robustness Variable's worth (RFC 3376 §5.1: the
+     * state-change report, then one retransmission): the pending retransmission went with
+     * the link, it does not stand in for the new reports.
+     */
+    @Test
+    void aNetifThatComesBackUpReportsItsGroupsAfreshNotWithALeftOverRetransmission() {
+        igmp.join(netif, G);
+        assertEquals(1, igmpReports(), "the state-change report at once");
+        netif.setUp(false);
+        netif.setUp(true);
+        advance(Duration.ofSeconds(3));
+        assertEquals(2, igmpReports(), "a report and its retransmission after coming up");
+    }
+
+    /** IGMP messages (IPv4 protocol 2) the stack sent since the last call. */
+    private int igmpReports() {
+        int n = 0;
+        for (CapturedFrame f : wire.drain()) {
+            byte[] d = f.data();
+            if (d.length > 23 && d[12] == 8 && d[13] == 0 && d[23] == 2) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Test
     void multicastForGroupsNotJoinedIsDroppedAndJoinedOnesAreDelivered() {
         List<String> got = new java.util.ArrayList<>();
