@@ -52,6 +52,57 @@ class StackConfigBoundsTest {
         }
     }
 
+    /** TCP's options, each through {@code StackConfig.Builder.tcp}. */
+    private static Edge tcp(String option, UnaryOperator<StackConfig.TcpOptions.Builder> bad,
+            UnaryOperator<StackConfig.TcpOptions.Builder> good) {
+        return new Edge(option, b -> b.tcp(bad), b -> b.tcp(good));
+    }
+
+    private static final Duration NS = Duration.ofNanos(1);
+
+    private static final List<Edge> TCP_EDGES = List.of(
+            tcp("MEMP_NUM_TCP_PCB", t -> t.memNumPcb(0), t -> t.memNumPcb(1)),
+            tcp("TCP_MSS", t -> t.mss(63), t -> t.mss(64)),
+            tcp("TCP_MSS", t -> t.mss(65_496), t -> t.mss(65_495)),
+            tcp("TCP_WND", t -> t.wnd(1459), t -> t.wnd(1460)), // at least the MSS (1460)
+            tcp("TCP_WND", t -> t.wnd((0xffff << 14) + 1), t -> t.wnd(0xffff << 14)),
+            tcp("needs window scaling", t -> t.windowScaling(false).wnd(65_536), t -> t.windowScaling(false).wnd(65_535)),
+            tcp("TCP_SND_BUF", t -> t.sndBuf(1459), t -> t.sndBuf(1460)),
+            tcp("TCP_MAXRTX", t -> t.maxRtx(0), t -> t.maxRtx(1)),
+            tcp("TCP_SYNMAXRTX", t -> t.synMaxRtx(0), t -> t.synMaxRtx(1)),
+            tcp("TCP_KEEPCNT", t -> t.keepalive(NS, NS, 0), t -> t.keepalive(NS, NS, 1)),
+            tcp("TCP_KEEPIDLE", t -> t.keepalive(Duration.ZERO, NS, 1), t -> t.keepalive(NS, Duration.ofSeconds(75), 9)),
+            tcp("TCP_KEEPINTVL", t -> t.keepalive(NS, Duration.ZERO, 1), t -> t.keepalive(Duration.ofHours(2), NS, 9)),
+            tcp("TCP_OOSEQ_MAX_BYTES", t -> t.ooseqMax(0, 1), t -> t.ooseqMax(1, 1)),
+            tcp("TCP_OOSEQ_MAX_PBUFS", t -> t.ooseqMax(1, 0), t -> t.ooseqMax(1, 1)),
+            tcp("challenge ACK limit", t -> t.challengeAckLimit(0), t -> t.challengeAckLimit(1)),
+            tcp("TIME_WAIT cap", t -> t.maxTimeWait(0), t -> t.maxTimeWait(1)),
+            tcp("stack-wide out-of-order bytes", t -> t.ooseqStackMaxBytes(0), t -> t.ooseqStackMaxBytes(1)),
+            tcp("initial RTO", t -> t.initialRto(Duration.ZERO), t -> t.initialRto(NS)),
+            tcp("min RTO", t -> t.minRto(null), t -> t.minRto(NS)),
+            tcp("max RTO", t -> t.maxRto(Duration.ofNanos(-1)), t -> t.maxRto(Duration.ofSeconds(1))), // = min RTO
+            tcp("min RTO above max RTO", t -> t.minRto(Duration.ofSeconds(61)), t -> t.minRto(Duration.ofSeconds(60))),
+            tcp("MSL", t -> t.msl(Duration.ZERO), t -> t.msl(NS)),
+            tcp("FIN_WAIT_2 timeout", t -> t.finWait2Timeout(Duration.ZERO), t -> t.finWait2Timeout(NS)),
+            tcp("delayed ACK", t -> t.delayedAck(Duration.ZERO), t -> t.delayedAck(NS)),
+            tcp("TCP poll interval", t -> t.pollInterval(Duration.ZERO), t -> t.pollInterval(NS)),
+            tcp("TCP_TTL", t -> t.ttl(0), t -> t.ttl(1)),
+            tcp("TCP_TTL", t -> t.ttl(256), t -> t.ttl(255)),
+            tcp("TCP local port range", t -> t.localPortRange(0, 10), t -> t.localPortRange(1, 10)),
+            tcp("TCP local port range", t -> t.localPortRange(10, 65_536), t -> t.localPortRange(10, 65_535)),
+            tcp("TCP local port range", t -> t.localPortRange(11, 10), t -> t.localPortRange(10, 10)));
+
+    @Test
+    void eachTcpOptionIsRefusedJustOutsideItsRangeAndTakenAtItsEdge() {
+        for (Edge e : TCP_EDGES) {
+            IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                    () -> e.bad().apply(StackConfig.builder()).build(), e.option());
+            assertTrue(x.getMessage().contains(e.option()), e.option() + ": " + x.getMessage());
+            StackConfig c = e.good().apply(StackConfig.builder()).build();
+            assertNotEquals(StackConfig.defaults(), c, e.option() + ": the edge value was kept");
+        }
+    }
+
     @Test
     void theUdpPortRangeIsWithin1To65535AndInOrder() {
         StackConfig.UdpOptions d = StackConfig.defaults().udp();
