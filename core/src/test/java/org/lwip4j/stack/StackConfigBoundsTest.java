@@ -137,6 +137,32 @@ class StackConfigBoundsTest {
     }
 
     @Test
+    void everyIpv6OptionChainsAndSurvivesToBuilder() {
+        StackConfig c = StackConfig.builder().lwipIpv6(true).lwipIpv6NumAddresses(5).ip6Hoplim(33).lwipIpv6Frag(false)
+                .lwipIpv6Reass(false).ip6ReassMaxAge(Duration.ofSeconds(7)).ip6ReassMaxPbufs(9).memNumIp6ReassData(4)
+                .lwipNd6NumNeighbors(11).lwipNd6Queueing(2).memNumNd6Queue(12).lwipNd6MaxMulticastSolicit(4)
+                .lwipNd6MaxUnicastSolicit(5).lwipNd6RetransTimer(Duration.ofMillis(700))
+                .lwipNd6ReachableTime(Duration.ofSeconds(20)).lwipNd6DelayFirstProbeTime(Duration.ofSeconds(3))
+                .lwipIpv6DupDetectAttempts(2).maxRtrSolicitationDelay(Duration.ofMillis(300)).ip6LinkLocal(false)
+                .ip6StableIids(false).ip6MulticastPing(true).lwipIpv6Forward(true).lwipNd6NumRouters(6)
+                .lwipNd6NumPrefixes(7).lwipNd6NumDestinations(13).maxRtrSolicitations(2)
+                .udpLocalPortRange(2000, 3000).randomSeed(3).build();
+        StackConfig.Ip6Options o = c.ip6();
+        assertEquals(List.of(5, 33, 9, 4, 11, 2, 12, 4, 5, 2, 6, 7, 13, 2),
+                List.of(o.numAddresses(), o.hopLimit(), o.reassMaxPbufs(), o.memNumReassData(), o.numNeighbors(),
+                        o.queueing(), o.memNumQueue(), o.maxMulticastSolicit(), o.maxUnicastSolicit(),
+                        o.dupDetectAttempts(), o.numRouters(), o.numPrefixes(), o.numDestinations(), o.maxRtrSolicitations()));
+        assertEquals(List.of(Duration.ofSeconds(7), Duration.ofMillis(700), Duration.ofSeconds(20), Duration.ofSeconds(3),
+                Duration.ofMillis(300)), List.of(o.reassMaxAge(), o.retransTimer(), o.reachableTime(), o.delayFirstProbe(),
+                o.dadMaxDelay()));
+        assertEquals(List.of(true, false, false, false, false, true, true),
+                List.of(o.enabled(), o.frag(), o.reassembly(), o.linkLocal(), o.stableIids(), o.multicastPing(), o.forward()));
+        assertEquals(2000, c.udp().localPortStart());
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(c, StackConfig.builder().ip6(o).udp(c.udp()).randomSeed(3).build(), "the IPv6 part set whole");
+    }
+
+    @Test
     void everyPartCanBeSetWholeAndChained() {
         StackConfig d = StackConfig.defaults();
         StackConfig c = StackConfig.builder().pbufs(d.pbufs()).netifs(d.netifs()).arp(d.arp()).ip4(d.ip4()).icmp(d.icmp())
