@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,13 +32,13 @@ class IperfKernelTest {
     private TestStack net;
     private TapPeer peer;
     private IperfServer server;
-    private final List<IperfResult> results = new CopyOnWriteArrayList<>();
+    private final IperfResults results = new IperfResults();
 
     @BeforeAll
     void setUp() {
         net = new TestStack();
         peer = net.link(net.namespace(), "10.78.0.2/24", "10.78.0.1/24");
-        server = net.call(() -> IperfServer.start(net.stack(), results::add));
+        server = net.call(() -> IperfServer.start(net.stack(), results));
         net.start();
     }
 
@@ -57,20 +56,7 @@ class IperfKernelTest {
     }
 
     private List<IperfResult> awaitResults(int n) throws InterruptedException {
-        return awaitResults(results, n);
-    }
-
-    /**
-     * The stack's iperf results once {@code n} have come into {@code results} (filled by the
-     * stack's loop), 30 s at most; fails when fewer came. Shared by the iperf interop tests.
-     */
-    static List<IperfResult> awaitResults(List<IperfResult> results, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (results.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(n, results.size(), "results: " + results);
-        return List.copyOf(results);
+        return results.await(n);
     }
 
     @Test

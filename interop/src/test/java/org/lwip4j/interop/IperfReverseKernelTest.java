@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,13 +35,13 @@ class IperfReverseKernelTest {
 
     private TestStack net;
     private TapPeer peer;
-    private final List<IperfResult> results = new CopyOnWriteArrayList<>();
+    private final IperfResults results = new IperfResults();
 
     @BeforeAll
     void setUp() {
         net = new TestStack();
         peer = net.link(net.namespace(), "10.79.0.2/24", "10.79.0.1/24");
-        net.call(() -> IperfServer.start(net.stack(), results::add));
+        net.call(() -> IperfServer.start(net.stack(), results));
         net.start();
     }
 
@@ -64,7 +63,7 @@ class IperfReverseKernelTest {
     }
 
     private List<IperfResult> awaitResults(int n) throws InterruptedException {
-        List<IperfResult> got = IperfKernelTest.awaitResults(results, n);
+        List<IperfResult> got = results.await(n);
         got.forEach(r -> System.out.println("stack: " + r));
         return got;
     }
